@@ -1,0 +1,1 @@
+//! The ChatKit gateway (built in a later issue).

@@ -1,0 +1,39 @@
+//! Small configuration helpers: a typed error naming the variable at fault, durations
+//! like `30d`, and the default data directory.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A configuration problem: which variable, and why. Printed as one line at start.
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {reason}")]
+pub struct ConfigError {
+    /// The environment variable or flag at fault.
+    pub var: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl ConfigError {
+    /// A new error for `var`.
+    pub fn new(var: &'static str, reason: impl Into<String>) -> Self {
+        Self { var, reason: reason.into() }
+    }
+}
+
+/// Reads an environment variable, treating empty as unset.
+pub fn env(var: &str) -> Option<String> {
+    std::env::var(var).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Parses a duration such as `30d`, `12h`, `15m` or `90s`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s.trim())
+        .map_err(|e| format!("`{s}` is not a duration like 30d, 12h or 15m ({e})"))
+}
+
+/// The directory where embedded databases and dev secrets live (created on demand):
+/// `$XDG_DATA_HOME/task-assistant` or the platform equivalent, else `./.task-assistant`.
+pub fn data_dir() -> PathBuf {
+    dirs::data_dir().map_or_else(|| PathBuf::from(".task-assistant"), |d| d.join("task-assistant"))
+}

@@ -1,0 +1,210 @@
+//! Identity tokens: HS256 JWTs with `sub` (the user), `aud`, `exp`, and an optional `tz`.
+//!
+//! mcp-tasks accepts only tokens whose audience is [`TASKS_AUDIENCE`]; the gateway mints
+//! such tokens per user and never forwards the user's own token.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+/// The audience every token for mcp-tasks must carry.
+pub const TASKS_AUDIENCE: &str = "mcp-tasks";
+
+/// Shortest secret accepted for HS256 signing (256 bits of hex or text).
+pub const MIN_SECRET_LEN: usize = 32;
+
+/// Longest user id accepted from a token.
+pub const MAX_USER_ID_LEN: usize = 200;
+
+/// The verified caller of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The user id (`sub`, else `user_id`).
+    pub user_id: String,
+    /// IANA time zone from the `tz` claim, if any.
+    pub tz: Option<String>,
+    /// Locale from the `locale` claim, if any.
+    pub locale: Option<String>,
+}
+
+/// JWT claims as minted and read by this project.
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sub: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    aud: Option<String>,
+    exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iat: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tz: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    locale: Option<String>,
+}
+
+/// Why a token was refused. The message is safe to log but is not shown to callers.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// No `Authorization: Bearer` header.
+    #[error("missing bearer token")]
+    Missing,
+    /// Bad signature, wrong audience, expired, malformed, or no user id.
+    #[error("invalid token: {0}")]
+    Invalid(String),
+}
+
+/// Signs and verifies HS256 tokens with one shared secret.
+#[derive(Clone)]
+pub struct TokenKey {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl std::fmt::Debug for TokenKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenKey(<redacted>)")
+    }
+}
+
+impl TokenKey {
+    /// A key from a shared secret; errors when it is shorter than [`MIN_SECRET_LEN`].
+    pub fn new(secret: &str) -> Result<Self, String> {
+        if secret.len() < MIN_SECRET_LEN {
+            return Err(format!(
+                "must be at least {MIN_SECRET_LEN} characters (generate one with `openssl rand -hex 32`)"
+            ));
+        }
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret.as_bytes()),
+            decoding: DecodingKey::from_secret(secret.as_bytes()),
+        })
+    }
+
+    /// Mints a token for `user` valid for `ttl`, for `audience`, issued by `issuer`.
+    pub fn mint(&self, user: &str, audience: &str, issuer: &str, tz: Option<&str>, ttl: Duration) -> String {
+        let now = Utc::now().timestamp();
+        let claims = Claims {
+            sub: Some(user.to_owned()),
+            user_id: None,
+            iss: Some(issuer.to_owned()),
+            aud: Some(audience.to_owned()),
+            exp: now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX)),
+            iat: Some(now),
+            tz: tz.map(str::to_owned),
+            locale: None,
+        };
+        // Encoding a plain struct with HMAC cannot fail.
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).unwrap_or_default()
+    }
+
+    /// Verifies signature, `exp` and (when given) `aud`; returns who the token speaks for.
+    pub fn verify(&self, token: &str, audience: Option<&str>) -> Result<Identity, AuthError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp"]);
+        validation.leeway = 30;
+        match audience {
+            Some(aud) => {
+                validation.set_audience(&[aud]);
+                validation.set_required_spec_claims(&["exp", "aud"]);
+            }
+            None => validation.validate_aud = false,
+        }
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .map_err(|e| AuthError::Invalid(e.to_string()))?;
+        identity_from(data.claims)
+    }
+}
+
+fn identity_from(claims: Claims) -> Result<Identity, AuthError> {
+    let user_id = claims
+        .sub
+        .or(claims.user_id)
+        .filter(|u| !u.trim().is_empty())
+        .ok_or_else(|| AuthError::Invalid("no sub or user_id claim".into()))?;
+    if user_id.len() > MAX_USER_ID_LEN {
+        return Err(AuthError::Invalid("user id too long".into()));
+    }
+    Ok(Identity { user_id, tz: claims.tz, locale: claims.locale })
+}
+
+/// The token in an `Authorization` header value, if it is a Bearer token.
+pub fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_minted_token_verifies_for_its_audience() {
+        let key = TokenKey::new(SECRET).unwrap();
+        let t = key.mint("alice", TASKS_AUDIENCE, "test", Some("Asia/Karachi"), Duration::from_secs(60));
+        let id = key.verify(&t, Some(TASKS_AUDIENCE)).unwrap();
+        assert_eq!(id.user_id, "alice");
+        assert_eq!(id.tz.as_deref(), Some("Asia/Karachi"));
+    }
+
+    #[test]
+    fn a_token_for_another_audience_is_refused() {
+        let key = TokenKey::new(SECRET).unwrap();
+        let t = key.mint("alice", "chat-gateway", "test", None, Duration::from_secs(60));
+        assert!(key.verify(&t, Some(TASKS_AUDIENCE)).is_err());
+    }
+
+    #[test]
+    fn a_token_signed_with_another_secret_is_refused() {
+        let key = TokenKey::new(SECRET).unwrap();
+        let other = TokenKey::new("another-secret-another-secret-0000").unwrap();
+        let t = other.mint("alice", TASKS_AUDIENCE, "test", None, Duration::from_secs(60));
+        assert!(key.verify(&t, Some(TASKS_AUDIENCE)).is_err());
+    }
+
+    #[test]
+    fn an_expired_token_is_refused() {
+        let key = TokenKey::new(SECRET).unwrap();
+        let claims = Claims {
+            sub: Some("alice".into()),
+            user_id: None,
+            iss: None,
+            aud: Some(TASKS_AUDIENCE.into()),
+            exp: Utc::now().timestamp() - 3600,
+            iat: None,
+            tz: None,
+            locale: None,
+        };
+        let t = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key.encoding).unwrap();
+        assert!(key.verify(&t, Some(TASKS_AUDIENCE)).is_err());
+    }
+
+    #[test]
+    fn an_unsigned_alg_none_token_is_refused() {
+        let key = TokenKey::new(SECRET).unwrap();
+        // {"alg":"none","typ":"JWT"} . {"sub":"alice","aud":"mcp-tasks","exp":9999999999} .
+        let t = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhbGljZSIsImF1ZCI6Im1jcC10YXNrcyIsImV4cCI6OTk5OTk5OTk5OX0.";
+        assert!(key.verify(t, Some(TASKS_AUDIENCE)).is_err());
+    }
+
+    #[test]
+    fn a_short_secret_is_rejected() {
+        assert!(TokenKey::new("short").is_err());
+    }
+
+    #[test]
+    fn bearer_headers_are_parsed_case_insensitively() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer  abc "), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer "), None);
+    }
+}
