@@ -1,0 +1,105 @@
+//! The HTTP face: stateless streamable HTTP MCP at `/mcp` behind Bearer-token auth, plus
+//! `/healthz` and `/readyz`. Any replica serves any request (no sessions).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use shared::identity::{TASKS_AUDIENCE, TokenKey, bearer_token};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::store::Store;
+use crate::tools::TaskServer;
+
+/// What the HTTP router needs.
+#[derive(Clone)]
+pub struct HttpState {
+    /// The MCP server (cheap to clone per request).
+    pub server: TaskServer,
+    /// The store, for readiness checks.
+    pub store: Arc<dyn Store>,
+    /// Verifies Bearer tokens.
+    pub key: TokenKey,
+    /// Accepted Host headers (None: loopback only; `*`: any).
+    pub allowed_hosts: Option<Vec<String>>,
+}
+
+/// The router: `/mcp` (authenticated), `/healthz`, `/readyz`.
+pub fn app(state: HttpState, shutdown: CancellationToken) -> Router {
+    let mut config = StreamableHttpServerConfig::default()
+        .with_legacy_session_mode(false)
+        .with_json_response(true)
+        .with_sse_keep_alive(Some(Duration::from_secs(15)))
+        .with_cancellation_token(shutdown.child_token());
+    config = match state.allowed_hosts.as_deref() {
+        Some(hosts) if hosts.iter().any(|h| h == "*") => config.disable_allowed_hosts(),
+        Some(hosts) => config.with_allowed_hosts(hosts.iter().cloned()),
+        None => config,
+    };
+    let server = state.server.clone();
+    let mcp = StreamableHttpService::new(
+        move || Ok(server.clone()),
+        Arc::new(NeverSessionManager::default()),
+        config,
+    );
+    let key = state.key.clone();
+    Router::new()
+        .nest_service("/mcp", mcp)
+        .layer(middleware::from_fn_with_state(key, authenticate))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .with_state(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` fires, then finishes in-flight requests.
+pub async fn run(listener: TcpListener, app: Router, shutdown: CancellationToken) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(async move { shutdown.cancelled().await }).await
+}
+
+async fn ready(State(state): State<HttpState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ready"}))).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "database unavailable"})))
+                .into_response()
+        }
+    }
+}
+
+/// Verifies the Bearer token and hands the identity to the tools; 401 otherwise.
+async fn authenticate(State(key): State<TokenKey>, mut request: Request, next: Next) -> Response {
+    let token =
+        request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer_token);
+    let verified = match token {
+        Some(token) => key.verify(token, Some(TASKS_AUDIENCE)),
+        None => Err(shared::identity::AuthError::Missing),
+    };
+    match verified {
+        Ok(identity) => {
+            tracing::debug!(user = %identity.user_id, "authenticated");
+            request.extensions_mut().insert(identity);
+            next.run(request).await
+        }
+        Err(e) => {
+            tracing::info!(reason = %e, "rejected request");
+            let mut response = (
+                StatusCode::UNAUTHORIZED,
+                Json(serde_json::json!({"error": "unauthorized", "message": "a valid Bearer token is required"})),
+            )
+                .into_response();
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"mcp-tasks\""));
+            response
+        }
+    }
+}

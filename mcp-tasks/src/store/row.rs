@@ -1,0 +1,210 @@
+//! Turning stored columns into a [`Task`] (and back), the same for both backends once
+//! each has decoded its own instant representation.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{DueSpec, Priority, Status, StoreError, Task};
+use crate::dates::{self, Due, Recurrence};
+
+/// A task's columns as decoded by a backend.
+pub(super) struct RawTask {
+    pub id: i64,
+    pub number: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub status: String,
+    pub priority: i64,
+    pub tags: String,
+    pub due_at: Option<DateTime<Utc>>,
+    pub due_date: Option<NaiveDate>,
+    pub due_string: Option<String>,
+    pub due_tz: Option<String>,
+    pub recurrence_phrase: Option<String>,
+    pub recurrence_rule: Option<String>,
+    pub recurrence_from_completion: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+impl RawTask {
+    pub fn into_task(self) -> Result<Task, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("task {}: {what}", self.id));
+        let status = match self.status.as_str() {
+            "pending" => Status::Pending,
+            "completed" => Status::Completed,
+            _ => return Err(corrupt("status")),
+        };
+        let priority =
+            u8::try_from(self.priority).ok().and_then(Priority::new).ok_or_else(|| corrupt("priority"))?;
+        let due = match (self.due_at, self.due_date) {
+            (Some(at), _) => Some(Due::At(at)),
+            (None, Some(day)) => Some(Due::Day(day)),
+            (None, None) => None,
+        }
+        .map(|due| DueSpec {
+            due,
+            phrase: self.due_string,
+            tz: self.due_tz.unwrap_or_else(|| "UTC".into()),
+        });
+        let recurrence = match (self.recurrence_rule, self.recurrence_phrase) {
+            (Some(rrule), phrase) => Some(Recurrence {
+                phrase: phrase.unwrap_or_default(),
+                rrule,
+                from_completion: self.recurrence_from_completion,
+            }),
+            (None, _) => None,
+        };
+        Ok(Task {
+            id: self.id,
+            number: self.number,
+            title: self.title,
+            description: self.description,
+            status,
+            priority,
+            tags: split_tags(&self.tags),
+            due,
+            recurrence,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            completed_at: self.completed_at,
+        })
+    }
+}
+
+/// The stored form of a task's mutable columns.
+pub(super) struct TaskColumns<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub status: &'static str,
+    pub priority: i64,
+    pub tags: String,
+    pub due_at: Option<DateTime<Utc>>,
+    pub due_date: Option<NaiveDate>,
+    pub due_key: Option<DateTime<Utc>>,
+    pub due_string: Option<&'a str>,
+    pub due_tz: Option<&'a str>,
+    pub recurrence_phrase: Option<&'a str>,
+    pub recurrence_rule: Option<&'a str>,
+    pub recurrence_from_completion: bool,
+}
+
+impl<'a> TaskColumns<'a> {
+    pub fn of(
+        title: &'a str,
+        description: Option<&'a str>,
+        status: Status,
+        priority: Priority,
+        tags: &[String],
+        due: Option<&'a DueSpec>,
+        recurrence: Option<&'a Recurrence>,
+    ) -> Self {
+        let (due_at, due_date) = match due.map(|d| d.due) {
+            Some(Due::At(at)) => (Some(at), None),
+            Some(Due::Day(day)) => (None, Some(day)),
+            None => (None, None),
+        };
+        let due_key = due.map(|d| dates::due_start_utc(d.due, d.tz.parse().unwrap_or(chrono_tz::UTC)));
+        Self {
+            title,
+            description,
+            status: status.as_str(),
+            priority: i64::from(priority.level()),
+            tags: tags.join(" "),
+            due_at,
+            due_date,
+            due_key,
+            due_string: due.and_then(|d| d.phrase.as_deref()),
+            due_tz: due.map(|d| d.tz.as_str()),
+            recurrence_phrase: recurrence.map(|r| r.phrase.as_str()),
+            recurrence_rule: recurrence.map(|r| r.rrule.as_str()),
+            recurrence_from_completion: recurrence.is_some_and(|r| r.from_completion),
+        }
+    }
+
+    pub fn of_task(task: &'a Task) -> Self {
+        Self::of(
+            &task.title,
+            task.description.as_deref(),
+            task.status,
+            task.priority,
+            &task.tags,
+            task.due.as_ref(),
+            task.recurrence.as_ref(),
+        )
+    }
+}
+
+/// Orders `found` as `numbers` asks (duplicates collapsed); `NotFound` lists what is missing.
+pub(super) fn in_requested_order(mut found: Vec<Task>, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
+    let mut missing = Vec::new();
+    let mut ordered = Vec::with_capacity(found.len());
+    for n in numbers {
+        if ordered.iter().any(|t: &Task| t.number == *n) {
+            continue;
+        }
+        match found.iter().position(|t| t.number == *n) {
+            Some(i) => ordered.push(found.swap_remove(i)),
+            None => missing.push(*n),
+        }
+    }
+    if missing.is_empty() { Ok(ordered) } else { Err(StoreError::NotFound(missing)) }
+}
+
+/// Tags from their stored, space-separated form.
+pub(super) fn split_tags(stored: &str) -> Vec<String> {
+    stored.split_whitespace().map(str::to_owned).collect()
+}
+
+/// Statements whose text is the same on both backends (instants bind as each stores them).
+pub(super) mod sql {
+    /// Reserves `$2` numbers for user `$1`; returns the last one reserved.
+    pub const RESERVE_NUMBERS: &str = "INSERT INTO task_counters (user_id, last_number) VALUES ($1, $2) \
+         ON CONFLICT (user_id) DO UPDATE SET last_number = task_counters.last_number + $2 RETURNING last_number";
+
+    pub const INSERT_TASK: &str = "INSERT INTO tasks (user_id, number, title, description, status, priority, tags, \
+         due_at, due_date, due_key, due_string, due_tz, recurrence_phrase, recurrence_rule, \
+         recurrence_from_completion, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id";
+
+    pub const UPDATE_TASK: &str = "UPDATE tasks SET title = $3, description = $4, status = $5, priority = $6, \
+         tags = $7, due_at = $8, due_date = $9, due_key = $10, due_string = $11, due_tz = $12, \
+         recurrence_phrase = $13, recurrence_rule = $14, recurrence_from_completion = $15, \
+         updated_at = $16, completed_at = $17 WHERE user_id = $1 AND id = $2";
+
+    pub const INSERT_COMPLETION: &str =
+        "INSERT INTO task_completions (user_id, task_id, completed_at) VALUES ($1, $2, $3)";
+
+    pub const INSERT_REMINDER: &str =
+        "INSERT INTO reminders (user_id, task_id, remind_at, phrase, created_at) VALUES ($1, $2, $3, $4, $5)";
+
+    pub const TASK_REMINDERS: &str = "SELECT r.id, t.number, t.title, r.remind_at, r.phrase, r.delivered_at, \
+         r.attempts, r.user_id FROM reminders r JOIN tasks t ON t.id = r.task_id \
+         WHERE r.user_id = $1 AND r.task_id = $2 ORDER BY r.remind_at, r.id";
+
+    pub const USER_DUE_REMINDERS: &str = "SELECT r.id, t.number, t.title, r.remind_at, r.phrase, r.delivered_at, \
+         r.attempts, r.user_id FROM reminders r JOIN tasks t ON t.id = r.task_id \
+         WHERE r.user_id = $1 AND r.remind_at >= $2 AND r.remind_at <= $3 AND t.status = 'pending' \
+         ORDER BY r.remind_at, r.id";
+
+    pub const PENDING_DELIVERIES: &str = "SELECT r.id, t.number, t.title, r.remind_at, r.phrase, r.delivered_at, \
+         r.attempts, r.user_id FROM reminders r JOIN tasks t ON t.id = r.task_id \
+         WHERE r.delivered_at IS NULL AND r.remind_at <= $1 \
+         AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= $1) ORDER BY r.remind_at, r.id LIMIT $2";
+
+    pub const MARK_DELIVERED: &str = "UPDATE reminders SET delivered_at = $2 WHERE id = $1";
+
+    pub const MARK_FAILED: &str =
+        "UPDATE reminders SET attempts = attempts + 1, next_attempt_at = $2 WHERE id = $1";
+
+    pub const ANALYTICS_PENDING: &str = "SELECT priority, tags, due_at, due_date FROM tasks \
+         WHERE user_id = $1 AND status = 'pending'";
+
+    pub const ANALYTICS_COMPLETED_TOTAL: &str =
+        "SELECT count(*) FROM tasks WHERE user_id = $1 AND status = 'completed'";
+
+    pub const ANALYTICS_COMPLETIONS: &str = "SELECT completed_at FROM task_completions \
+         WHERE user_id = $1 AND completed_at >= $2 ORDER BY completed_at";
+
+    pub const DELETE_TASK: &str = "DELETE FROM tasks WHERE user_id = $1 AND id = $2";
+}

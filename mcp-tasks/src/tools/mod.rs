@@ -1,0 +1,203 @@
+//! The MCP server: [`TaskServer`] holds the store and the composed tool router; each
+//! tool family lives in its own module and contributes a router, added with `+`.
+//!
+//! Identity: over HTTP the auth middleware puts a verified [`Identity`] into the request,
+//! which rmcp hands us inside `http::request::Parts`; over stdio the server was built for
+//! exactly one user. No tool takes a user id.
+//!
+//! Errors: what the model can fix is a tool result with `isError: true` ([`ToolError`]);
+//! broken infrastructure is a protocol error. The mapping is [`finish`], and only there.
+
+mod analytics;
+mod input;
+mod organize;
+mod schedule;
+mod tasks;
+mod view;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::model::{
+    CallToolResult, ContentBlock, Implementation, ListResourcesResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource, ResourceContents,
+    ServerCapabilities, ServerConfig,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, tool_handler};
+use serde::Serialize;
+use shared::identity::Identity;
+
+use crate::store::{Store, StoreError};
+
+/// URI of the resource listing the caller's due reminders.
+pub const DUE_REMINDERS_URI: &str = "tasks://reminders/due";
+
+/// How far back the due-reminders resource looks.
+const DUE_REMINDER_WINDOW_HOURS: i64 = 24;
+
+/// The task MCP server. Cheap to clone: the router is built once and shared.
+#[derive(Clone)]
+pub struct TaskServer {
+    store: Arc<dyn Store>,
+    default_tz: Tz,
+    local_user: Option<Arc<Identity>>,
+    tool_router: ToolRouter<Self>,
+}
+
+/// Who is calling, and in which zone their phrases are read.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub user: String,
+    pub tz: Tz,
+}
+
+impl TaskServer {
+    /// A server for HTTP: every request must carry a verified identity.
+    pub fn new(store: Arc<dyn Store>, default_tz: Tz) -> Self {
+        let tool_router = Self::task_router()
+            + Self::organize_router()
+            + Self::schedule_router()
+            + Self::analytics_router();
+        Self { store, default_tz, local_user: None, tool_router }
+    }
+
+    /// A server for stdio: every request is `user`'s.
+    pub fn for_local_user(store: Arc<dyn Store>, default_tz: Tz, user: &str) -> Self {
+        let local = Identity { user_id: user.to_owned(), tz: None, locale: None };
+        Self { local_user: Some(Arc::new(local)), ..Self::new(store, default_tz) }
+    }
+
+    /// The caller of this request: the verified HTTP identity, else the stdio user.
+    pub(crate) fn caller(&self, ctx: &RequestContext<RoleServer>) -> Result<Caller, McpError> {
+        let identity = match ctx.extensions.get::<http::request::Parts>() {
+            Some(parts) => parts.extensions.get::<Identity>().cloned(),
+            None => self.local_user.as_deref().cloned(),
+        }
+        .ok_or_else(|| McpError::invalid_request("unauthenticated", None))?;
+        let tz = identity.tz.as_deref().and_then(|z| z.parse().ok()).unwrap_or(self.default_tz);
+        Ok(Caller { user: identity.user_id, tz })
+    }
+
+    pub(crate) fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+}
+
+/// The current instant; one place, so a turn uses one `now` throughout.
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// A failure the model can fix by calling again differently.
+#[derive(Debug)]
+pub(crate) enum ToolError {
+    /// Bad input: the message says what was wrong and what is accepted.
+    Invalid(String),
+    /// The storage layer failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for ToolError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<crate::dates::DateError> for ToolError {
+    fn from(e: crate::dates::DateError) -> Self {
+        Self::Invalid(e.to_string())
+    }
+}
+
+/// What a tool produced: structured output and a short text for people.
+pub(crate) struct Reply<T: Serialize> {
+    pub data: T,
+    pub text: String,
+}
+
+/// Turns a tool's outcome into the MCP result: the one place errors are mapped.
+pub(crate) fn finish<T: Serialize>(outcome: Result<Reply<T>, ToolError>) -> Result<CallToolResult, McpError> {
+    match outcome {
+        Ok(Reply { data, text }) => {
+            let value =
+                serde_json::to_value(&data).map_err(|e| McpError::internal_error(e.to_string(), None))?;
+            let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+            result.structured_content = Some(value);
+            Ok(result)
+        }
+        Err(ToolError::Invalid(message) | ToolError::Store(StoreError::Rejected(message))) => {
+            Ok(CallToolResult::error(vec![ContentBlock::text(message)]))
+        }
+        Err(ToolError::Store(StoreError::NotFound(numbers))) => {
+            let list = numbers.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
+            let message = format!(
+                "No task {list}. Nothing was changed. Call list_tasks or search_tasks to find the right number."
+            );
+            Ok(CallToolResult::error(vec![ContentBlock::text(message)]))
+        }
+        Err(ToolError::Store(e)) => {
+            tracing::error!(error = %e, "store failure");
+            Err(McpError::internal_error("the task store is unavailable; try again shortly", None))
+        }
+    }
+}
+
+#[tool_handler(router = self.tool_router)]
+impl ServerHandler for TaskServer {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_resources().build())
+            .with_server_info(Implementation::new("mcp-tasks", env!("CARGO_PKG_VERSION")))
+            .with_instructions(
+                "Personal task manager. Tasks are referred to by their number (#3). Dates and times are read \
+                 in the user's time zone and accept English phrases (tomorrow 5pm, next friday, in 3 days) or \
+                 ISO 8601. Recurring tasks take phrases like 'every monday at 9am'. The resource \
+                 tasks://reminders/due lists reminders that fell due in the last day.",
+            )
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        let due = Resource::new(DUE_REMINDERS_URI, "due-reminders")
+            .with_title("Due reminders")
+            .with_description(
+                "Your reminders that fell due in the last 24 hours, on tasks still pending (JSON).",
+            )
+            .with_mime_type("application/json");
+        Ok(ListResourcesResult::with_all_items(vec![due]))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        if request.uri != DUE_REMINDERS_URI {
+            return Err(McpError::resource_not_found(
+                format!("no resource {}; the only one is {DUE_REMINDERS_URI}", request.uri),
+                None,
+            ));
+        }
+        let caller = self.caller(&context)?;
+        let now = now();
+        let since = now - chrono::Duration::hours(DUE_REMINDER_WINDOW_HOURS);
+        let reminders = self.store.user_due_reminders(&caller.user, since, now).await.map_err(|e| {
+            tracing::error!(error = %e, "store failure");
+            McpError::internal_error("the task store is unavailable; try again shortly", None)
+        })?;
+        let views: Vec<_> = reminders.iter().map(|r| view::ReminderView::of(r, caller.tz)).collect();
+        let text = serde_json::json!({ "reminders": views }).to_string();
+        let contents = ResourceContents::TextResourceContents {
+            uri: DUE_REMINDERS_URI.into(),
+            mime_type: Some("application/json".into()),
+            text,
+            meta: None,
+        };
+        Ok(ReadResourceResult::new(vec![contents]).into())
+    }
+}

@@ -1,0 +1,654 @@
+//! The core task tools: `add_task`, `list_tasks`, `search_tasks`, `complete_task`,
+//! `delete_task` and `update_task`.
+
+use chrono::{DateTime, Duration, Utc};
+use rmcp::handler::server::tool::schema_for_output;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::CallToolResult;
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::input::{self, OneOrMany, PriorityInput};
+use super::view::{self, TaskView};
+use super::{Caller, Reply, TaskServer, ToolError, finish, now};
+use crate::dates;
+use crate::store::{
+    Change, DueFilter, NewReminder, NewTask, Priority, Sort, Status, StatusFilter, TaskQuery, search_words,
+};
+
+/// Fields of one new task.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct NewTaskInput {
+    /// Short title, 1-500 characters, any language.
+    pub title: String,
+    /// Optional longer notes, up to 5,000 characters.
+    pub description: Option<String>,
+    /// p1 (urgent), p2 (high), p3 (medium) or p4 (low, the default); words and 1-4 also work.
+    pub priority: Option<PriorityInput>,
+    /// Labels such as ["work", "errands"]; a leading # is dropped, stored lower-case.
+    pub tags: Option<Vec<String>>,
+    /// When it is due, in the user's time zone: "tomorrow 5pm", "friday", "in 3 days", "jan 27",
+    /// "2026-12-01", "2026-12-01T17:00". A recurring phrase ("every monday 9am") also works here.
+    pub due: Option<String>,
+    /// How it repeats: "every day", "every weekday", "every monday at 9am", "every 2 weeks",
+    /// "every month on the 15th", "every last day", "every! 3 days" (counted from completion),
+    /// with optional bounds "until dec 31" or "for 8 weeks".
+    pub recurrence: Option<String>,
+    /// A reminder: a time ("tomorrow 9am", "in 2 hours") or "30 minutes before" the due time.
+    pub reminder: Option<String>,
+}
+
+/// Create one task, or several with `tasks`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct AddTaskArgs {
+    /// Title of the task to create (omit when using `tasks`).
+    pub title: Option<String>,
+    /// Optional longer notes, up to 5,000 characters.
+    pub description: Option<String>,
+    /// p1 (urgent), p2 (high), p3 (medium) or p4 (low, the default); words and 1-4 also work.
+    pub priority: Option<PriorityInput>,
+    /// Labels such as ["work", "errands"].
+    pub tags: Option<Vec<String>>,
+    /// When it is due, in the user's time zone ("tomorrow 5pm", "next friday", "2026-12-01T17:00").
+    pub due: Option<String>,
+    /// How it repeats ("every monday at 9am", "every! 3 days").
+    pub recurrence: Option<String>,
+    /// A reminder time ("tomorrow 9am") or offset ("30 minutes before").
+    pub reminder: Option<String>,
+    /// Several tasks at once (up to 100), instead of the single-task fields.
+    pub tasks: Option<Vec<NewTaskInput>>,
+}
+
+/// Filters shared by `list_tasks` and `search_tasks`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct Filters {
+    /// `pending` (default for list), `completed` or `all` (default for search).
+    pub status: Option<StatusInput>,
+    /// Only these priorities: "p1", or a list like ["p1", "p2"].
+    pub priority: Option<OneOrMany<PriorityInput>>,
+    /// Only tasks with these tags.
+    pub tags: Option<Vec<String>>,
+    /// `any` (default): at least one of `tags`; `all`: every one of them.
+    pub tag_match: Option<TagMatch>,
+    /// A due window: overdue, today, tomorrow, this_week, next_week, no_date.
+    pub due: Option<DueWindow>,
+    /// Only tasks due before this date or time ("friday", "2026-12-01").
+    pub due_before: Option<String>,
+    /// Only tasks due on or after this date or time.
+    pub due_after: Option<String>,
+    /// Only recurring tasks.
+    pub recurring: Option<bool>,
+    /// Order: due (default for list), priority, created (newest first), number, relevance (default for search).
+    pub sort: Option<SortInput>,
+    /// Page size, 1-100 (default 20).
+    pub limit: Option<i64>,
+    /// `next_cursor` from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Status filter.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusInput {
+    /// Not done.
+    Pending,
+    /// Done.
+    Completed,
+    /// Both.
+    All,
+}
+
+/// How `tags` combine.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TagMatch {
+    /// At least one tag.
+    Any,
+    /// Every tag.
+    All,
+}
+
+/// A named due window in the user's zone.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DueWindow {
+    /// Past due.
+    Overdue,
+    /// Due today.
+    Today,
+    /// Due tomorrow.
+    Tomorrow,
+    /// Due from today to the end of Sunday.
+    ThisWeek,
+    /// Due next Monday to Sunday.
+    NextWeek,
+    /// No due date.
+    NoDate,
+}
+
+/// Sort order.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortInput {
+    /// Soonest due first.
+    Due,
+    /// Most urgent first.
+    Priority,
+    /// Newest first.
+    Created,
+    /// By number.
+    Number,
+    /// Best match first (search).
+    Relevance,
+}
+
+/// List tasks.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct ListTasksArgs {
+    #[serde(flatten)]
+    pub filters: Filters,
+}
+
+/// Search tasks.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SearchTasksArgs {
+    /// Words to find in titles, descriptions and tags (any language; word prefixes match).
+    pub query: String,
+    #[serde(flatten)]
+    pub filters: Filters,
+}
+
+/// Tasks to act on.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SelectArgs {
+    /// One task number, e.g. 3.
+    pub task: Option<i64>,
+    /// Several task numbers, e.g. [3, 5].
+    pub tasks: Option<Vec<i64>>,
+}
+
+/// Change a task.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct UpdateTaskArgs {
+    /// The task number.
+    pub task: i64,
+    /// New title.
+    pub title: Option<String>,
+    /// New description; "" removes it.
+    pub description: Option<String>,
+    /// New due date or time ("tomorrow 5pm"); "no date" removes it. A recurring task keeps its rule.
+    pub due: Option<String>,
+    /// New recurrence ("every monday"); "none" stops it repeating.
+    pub recurrence: Option<String>,
+    /// `pending` reopens a completed task; `completed` completes it for good.
+    pub status: Option<StatusInput>,
+    /// New priority p1-p4.
+    pub priority: Option<PriorityInput>,
+    /// Replaces all tags (use add_tags to add or remove some).
+    pub tags: Option<Vec<String>>,
+}
+
+/// Output of `add_task`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AddTaskOutput {
+    /// The tasks created, with their numbers.
+    pub created: Vec<TaskView>,
+}
+
+/// Output of `list_tasks` and `search_tasks`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TaskPage {
+    /// The tasks on this page.
+    pub tasks: Vec<TaskView>,
+    /// Whether more tasks follow.
+    pub has_more: bool,
+    /// Pass as `cursor` to get the next page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// Output of `complete_task`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CompleteOutput {
+    /// Tasks completed for good.
+    pub completed: Vec<TaskView>,
+    /// Recurring tasks moved to their next occurrence.
+    pub rescheduled: Vec<TaskView>,
+    /// Numbers of tasks that were already completed (nothing changed).
+    pub already_completed: Vec<i64>,
+}
+
+/// Output of `delete_task`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DeleteOutput {
+    /// The tasks deleted.
+    pub deleted: Vec<DeletedTask>,
+}
+
+/// A deleted task.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DeletedTask {
+    /// Its number (never reused).
+    pub number: i64,
+    /// Its title.
+    pub title: String,
+}
+
+/// Output of `update_task`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct UpdateOutput {
+    /// The task after the change.
+    pub task: TaskView,
+    /// Names of the fields that changed (empty: nothing changed).
+    pub changed: Vec<String>,
+}
+
+#[tool_router(router = task_router, vis = "pub(crate)")]
+impl TaskServer {
+    /// Create a task (or several with `tasks`). Dates are read in the user's time zone.
+    #[tool(
+        annotations(title = "Add task", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false),
+        output_schema = schema_for_output::<AddTaskOutput>()
+    )]
+    async fn add_task(
+        &self,
+        Parameters(args): Parameters<AddTaskArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, McpError> {
+        let caller = self.caller(&ctx)?;
+        finish(self.add(args, &caller).await)
+    }
+
+    /// List tasks with filters (status, priority, tags, due window, recurring), sorted, one page at a time.
+    #[tool(
+        annotations(title = "List tasks", read_only_hint = true, open_world_hint = false),
+        output_schema = schema_for_output::<TaskPage>()
+    )]
+    async fn list_tasks(
+        &self,
+        Parameters(args): Parameters<ListTasksArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, McpError> {
+        let caller = self.caller(&ctx)?;
+        finish(self.list(None, args.filters, &caller).await)
+    }
+
+    /// Full-text search over titles, descriptions and tags (any language), best match first.
+    #[tool(
+        annotations(title = "Search tasks", read_only_hint = true, open_world_hint = false),
+        output_schema = schema_for_output::<TaskPage>()
+    )]
+    async fn search_tasks(
+        &self,
+        Parameters(args): Parameters<SearchTasksArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, McpError> {
+        let caller = self.caller(&ctx)?;
+        finish(self.list(Some(&args.query), args.filters, &caller).await)
+    }
+
+    /// Complete tasks by number. A recurring task moves to its next occurrence instead of ending.
+    #[tool(
+        annotations(title = "Complete task", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false),
+        output_schema = schema_for_output::<CompleteOutput>()
+    )]
+    async fn complete_task(
+        &self,
+        Parameters(args): Parameters<SelectArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, McpError> {
+        let caller = self.caller(&ctx)?;
+        finish(self.complete(&args, &caller).await)
+    }
+
+    /// Delete tasks by number, permanently. Says exactly what was deleted.
+    #[tool(
+        annotations(title = "Delete task", read_only_hint = false, destructive_hint = true, idempotent_hint = true, open_world_hint = false),
+        output_schema = schema_for_output::<DeleteOutput>()
+    )]
+    async fn delete_task(
+        &self,
+        Parameters(args): Parameters<SelectArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, McpError> {
+        let caller = self.caller(&ctx)?;
+        finish(self.delete(&args, &caller).await)
+    }
+
+    /// Change a task's title, description, due date, recurrence, status (reopen), priority or tags.
+    #[tool(
+        annotations(title = "Update task", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false),
+        output_schema = schema_for_output::<UpdateOutput>()
+    )]
+    async fn update_task(
+        &self,
+        Parameters(args): Parameters<UpdateTaskArgs>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, McpError> {
+        let caller = self.caller(&ctx)?;
+        finish(self.update(args, &caller).await)
+    }
+}
+
+impl TaskServer {
+    async fn add(&self, args: AddTaskArgs, caller: &Caller) -> Result<Reply<AddTaskOutput>, ToolError> {
+        let inputs = match (args.tasks, args.title) {
+            (Some(_), Some(_)) => {
+                return Err(ToolError::Invalid(
+                    "Give either `title` (one task) or `tasks` (several), not both.".into(),
+                ));
+            }
+            (Some(tasks), None) if tasks.is_empty() => {
+                return Err(ToolError::Invalid("`tasks` is empty; give at least one task.".into()));
+            }
+            (Some(tasks), None) if tasks.len() > input::MAX_BATCH => {
+                return Err(ToolError::Invalid(format!("At most {} tasks per call.", input::MAX_BATCH)));
+            }
+            (Some(tasks), None) => tasks,
+            (None, Some(title)) => vec![NewTaskInput {
+                title,
+                description: args.description,
+                priority: args.priority,
+                tags: args.tags,
+                due: args.due,
+                recurrence: args.recurrence,
+                reminder: args.reminder,
+            }],
+            (None, None) => return Err(ToolError::Invalid("A task needs a `title`.".into())),
+        };
+        let now = now();
+        let new = inputs.iter().map(|i| new_task(i, caller, now)).collect::<Result<Vec<_>, _>>()?;
+        let created = self.store().add_tasks(&caller.user, new, now).await?;
+        let views: Vec<TaskView> = created.iter().map(|t| TaskView::of(t, caller.tz, now)).collect();
+        let hint = match views.as_slice() {
+            [one] => format!("\nSay 'complete {}' when it is done.", one.number),
+            _ => String::new(),
+        };
+        let text = format!("Added {}:\n{}{hint}", plural(views.len(), "task"), view::lines(&views, ""));
+        Ok(Reply { data: AddTaskOutput { created: views }, text })
+    }
+
+    async fn list(
+        &self,
+        query: Option<&str>,
+        f: Filters,
+        caller: &Caller,
+    ) -> Result<Reply<TaskPage>, ToolError> {
+        let now = now();
+        let words = match query {
+            None => None,
+            Some(q) if q.chars().count() > 200 => {
+                return Err(ToolError::Invalid(
+                    "The search query is too long (at most 200 characters).".into(),
+                ));
+            }
+            Some(q) => {
+                let words = search_words(q);
+                if words.is_empty() {
+                    return Err(ToolError::Invalid(
+                        "The search query has no words to look for; give one or more words.".into(),
+                    ));
+                }
+                Some(words)
+            }
+        };
+        let searching = words.is_some();
+        let status = match f.status {
+            Some(StatusInput::Pending) => StatusFilter::Pending,
+            Some(StatusInput::Completed) => StatusFilter::Completed,
+            Some(StatusInput::All) => StatusFilter::All,
+            None if searching => StatusFilter::All,
+            None => StatusFilter::Pending,
+        };
+        let priorities = f
+            .priority
+            .map(|p| p.to_vec().iter().map(PriorityInput::parse).collect::<Result<Vec<Priority>, _>>())
+            .transpose()?
+            .unwrap_or_default();
+        let sort = match f.sort {
+            Some(SortInput::Due) => Sort::Due,
+            Some(SortInput::Priority) => Sort::Priority,
+            Some(SortInput::Created) => Sort::Created,
+            Some(SortInput::Number) => Sort::Number,
+            Some(SortInput::Relevance) => Sort::Relevance,
+            None if searching => Sort::Relevance,
+            None => Sort::Due,
+        };
+        let limit = input::limit(f.limit)?;
+        let offset = input::cursor(f.cursor.as_deref())?;
+        let q = TaskQuery {
+            status,
+            priorities,
+            tags: input::tags(f.tags.as_deref().unwrap_or_default())?,
+            all_tags: matches!(f.tag_match, Some(TagMatch::All)),
+            due: due_filter(f.due, f.due_before.as_deref(), f.due_after.as_deref(), caller, now)?,
+            recurring_only: f.recurring.unwrap_or(false),
+            words,
+            sort,
+            offset,
+            limit,
+        };
+        let page = self.store().query_tasks(&caller.user, &q).await?;
+        let tasks: Vec<TaskView> = page.tasks.iter().map(|t| TaskView::of(t, caller.tz, now)).collect();
+        let next_cursor = input::next_cursor(offset, limit, page.has_more);
+        let empty = if searching { "No tasks match." } else { "No tasks match these filters." };
+        let mut text = view::lines(&tasks, empty);
+        if page.has_more {
+            text.push_str("\nMore tasks follow: pass next_cursor to see them.");
+        }
+        Ok(Reply { data: TaskPage { tasks, has_more: page.has_more, next_cursor }, text })
+    }
+
+    async fn complete(&self, args: &SelectArgs, caller: &Caller) -> Result<Reply<CompleteOutput>, ToolError> {
+        let numbers = input::selected(args.task, args.tasks.as_deref())?;
+        let now = now();
+        let tz = caller.tz;
+        let changes = self
+            .store()
+            .modify_tasks(&caller.user, &numbers, now, &|task| {
+                if task.status == Status::Completed {
+                    return Ok(Change::Edited);
+                }
+                let next = task.recurrence.as_ref().and_then(|rule| {
+                    let zone = task.due.as_ref().and_then(|d| d.tz.parse().ok()).unwrap_or(tz);
+                    dates::next_occurrence(rule, task.due.as_ref().map(|d| d.due), now, zone)
+                });
+                match (next, task.due.as_mut()) {
+                    (Some(next), Some(due)) => due.due = next,
+                    _ => {
+                        task.status = Status::Completed;
+                        task.completed_at = Some(now);
+                    }
+                }
+                Ok(Change::Completed)
+            })
+            .await?;
+        let mut out = CompleteOutput { completed: vec![], rescheduled: vec![], already_completed: vec![] };
+        let mut text = Vec::new();
+        for (before, after) in &changes {
+            let v = TaskView::of(after, tz, now);
+            if before.status == Status::Completed {
+                text.push(format!("#{} {} was already completed; nothing changed.", v.number, v.title));
+                out.already_completed.push(v.number);
+            } else if after.status == Status::Pending {
+                let next =
+                    v.due.as_ref().map(|d| format!("{} {}", d.date, d.time.clone().unwrap_or_default()));
+                text.push(format!(
+                    "Completed this occurrence of #{} {}; next due {}.",
+                    v.number,
+                    v.title,
+                    next.unwrap_or_default().trim()
+                ));
+                out.rescheduled.push(v);
+            } else {
+                text.push(format!("Completed #{} {}.", v.number, v.title));
+                out.completed.push(v);
+            }
+        }
+        Ok(Reply { data: out, text: text.join("\n") })
+    }
+
+    async fn delete(&self, args: &SelectArgs, caller: &Caller) -> Result<Reply<DeleteOutput>, ToolError> {
+        let numbers = input::selected(args.task, args.tasks.as_deref())?;
+        let deleted = self.store().delete_tasks(&caller.user, &numbers).await?;
+        let deleted: Vec<DeletedTask> =
+            deleted.into_iter().map(|t| DeletedTask { number: t.number, title: t.title }).collect();
+        let list =
+            deleted.iter().map(|d| format!("#{} {}", d.number, d.title)).collect::<Vec<_>>().join("\n");
+        let text = format!("Deleted {}:\n{list}", plural(deleted.len(), "task"));
+        Ok(Reply { data: DeleteOutput { deleted }, text })
+    }
+
+    async fn update(&self, args: UpdateTaskArgs, caller: &Caller) -> Result<Reply<UpdateOutput>, ToolError> {
+        let now = now();
+        let title = args.title.as_deref().map(input::title).transpose()?;
+        let description = args.description.as_deref().map(|d| input::description(Some(d))).transpose()?;
+        let priority = args.priority.as_ref().map(PriorityInput::parse).transpose()?;
+        let tags = args.tags.as_deref().map(input::tags).transpose()?;
+        let clear_due = args.due.as_deref().is_some_and(input::is_clear);
+        let clear_recurrence = args.recurrence.as_deref().is_some_and(input::is_clear);
+        let parsed = input::due_and_recurrence(
+            args.due.as_deref().filter(|_| !clear_due),
+            args.recurrence.as_deref().filter(|_| !clear_recurrence),
+            caller,
+            now,
+        )?;
+        let due_given = args.due.is_some();
+        let recurrence_given = args.recurrence.is_some() || parsed.recurrence.is_some();
+        let changes = self
+            .store()
+            .modify_tasks(&caller.user, &[args.task], now, &|task| {
+                if let Some(t) = &title {
+                    task.title.clone_from(t);
+                }
+                if let Some(d) = &description {
+                    task.description.clone_from(d);
+                }
+                if let Some(p) = priority {
+                    task.priority = p;
+                }
+                if let Some(t) = &tags {
+                    task.tags.clone_from(t);
+                }
+                if due_given {
+                    task.due.clone_from(&parsed.due);
+                }
+                if recurrence_given {
+                    task.recurrence.clone_from(&parsed.recurrence);
+                }
+                Ok(match args.status {
+                    Some(StatusInput::Pending) if task.status == Status::Completed => {
+                        task.status = Status::Pending;
+                        task.completed_at = None;
+                        Change::Edited
+                    }
+                    Some(StatusInput::Completed) if task.status == Status::Pending => {
+                        task.status = Status::Completed;
+                        task.completed_at = Some(now);
+                        Change::Completed
+                    }
+                    _ => Change::Edited,
+                })
+            })
+            .await?;
+        let Some((before, after)) = changes.into_iter().next() else {
+            return Err(ToolError::Invalid(format!("No task #{}.", args.task)));
+        };
+        let changed = changed_fields(&before, &after);
+        let v = TaskView::of(&after, caller.tz, now);
+        let text = if changed.is_empty() {
+            format!("Nothing changed: #{} already looks like that.\n{}", v.number, v.line())
+        } else {
+            format!("Updated {} of #{}:\n{}", changed.join(", "), v.number, v.line())
+        };
+        Ok(Reply { data: UpdateOutput { task: v, changed }, text })
+    }
+}
+
+fn new_task(i: &NewTaskInput, caller: &Caller, now: DateTime<Utc>) -> Result<NewTask, ToolError> {
+    let parsed = input::due_and_recurrence(i.due.as_deref(), i.recurrence.as_deref(), caller, now)?;
+    let reminders = match i.reminder.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => vec![NewReminder {
+            at: input::reminder_time(r, parsed.due.as_ref(), caller.tz, now)?,
+            phrase: Some(r.to_owned()),
+        }],
+        None => vec![],
+    };
+    Ok(NewTask {
+        title: input::title(&i.title)?,
+        description: input::description(i.description.as_deref())?,
+        priority: i.priority.as_ref().map(PriorityInput::parse).transpose()?.unwrap_or(Priority::DEFAULT),
+        tags: input::tags(i.tags.as_deref().unwrap_or_default())?,
+        due: parsed.due,
+        recurrence: parsed.recurrence,
+        reminders,
+    })
+}
+
+/// The store's due filter for a named window and/or before/after phrases.
+fn due_filter(
+    window: Option<DueWindow>,
+    before: Option<&str>,
+    after: Option<&str>,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Option<DueFilter>, ToolError> {
+    let tz = caller.tz;
+    let start_of = |day: chrono::NaiveDate| dates::due_start_utc(dates::Due::Day(day), tz);
+    let today = now.with_timezone(&tz).date_naive();
+    let days = |n: i64| today + Duration::days(n);
+    let until_monday = 7 - i64::from(chrono::Datelike::weekday(&today).num_days_from_monday());
+    let named = match window {
+        None => None,
+        Some(DueWindow::Overdue) => Some(DueFilter::Overdue { now, start_of_today: start_of(today) }),
+        Some(DueWindow::NoDate) => Some(DueFilter::NoDate),
+        Some(w) => {
+            let (from, to) = match w {
+                DueWindow::Today => (today, days(1)),
+                DueWindow::Tomorrow => (days(1), days(2)),
+                DueWindow::ThisWeek => (today, days(until_monday)),
+                _ => (days(until_monday), days(until_monday + 7)),
+            };
+            Some(DueFilter::Between { from: Some(start_of(from)), to: Some(start_of(to)) })
+        }
+    };
+    let bound = |phrase: Option<&str>| -> Result<Option<DateTime<Utc>>, ToolError> {
+        match phrase.map(str::trim).filter(|p| !p.is_empty()) {
+            None => Ok(None),
+            Some(p) => match dates::parse_due(p, now, tz)? {
+                Some(d) => Ok(Some(dates::due_start_utc(d, tz))),
+                None => {
+                    Err(ToolError::Invalid("`due_before`/`due_after` need a date, not 'no date'.".into()))
+                }
+            },
+        }
+    };
+    let (before, after) = (bound(before)?, bound(after)?);
+    match (named, before, after) {
+        (named, None, None) => Ok(named),
+        (None, to, from) => Ok(Some(DueFilter::Between { from, to })),
+        (Some(_), _, _) => {
+            Err(ToolError::Invalid("Use either `due` or `due_before`/`due_after`, not both.".into()))
+        }
+    }
+}
+
+fn changed_fields(before: &crate::store::Task, after: &crate::store::Task) -> Vec<String> {
+    let checks = [
+        ("title", before.title != after.title),
+        ("description", before.description != after.description),
+        ("due", before.due != after.due),
+        ("recurrence", before.recurrence != after.recurrence),
+        ("status", before.status != after.status),
+        ("priority", before.priority != after.priority),
+        ("tags", before.tags != after.tags),
+    ];
+    checks.iter().filter(|(_, changed)| *changed).map(|(name, _)| (*name).to_owned()).collect()
+}
+
+/// "1 task", "3 tasks".
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
