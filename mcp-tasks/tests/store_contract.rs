@@ -1,0 +1,314 @@
+//! The store contract: every `Store` behaviour as a small async function over
+//! `&dyn Store`, stamped out for SQLite and PostgreSQL (a fresh database per test).
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use mcp_tasks::dates::{Due, Recurrence};
+use mcp_tasks::store::{
+    Change, DueFilter, DueSpec, NewReminder, NewTask, Priority, Sort, Status, StatusFilter, Store, StoreError,
+    TaskQuery,
+};
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    at("2026-11-22T10:00:00Z")
+}
+
+fn task(title: &str) -> NewTask {
+    NewTask {
+        title: title.into(),
+        description: None,
+        priority: Priority::DEFAULT,
+        tags: vec![],
+        due: None,
+        recurrence: None,
+        reminders: vec![],
+    }
+}
+
+fn due(d: Due) -> Option<DueSpec> {
+    Some(DueSpec { due: d, phrase: Some("phrase".into()), tz: "UTC".into() })
+}
+
+fn query() -> TaskQuery {
+    TaskQuery { limit: 20, ..TaskQuery::default() }
+}
+
+async fn titles(store: &dyn Store, user: &str, q: &TaskQuery) -> Vec<String> {
+    store.query_tasks(user, q).await.unwrap().tasks.into_iter().map(|t| t.title).collect()
+}
+
+async fn numbers_are_per_user_and_never_reused(s: &dyn Store) {
+    let a = s.add_tasks("alice", vec![task("a1"), task("a2")], now()).await.unwrap();
+    let b = s.add_tasks("bob", vec![task("b1")], now()).await.unwrap();
+    assert_eq!(a.iter().map(|t| t.number).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(b[0].number, 1);
+    s.delete_tasks("alice", &[2]).await.unwrap();
+    let a3 = s.add_tasks("alice", vec![task("a3")], now()).await.unwrap();
+    assert_eq!(a3[0].number, 3, "a deleted number is never reused");
+}
+
+async fn every_field_round_trips(s: &dyn Store) {
+    let rule = Recurrence { phrase: "every monday".into(), rrule: "FREQ=WEEKLY;BYDAY=MO".into(), from_completion: true };
+    let new = NewTask {
+        title: "دودھ خریدنا".into(),
+        description: Some("with notes".into()),
+        priority: Priority::new(1).unwrap(),
+        tags: vec!["errands".into(), "home".into()],
+        due: Some(DueSpec { due: Due::At(at("2026-11-23T12:00:00Z")), phrase: Some("kal".into()), tz: "Asia/Karachi".into() }),
+        recurrence: Some(rule.clone()),
+        reminders: vec![],
+    };
+    let created = s.add_tasks("alice", vec![new, task("day task")], now()).await.unwrap();
+    s.modify_tasks("alice", &[2], now(), &|t| {
+        t.due = due(Due::Day(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()));
+        Ok(Change::Edited)
+    })
+    .await
+    .unwrap();
+    let got = s.get_tasks("alice", &[1, 2]).await.unwrap();
+    assert_eq!(got[0], created[0], "a task reads back exactly as created");
+    assert_eq!(got[0].recurrence.as_ref(), Some(&rule));
+    assert_eq!(got[1].due.as_ref().map(|d| d.due), Some(Due::Day(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())));
+}
+
+async fn missing_and_foreign_numbers_are_not_found(s: &dyn Store) {
+    s.add_tasks("alice", vec![task("mine")], now()).await.unwrap();
+    s.add_tasks("bob", vec![task("bob's")], now()).await.unwrap();
+    s.delete_tasks("bob", &[1]).await.unwrap();
+    let not_found = |r: Result<_, StoreError>| matches!(r, Err(StoreError::NotFound(n)) if n == vec![1]);
+    assert!(not_found(s.get_tasks("bob", &[1]).await.map(|_| ())));
+    assert!(not_found(s.modify_tasks("bob", &[1], now(), &|_| Ok(Change::Edited)).await.map(|_| ())));
+    assert!(not_found(s.delete_tasks("bob", &[1]).await.map(|_| ())));
+    let r = NewReminder { at: now() + Duration::hours(1), phrase: None };
+    assert!(not_found(s.add_reminder("bob", 1, r, now()).await.map(|_| ())));
+    assert_eq!(s.get_tasks("alice", &[1]).await.unwrap()[0].title, "mine", "alice's task is untouched");
+}
+
+async fn bulk_changes_are_all_or_nothing(s: &dyn Store) {
+    s.add_tasks("alice", vec![task("one"), task("two")], now()).await.unwrap();
+    let missing = s.delete_tasks("alice", &[1, 2, 7]).await;
+    assert!(matches!(missing, Err(StoreError::NotFound(n)) if n == vec![7]));
+    let refused = s
+        .modify_tasks("alice", &[1, 2], now(), &|t| {
+            t.title.push('!');
+            if t.number == 2 { Err("no".into()) } else { Ok(Change::Edited) }
+        })
+        .await;
+    assert!(matches!(refused, Err(StoreError::Rejected(_))));
+    let left = s.get_tasks("alice", &[1, 2]).await.unwrap();
+    assert_eq!(left.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), vec!["one", "two"]);
+}
+
+async fn modify_reports_before_and_after_and_records_completions(s: &dyn Store) {
+    s.add_tasks("alice", vec![task("a"), task("b")], now()).await.unwrap();
+    let later = now() + Duration::minutes(5);
+    let changes = s
+        .modify_tasks("alice", &[2, 1], later, &|t| {
+            if t.number == 1 {
+                return Ok(Change::Edited);
+            }
+            t.status = Status::Completed;
+            t.completed_at = Some(later);
+            Ok(Change::Completed)
+        })
+        .await
+        .unwrap();
+    assert_eq!(changes[0].0.number, 2, "pairs come back in the order asked");
+    assert_eq!(changes[0].1.updated_at, later);
+    assert_eq!(changes[1].0, changes[1].1, "an unchanged task is reported unchanged");
+    let data = s.analytics("alice", now() - Duration::days(1)).await.unwrap();
+    assert_eq!(data.completed_total, 1);
+    assert_eq!(data.completions, vec![later]);
+    assert_eq!(data.pending.len(), 1);
+}
+
+async fn list_filters_by_status_priority_tags_and_recurrence(s: &dyn Store) {
+    let mut urgent = task("urgent home");
+    urgent.priority = Priority::new(1).unwrap();
+    urgent.tags = vec!["home".into(), "x_y".into()];
+    let mut work = task("work");
+    work.tags = vec!["work".into(), "home".into()];
+    let mut repeat = task("repeat");
+    repeat.recurrence = Some(Recurrence { phrase: "daily".into(), rrule: "FREQ=DAILY".into(), from_completion: false });
+    s.add_tasks("alice", vec![urgent, work, repeat, task("done")], now()).await.unwrap();
+    s.modify_tasks("alice", &[4], now(), &|t| {
+        t.status = Status::Completed;
+        Ok(Change::Completed)
+    })
+    .await
+    .unwrap();
+    let by = |f: fn(&mut TaskQuery)| {
+        let mut q = query();
+        q.sort = Sort::Number;
+        f(&mut q);
+        q
+    };
+    assert_eq!(titles(s, "alice", &by(|_| {})).await, vec!["urgent home", "work", "repeat"]);
+    assert_eq!(titles(s, "alice", &by(|q| q.status = StatusFilter::Completed)).await, vec!["done"]);
+    assert_eq!(titles(s, "alice", &by(|q| q.status = StatusFilter::All)).await.len(), 4);
+    assert_eq!(titles(s, "alice", &by(|q| q.priorities = vec![Priority::new(1).unwrap()])).await, vec!["urgent home"]);
+    assert_eq!(titles(s, "alice", &by(|q| q.tags = vec!["home".into()])).await, vec!["urgent home", "work"]);
+    let all = by(|q| {
+        q.tags = vec!["home".into(), "work".into()];
+        q.all_tags = true;
+    });
+    assert_eq!(titles(s, "alice", &all).await, vec!["work"]);
+    assert_eq!(titles(s, "alice", &by(|q| q.tags = vec!["x_y".into()])).await, vec!["urgent home"]);
+    assert!(titles(s, "alice", &by(|q| q.tags = vec!["x%".into()])).await.is_empty(), "LIKE wildcards are literal");
+    assert_eq!(titles(s, "alice", &by(|q| q.recurring_only = true)).await, vec!["repeat"]);
+    assert!(titles(s, "bob", &by(|q| q.status = StatusFilter::All)).await.is_empty(), "bob sees none of it");
+}
+
+async fn due_windows_and_sorting(s: &dyn Store) {
+    let day = |d: u32| Due::Day(NaiveDate::from_ymd_opt(2026, 11, d).unwrap());
+    let mut tasks = Vec::new();
+    for (title, d, p) in [
+        ("yesterday", Some(day(21)), 4),
+        ("today", Some(day(22)), 3),
+        ("past hour", Some(Due::At(at("2026-11-22T09:00:00Z"))), 2),
+        ("later today", Some(Due::At(at("2026-11-22T18:00:00Z"))), 1),
+        ("next week", Some(day(30)), 4),
+        ("undated", None, 1),
+    ] {
+        let mut t = task(title);
+        t.due = d.and_then(due);
+        t.priority = Priority::new(p).unwrap();
+        tasks.push(t);
+    }
+    s.add_tasks("alice", tasks, now()).await.unwrap();
+    let start_of_today = at("2026-11-22T00:00:00Z");
+    let mut q = query();
+    q.due = Some(DueFilter::Overdue { now: now(), start_of_today });
+    assert_eq!(titles(s, "alice", &q).await, vec!["yesterday", "past hour"]);
+    q.due = Some(DueFilter::Between { from: Some(start_of_today), to: Some(at("2026-11-23T00:00:00Z")) });
+    assert_eq!(titles(s, "alice", &q).await, vec!["today", "past hour", "later today"]);
+    q.due = Some(DueFilter::NoDate);
+    assert_eq!(titles(s, "alice", &q).await, vec!["undated"]);
+    q.due = None;
+    assert_eq!(
+        titles(s, "alice", &q).await,
+        vec!["yesterday", "today", "past hour", "later today", "next week", "undated"],
+        "due order, undated last"
+    );
+    q.sort = Sort::Priority;
+    assert_eq!(titles(s, "alice", &q).await[..2], ["later today".to_owned(), "undated".to_owned()]);
+}
+
+async fn pages_follow_each_other(s: &dyn Store) {
+    s.add_tasks("alice", (1..=5).map(|i| task(&format!("t{i}"))).collect(), now()).await.unwrap();
+    let mut q = query();
+    q.sort = Sort::Number;
+    q.limit = 2;
+    let first = s.query_tasks("alice", &q).await.unwrap();
+    assert!(first.has_more);
+    q.offset = 4;
+    let last = s.query_tasks("alice", &q).await.unwrap();
+    assert!(!last.has_more);
+    assert_eq!(last.tasks.iter().map(|t| t.number).collect::<Vec<_>>(), vec![5]);
+}
+
+async fn search_finds_prefixes_tags_and_urdu_for_the_owner_only(s: &dyn Store) {
+    let mut milk = task("Buy milk");
+    milk.description = Some("from the corner shop".into());
+    let mut meeting = task("Team meeting");
+    meeting.tags = vec!["office".into()];
+    s.add_tasks("alice", vec![milk, meeting, task("دودھ خریدنا")], now()).await.unwrap();
+    s.add_tasks("bob", vec![task("Buy milk for bob")], now()).await.unwrap();
+    let search = |words: &[&str]| {
+        let mut q = query();
+        q.status = StatusFilter::All;
+        q.sort = Sort::Relevance;
+        q.words = Some(words.iter().map(|w| (*w).to_owned()).collect());
+        q
+    };
+    assert_eq!(titles(s, "alice", &search(&["milk"])).await, vec!["Buy milk"]);
+    assert_eq!(titles(s, "alice", &search(&["mee"])).await, vec!["Team meeting"], "prefixes match");
+    assert_eq!(titles(s, "alice", &search(&["corner"])).await, vec!["Buy milk"], "descriptions are searched");
+    assert_eq!(titles(s, "alice", &search(&["office"])).await, vec!["Team meeting"], "tags are searched");
+    assert_eq!(titles(s, "alice", &search(&["دودھ"])).await, vec!["دودھ خریدنا"]);
+    assert_eq!(titles(s, "alice", &search(&["buy", "milk"])).await, vec!["Buy milk"]);
+    assert!(titles(s, "alice", &search(&["buy", "bread"])).await.is_empty(), "every word must match");
+    s.modify_tasks("alice", &[1], now(), &|t| {
+        t.title = "Buy bread".into();
+        Ok(Change::Edited)
+    })
+    .await
+    .unwrap();
+    assert_eq!(titles(s, "alice", &search(&["bread"])).await, vec!["Buy bread"], "the index follows edits");
+    s.delete_tasks("alice", &[1]).await.unwrap();
+    assert!(titles(s, "alice", &search(&["bread"])).await.is_empty(), "the index follows deletes");
+}
+
+async fn reminders_are_listed_delivered_and_retried(s: &dyn Store) {
+    s.add_tasks("alice", vec![task("call mum")], now()).await.unwrap();
+    let mut with_reminder = task("bob's");
+    with_reminder.reminders = vec![NewReminder { at: now() + Duration::minutes(10), phrase: Some("in 10 minutes".into()) }];
+    s.add_tasks("bob", vec![with_reminder], now()).await.unwrap();
+    let soon = NewReminder { at: now() + Duration::minutes(5), phrase: None };
+    let listed = s.add_reminder("alice", 1, soon, now()).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].task, 1);
+    assert!(s.pending_deliveries(now(), 10).await.unwrap().is_empty(), "nothing is due yet");
+    let later = now() + Duration::minutes(30);
+    let due = s.pending_deliveries(later, 10).await.unwrap();
+    assert_eq!(due.iter().map(|d| d.user_id.as_str()).collect::<Vec<_>>(), vec!["alice", "bob"]);
+    let alice_due = s.user_due_reminders("alice", now(), later).await.unwrap();
+    assert_eq!(alice_due.len(), 1, "alice sees only her own due reminders");
+    s.record_delivery(due[0].reminder.id, later, None).await.unwrap();
+    s.record_delivery(due[1].reminder.id, later, Some(later + Duration::minutes(1))).await.unwrap();
+    assert!(s.pending_deliveries(later, 10).await.unwrap().is_empty(), "delivered and backing-off are skipped");
+    let retry = s.pending_deliveries(later + Duration::minutes(2), 10).await.unwrap();
+    assert_eq!(retry.len(), 1);
+    assert_eq!(retry[0].reminder.attempts, 1);
+    s.delete_tasks("bob", &[1]).await.unwrap();
+    assert!(s.pending_deliveries(later + Duration::minutes(2), 10).await.unwrap().is_empty(), "deletes cascade");
+}
+
+async fn migrations_are_idempotent_and_ping_answers(s: &dyn Store) {
+    s.migrate().await.unwrap();
+    s.ping().await.unwrap();
+}
+
+macro_rules! contract {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let (store, _dir) = crate::support::sqlite_store().await;
+                    super::$case(store.as_ref()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let Some(db) = crate::support::TestPg::create().await else { return };
+                    let store = db.store().await;
+                    super::$case(store.as_ref()).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    numbers_are_per_user_and_never_reused,
+    every_field_round_trips,
+    missing_and_foreign_numbers_are_not_found,
+    bulk_changes_are_all_or_nothing,
+    modify_reports_before_and_after_and_records_completions,
+    list_filters_by_status_priority_tags_and_recurrence,
+    due_windows_and_sorting,
+    pages_follow_each_other,
+    search_finds_prefixes_tags_and_urdu_for_the_owner_only,
+    reminders_are_listed_delivered_and_retried,
+    migrations_are_idempotent_and_ping_answers,
+);
