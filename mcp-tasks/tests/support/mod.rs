@@ -84,3 +84,92 @@ pub fn uuid_like() -> String {
     h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
     format!("{:016x}", h.finish())
 }
+
+/// The secret every HTTP test server signs with.
+pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+/// A running HTTP server on a free port; stopped when dropped.
+pub struct TestServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The token key the server trusts.
+    pub key: shared::identity::TokenKey,
+    shutdown: tokio_util::sync::CancellationToken,
+}
+
+impl TestServer {
+    /// Serves `store` on 127.0.0.1:0.
+    pub async fn start(store: Arc<dyn Store>) -> Self {
+        let key = shared::identity::TokenKey::new(SECRET).unwrap();
+        let state = mcp_tasks::http::HttpState {
+            server: mcp_tasks::tools::TaskServer::new(store.clone(), chrono_tz::UTC),
+            store,
+            key: key.clone(),
+            allowed_hosts: None,
+        };
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = mcp_tasks::http::app(state, shutdown.clone());
+        tokio::spawn(mcp_tasks::http::run(listener, app, shutdown.clone()));
+        Self { base, key, shutdown }
+    }
+
+    /// A token for `user`, optionally with a time zone.
+    pub fn token(&self, user: &str, tz: Option<&str>) -> String {
+        self.key.mint(user, shared::identity::TASKS_AUDIENCE, "test", tz, std::time::Duration::from_secs(300))
+    }
+
+    /// An rmcp client connected as `user`.
+    pub async fn client(&self, user: &str) -> Client {
+        use rmcp::ServiceExt;
+        use rmcp::transport::StreamableHttpClientTransport;
+        use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+        let config =
+            StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", self.base)).auth_header(self.token(user, None));
+        ().serve(StreamableHttpClientTransport::from_config(config)).await.unwrap()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// A connected MCP client.
+pub type Client = rmcp::service::RunningService<rmcp::RoleClient, ()>;
+
+/// Calls `tool` with `args` (a JSON object) and returns the raw result.
+pub async fn call(client: &Client, tool: &'static str, args: serde_json::Value) -> rmcp::model::CallToolResult {
+    try_call(client, tool, args).await.unwrap()
+}
+
+/// Calls `tool`, keeping protocol errors.
+pub async fn try_call(
+    client: &Client,
+    tool: &'static str,
+    args: serde_json::Value,
+) -> Result<rmcp::model::CallToolResult, rmcp::ServiceError> {
+    let serde_json::Value::Object(args) = args else { panic!("arguments must be an object") };
+    client.call_tool(rmcp::model::CallToolRequestParams::new(tool).with_arguments(args)).await
+}
+
+/// Calls `tool`, asserts success, returns the structured content.
+pub async fn ok(client: &Client, tool: &'static str, args: serde_json::Value) -> serde_json::Value {
+    let result = call(client, tool, args).await;
+    assert_ne!(result.is_error, Some(true), "{tool} failed: {}", text(&result));
+    result.structured_content.unwrap_or_else(|| panic!("{tool} returned no structured content"))
+}
+
+/// Calls `tool`, asserts a tool error (isError), returns its text.
+pub async fn tool_error(client: &Client, tool: &'static str, args: serde_json::Value) -> String {
+    let result = call(client, tool, args).await;
+    assert_eq!(result.is_error, Some(true), "{tool} should have failed but said: {}", text(&result));
+    text(&result)
+}
+
+/// The text content of a result.
+pub fn text(result: &rmcp::model::CallToolResult) -> String {
+    result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n")
+}
