@@ -1,1 +1,20 @@
-//! The ChatKit gateway (built in a later issue).
+//! chat-gateway: a ChatKit server for a task assistant, with JWT auth and persistent,
+//! per-user threads.
+//!
+//! Layout:
+//! * `config` — typed configuration, read from the environment once in `main`.
+//! * `auth` — verifies user JWTs (HS256 or JWKS) into a [`auth::User`].
+//! * `chatkit` — the protocol: wire types, the dispatcher, and the `Responder` seam that
+//!   writes the assistant's side of a turn.
+//! * `store` — the `ThreadStore` trait with `PgStore` and `SqliteStore`; all SQL lives here.
+//! * `http` — the axum router: `/chatkit`, `/api/chat`, health; auth, rate limit, CORS.
+//! * `error` — `ApiError`, the one JSON error of the HTTP API.
+//! * `echo` — a responder that echoes, for tests and benchmarks.
+
+pub mod auth;
+pub mod chatkit;
+pub mod config;
+pub mod echo;
+pub mod error;
+pub mod http;
+pub mod store;

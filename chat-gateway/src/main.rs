@@ -1,4 +1,124 @@
-fn main() {
-    eprintln!("chat-gateway: not built yet");
-    std::process::exit(2)
+//! `chat-gateway`: parse the command line, read the configuration, start the gateway.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use chat_gateway::auth::Authenticator;
+use chat_gateway::chatkit::ChatKitServer;
+use chat_gateway::config::Config;
+use chat_gateway::echo::EchoResponder;
+use chat_gateway::http::{self, AppState};
+use chat_gateway::store;
+use clap::{Parser, Subcommand};
+use tokio_util::sync::CancellationToken;
+
+/// A ChatKit server for a task assistant.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the gateway (ChatKit at /chatkit, JSON at /api/chat, /healthz, /readyz).
+    Serve {
+        /// Address to listen on (default: GATEWAY_BIND, else 127.0.0.1:8000).
+        #[arg(long)]
+        bind: Option<SocketAddr>,
+    },
+    /// Print a user token signed with JWT_SECRET (development and tests).
+    Token {
+        /// The user the token speaks for.
+        #[arg(long)]
+        user: String,
+        /// How long it is valid, e.g. 30d, 12h (default 30d).
+        #[arg(long, default_value = "30d", value_parser = shared::config::parse_duration)]
+        ttl: Duration,
+        /// An IANA time zone to put in the token, e.g. Asia/Karachi.
+        #[arg(long)]
+        tz: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("chat-gateway: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    shared::telemetry::init(config.log_format);
+    match run(cli.command, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("chat-gateway: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Token { user, ttl, tz } => {
+            let key = config.jwt_key.as_ref().ok_or_else(|| {
+                shared::config::ConfigError::new("JWT_SECRET", "is required to mint tokens (32+ characters)")
+            })?;
+            println!("{}", key.mint(&user, "chat-gateway", "chat-gateway", tz.as_deref(), ttl));
+            Ok(())
+        }
+        Command::Migrate => {
+            let store = store::connect(&config.database_url).await.context("opening the database")?;
+            store.migrate().await?;
+            eprintln!("chat-gateway: migrations applied");
+            Ok(())
+        }
+        Command::Serve { bind } => {
+            config.require_auth()?;
+            let store = store::connect(&config.database_url).await.context("opening the database")?;
+            store.migrate().await?;
+            let responder = Arc::new(EchoResponder { deltas: 8 });
+            let state = AppState {
+                chat: Arc::new(ChatKitServer::new(store, responder, config.max_message_chars)),
+                auth: Arc::new(Authenticator::new(config.jwt_key.clone(), config.jwks_url.clone())),
+                limiter: http::limiter(config.rate_per_second, config.rate_burst),
+            };
+            let addr = bind.unwrap_or(config.bind);
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+            tracing::info!(addr = %listener.local_addr()?, "chat gateway listening");
+            let shutdown = CancellationToken::new();
+            tokio::spawn(shutdown_on_signal(shutdown.clone()));
+            http::run(listener, http::app(state, &config.cors_origins), shutdown).await?;
+            Ok(())
+        }
+    }
+}
+
+/// Cancels `token` on Ctrl-C or SIGTERM.
+async fn shutdown_on_signal(token: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        } else {
+            let _ = ctrl_c.await;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down");
+    token.cancel();
 }

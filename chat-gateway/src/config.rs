@@ -1,0 +1,100 @@
+//! Typed configuration for `chat-gateway`, read from the environment once, in `main`.
+
+use std::net::SocketAddr;
+
+use shared::config::{ConfigError, data_dir, env};
+use shared::identity::TokenKey;
+use shared::telemetry::LogFormat;
+
+/// Everything the gateway reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `CHAT_DATABASE_URL`: `postgres://…` or `sqlite://…`; default an SQLite file in the data directory.
+    pub database_url: String,
+    /// `GATEWAY_BIND` (default 127.0.0.1:8000).
+    pub bind: SocketAddr,
+    /// `JWT_SECRET`: HS256 key for user tokens.
+    pub jwt_key: Option<TokenKey>,
+    /// `JWT_JWKS_URL`: where asymmetric signing keys are published.
+    pub jwks_url: Option<reqwest::Url>,
+    /// `MCP_TASKS_URL` (default http://127.0.0.1:8001/mcp).
+    pub mcp_tasks_url: reqwest::Url,
+    /// `TASKS_TOKEN_SECRET`: key for the per-user tokens minted for mcp-tasks.
+    pub tasks_key: Option<TokenKey>,
+    /// `RATE_LIMIT_PER_SECOND` per user (default 10; 0 turns limiting off).
+    pub rate_per_second: u32,
+    /// `RATE_LIMIT_BURST` per user (default 20).
+    pub rate_burst: u32,
+    /// `CORS_ORIGINS`: comma-separated origins allowed to call from a browser (`*` for any).
+    pub cors_origins: Vec<String>,
+    /// `CHAT_MAX_MESSAGE_CHARS`: longest user message (default 4000).
+    pub max_message_chars: usize,
+    /// `LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
+}
+
+fn number<T: std::str::FromStr>(var: &'static str, default: T) -> Result<T, ConfigError> {
+    match env(var) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| ConfigError::new(var, format!("`{v}` is not a whole number"))),
+    }
+}
+
+fn url(var: &'static str, value: &str) -> Result<reqwest::Url, ConfigError> {
+    reqwest::Url::parse(value)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .ok_or_else(|| ConfigError::new(var, format!("`{value}` is not an http:// or https:// URL")))
+}
+
+impl Config {
+    /// Reads and checks the environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let database_url = match env("CHAT_DATABASE_URL") {
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") || u.starts_with("sqlite:") => u,
+            Some(_) => return Err(ConfigError::new("CHAT_DATABASE_URL", "must start with postgres:// or sqlite://")),
+            None => {
+                let dir = data_dir();
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| ConfigError::new("CHAT_DATABASE_URL", format!("cannot create {}: {e}", dir.display())))?;
+                format!("sqlite://{}", dir.join("chat.db").display())
+            }
+        };
+        let bind = env("GATEWAY_BIND")
+            .unwrap_or_else(|| "127.0.0.1:8000".into())
+            .parse()
+            .map_err(|e| ConfigError::new("GATEWAY_BIND", format!("not a socket address like 127.0.0.1:8000 ({e})")))?;
+        let key = |var: &'static str| {
+            env(var).map(|s| TokenKey::new(&s).map_err(|e| ConfigError::new(var, e))).transpose()
+        };
+        let cors_origins = env("CORS_ORIGINS")
+            .map(|o| o.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default();
+        let max_message_chars = number("CHAT_MAX_MESSAGE_CHARS", 4000)?;
+        if max_message_chars == 0 {
+            return Err(ConfigError::new("CHAT_MAX_MESSAGE_CHARS", "must be at least 1"));
+        }
+        Ok(Self {
+            database_url,
+            bind,
+            jwt_key: key("JWT_SECRET")?,
+            jwks_url: env("JWT_JWKS_URL").map(|u| url("JWT_JWKS_URL", &u)).transpose()?,
+            mcp_tasks_url: url("MCP_TASKS_URL", &env("MCP_TASKS_URL").unwrap_or_else(|| "http://127.0.0.1:8001/mcp".into()))?,
+            tasks_key: key("TASKS_TOKEN_SECRET")?,
+            rate_per_second: number("RATE_LIMIT_PER_SECOND", 10)?,
+            rate_burst: number("RATE_LIMIT_BURST", 20)?,
+            cors_origins,
+            max_message_chars,
+            log_format: LogFormat::parse(&env("LOG_FORMAT").unwrap_or_default())
+                .map_err(|e| ConfigError::new("LOG_FORMAT", e))?,
+        })
+    }
+
+    /// Checks what `serve` needs: a way to verify user tokens.
+    pub fn require_auth(&self) -> Result<(), ConfigError> {
+        if self.jwt_key.is_none() && self.jwks_url.is_none() {
+            return Err(ConfigError::new("JWT_SECRET", "or JWT_JWKS_URL is required to verify user tokens"));
+        }
+        Ok(())
+    }
+}

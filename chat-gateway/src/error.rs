@@ -1,0 +1,80 @@
+//! [`ApiError`]: the one error type of the HTTP API, rendered as a safe JSON body
+//! `{"error": {"code", "message"}}`; internal details are logged once, never sent.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::store::StoreError;
+
+/// Everything an HTTP handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Malformed or invalid input.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Input over a size limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// No valid token.
+    #[error("a valid Bearer token is required")]
+    Unauthorized,
+    /// No such thread or item for this user.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A feature this server does not offer.
+    #[error("{0}")]
+    Unsupported(String),
+    /// Too many requests; retry after this many seconds.
+    #[error("too many requests; retry in {0} s")]
+    RateLimited(u64),
+    /// Something broke on our side.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound("thread"),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl ApiError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Unsupported(_) => (StatusCode::BAD_REQUEST, "not_supported"),
+            Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let Self::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+        }
+        let body = json!({"error": {"code": code, "message": self.to_string()}});
+        let mut response = (status, axum::Json(body)).into_response();
+        match self {
+            Self::Unauthorized => {
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            Self::RateLimited(seconds) => {
+                if let Ok(v) = HeaderValue::from_str(&seconds.max(1).to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            _ => {}
+        }
+        response
+    }
+}

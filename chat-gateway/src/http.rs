@@ -1,0 +1,196 @@
+//! The HTTP face: `POST /chatkit` (also `/api/chatkit`, `/api/v1/chatkit`), `POST /api/chat`
+//! for scripts, `/healthz`, `/readyz`; Bearer auth, a per-user rate limit and CORS.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use futures::StreamExt;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::auth::{Authenticator, User};
+use crate::chatkit::{ChatKitServer, Outcome};
+use crate::error::ApiError;
+
+/// Largest request body accepted (a 4,000-character message is far below it).
+const MAX_BODY: usize = 1 << 20;
+
+/// Shared state of the HTTP handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The ChatKit dispatcher.
+    pub chat: Arc<ChatKitServer>,
+    /// Verifies user tokens.
+    pub auth: Arc<Authenticator>,
+    /// Per-user limiter (None: off).
+    pub limiter: Option<Arc<DefaultKeyedRateLimiter<String>>>,
+}
+
+/// A per-user limiter allowing `per_second` with bursts of `burst`; None when `per_second` is 0.
+pub fn limiter(per_second: u32, burst: u32) -> Option<Arc<DefaultKeyedRateLimiter<String>>> {
+    let rate = NonZeroU32::new(per_second)?;
+    let burst = NonZeroU32::new(burst.max(per_second)).unwrap_or(rate);
+    Some(Arc::new(RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst))))
+}
+
+/// The router.
+pub fn app(state: AppState, cors_origins: &[String]) -> Router {
+    let api = Router::new()
+        .route("/chatkit", post(chatkit))
+        .route("/api/chatkit", post(chatkit))
+        .route("/api/v1/chatkit", post(chatkit))
+        .route("/api/chat", post(chat))
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate));
+    Router::new()
+        .merge(api)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(cors(cors_origins))
+        .with_state(state)
+}
+
+/// Serves `app` until `shutdown` fires, then lets in-flight requests finish.
+pub async fn run(listener: TcpListener, app: Router, shutdown: CancellationToken) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(async move { shutdown.cancelled().await }).await
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::HeaderName::from_static("chatkit-device-id"),
+            header::HeaderName::from_static("chatkit-frame-instance-id"),
+        ])
+        .expose_headers([header::RETRY_AFTER])
+}
+
+/// Verifies the Bearer token, applies the rate limit, and hands the [`User`] on.
+async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let token = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(shared::identity::bearer_token)
+        .map(str::to_owned);
+    let Some(token) = token else { return ApiError::Unauthorized.into_response() };
+    let mut user = match state.auth.verify(&token).await {
+        Ok(user) => user,
+        Err(e) => {
+            tracing::info!(reason = %e, "rejected token");
+            return ApiError::Unauthorized.into_response();
+        }
+    };
+    if let Some(limiter) = &state.limiter
+        && let Err(not_until) = limiter.check_key(&user.id)
+    {
+        let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+        return ApiError::RateLimited(wait.as_secs_f64().ceil() as u64).into_response();
+    }
+    if user.locale.is_none() {
+        user.locale = request
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split([',', ';']).next())
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty() && l.len() < 36);
+    }
+    request.extensions_mut().insert(user);
+    next.run(request).await
+}
+
+fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|e| match e {
+        BytesRejection::FailedToBufferBody(_) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::TooLarge(format!("the request body is over {MAX_BODY} bytes"))
+        }
+        other => ApiError::BadRequest(other.body_text()),
+    })
+}
+
+async fn chatkit(
+    State(state): State<AppState>,
+    Extension(user): Extension<User>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let raw = body(raw)?;
+    match state.chat.handle(&user, &raw).await? {
+        Outcome::Json(value) => Ok(Json(value).into_response()),
+        Outcome::Stream(events) => {
+            let frames = ReceiverStream::new(events).map(|event| {
+                let json = serde_json::to_string(&event).unwrap_or_else(|_| "{}".into());
+                Ok::<_, std::convert::Infallible>(Bytes::from(format!("data: {json}\n\n")))
+            });
+            Ok(Response::builder()
+                .header(header::CONTENT_TYPE, "text/event-stream")
+                .header(header::CACHE_CONTROL, "no-cache")
+                .header("x-accel-buffering", "no")
+                .body(Body::from_stream(frames))
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
+        }
+    }
+}
+
+/// `POST /api/chat` body.
+#[derive(Deserialize)]
+struct ChatRequest {
+    message: String,
+    #[serde(default)]
+    thread_id: Option<String>,
+}
+
+async fn chat(
+    State(state): State<AppState>,
+    Extension(user): Extension<User>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let raw = body(raw)?;
+    let request: ChatRequest = serde_json::from_slice(&raw).map_err(|e| {
+        ApiError::BadRequest(format!("expected {{\"message\": \"…\", \"thread_id\": null}}: {e}"))
+    })?;
+    let reply = state.chat.chat(&user, request.message, request.thread_id.as_deref()).await?;
+    let tool_calls: Vec<_> = reply
+        .tool_calls
+        .iter()
+        .map(|c| json!({"name": c.name, "arguments": c.arguments, "result": c.result, "status": c.status, "duration_ms": c.duration_ms}))
+        .collect();
+    let mut body = json!({"thread_id": reply.thread_id, "reply": reply.reply, "tool_calls": tool_calls});
+    if let Some(error) = reply.error {
+        body["error"] = json!({"code": "turn_failed", "message": error});
+    }
+    Ok(Json(body).into_response())
+}
+
+async fn ready(State(state): State<AppState>) -> Response {
+    match state.chat.store().ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready"}))).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "database unavailable"}))).into_response()
+        }
+    }
+}

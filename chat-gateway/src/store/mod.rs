@@ -1,0 +1,192 @@
+//! Thread storage: the [`ThreadStore`] trait with [`PgStore`] and [`SqliteStore`] behind
+//! it, picked from `CHAT_DATABASE_URL`. SQL lives only under this module.
+//!
+//! Every method takes the owner's user id and every statement filters by it: another
+//! user's thread id behaves exactly like an id that does not exist. Items are stored as
+//! their wire JSON plus indexed columns (id, thread, type, insertion order).
+
+mod pg;
+mod row;
+mod sqlite;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+pub use pg::PgStore;
+pub use sqlite::SqliteStore;
+
+/// A thread's stored metadata (its items are stored separately).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreadRecord {
+    /// `thr_…`.
+    pub id: String,
+    /// Title, once it has one.
+    pub title: Option<String>,
+    /// ChatKit status object, e.g. `{"type":"active"}`.
+    pub status: Value,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed (title, status, or a new item).
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A stored thread item: the wire JSON plus the columns it is found by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemRecord {
+    /// `msg_…`, `wf_…` …
+    pub id: String,
+    /// The thread it belongs to.
+    pub thread_id: String,
+    /// The item's `type` (`user_message`, `assistant_message`, `workflow`, …).
+    pub kind: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// The whole item as sent on the wire.
+    pub json: Value,
+}
+
+/// A record of one tool call the agent made during a turn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolCallRecord {
+    /// The model's call id (or a generated one).
+    pub id: String,
+    /// The thread.
+    pub thread_id: String,
+    /// The item (workflow or assistant message) it was shown in, if any.
+    pub item_id: Option<String>,
+    /// Tool name.
+    pub name: String,
+    /// Arguments as sent.
+    pub arguments: Value,
+    /// The result (structured content or text), if any.
+    pub result: Option<Value>,
+    /// `ok` or `error`.
+    pub status: String,
+    /// How long it took.
+    pub duration_ms: i64,
+    /// When it started.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Sort order for pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    /// Oldest first.
+    Asc,
+    /// Newest first (the ChatKit default).
+    #[default]
+    Desc,
+}
+
+/// A page: `after` is the id of the last element when more follow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The elements.
+    pub data: Vec<T>,
+    /// Whether more follow.
+    pub has_more: bool,
+    /// The id to pass as `after` for the next page (None when `has_more` is false).
+    pub after: Option<String>,
+}
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such thread (or item) for this user.
+    #[error("not found")]
+    NotFound,
+    /// A stored value could not be read back.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Thread storage for every user. Every method is scoped to `user`.
+#[async_trait::async_trait]
+pub trait ThreadStore: Send + Sync + 'static {
+    /// Applies pending migrations (tracked in `_chat_gateway_migrations`).
+    async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// Checks the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Inserts a new thread.
+    async fn create_thread(&self, user: &str, thread: &ThreadRecord) -> Result<(), StoreError>;
+
+    /// Loads a thread; `NotFound` when absent or not `user`'s.
+    async fn load_thread(&self, user: &str, thread_id: &str) -> Result<ThreadRecord, StoreError>;
+
+    /// Saves title, status and `updated_at`; `NotFound` when absent or not `user`'s.
+    async fn save_thread(&self, user: &str, thread: &ThreadRecord) -> Result<(), StoreError>;
+
+    /// A page of the user's threads ordered by creation (ties in insertion order).
+    /// `after` is a thread id from a previous page; an unknown `after` is `NotFound`.
+    async fn list_threads(
+        &self,
+        user: &str,
+        after: Option<&str>,
+        limit: u32,
+        order: Order,
+    ) -> Result<Page<ThreadRecord>, StoreError>;
+
+    /// Deletes a thread with its items, tool calls and feedback; `NotFound` when absent.
+    async fn delete_thread(&self, user: &str, thread_id: &str) -> Result<(), StoreError>;
+
+    /// Appends an item (insertion order is kept) and bumps the thread's `updated_at`.
+    async fn add_item(&self, user: &str, item: &ItemRecord) -> Result<(), StoreError>;
+
+    /// Inserts or replaces an item by id (keeping its original position when it existed).
+    async fn save_item(&self, user: &str, item: &ItemRecord) -> Result<(), StoreError>;
+
+    /// Loads one item of one thread; `NotFound` when absent.
+    async fn load_item(&self, user: &str, thread_id: &str, item_id: &str) -> Result<ItemRecord, StoreError>;
+
+    /// A page of a thread's items in insertion order; `after` is an item id from a previous page.
+    async fn list_items(
+        &self,
+        user: &str,
+        thread_id: &str,
+        after: Option<&str>,
+        limit: u32,
+        order: Order,
+    ) -> Result<Page<ItemRecord>, StoreError>;
+
+    /// Deletes every item inserted after `item_id` (for retry); returns how many.
+    async fn delete_items_after(&self, user: &str, thread_id: &str, item_id: &str) -> Result<u64, StoreError>;
+
+    /// Deletes one item; `NotFound` when absent.
+    async fn delete_item(&self, user: &str, thread_id: &str, item_id: &str) -> Result<(), StoreError>;
+
+    /// Records a tool call.
+    async fn record_tool_call(&self, user: &str, call: &ToolCallRecord) -> Result<(), StoreError>;
+
+    /// The tool calls of a thread, oldest first.
+    async fn list_tool_calls(&self, user: &str, thread_id: &str) -> Result<Vec<ToolCallRecord>, StoreError>;
+
+    /// Records feedback (`positive`/`negative`) on items of a thread (replacing earlier feedback
+    /// on the same item); `NotFound` when the thread is absent. Unknown item ids are ignored.
+    async fn add_feedback(&self, user: &str, thread_id: &str, item_ids: &[String], kind: &str)
+    -> Result<(), StoreError>;
+
+    /// The feedback on a thread as (item id, kind), for tests and analytics.
+    async fn list_feedback(&self, user: &str, thread_id: &str) -> Result<Vec<(String, String)>, StoreError>;
+}
+
+/// Opens the store for `postgres://…` or `sqlite://…` (file created if missing).
+pub async fn connect(url: &str) -> Result<Arc<dyn ThreadStore>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else {
+        Err(StoreError::Database(sqlx::Error::Configuration("the URL must start with postgres:// or sqlite://".into())))
+    }
+}
