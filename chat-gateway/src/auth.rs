@@ -72,11 +72,14 @@ impl Jwks {
         if let Some(key) = self.cached(kid, JWKS_TTL).await {
             return key;
         }
-        let fresh_enough = self.cache.read().await.as_ref().is_some_and(|(at, _)| at.elapsed() < JWKS_MIN_REFRESH);
+        let fresh_enough =
+            self.cache.read().await.as_ref().is_some_and(|(at, _)| at.elapsed() < JWKS_MIN_REFRESH);
         if !fresh_enough {
             self.refresh().await?;
         }
-        self.cached(kid, Duration::MAX).await.unwrap_or_else(|| Err(AuthError::Invalid("no matching key".into())))
+        self.cached(kid, Duration::MAX)
+            .await
+            .unwrap_or_else(|| Err(AuthError::Invalid("no matching key".into())))
     }
 
     async fn cached(&self, kid: Option<&str>, ttl: Duration) -> Option<Result<DecodingKey, AuthError>> {

@@ -36,7 +36,9 @@ pub struct Config {
 fn number<T: std::str::FromStr>(var: &'static str, default: T) -> Result<T, ConfigError> {
     match env(var) {
         None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|_| ConfigError::new(var, format!("`{v}` is not a whole number"))),
+        Some(v) => {
+            v.trim().parse().map_err(|_| ConfigError::new(var, format!("`{v}` is not a whole number")))
+        }
     }
 }
 
@@ -51,19 +53,27 @@ impl Config {
     /// Reads and checks the environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         let database_url = match env("CHAT_DATABASE_URL") {
-            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") || u.starts_with("sqlite:") => u,
-            Some(_) => return Err(ConfigError::new("CHAT_DATABASE_URL", "must start with postgres:// or sqlite://")),
+            Some(u)
+                if u.starts_with("postgres://")
+                    || u.starts_with("postgresql://")
+                    || u.starts_with("sqlite:") =>
+            {
+                u
+            }
+            Some(_) => {
+                return Err(ConfigError::new("CHAT_DATABASE_URL", "must start with postgres:// or sqlite://"));
+            }
             None => {
                 let dir = data_dir();
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| ConfigError::new("CHAT_DATABASE_URL", format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    ConfigError::new("CHAT_DATABASE_URL", format!("cannot create {}: {e}", dir.display()))
+                })?;
                 format!("sqlite://{}", dir.join("chat.db").display())
             }
         };
-        let bind = env("GATEWAY_BIND")
-            .unwrap_or_else(|| "127.0.0.1:8000".into())
-            .parse()
-            .map_err(|e| ConfigError::new("GATEWAY_BIND", format!("not a socket address like 127.0.0.1:8000 ({e})")))?;
+        let bind = env("GATEWAY_BIND").unwrap_or_else(|| "127.0.0.1:8000".into()).parse().map_err(|e| {
+            ConfigError::new("GATEWAY_BIND", format!("not a socket address like 127.0.0.1:8000 ({e})"))
+        })?;
         let key = |var: &'static str| {
             env(var).map(|s| TokenKey::new(&s).map_err(|e| ConfigError::new(var, e))).transpose()
         };
@@ -79,7 +89,10 @@ impl Config {
             bind,
             jwt_key: key("JWT_SECRET")?,
             jwks_url: env("JWT_JWKS_URL").map(|u| url("JWT_JWKS_URL", &u)).transpose()?,
-            mcp_tasks_url: url("MCP_TASKS_URL", &env("MCP_TASKS_URL").unwrap_or_else(|| "http://127.0.0.1:8001/mcp".into()))?,
+            mcp_tasks_url: url(
+                "MCP_TASKS_URL",
+                &env("MCP_TASKS_URL").unwrap_or_else(|| "http://127.0.0.1:8001/mcp".into()),
+            )?,
             tasks_key: key("TASKS_TOKEN_SECRET")?,
             rate_per_second: number("RATE_LIMIT_PER_SECOND", 10)?,
             rate_burst: number("RATE_LIMIT_BURST", 20)?,

@@ -107,7 +107,8 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
     if let Some(limiter) = &state.limiter
         && let Err(not_until) = limiter.check_key(&user.id)
     {
-        let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+        let wait =
+            not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
         return ApiError::RateLimited(wait.as_secs_f64().ceil() as u64).into_response();
     }
     if user.locale.is_none() {

@@ -93,7 +93,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 limiter: http::limiter(config.rate_per_second, config.rate_burst),
             };
             let addr = bind.unwrap_or(config.bind);
-            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+            let listener =
+                tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
             tracing::info!(addr = %listener.local_addr()?, "chat gateway listening");
             let shutdown = CancellationToken::new();
             tokio::spawn(shutdown_on_signal(shutdown.clone()));

@@ -42,19 +42,29 @@ async fn tools_list_has_the_eleven_tools_with_schemas_and_honest_annotations() {
         ]
     );
     for tool in &tools {
-        assert!(tool.description.as_deref().is_some_and(|d| d.len() > 20), "{} needs a description", tool.name);
-        let schema = tool.output_schema.as_ref().unwrap_or_else(|| panic!("{} has no output schema", tool.name));
+        assert!(
+            tool.description.as_deref().is_some_and(|d| d.len() > 20),
+            "{} needs a description",
+            tool.name
+        );
+        let schema =
+            tool.output_schema.as_ref().unwrap_or_else(|| panic!("{} has no output schema", tool.name));
         assert_eq!(schema["type"], "object", "{}", tool.name);
         let props = tool.input_schema["properties"].as_object().unwrap();
         for (field, spec) in props {
             assert!(
-                spec.get("description").is_some() || spec.get("$ref").is_some() || spec.get("anyOf").is_some(),
+                spec.get("description").is_some()
+                    || spec.get("$ref").is_some()
+                    || spec.get("anyOf").is_some(),
                 "{}.{field} is not described",
                 tool.name
             );
         }
         let a = tool.annotations.as_ref().unwrap();
-        let read_only = matches!(tool.name.as_ref(), "list_tasks" | "search_tasks" | "get_recurring_tasks" | "analytics_summary");
+        let read_only = matches!(
+            tool.name.as_ref(),
+            "list_tasks" | "search_tasks" | "get_recurring_tasks" | "analytics_summary"
+        );
         assert_eq!(a.read_only_hint, Some(read_only), "{}", tool.name);
         if tool.name == "delete_task" {
             assert_eq!(a.destructive_hint, Some(true));
@@ -79,7 +89,9 @@ async fn a_task_goes_from_added_to_completed_to_deleted() {
     assert_eq!(task["tags"], json!(["errands"]));
     assert_eq!(task["due"]["date"], "2030-01-15");
     assert_eq!(task["due"]["time"], "17:00");
-    let many = ok(&c, "add_task", json!({"tasks": [{"title": "Call mum"}, {"title": "Pay rent", "priority": 2}]})).await;
+    let many =
+        ok(&c, "add_task", json!({"tasks": [{"title": "Call mum"}, {"title": "Pay rent", "priority": 2}]}))
+            .await;
     assert_eq!(numbers(&many["created"]), vec![2, 3]);
 
     let listed = ok(&c, "list_tasks", json!({"priority": ["p1", "p2"], "sort": "priority"})).await;
@@ -89,7 +101,9 @@ async fn a_task_goes_from_added_to_completed_to_deleted() {
     let found = ok(&c, "search_tasks", json!({"query": "milk"})).await;
     assert_eq!(numbers(&found["tasks"]), vec![1]);
 
-    let updated = ok(&c, "update_task", json!({"task": 2, "title": "Call mum back", "description": "about Sunday"})).await;
+    let updated =
+        ok(&c, "update_task", json!({"task": 2, "title": "Call mum back", "description": "about Sunday"}))
+            .await;
     assert_eq!(updated["changed"], json!(["title", "description"]));
     let same = call(&c, "update_task", json!({"task": 2, "title": "Call mum back"})).await;
     assert!(text(&same).contains("Nothing changed"), "a no-op says so: {}", text(&same));
@@ -198,6 +212,8 @@ async fn bad_arguments_come_back_as_tool_errors_that_say_what_is_accepted() {
         ("add_task", json!({"title": "x", "due": "blursday at noonish"}), "blursday"),
         ("add_task", json!({"title": "x", "tags": ["t".repeat(51)]}), "at most 50"),
         ("add_task", json!({}), "title"),
+        ("add_task", json!({"title": "nul \u{0000} byte"}), "NUL"),
+        ("add_task", json!({"title": "x", "tags": ["a\u{0000}"]}), "NUL"),
         ("add_task", json!({"title": 42}), "deserialize"),
         ("list_tasks", json!({"limit": 0}), "between 1 and 100"),
         ("list_tasks", json!({"limit": 101}), "between 1 and 100"),
@@ -234,7 +250,12 @@ async fn reminders_due_are_readable_as_a_resource() {
     let (store, _dir) = support::sqlite_store().await;
     let srv = TestServer::start(store.clone()).await;
     let c = srv.client("alice").await;
-    ok(&c, "add_task", json!({"title": "water plants", "due": "2030-05-01T10:00", "reminder": "30 minutes before"})).await;
+    ok(
+        &c,
+        "add_task",
+        json!({"title": "water plants", "due": "2030-05-01T10:00", "reminder": "30 minutes before"}),
+    )
+    .await;
     let set = ok(&c, "schedule_reminder", json!({"task": 1, "at": "in 2 hours"})).await;
     assert_eq!(set["reminders"].as_array().unwrap().len(), 2);
     // A reminder that is already due, written below the tool (which refuses past times).
@@ -247,7 +268,9 @@ async fn reminders_due_are_readable_as_a_resource() {
         .read_resource(rmcp::model::ReadResourceRequestParams::new(mcp_tasks::tools::DUE_REMINDERS_URI))
         .await
         .unwrap();
-    let rmcp::model::ResourceContents::TextResourceContents { text, .. } = &read.contents[0] else { panic!() };
+    let rmcp::model::ResourceContents::TextResourceContents { text, .. } = &read.contents[0] else {
+        panic!()
+    };
     let due: Value = serde_json::from_str(text).unwrap();
     assert_eq!(due["reminders"].as_array().unwrap().len(), 1, "{due}");
     assert_eq!(due["reminders"][0]["title"], "water plants");
@@ -256,7 +279,9 @@ async fn reminders_due_are_readable_as_a_resource() {
         .read_resource(rmcp::model::ReadResourceRequestParams::new(mcp_tasks::tools::DUE_REMINDERS_URI))
         .await
         .unwrap();
-    let rmcp::model::ResourceContents::TextResourceContents { text, .. } = &read.contents[0] else { panic!() };
+    let rmcp::model::ResourceContents::TextResourceContents { text, .. } = &read.contents[0] else {
+        panic!()
+    };
     assert!(!text.contains("water plants"), "bob does not see alice's reminders");
 }
 
@@ -313,7 +338,10 @@ async fn malformed_requests_get_client_errors_never_5xx() {
         ("not json", "{nope".to_owned()),
         ("not json-rpc", json!({"hello": "world"}).to_string()),
         ("unknown method", json!({"jsonrpc": "2.0", "id": 1, "method": "tasks/explode"}).to_string()),
-        ("params of the wrong type", json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": 7}).to_string()),
+        (
+            "params of the wrong type",
+            json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": 7}).to_string(),
+        ),
         ("empty body", String::new()),
         ("oversize body", format!("{{\"x\": \"{}\"}}", "a".repeat(5 << 20))),
     ];

@@ -61,7 +61,8 @@ async fn the_binary_speaks_only_json_rpc_on_stdout() {
     let mut seen = Vec::new();
     while seen.len() < 2 {
         let line = lines.next_line().await.unwrap().expect("stdout closed early");
-        let message: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON-RPC: {line} ({e})"));
+        let message: Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON-RPC: {line} ({e})"));
         assert_eq!(message["jsonrpc"], "2.0");
         seen.push(message["id"].as_i64().unwrap());
     }
@@ -92,7 +93,12 @@ async fn configuration_errors_exit_non_zero_with_one_line_naming_the_variable() 
 #[tokio::test]
 async fn token_mints_a_token_the_server_accepts() {
     let secret = support::SECRET;
-    let out = binary().args(["token", "--user", "dave", "--ttl", "1h"]).env("TASKS_TOKEN_SECRET", secret).output().await.unwrap();
+    let out = binary()
+        .args(["token", "--user", "dave", "--ttl", "1h"])
+        .env("TASKS_TOKEN_SECRET", secret)
+        .output()
+        .await
+        .unwrap();
     assert!(out.status.success());
     let token = String::from_utf8(out.stdout).unwrap();
     let key = shared::identity::TokenKey::new(secret).unwrap();

@@ -7,8 +7,8 @@ mod support;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use mcp_tasks::dates::{Due, Recurrence};
 use mcp_tasks::store::{
-    Change, DueFilter, DueSpec, NewReminder, NewTask, Priority, Sort, Status, StatusFilter, Store, StoreError,
-    TaskQuery,
+    Change, DueFilter, DueSpec, NewReminder, NewTask, Priority, Sort, Status, StatusFilter, Store,
+    StoreError, TaskQuery,
 };
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -54,13 +54,21 @@ async fn numbers_are_per_user_and_never_reused(s: &dyn Store) {
 }
 
 async fn every_field_round_trips(s: &dyn Store) {
-    let rule = Recurrence { phrase: "every monday".into(), rrule: "FREQ=WEEKLY;BYDAY=MO".into(), from_completion: true };
+    let rule = Recurrence {
+        phrase: "every monday".into(),
+        rrule: "FREQ=WEEKLY;BYDAY=MO".into(),
+        from_completion: true,
+    };
     let new = NewTask {
         title: "دودھ خریدنا".into(),
         description: Some("with notes".into()),
         priority: Priority::new(1).unwrap(),
         tags: vec!["errands".into(), "home".into()],
-        due: Some(DueSpec { due: Due::At(at("2026-11-23T12:00:00Z")), phrase: Some("kal".into()), tz: "Asia/Karachi".into() }),
+        due: Some(DueSpec {
+            due: Due::At(at("2026-11-23T12:00:00Z")),
+            phrase: Some("kal".into()),
+            tz: "Asia/Karachi".into(),
+        }),
         recurrence: Some(rule.clone()),
         reminders: vec![],
     };
@@ -74,7 +82,10 @@ async fn every_field_round_trips(s: &dyn Store) {
     let got = s.get_tasks("alice", &[1, 2]).await.unwrap();
     assert_eq!(got[0], created[0], "a task reads back exactly as created");
     assert_eq!(got[0].recurrence.as_ref(), Some(&rule));
-    assert_eq!(got[1].due.as_ref().map(|d| d.due), Some(Due::Day(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())));
+    assert_eq!(
+        got[1].due.as_ref().map(|d| d.due),
+        Some(Due::Day(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()))
+    );
 }
 
 async fn missing_and_foreign_numbers_are_not_found(s: &dyn Store) {
@@ -135,7 +146,8 @@ async fn list_filters_by_status_priority_tags_and_recurrence(s: &dyn Store) {
     let mut work = task("work");
     work.tags = vec!["work".into(), "home".into()];
     let mut repeat = task("repeat");
-    repeat.recurrence = Some(Recurrence { phrase: "daily".into(), rrule: "FREQ=DAILY".into(), from_completion: false });
+    repeat.recurrence =
+        Some(Recurrence { phrase: "daily".into(), rrule: "FREQ=DAILY".into(), from_completion: false });
     s.add_tasks("alice", vec![urgent, work, repeat, task("done")], now()).await.unwrap();
     s.modify_tasks("alice", &[4], now(), &|t| {
         t.status = Status::Completed;
@@ -152,7 +164,10 @@ async fn list_filters_by_status_priority_tags_and_recurrence(s: &dyn Store) {
     assert_eq!(titles(s, "alice", &by(|_| {})).await, vec!["urgent home", "work", "repeat"]);
     assert_eq!(titles(s, "alice", &by(|q| q.status = StatusFilter::Completed)).await, vec!["done"]);
     assert_eq!(titles(s, "alice", &by(|q| q.status = StatusFilter::All)).await.len(), 4);
-    assert_eq!(titles(s, "alice", &by(|q| q.priorities = vec![Priority::new(1).unwrap()])).await, vec!["urgent home"]);
+    assert_eq!(
+        titles(s, "alice", &by(|q| q.priorities = vec![Priority::new(1).unwrap()])).await,
+        vec!["urgent home"]
+    );
     assert_eq!(titles(s, "alice", &by(|q| q.tags = vec!["home".into()])).await, vec!["urgent home", "work"]);
     let all = by(|q| {
         q.tags = vec!["home".into(), "work".into()];
@@ -160,7 +175,10 @@ async fn list_filters_by_status_priority_tags_and_recurrence(s: &dyn Store) {
     });
     assert_eq!(titles(s, "alice", &all).await, vec!["work"]);
     assert_eq!(titles(s, "alice", &by(|q| q.tags = vec!["x_y".into()])).await, vec!["urgent home"]);
-    assert!(titles(s, "alice", &by(|q| q.tags = vec!["x%".into()])).await.is_empty(), "LIKE wildcards are literal");
+    assert!(
+        titles(s, "alice", &by(|q| q.tags = vec!["x%".into()])).await.is_empty(),
+        "LIKE wildcards are literal"
+    );
     assert_eq!(titles(s, "alice", &by(|q| q.recurring_only = true)).await, vec!["repeat"]);
     assert!(titles(s, "bob", &by(|q| q.status = StatusFilter::All)).await.is_empty(), "bob sees none of it");
 }
@@ -248,7 +266,8 @@ async fn search_finds_prefixes_tags_and_urdu_for_the_owner_only(s: &dyn Store) {
 async fn reminders_are_listed_delivered_and_retried(s: &dyn Store) {
     s.add_tasks("alice", vec![task("call mum")], now()).await.unwrap();
     let mut with_reminder = task("bob's");
-    with_reminder.reminders = vec![NewReminder { at: now() + Duration::minutes(10), phrase: Some("in 10 minutes".into()) }];
+    with_reminder.reminders =
+        vec![NewReminder { at: now() + Duration::minutes(10), phrase: Some("in 10 minutes".into()) }];
     s.add_tasks("bob", vec![with_reminder], now()).await.unwrap();
     let soon = NewReminder { at: now() + Duration::minutes(5), phrase: None };
     let listed = s.add_reminder("alice", 1, soon, now()).await.unwrap();
@@ -262,12 +281,18 @@ async fn reminders_are_listed_delivered_and_retried(s: &dyn Store) {
     assert_eq!(alice_due.len(), 1, "alice sees only her own due reminders");
     s.record_delivery(due[0].reminder.id, later, None).await.unwrap();
     s.record_delivery(due[1].reminder.id, later, Some(later + Duration::minutes(1))).await.unwrap();
-    assert!(s.pending_deliveries(later, 10).await.unwrap().is_empty(), "delivered and backing-off are skipped");
+    assert!(
+        s.pending_deliveries(later, 10).await.unwrap().is_empty(),
+        "delivered and backing-off are skipped"
+    );
     let retry = s.pending_deliveries(later + Duration::minutes(2), 10).await.unwrap();
     assert_eq!(retry.len(), 1);
     assert_eq!(retry[0].reminder.attempts, 1);
     s.delete_tasks("bob", &[1]).await.unwrap();
-    assert!(s.pending_deliveries(later + Duration::minutes(2), 10).await.unwrap().is_empty(), "deletes cascade");
+    assert!(
+        s.pending_deliveries(later + Duration::minutes(2), 10).await.unwrap().is_empty(),
+        "deletes cascade"
+    );
 }
 
 async fn migrations_are_idempotent_and_ping_answers(s: &dyn Store) {

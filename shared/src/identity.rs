@@ -128,7 +128,8 @@ pub fn verify_with(
         }
         None => validation.validate_aud = false,
     }
-    let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|e| AuthError::Invalid(e.to_string()))?;
+    let data = jsonwebtoken::decode::<Claims>(token, key, &validation)
+        .map_err(|e| AuthError::Invalid(e.to_string()))?;
     identity_from(data.claims)
 }
 

@@ -9,8 +9,8 @@ use tokio::sync::mpsc;
 
 use super::turn::{Responder, Turn, TurnError, TurnSink, new_id, record};
 use super::types::{
-    Action, Event, ItemBody, PageParams, PageView, REQUEST_TYPES, Request, StreamOptions, ThreadItem, ThreadView,
-    UserMessageInput, is_hidden, user_text,
+    Action, Event, ItemBody, PageParams, PageView, REQUEST_TYPES, Request, StreamOptions, ThreadItem,
+    ThreadView, UserMessageInput, is_hidden, user_text,
 };
 use crate::auth::User;
 use crate::error::ApiError;
@@ -74,7 +74,9 @@ impl ChatKitServer {
     pub async fn handle(&self, user: &User, body: &[u8]) -> Result<Outcome, ApiError> {
         let request = parse(body)?;
         match request {
-            Request::CreateThread { params } => self.stream(user, self.prepare_new(user, params.input).await?),
+            Request::CreateThread { params } => {
+                self.stream(user, self.prepare_new(user, params.input).await?)
+            }
             Request::AddUserMessage { params } => {
                 let prepared = self.prepare_message(user, &params.thread_id, params.input).await?;
                 self.stream(user, prepared)
@@ -82,7 +84,10 @@ impl ChatKitServer {
             Request::AddClientToolOutput { params } => {
                 let thread = self.thread(user, &params.thread_id).await?;
                 self.complete_client_tool(user, &thread, params.result).await?;
-                self.stream(user, Prepared { head: vec![stream_options()], thread, input: None, action: None })
+                self.stream(
+                    user,
+                    Prepared { head: vec![stream_options()], thread, input: None, action: None },
+                )
             }
             Request::AddStructuredInput { params } => {
                 let thread = self.thread(user, &params.thread_id).await?;
@@ -94,10 +99,15 @@ impl ChatKitServer {
                 let thread = self.thread(user, &params.thread_id).await?;
                 let item = self.item(user, &thread.id, &params.item_id).await?;
                 if !matches!(item.body, ItemBody::UserMessage { .. }) {
-                    return Err(ApiError::BadRequest("retry_after_item needs the id of a user message".into()));
+                    return Err(ApiError::BadRequest(
+                        "retry_after_item needs the id of a user message".into(),
+                    ));
                 }
                 self.store.delete_items_after(&user.id, &thread.id, &item.id).await?;
-                self.stream(user, Prepared { head: vec![stream_options()], thread, input: Some(item), action: None })
+                self.stream(
+                    user,
+                    Prepared { head: vec![stream_options()], thread, input: Some(item), action: None },
+                )
             }
             Request::CustomAction { params } => {
                 let thread = self.thread(user, &params.thread_id).await?;
@@ -109,7 +119,11 @@ impl ChatKitServer {
                 let thread = self.thread(user, &params.thread_id).await?;
                 let sender = self.sender(user, &thread.id, params.item_id.as_deref()).await?;
                 let turn = Turn { user: user.clone(), thread, input: None, store: self.store.clone() };
-                let updated = self.responder.sync_action(&turn, &params.action, sender.as_ref()).await.map_err(turn_error)?;
+                let updated = self
+                    .responder
+                    .sync_action(&turn, &params.action, sender.as_ref())
+                    .await
+                    .map_err(turn_error)?;
                 if let Some(item) = &updated {
                     self.store.save_item(&user.id, &record(item)).await?;
                 }
@@ -144,6 +158,9 @@ impl ChatKitServer {
             Request::UpdateThread { params } => {
                 let mut thread = self.thread(user, &params.thread_id).await?;
                 let title = params.title.trim();
+                if title.contains('\0') {
+                    return Err(ApiError::BadRequest("the title contains a NUL character (\\u0000)".into()));
+                }
                 if title.chars().count() > MAX_TITLE {
                     return Err(ApiError::BadRequest(format!("a title has at most {MAX_TITLE} characters")));
                 }
@@ -159,12 +176,19 @@ impl ChatKitServer {
             Request::CreateAttachment { .. } | Request::DeleteAttachment { .. } => {
                 Err(ApiError::Unsupported("attachments are not supported by this server".into()))
             }
-            Request::Transcribe { .. } => Err(ApiError::Unsupported("voice input is not supported by this server".into())),
+            Request::Transcribe { .. } => {
+                Err(ApiError::Unsupported("voice input is not supported by this server".into()))
+            }
         }
     }
 
     /// A plain JSON turn: the same threads and responder, without streaming.
-    pub async fn chat(&self, user: &User, message: String, thread_id: Option<&str>) -> Result<ChatReply, ApiError> {
+    pub async fn chat(
+        &self,
+        user: &User,
+        message: String,
+        thread_id: Option<&str>,
+    ) -> Result<ChatReply, ApiError> {
         let input = UserMessageInput {
             content: vec![super::types::UserContent::InputText { text: message }],
             attachments: vec![],
@@ -187,8 +211,9 @@ impl ChatKitServer {
             error
         });
         let sink = run_turn(self.store.clone(), self.responder.clone(), user.clone(), prepared, tx).await;
+        let (replies, tool_calls) = sink.finish();
         let error = drain.await.unwrap_or(None);
-        Ok(ChatReply { thread_id, reply: sink.replies.join("\n\n"), tool_calls: sink.tool_calls, error })
+        Ok(ChatReply { thread_id, reply: replies.join("\n\n"), tool_calls, error })
     }
 
     fn stream(&self, user: &User, prepared: Prepared) -> Result<Outcome, ApiError> {
@@ -215,7 +240,12 @@ impl ChatKitServer {
         Ok(Prepared { thread, head, input: Some(message), action: None })
     }
 
-    async fn prepare_message(&self, user: &User, thread_id: &str, input: UserMessageInput) -> Result<Prepared, ApiError> {
+    async fn prepare_message(
+        &self,
+        user: &User,
+        thread_id: &str,
+        input: UserMessageInput,
+    ) -> Result<Prepared, ApiError> {
         self.check_input(&input)?;
         let thread = self.thread(user, thread_id).await?;
         if thread.status.get("type").and_then(Value::as_str).is_some_and(|s| s != "active") {
@@ -234,6 +264,9 @@ impl ChatKitServer {
         let chars = text.chars().count();
         if text.trim().is_empty() {
             return Err(ApiError::BadRequest("the message is empty".into()));
+        }
+        if text.contains('\0') || input.quoted_text.as_deref().is_some_and(|q| q.contains('\0')) {
+            return Err(ApiError::BadRequest("the message contains a NUL character (\\u0000)".into()));
         }
         if chars > self.max_message_chars {
             return Err(ApiError::TooLarge(format!(
@@ -276,7 +309,12 @@ impl ChatKitServer {
             .map_err(|_| ApiError::BadRequest(format!("item {item_id} cannot be used for this request")))
     }
 
-    async fn sender(&self, user: &User, thread_id: &str, item_id: Option<&str>) -> Result<Option<ThreadItem>, ApiError> {
+    async fn sender(
+        &self,
+        user: &User,
+        thread_id: &str,
+        item_id: Option<&str>,
+    ) -> Result<Option<ThreadItem>, ApiError> {
         let Some(item_id) = item_id else { return Ok(None) };
         let item = self.item(user, thread_id, item_id).await?;
         if !matches!(item.body, ItemBody::Widget { .. }) {
@@ -293,16 +331,26 @@ impl ChatKitServer {
         limit: u32,
         order: Order,
     ) -> Result<PageView<Value>, ApiError> {
-        let page: Page<_> =
-            self.store.list_items(&user.id, thread_id, after, limit, order).await.map_err(not_found("item"))?;
+        let page: Page<_> = self
+            .store
+            .list_items(&user.id, thread_id, after, limit, order)
+            .await
+            .map_err(not_found("item"))?;
         let data = page.data.into_iter().filter(|i| !is_hidden(&i.kind)).map(|i| i.json).collect();
         Ok(PageView { data, has_more: page.has_more, after: page.after })
     }
 
-    async fn complete_client_tool(&self, user: &User, thread: &ThreadRecord, result: Value) -> Result<(), ApiError> {
+    async fn complete_client_tool(
+        &self,
+        user: &User,
+        thread: &ThreadRecord,
+        result: Value,
+    ) -> Result<(), ApiError> {
         let last = self.store.list_items(&user.id, &thread.id, None, 1, Order::Desc).await?;
-        let pending = last.data.into_iter().next().and_then(|r| serde_json::from_value::<ThreadItem>(r.json).ok());
-        let Some(mut item) = pending.filter(|i| matches!(&i.body, ItemBody::ClientToolCall { status, .. } if status == "pending"))
+        let pending =
+            last.data.into_iter().next().and_then(|r| serde_json::from_value::<ThreadItem>(r.json).ok());
+        let Some(mut item) = pending
+            .filter(|i| matches!(&i.body, ItemBody::ClientToolCall { status, .. } if status == "pending"))
         else {
             return Err(ApiError::BadRequest("the thread is not waiting for a client tool result".into()));
         };
@@ -355,7 +403,7 @@ async fn run_turn(
     let mut turn = Turn { user, thread, input, store: store.clone() };
     let mut outcome = Ok(());
     for event in head {
-        outcome = sink.send(event).await;
+        outcome = sink.forward(event).await;
         if outcome.is_err() {
             break;
         }
@@ -380,7 +428,6 @@ async fn run_turn(
             if let Err(e) = sink.keep_partial().await {
                 tracing::error!(error = %e, "could not keep the partial reply");
             }
-            return sink;
         }
         Err(e) => {
             let event = match &e {
@@ -401,7 +448,9 @@ async fn run_turn(
         turn.thread.updated_at = Utc::now();
         match store.save_thread(&user_id, &turn.thread).await {
             Ok(()) => {
-                let _ = sink.send(Event::ThreadUpdated { thread: view(&turn.thread, PageView::empty()) }).await;
+                let _ = sink
+                    .forward(Event::ThreadUpdated { thread: view(&turn.thread, PageView::empty()) })
+                    .await;
             }
             Err(e) => tracing::error!(error = %e, "could not save the thread title"),
         }
@@ -421,8 +470,8 @@ pub fn title_from(text: &str) -> String {
 }
 
 fn parse(body: &[u8]) -> Result<Request, ApiError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     let kind = value.get("type").and_then(Value::as_str).map(str::to_owned).ok_or_else(|| {
         ApiError::BadRequest("the body needs a string `type`, e.g. \"threads.create\"".into())
     })?;
@@ -495,9 +544,16 @@ mod tests {
     #[test]
     fn requests_are_checked_before_anything_runs() {
         assert!(matches!(parse(b"{nope"), Err(ApiError::BadRequest(_))));
-        assert!(matches!(parse(br#"{"type":"threads.explode","params":{}}"#), Err(ApiError::BadRequest(m)) if m.contains("unknown")));
-        assert!(matches!(parse(br#"{"type":"threads.get_by_id"}"#), Err(ApiError::BadRequest(m)) if m.contains("params")));
-        assert!(matches!(parse(br#"{"type":"threads.get_by_id","params":{"thread_id":7}}"#), Err(ApiError::BadRequest(_))));
+        assert!(
+            matches!(parse(br#"{"type":"threads.explode","params":{}}"#), Err(ApiError::BadRequest(m)) if m.contains("unknown"))
+        );
+        assert!(
+            matches!(parse(br#"{"type":"threads.get_by_id"}"#), Err(ApiError::BadRequest(m)) if m.contains("params"))
+        );
+        assert!(matches!(
+            parse(br#"{"type":"threads.get_by_id","params":{"thread_id":7}}"#),
+            Err(ApiError::BadRequest(_))
+        ));
         assert!(parse(br#"{"type":"threads.list","params":{},"metadata":{"x":1},"extra":true}"#).is_ok());
     }
 }

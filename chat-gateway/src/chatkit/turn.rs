@@ -87,10 +87,8 @@ pub struct TurnSink {
     user: String,
     thread_id: String,
     pending: Vec<ThreadItem>,
-    /// Tool calls recorded this turn.
-    pub tool_calls: Vec<ToolCallRecord>,
-    /// Assistant texts completed this turn.
-    pub replies: Vec<String>,
+    tool_calls: Vec<ToolCallRecord>,
+    replies: Vec<String>,
 }
 
 impl TurnSink {
@@ -105,6 +103,11 @@ impl TurnSink {
             tool_calls: vec![],
             replies: vec![],
         }
+    }
+
+    /// Ends the turn (closing the stream): the assistant texts and tool calls it produced.
+    pub fn finish(self) -> (Vec<String>, Vec<ToolCallRecord>) {
+        (self.replies, self.tool_calls)
     }
 
     /// The thread this turn writes to.
@@ -132,16 +135,23 @@ impl TurnSink {
                 forward = !is_hidden(item.body.kind());
             }
             Event::ItemReplaced { item } => self.store.save_item(&self.user, &record(item)).await?,
-            Event::ItemRemoved { item_id } => match self.store.delete_item(&self.user, &self.thread_id, item_id).await {
-                Ok(()) | Err(StoreError::NotFound) => {}
-                Err(e) => return Err(e.into()),
-            },
+            Event::ItemRemoved { item_id } => {
+                match self.store.delete_item(&self.user, &self.thread_id, item_id).await {
+                    Ok(()) | Err(StoreError::NotFound) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
             _ => {}
         }
         if forward {
             self.tx.send(event).await.map_err(|_| TurnError::Disconnected)?;
         }
         Ok(())
+    }
+
+    /// Forwards an event that needs no persisting (it describes what is already stored).
+    pub async fn forward(&mut self, event: Event) -> Result<(), TurnError> {
+        self.tx.send(event).await.map_err(|_| TurnError::Disconnected)
     }
 
     /// Records a tool call made during this turn.
@@ -152,7 +162,10 @@ impl TurnSink {
     }
 
     /// Streams `text` as one assistant message: added, part added, deltas, part done, done.
-    pub async fn assistant_text(&mut self, deltas: impl IntoIterator<Item = String>) -> Result<(), TurnError> {
+    pub async fn assistant_text(
+        &mut self,
+        deltas: impl IntoIterator<Item = String>,
+    ) -> Result<(), TurnError> {
         let item = self.item("msg", ItemBody::AssistantMessage { content: vec![] });
         let id = item.id.clone();
         self.send(Event::ItemAdded { item: item.clone() }).await?;
@@ -164,8 +177,11 @@ impl TurnSink {
         let mut text = String::new();
         for delta in deltas {
             text.push_str(&delta);
-            self.send(Event::ItemUpdated { item_id: id.clone(), update: ItemUpdate::TextDelta { content_index: 0, delta } })
-                .await?;
+            self.send(Event::ItemUpdated {
+                item_id: id.clone(),
+                update: ItemUpdate::TextDelta { content_index: 0, delta },
+            })
+            .await?;
         }
         let part = OutputText::new(text);
         self.send(Event::ItemUpdated {
@@ -173,8 +189,10 @@ impl TurnSink {
             update: ItemUpdate::PartDone { content_index: 0, content: part.clone() },
         })
         .await?;
-        self.send(Event::ItemDone { item: ThreadItem { body: ItemBody::AssistantMessage { content: vec![part] }, ..item } })
-            .await
+        self.send(Event::ItemDone {
+            item: ThreadItem { body: ItemBody::AssistantMessage { content: vec![part] }, ..item },
+        })
+        .await
     }
 
     /// Resolves when the client has gone away.

@@ -160,7 +160,8 @@ pub trait ThreadStore: Send + Sync + 'static {
     ) -> Result<Page<ItemRecord>, StoreError>;
 
     /// Deletes every item inserted after `item_id` (for retry); returns how many.
-    async fn delete_items_after(&self, user: &str, thread_id: &str, item_id: &str) -> Result<u64, StoreError>;
+    async fn delete_items_after(&self, user: &str, thread_id: &str, item_id: &str)
+    -> Result<u64, StoreError>;
 
     /// Deletes one item; `NotFound` when absent.
     async fn delete_item(&self, user: &str, thread_id: &str, item_id: &str) -> Result<(), StoreError>;
@@ -173,8 +174,13 @@ pub trait ThreadStore: Send + Sync + 'static {
 
     /// Records feedback (`positive`/`negative`) on items of a thread (replacing earlier feedback
     /// on the same item); `NotFound` when the thread is absent. Unknown item ids are ignored.
-    async fn add_feedback(&self, user: &str, thread_id: &str, item_ids: &[String], kind: &str)
-    -> Result<(), StoreError>;
+    async fn add_feedback(
+        &self,
+        user: &str,
+        thread_id: &str,
+        item_ids: &[String],
+        kind: &str,
+    ) -> Result<(), StoreError>;
 
     /// The feedback on a thread as (item id, kind), for tests and analytics.
     async fn list_feedback(&self, user: &str, thread_id: &str) -> Result<Vec<(String, String)>, StoreError>;
@@ -187,6 +193,8 @@ pub async fn connect(url: &str) -> Result<Arc<dyn ThreadStore>, StoreError> {
     } else if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url).await?))
     } else {
-        Err(StoreError::Database(sqlx::Error::Configuration("the URL must start with postgres:// or sqlite://".into())))
+        Err(StoreError::Database(sqlx::Error::Configuration(
+            "the URL must start with postgres:// or sqlite://".into(),
+        )))
     }
 }

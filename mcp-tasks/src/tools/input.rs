@@ -97,8 +97,17 @@ pub fn selected(task: Option<i64>, tasks: Option<&[i64]>) -> Result<Vec<i64>, To
     Ok(numbers)
 }
 
+/// Refuses text with NUL characters, which no database stores faithfully.
+pub fn printable(text: &str, what: &str) -> Result<(), ToolError> {
+    if text.contains('\0') {
+        return Err(ToolError::Invalid(format!("The {what} contains a NUL character (\\u0000); remove it.")));
+    }
+    Ok(())
+}
+
 /// A trimmed title of 1–500 characters.
 pub fn title(raw: &str) -> Result<String, ToolError> {
+    printable(raw, "title")?;
     let title = raw.trim();
     let len = title.chars().count();
     if len == 0 {
@@ -115,6 +124,7 @@ pub fn title(raw: &str) -> Result<String, ToolError> {
 /// An optional description of at most 5,000 characters; empty means none.
 pub fn description(raw: Option<&str>) -> Result<Option<String>, ToolError> {
     let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+    printable(text, "description")?;
     let len = text.chars().count();
     if len > MAX_DESCRIPTION {
         return Err(ToolError::Invalid(format!(
@@ -126,6 +136,9 @@ pub fn description(raw: Option<&str>) -> Result<Option<String>, ToolError> {
 
 /// Normalised, de-duplicated, sorted tags.
 pub fn tags(raw: &[String]) -> Result<Vec<String>, ToolError> {
+    for tag in raw {
+        printable(tag, "tag")?;
+    }
     let mut tags: Vec<String> = raw.iter().map(|t| normalise_tag(t)).filter(|t| !t.is_empty()).collect();
     tags.sort();
     tags.dedup();
@@ -145,6 +158,7 @@ pub fn tags(raw: &[String]) -> Result<Vec<String>, ToolError> {
 }
 
 fn phrase(raw: &str, what: &str) -> Result<String, ToolError> {
+    printable(raw, what)?;
     let p = raw.trim();
     if p.chars().count() > MAX_PHRASE {
         return Err(ToolError::Invalid(format!("The {what} is too long (at most {MAX_PHRASE} characters).")));

@@ -21,9 +21,9 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::model::{
-    CallToolResult, ContentBlock, Implementation, ListResourcesResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource, ResourceContents,
-    ServerCapabilities, ServerConfig,
+    CallToolResult, ContentBlock, Implementation, ListPromptsRequestMethod, ListPromptsResult,
+    ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, Resource, ResourceContents, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, tool_handler};
@@ -158,6 +158,16 @@ impl ServerHandler for TaskServer {
             )
     }
 
+    /// No prompts: say so (-32601) rather than rmcp's default empty list, which claims a
+    /// capability `get_info` does not declare.
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        Err(McpError::method_not_found::<ListPromptsRequestMethod>())
+    }
+
     async fn list_resources(
         &self,
         _request: Option<PaginatedRequestParams>,
@@ -180,7 +190,7 @@ impl ServerHandler for TaskServer {
         if request.uri != DUE_REMINDERS_URI {
             return Err(McpError::resource_not_found(
                 format!("no resource {}; the only one is {DUE_REMINDERS_URI}", request.uri),
-                None,
+                Some(serde_json::json!({ "uri": request.uri })),
             ));
         }
         let caller = self.caller(&context)?;

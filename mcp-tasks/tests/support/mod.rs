@@ -10,7 +10,8 @@ use sqlx::{Connection, PgConnection};
 
 /// The admin URL tests create their databases through.
 pub fn admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn postgres_required() -> bool {
@@ -31,7 +32,9 @@ impl TestPg {
         let admin = admin_url();
         let mut conn = match PgConnection::connect(&admin).await {
             Ok(conn) => conn,
-            Err(e) if postgres_required() => panic!("PostgreSQL is required (CI/REQUIRE_POSTGRES) but {admin}: {e}"),
+            Err(e) if postgres_required() => {
+                panic!("PostgreSQL is required (CI/REQUIRE_POSTGRES) but {admin}: {e}")
+            }
             Err(e) => {
                 eprintln!("skipped: PostgreSQL not reachable at {admin} ({e}); set TEST_DATABASE_URL");
                 return None;
@@ -125,8 +128,8 @@ impl TestServer {
         use rmcp::ServiceExt;
         use rmcp::transport::StreamableHttpClientTransport;
         use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-        let config =
-            StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", self.base)).auth_header(self.token(user, None));
+        let config = StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", self.base))
+            .auth_header(self.token(user, None));
         ().serve(StreamableHttpClientTransport::from_config(config)).await.unwrap()
     }
 }
@@ -141,7 +144,11 @@ impl Drop for TestServer {
 pub type Client = rmcp::service::RunningService<rmcp::RoleClient, ()>;
 
 /// Calls `tool` with `args` (a JSON object) and returns the raw result.
-pub async fn call(client: &Client, tool: &'static str, args: serde_json::Value) -> rmcp::model::CallToolResult {
+pub async fn call(
+    client: &Client,
+    tool: &'static str,
+    args: serde_json::Value,
+) -> rmcp::model::CallToolResult {
     try_call(client, tool, args).await.unwrap()
 }
 

@@ -1,0 +1,1082 @@
+//! Load benchmark for `mcp-tasks serve` on PostgreSQL. It measures two things:
+//! (1) throughput and latency of a mixed tool-call workload (45% `list_tasks`, 30%
+//! `search_tasks`, 10% `add_task`, 10% `complete_task`, 5% `set_priority`) from many
+//! concurrent clients, each its own user with ~200 tasks; and (2) `search_tasks` latency
+//! for one user who owns `--big-user-tasks` tasks. It recreates the database
+//! `mcp_tasks_bench` through `--database-url`, starts the sibling release binary
+//! `target/release/mcp-tasks` on a free loopback port with a generated token secret, and
+//! kills it at the end. Build and run with:
+//!
+//! ```text
+//! cargo build --release -p mcp-tasks
+//! cargo run --release -p mcp-tasks --example load -- --clients 64 --seconds 10 --big-user-tasks 100000
+//! ```
+//!
+//! `--big-user-tasks 0` skips part 2. The server inherits `RUST_LOG`; its log goes to a file
+//! whose path is printed. CPU shares and peak RSS are read from `/proc` (Linux only).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{BuildHasher, Hasher};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::Parser;
+use futures::StreamExt;
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde_json::{Value, json};
+use shared::identity::{TASKS_AUDIENCE, TokenKey};
+use sqlx::{Connection, PgConnection};
+
+/// The database the benchmark drops and recreates.
+const BENCH_DB: &str = "mcp_tasks_bench";
+/// Tasks per `add_task` call when seeding (the server's batch limit).
+const SEED_BATCH: usize = 100;
+/// Tasks seeded per mixed-load client.
+const TASKS_PER_CLIENT: usize = 200;
+/// Concurrent seeding calls for the big user.
+const BIG_SEED_CONCURRENCY: usize = 8;
+
+/// Load benchmark for mcp-tasks (see the module docs).
+#[derive(Parser, Debug)]
+#[command(about)]
+struct Args {
+    /// Concurrent clients in the mixed load, each its own user.
+    #[arg(long, default_value_t = 64)]
+    clients: usize,
+    /// Measured seconds of mixed load (after the warm-up).
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Uncounted warm-up seconds before the measured window.
+    #[arg(long, default_value_t = 2)]
+    warmup: u64,
+    /// Tasks for the big search user; 0 skips part 2.
+    #[arg(long, default_value_t = 100_000)]
+    big_user_tasks: usize,
+    /// Sequential search_tasks calls against the big user.
+    #[arg(long, default_value_t = 500)]
+    searches: usize,
+    /// Admin URL used to (re)create the bench database.
+    #[arg(long, env = "BENCH_DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    database_url: String,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    if args.clients == 0 || args.seconds == 0 {
+        bail!("--clients and --seconds must be at least 1");
+    }
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let binary = server_binary()?;
+    let bench_url = create_bench_database(&args.database_url).await?;
+    let mut db = PgConnection::connect(&bench_url).await.context("connecting to the bench database")?;
+    let pg_version: String = sqlx::query_scalar("SHOW server_version").fetch_one(&mut db).await?;
+
+    let secret = random_secret();
+    let key = TokenKey::new(&secret).map_err(|e| anyhow!("token secret: {e}"))?;
+    let mut server = Server::start(&binary, &bench_url, &secret).await?;
+    let mcp = Mcp::new(&server.url, args.clients)?;
+    server.wait_ready(&mcp.http).await?;
+
+    println!("mcp-tasks load benchmark");
+    println!("  machine: {cores} cores; PostgreSQL {pg_version}; database {BENCH_DB}");
+    println!("  server: {} (pid {}) at {}", binary.display(), server.pid, server.url);
+    println!("  server log: {}", server.log.display());
+
+    let outcome = run_parts(&args, cores, &key, &mcp, &server, &mut db).await;
+    let peak_rss = server.peak_rss_kb();
+    let log = server.log.clone();
+    server.stop().await?;
+    outcome?;
+
+    println!();
+    println!("== Server ==");
+    match peak_rss {
+        Some(kb) => println!("  peak RSS (VmHWM): {:.1} MiB", kb as f64 / 1024.0),
+        None => println!("  peak RSS (VmHWM): unavailable (no /proc)"),
+    }
+    if let Ok(meta) = std::fs::metadata(&log) {
+        println!("  log: {:.1} MiB written to {}", meta.len() as f64 / (1024.0 * 1024.0), log.display());
+    }
+    Ok(())
+}
+
+/// Runs part 1 and, unless disabled, part 2.
+async fn run_parts(
+    args: &Args,
+    cores: usize,
+    key: &TokenKey,
+    mcp: &Mcp,
+    server: &Server,
+    db: &mut PgConnection,
+) -> Result<()> {
+    mixed_load(args, cores, key, mcp, server).await?;
+    if args.big_user_tasks > 0 {
+        big_search(args, key, mcp, db).await?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Part 1: mixed load
+
+/// The tools in the mix, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Tool {
+    List,
+    Search,
+    Add,
+    Complete,
+    SetPriority,
+}
+
+impl Tool {
+    const ALL: [Tool; 5] = [Tool::List, Tool::Search, Tool::Add, Tool::Complete, Tool::SetPriority];
+
+    fn name(self) -> &'static str {
+        match self {
+            Tool::List => "list_tasks",
+            Tool::Search => "search_tasks",
+            Tool::Add => "add_task",
+            Tool::Complete => "complete_task",
+            Tool::SetPriority => "set_priority",
+        }
+    }
+
+    /// 45 / 30 / 10 / 10 / 5 percent.
+    fn pick(rng: &mut Rng) -> Tool {
+        match rng.below(100) {
+            0..45 => Tool::List,
+            45..75 => Tool::Search,
+            75..85 => Tool::Add,
+            85..95 => Tool::Complete,
+            _ => Tool::SetPriority,
+        }
+    }
+}
+
+/// One measured call.
+struct Sample {
+    tool: Tool,
+    micros: u32,
+    ok: bool,
+}
+
+/// What one client brings back.
+#[derive(Default)]
+struct ClientReport {
+    samples: Vec<Sample>,
+    errors: HashMap<String, usize>,
+}
+
+async fn mixed_load(args: &Args, cores: usize, key: &TokenKey, mcp: &Mcp, server: &Server) -> Result<()> {
+    println!();
+    println!(
+        "== Part 1: mixed load: {} clients x {} s (+{} s warm-up), one user each ==",
+        args.clients, args.seconds, args.warmup
+    );
+    let seed_start = Instant::now();
+    let users: Vec<(String, String)> = (0..args.clients)
+        .map(|i| {
+            let user = format!("bench-user-{i:03}");
+            let token = key.mint(&user, TASKS_AUDIENCE, "bench", None, Duration::from_secs(3600));
+            (user, token)
+        })
+        .collect();
+    let seeded: Vec<Vec<i64>> = futures::stream::iter(users.iter().enumerate())
+        .map(|(i, (_, token))| async move {
+            let mut rng = Rng::new(1000 + i as u64);
+            let mut numbers = Vec::with_capacity(TASKS_PER_CLIENT);
+            for _ in 0..TASKS_PER_CLIENT.div_ceil(SEED_BATCH) {
+                numbers.extend(mcp.seed_batch(token, &mut rng, SEED_BATCH).await?);
+            }
+            anyhow::Ok(numbers)
+        })
+        .buffer_unordered(cores * 4)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_>>()?;
+    let seed_time = seed_start.elapsed();
+    let seeded_count: usize = seeded.iter().map(Vec::len).sum();
+    println!("  seeded {seeded_count} tasks for {} users in {:.1} s", users.len(), seed_time.as_secs_f64());
+
+    let start = Instant::now();
+    let warm_end = start + Duration::from_secs(args.warmup);
+    let end = warm_end + Duration::from_secs(args.seconds);
+    let handles: Vec<_> = users
+        .into_iter()
+        .zip(seeded)
+        .enumerate()
+        .map(|(i, ((_, token), pending))| {
+            let mcp = mcp.clone();
+            tokio::spawn(async move {
+                client_loop(mcp, token, pending, Rng::new(7 + i as u64), warm_end, end).await
+            })
+        })
+        .collect();
+
+    tokio::time::sleep_until(warm_end.into()).await;
+    let cpu_before = CpuSnapshot::take(server.pid);
+    tokio::time::sleep_until(end.into()).await;
+    let cpu_after = CpuSnapshot::take(server.pid);
+
+    let mut samples = Vec::new();
+    let mut errors: HashMap<String, usize> = HashMap::new();
+    for handle in handles {
+        let report = handle.await.context("a client task panicked")?;
+        samples.extend(report.samples);
+        for (k, v) in report.errors {
+            *errors.entry(k).or_default() += v;
+        }
+    }
+
+    let measured = args.seconds as f64;
+    let total = samples.len();
+    let failed = samples.iter().filter(|s| !s.ok).count();
+    let calls_per_s = total as f64 / measured;
+    let all = Latencies::of(samples.iter().map(|s| s.micros));
+    println!(
+        "  {total} calls in {measured:.1} s = {calls_per_s:.0} calls/s ({:.0} calls/s per client)",
+        calls_per_s / args.clients as f64
+    );
+    println!("  latency ms: {}", all.line());
+    println!("  errors: {failed} ({:.2}%)", 100.0 * failed as f64 / total.max(1) as f64);
+    print_errors(&errors);
+    println!("  per tool:");
+    println!("    {:<14} {:>7} {:>7}  {}", "tool", "calls", "share", Latencies::header());
+    for tool in Tool::ALL {
+        let lat = Latencies::of(samples.iter().filter(|s| s.tool == tool).map(|s| s.micros));
+        println!(
+            "    {:<14} {:>7} {:>7}  {}",
+            tool.name(),
+            lat.count,
+            format!("{:.1}%", 100.0 * lat.count as f64 / total.max(1) as f64),
+            lat.columns()
+        );
+    }
+    if let (Some(before), Some(after)) = (cpu_before, cpu_after) {
+        println!("  CPU in the measured window ({cores} cores), in cores busy:");
+        println!("{}", CpuSnapshot::describe(&before, &after));
+    }
+    let met = calls_per_s >= 5000.0 && all.p(0.99) < 20.0 && failed == 0;
+    println!(
+        "  target >= 5000 calls/s at 64 clients with p99 < 20 ms: {} ({calls_per_s:.0} calls/s, p99 {:.2} ms{})",
+        if met { "MET" } else { "NOT MET" },
+        all.p(0.99),
+        if args.clients == 64 { "" } else { "; note: not run at 64 clients" }
+    );
+    Ok(())
+}
+
+/// One closed-loop client: call, wait for the answer, call again, until `end`.
+async fn client_loop(
+    mcp: Mcp,
+    token: String,
+    mut pending: Vec<i64>,
+    mut rng: Rng,
+    warm_end: Instant,
+    end: Instant,
+) -> ClientReport {
+    let mut known: Vec<i64> = pending.clone();
+    let mut report = ClientReport { samples: Vec::with_capacity(4096), ..Default::default() };
+    loop {
+        let started = Instant::now();
+        if started >= end {
+            break;
+        }
+        let mut tool = Tool::pick(&mut rng);
+        if (tool == Tool::Complete && pending.is_empty()) || (tool == Tool::SetPriority && known.is_empty()) {
+            tool = Tool::Add;
+        }
+        let (ok, number) = match tool {
+            Tool::List => (mcp.call_ignored(&token, "list_tasks", list_args(&mut rng)).await, None),
+            Tool::Search => (
+                mcp.call_ignored(&token, "search_tasks", json!({"query": search_query(&mut rng)})).await,
+                None,
+            ),
+            Tool::Add => match mcp.call::<Created>(&token, "add_task", new_task(&mut rng)).await {
+                Ok(created) => (Ok(()), created.created.first().map(|t| t.number)),
+                Err(e) => (Err(e), None),
+            },
+            Tool::Complete => {
+                let n = pending.swap_remove(rng.below(pending.len()));
+                (mcp.call_ignored(&token, "complete_task", json!({"task": n})).await, None)
+            }
+            Tool::SetPriority => {
+                let n = *rng.pick(&known);
+                let priority = *rng.pick(&["p1", "p2", "p3", "p4"]);
+                (
+                    mcp.call_ignored(&token, "set_priority", json!({"task": n, "priority": priority})).await,
+                    None,
+                )
+            }
+        };
+        let finished = Instant::now();
+        if let Some(n) = number {
+            pending.push(n);
+            known.push(n);
+        }
+        let counted = started >= warm_end && finished <= end;
+        if let Err(e) = &ok {
+            let kind = format!("{}: {}", tool.name(), clip(&format!("{e:#}"), 160));
+            *report.errors.entry(kind).or_default() += usize::from(counted);
+        }
+        if counted {
+            let micros = u32::try_from(finished.duration_since(started).as_micros()).unwrap_or(u32::MAX);
+            report.samples.push(Sample { tool, micros, ok: ok.is_ok() });
+        }
+    }
+    report.errors.retain(|_, n| *n > 0);
+    report
+}
+
+fn print_errors(errors: &HashMap<String, usize>) {
+    let mut errors: Vec<_> = errors.iter().collect();
+    errors.sort_by(|a, b| b.1.cmp(a.1));
+    for (kind, n) in errors.iter().take(10) {
+        println!("    {n:>8} x {kind}");
+    }
+}
+
+/// Varied list filters, as a model would send them.
+fn list_args(rng: &mut Rng) -> Value {
+    match rng.below(10) {
+        0 | 1 => json!({}),
+        2 => json!({"priority": ["p1", "p2"]}),
+        3 => json!({"tags": [rng.word(TAGS)]}),
+        4 => json!({"due": "today"}),
+        5 => json!({"due": "overdue"}),
+        6 => json!({"due": "this_week", "sort": "priority"}),
+        7 => json!({"status": "completed", "limit": 10}),
+        8 => json!({"sort": "created", "limit": 10}),
+        _ => json!({"limit": 50}),
+    }
+}
+
+/// A search a user of a ~200-task list would type.
+fn search_query(rng: &mut Rng) -> String {
+    match rng.below(10) {
+        0..4 => rng.word(NOUNS).to_string(),
+        4..7 => rng.word(NAMES).to_string(),
+        7 => rng.word(TAGS).to_string(),
+        8 => format!("{} {}", rng.word(VERBS), rng.word(NOUNS)),
+        _ => rng.word(NO_MATCH).to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Part 2: search at scale
+
+/// The query classes of part 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QueryClass {
+    Noun,
+    Name,
+    TwoWords,
+    NoMatch,
+}
+
+impl QueryClass {
+    const ALL: [QueryClass; 4] =
+        [QueryClass::Noun, QueryClass::Name, QueryClass::TwoWords, QueryClass::NoMatch];
+
+    fn label(self) -> &'static str {
+        match self {
+            QueryClass::Noun => "one noun",
+            QueryClass::Name => "one name",
+            QueryClass::TwoWords => "noun + name",
+            QueryClass::NoMatch => "no match",
+        }
+    }
+}
+
+async fn big_search(args: &Args, key: &TokenKey, mcp: &Mcp, db: &mut PgConnection) -> Result<()> {
+    let user = "bench-big-user";
+    let token = key.mint(user, TASKS_AUDIENCE, "bench", None, Duration::from_secs(3600));
+    println!();
+    println!("== Part 2: search_tasks for one user with {} tasks ==", args.big_user_tasks);
+    let batches: Vec<usize> = (0..args.big_user_tasks)
+        .step_by(SEED_BATCH)
+        .map(|start| SEED_BATCH.min(args.big_user_tasks - start))
+        .collect();
+    let calls = batches.len();
+    let seed_start = Instant::now();
+    let seeded: usize = futures::stream::iter(batches.into_iter().enumerate())
+        .map(|(i, size)| {
+            let token = token.as_str();
+            async move {
+                let mut rng = Rng::new(1_000_000 + i as u64);
+                mcp.seed_batch(token, &mut rng, size).await.map(|n| n.len())
+            }
+        })
+        .buffer_unordered(BIG_SEED_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .sum::<Result<usize>>()?;
+    let seed_time = seed_start.elapsed().as_secs_f64();
+    println!(
+        "  seeded {seeded} tasks in {calls} add_task calls ({BIG_SEED_CONCURRENCY} concurrent) in {seed_time:.1} s \
+         = {:.0} tasks/s",
+        seeded as f64 / seed_time
+    );
+
+    let mut rng = Rng::new(42);
+    let queries: Vec<(QueryClass, String)> = (0..args.searches)
+        .map(|i| {
+            let class = match i % 10 {
+                0..4 => QueryClass::Noun,
+                4..8 => QueryClass::Name,
+                8 => QueryClass::TwoWords,
+                _ => QueryClass::NoMatch,
+            };
+            let query = match class {
+                QueryClass::Noun => rng.word(NOUNS).to_string(),
+                QueryClass::Name => rng.word(NAMES).to_string(),
+                QueryClass::TwoWords => format!("{} {}", rng.word(NOUNS), rng.word(NAMES)),
+                QueryClass::NoMatch => rng.word(NO_MATCH).to_string(),
+            };
+            (class, query)
+        })
+        .collect();
+
+    // How many of the big user's tasks each class matches, counted the way the server searches.
+    let mut matches: HashMap<String, i64> = HashMap::new();
+    for (_, query) in &queries {
+        if matches.contains_key(query) {
+            continue;
+        }
+        let tsquery = query.split(' ').map(|w| format!("'{w}':*")).collect::<Vec<_>>().join(" & ");
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM tasks WHERE user_id = $1 AND search @@ to_tsquery('simple', $2)",
+        )
+        .bind(user)
+        .bind(tsquery)
+        .fetch_one(&mut *db)
+        .await
+        .context("counting matches")?;
+        matches.insert(query.clone(), n);
+    }
+
+    // Phase 1: fresh planner statistics, but the GIN index's pending list (fastupdate) still
+    // holds the recent inserts, as it does between autovacuum runs on a busy table.
+    let gin_stats =
+        sqlx::raw_sql("CREATE EXTENSION IF NOT EXISTS pgstattuple").execute(&mut *db).await.is_ok();
+    sqlx::raw_sql("ANALYZE tasks").execute(&mut *db).await.context("ANALYZE tasks")?;
+    let pending_before = if gin_stats { gin_pending_list(db).await } else { None };
+    let fresh = run_searches(mcp, &token, &queries).await?;
+    let pending_after = if gin_stats { gin_pending_list(db).await } else { None };
+    report_searches("after ANALYZE, recent inserts still in the GIN pending list", &fresh, &matches, seeded);
+    let describe = |p: Option<(i64, i64)>| match p {
+        Some((pages, tuples)) => format!("{pages} pages / {tuples} entries"),
+        None => "unknown (no pgstattuple)".to_owned(),
+    };
+    println!(
+        "    GIN pending list of tasks_search: {} before, {} after",
+        describe(pending_before),
+        describe(pending_after)
+    );
+
+    // Phase 2: pending list merged into the index (what autovacuum eventually does).
+    let vacuum_start = Instant::now();
+    sqlx::raw_sql("VACUUM ANALYZE tasks").execute(&mut *db).await.context("VACUUM ANALYZE tasks")?;
+    println!();
+    println!("  VACUUM ANALYZE tasks took {:.1} s", vacuum_start.elapsed().as_secs_f64());
+    let settled = run_searches(mcp, &token, &queries).await?;
+    report_searches("after VACUUM ANALYZE (pending list merged)", &settled, &matches, seeded);
+    let p50 = Latencies::of(settled.iter().map(|(_, _, m)| *m)).p(0.5);
+    println!(
+        "  target search_tasks p50 < 10 ms at {} tasks: {} (p50 {p50:.2} ms)",
+        seeded,
+        if p50 < 10.0 { "MET" } else { "NOT MET" }
+    );
+    Ok(())
+}
+
+/// (pages, entries) in the pending list of the `tasks_search` GIN index, if measurable.
+async fn gin_pending_list(db: &mut PgConnection) -> Option<(i64, i64)> {
+    sqlx::query_as::<_, (i32, i64)>(
+        "SELECT pending_pages, pending_tuples FROM pgstatginindex('tasks_search')",
+    )
+    .fetch_one(db)
+    .await
+    .ok()
+    .map(|(pages, tuples)| (i64::from(pages), tuples))
+}
+
+/// Runs `queries` one after another; returns (class, query, micros) per call.
+async fn run_searches(
+    mcp: &Mcp,
+    token: &str,
+    queries: &[(QueryClass, String)],
+) -> Result<Vec<(QueryClass, String, u32)>> {
+    let mut out = Vec::with_capacity(queries.len());
+    for (class, query) in queries {
+        let started = Instant::now();
+        mcp.call_ignored(token, "search_tasks", json!({"query": query}))
+            .await
+            .with_context(|| format!("search_tasks {query:?}"))?;
+        let micros = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
+        out.push((*class, query.clone(), micros));
+    }
+    Ok(out)
+}
+
+fn report_searches(
+    title: &str,
+    runs: &[(QueryClass, String, u32)],
+    matches: &HashMap<String, i64>,
+    total: usize,
+) {
+    let all = Latencies::of(runs.iter().map(|(_, _, m)| *m));
+    println!();
+    println!("  {} sequential search_tasks calls, {title}:", runs.len());
+    println!("    latency ms: {}", all.line());
+    println!(
+        "    {:<12} {:>6} {:>9} {:>7} {:>10}  {}",
+        "query",
+        "calls",
+        "matches",
+        "share",
+        "range",
+        Latencies::header()
+    );
+    for class in QueryClass::ALL {
+        let of_class: Vec<_> = runs.iter().filter(|(c, _, _)| *c == class).collect();
+        if of_class.is_empty() {
+            continue;
+        }
+        let counts: Vec<i64> =
+            of_class.iter().map(|(_, q, _)| matches.get(q).copied().unwrap_or(0)).collect();
+        let mean = counts.iter().sum::<i64>() as f64 / counts.len() as f64;
+        let (lo, hi) = (counts.iter().min().copied().unwrap_or(0), counts.iter().max().copied().unwrap_or(0));
+        let lat = Latencies::of(of_class.iter().map(|(_, _, m)| *m));
+        println!(
+            "    {:<12} {:>6} {:>9.1} {:>7} {:>10}  {}",
+            class.label(),
+            of_class.len(),
+            mean,
+            format!("{:.2}%", 100.0 * mean / total.max(1) as f64),
+            format!("{lo}-{hi}"),
+            lat.columns()
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The workload's vocabulary
+
+#[rustfmt::skip]
+const VERBS: &[&str] = &[
+    "buy", "call", "email", "fix", "book", "clean", "review", "send", "pay", "schedule", "update",
+    "prepare", "order", "return", "check", "plan", "write", "organise", "renew", "cancel", "print", "sign",
+    "submit", "file",
+];
+
+#[rustfmt::skip]
+const NOUNS: &[&str] = &[
+    "groceries", "milk", "bread", "eggs", "coffee", "laptop", "printer", "invoice", "receipt", "passport",
+    "visa", "dentist", "doctor", "prescription", "insurance", "mortgage", "rent", "electricity", "boiler",
+    "roof", "gutters", "lawn", "hedge", "bicycle", "tyres", "oil", "battery", "charger", "headphones",
+    "birthday", "anniversary", "wedding", "gift", "flowers", "cake", "tickets", "flight", "hotel", "taxi",
+    "train", "luggage", "umbrella", "jacket", "shoes", "socks", "curtains", "sofa", "mattress", "pillows",
+    "blender", "kettle", "fridge", "freezer", "dishwasher", "oven", "vacuum", "mop", "detergent", "shampoo",
+    "toothpaste", "vitamins", "gym", "yoga", "swimming", "tennis", "football", "piano", "guitar",
+    "homework", "essay", "thesis", "slides", "report", "budget", "forecast", "payroll", "contract",
+    "proposal", "quote", "agenda", "minutes", "roadmap", "backlog", "release", "deployment", "database",
+    "server", "backup", "password", "domain", "website", "newsletter", "podcast", "interview", "resume",
+    "reference", "appraisal", "pension", "taxes", "refund", "warranty", "subscription", "membership",
+    "library", "museum", "concert", "theatre", "dinner", "lunch", "breakfast", "picnic", "barbecue", "vet",
+    "kitten", "puppy", "aquarium", "plants", "seeds", "compost", "fence", "paint", "wallpaper", "tiles",
+    "plumber", "electrician",
+];
+
+#[rustfmt::skip]
+const NAMES: &[&str] = &[
+    "aisha", "ahmed", "amelia", "andrei", "anya", "arjun", "beatriz", "benjamin", "bilal", "bruno",
+    "camila", "carlos", "chen", "chiara", "dalia", "daniel", "darius", "dmitri", "elena", "elif", "emeka",
+    "emma", "fatima", "felix", "fiona", "gabriel", "giulia", "hana", "hassan", "helga", "hiroshi",
+    "ibrahim", "ines", "irina", "isaac", "jamal", "javier", "jonas", "julia", "kamal", "karin", "kenji",
+    "khadija", "kofi", "lars", "leila", "lena", "liam", "lucia", "mahmoud", "maria", "marek", "mateo",
+    "mei", "mikhail", "miriam", "mohammed", "nadia", "naveen", "nikos", "noor", "olga", "omar", "oscar",
+    "pablo", "priya", "rafael", "rania", "ravi", "rosa", "rustam", "sakura", "salma", "samir", "sandra",
+    "sergei", "shira", "sofia", "tariq", "tomas", "ursula", "valentina", "viktor", "wei", "xavier", "yara",
+    "yusuf", "zainab", "zoltan", "zara", "acme", "globex", "initech", "umbrellacorp", "hooli", "vandelay",
+    "wonka", "stark", "wayne", "tyrell", "cyberdyne", "soylent", "oceanic", "monarch", "dunder", "pied",
+    "aperture", "massive", "lahore", "karachi", "istanbul", "nairobi", "lagos", "cairo", "madrid", "lisbon",
+    "paris", "berlin", "warsaw", "prague", "vienna", "zurich", "oslo", "helsinki", "dublin", "edinburgh",
+    "toronto", "chicago", "denver", "seattle", "austin", "boston", "miami", "lima", "bogota", "santiago",
+    "tokyo", "osaka", "seoul", "taipei", "manila", "jakarta", "mumbai", "delhi", "dhaka", "colombo",
+    "dubai", "doha", "riyadh", "tehran", "baku", "tbilisi", "yerevan", "kyiv", "riga", "tallinn", "vilnius",
+    "ankara", "izmir", "athens", "rome", "milan", "naples", "florence", "venice", "geneva", "basel", "lyon",
+    "marseille", "nice", "bordeaux", "porto", "seville", "valencia", "bilbao", "malaga", "granada", "cork",
+    "galway", "leeds", "bristol", "glasgow", "cardiff", "belfast", "perth", "adelaide", "auckland",
+    "wellington", "hobart", "darwin", "cairns", "fiji", "samoa", "tonga", "kigali", "accra", "dakar",
+];
+
+#[rustfmt::skip]
+const TAGS: &[&str] = &[
+    "work", "home", "errands", "finance", "health", "family", "school", "garden", "travel", "urgent",
+    "someday", "shopping",
+];
+
+/// Words no task contains (nor starts with).
+#[rustfmt::skip]
+const NO_MATCH: &[&str] = &[
+    "xylophone", "quokka", "zeppelin", "kumquat", "narwhal", "yodel", "quasar", "juggernaut",
+];
+
+/// The `{created: [{number}]}` part of an `add_task` result.
+#[derive(Deserialize)]
+struct Created {
+    created: Vec<CreatedTask>,
+}
+
+#[derive(Deserialize)]
+struct CreatedTask {
+    number: i64,
+}
+
+/// One realistic new task: "Pay invoice for acme", p3, #finance, due in 12 days.
+fn task_fields(rng: &mut Rng) -> Value {
+    let mut title = format!("{} {}", capitalise(rng.word(VERBS)), rng.word(NOUNS));
+    if rng.below(100) < 40 {
+        let joiner = *rng.pick(&["with", "for", "in", "from"]);
+        let _ = write!(title, " {joiner} {}", capitalise(rng.word(NAMES)));
+    }
+    let mut task = json!({ "title": title });
+    let priority = match rng.below(100) {
+        0..5 => "p1",
+        5..20 => "p2",
+        20..50 => "p3",
+        _ => "p4",
+    };
+    task["priority"] = json!(priority);
+    let tag_count = match rng.below(10) {
+        0..4 => 0,
+        4..8 => 1,
+        _ => 2,
+    };
+    if tag_count > 0 {
+        let tags: Vec<&str> = (0..tag_count).map(|_| rng.word(TAGS)).collect();
+        task["tags"] = json!(tags);
+    }
+    // ISO dates, RFC 3339 instants and "tomorrow": forms every version of the date parser reads.
+    let today = chrono::Utc::now().date_naive();
+    let due = match rng.below(100) {
+        0..40 => None,
+        40..45 => Some(today.format("%Y-%m-%d").to_string()),
+        45..50 => Some("tomorrow".to_owned()),
+        50..80 => {
+            Some((today + chrono::Duration::days(1 + rng.below(60) as i64)).format("%Y-%m-%d").to_string())
+        }
+        80..90 => Some(
+            (today - chrono::Duration::days(1 + rng.below(30) as i64))
+                .format("%Y-%m-%dT17:00:00Z")
+                .to_string(),
+        ),
+        _ => Some((today - chrono::Duration::days(1 + rng.below(30) as i64)).format("%Y-%m-%d").to_string()),
+    };
+    if let Some(due) = due {
+        task["due"] = json!(due);
+    }
+    task
+}
+
+fn new_task(rng: &mut Rng) -> Value {
+    task_fields(rng)
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The MCP client
+
+/// A JSON-RPC response to `tools/call`.
+#[derive(Deserialize)]
+struct RpcResponse<T> {
+    result: Option<ToolResult<T>>,
+    error: Option<RpcError>,
+}
+
+#[derive(Deserialize)]
+struct ToolResult<T> {
+    #[serde(rename = "isError", default)]
+    is_error: bool,
+    #[serde(rename = "structuredContent")]
+    structured: Option<T>,
+}
+
+#[derive(Deserialize)]
+struct RpcError {
+    code: i64,
+    message: String,
+}
+
+/// Tool calls over one shared keep-alive HTTP/1.1 connection pool.
+#[derive(Clone)]
+struct Mcp {
+    http: reqwest::Client,
+    url: Arc<str>,
+    next_id: Arc<AtomicU64>,
+}
+
+impl Mcp {
+    fn new(base: &str, clients: usize) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(clients + BIG_SEED_CONCURRENCY + 8)
+            .tcp_nodelay(true)
+            .timeout(Duration::from_secs(60))
+            .build()
+            .context("building the HTTP client")?;
+        Ok(Self { http, url: format!("{base}/mcp").into(), next_id: Arc::new(AtomicU64::new(1)) })
+    }
+
+    /// Calls `tool`; a tool error (`isError`), JSON-RPC error or non-200 status is an `Err`.
+    async fn call<T: DeserializeOwned>(&self, token: &str, tool: &str, arguments: Value) -> Result<T> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let body = json!({
+            "jsonrpc": "2.0",
+            "id": id,
+            "method": "tools/call",
+            "params": {"name": tool, "arguments": arguments},
+        });
+        let response = self
+            .http
+            .post(&*self.url)
+            .bearer_auth(token)
+            .header(reqwest::header::ACCEPT, "application/json, text/event-stream")
+            .json(&body)
+            .send()
+            .await
+            .context("sending")?;
+        let status = response.status();
+        let bytes = response.bytes().await.context("reading the response")?;
+        if !status.is_success() {
+            bail!("HTTP {status}: {}", clip(&String::from_utf8_lossy(&bytes), 200));
+        }
+        let parsed: RpcResponse<T> = serde_json::from_slice(&bytes).with_context(|| {
+            format!("unexpected response: {}", clip(&String::from_utf8_lossy(&bytes), 200))
+        })?;
+        match (parsed.result, parsed.error) {
+            (_, Some(e)) => bail!("JSON-RPC error {}: {}", e.code, e.message),
+            (Some(result), None) if result.is_error => bail!("isError: {}", tool_error_text(&bytes)),
+            (Some(ToolResult { structured: Some(data), .. }), None) => Ok(data),
+            _ => bail!("no structuredContent: {}", clip(&String::from_utf8_lossy(&bytes), 200)),
+        }
+    }
+
+    /// Calls `tool` and checks it succeeded, skipping over the structured result.
+    async fn call_ignored(&self, token: &str, tool: &str, arguments: Value) -> Result<()> {
+        self.call::<IgnoredAny>(token, tool, arguments).await.map(|_| ())
+    }
+
+    /// Adds `size` generated tasks in one call; returns their numbers.
+    async fn seed_batch(&self, token: &str, rng: &mut Rng, size: usize) -> Result<Vec<i64>> {
+        let tasks: Vec<Value> = (0..size).map(|_| task_fields(rng)).collect();
+        let created: Created =
+            self.call(token, "add_task", json!({ "tasks": tasks })).await.context("seeding")?;
+        Ok(created.created.into_iter().map(|t| t.number).collect())
+    }
+}
+
+/// The text of a tool error result (slow path: parses the whole response).
+fn tool_error_text(bytes: &[u8]) -> String {
+    let value: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+    let text = value["result"]["content"][0]["text"].as_str().unwrap_or("(no text)");
+    clip(text, 200)
+}
+
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The server process and the database
+
+/// `target/release/mcp-tasks`, next to `target/release/examples/load`.
+fn server_binary() -> Result<PathBuf> {
+    let exe = std::env::current_exe().context("locating the benchmark executable")?;
+    let examples = exe.parent().context("the benchmark executable has no parent directory")?;
+    let release = examples.parent().context("the examples directory has no parent")?;
+    let binary = release.join(format!("mcp-tasks{}", std::env::consts::EXE_SUFFIX));
+    if !binary.is_file() {
+        bail!("{} not found; build it first with `cargo build --release -p mcp-tasks`", binary.display());
+    }
+    Ok(binary)
+}
+
+/// Drops and recreates [`BENCH_DB`]; returns its URL.
+async fn create_bench_database(admin_url: &str) -> Result<String> {
+    let mut admin = PgConnection::connect(admin_url)
+        .await
+        .with_context(|| format!("connecting to {admin_url} (set --database-url or BENCH_DATABASE_URL)"))?;
+    sqlx::raw_sql("DROP DATABASE IF EXISTS mcp_tasks_bench WITH (FORCE)")
+        .execute(&mut admin)
+        .await
+        .context("dropping the old bench database")?;
+    sqlx::raw_sql("CREATE DATABASE mcp_tasks_bench")
+        .execute(&mut admin)
+        .await
+        .context("creating the bench database")?;
+    admin.close().await.context("closing the admin connection")?;
+    let mut url = reqwest::Url::parse(admin_url).context("--database-url is not a URL")?;
+    url.set_path(&format!("/{BENCH_DB}"));
+    Ok(url.to_string())
+}
+
+/// A 64-hex-character secret from the standard library's per-process random keys.
+fn random_secret() -> String {
+    (0..4).fold(String::new(), |mut s, _| {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u128(
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos(),
+        );
+        let _ = write!(s, "{:016x}", hasher.finish());
+        s
+    })
+}
+
+/// The `mcp-tasks serve` child; killed on drop if [`Server::stop`] was not reached.
+struct Server {
+    child: tokio::process::Child,
+    pid: u32,
+    url: String,
+    log: PathBuf,
+}
+
+impl Server {
+    async fn start(binary: &Path, database_url: &str, secret: &str) -> Result<Self> {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .context("finding a free port")?
+            .port();
+        let log = std::env::temp_dir().join(format!("mcp-tasks-bench-server-{port}.log"));
+        let log_file = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+        let child = tokio::process::Command::new(binary)
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("TASKS_DATABASE_URL", database_url)
+            .env("TASKS_TOKEN_SECRET", secret)
+            .env_remove("REMINDER_WEBHOOK_URL")
+            .env_remove("TASKS_ALLOWED_HOSTS")
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().context("duplicating the log file handle")?)
+            .stderr(log_file)
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let pid = child.id().context("the server exited at once")?;
+        Ok(Self { child, pid, url: format!("http://127.0.0.1:{port}"), log })
+    }
+
+    /// Polls `/readyz` until it answers 200 (30 s at most).
+    async fn wait_ready(&mut self, http: &reqwest::Client) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let url = format!("{}/readyz", self.url);
+        loop {
+            if let Some(status) = self.child.try_wait().context("checking the server")? {
+                bail!("the server exited ({status}) before it was ready; log:\n{}", self.log_tail());
+            }
+            if let Ok(r) = http.get(&url).send().await
+                && r.status().is_success()
+            {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("the server was not ready within 30 s; log:\n{}", self.log_tail());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
+    }
+
+    /// Peak resident set size in KiB (`VmHWM` in `/proc/<pid>/status`).
+    fn peak_rss_kb(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    async fn stop(mut self) -> Result<()> {
+        self.child.start_kill().context("stopping the server")?;
+        self.child.wait().await.context("waiting for the server to exit")?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Measurements
+
+/// Sorted latencies in microseconds.
+struct Latencies {
+    sorted: Vec<u32>,
+    count: usize,
+}
+
+impl Latencies {
+    fn of(micros: impl Iterator<Item = u32>) -> Self {
+        let mut sorted: Vec<u32> = micros.collect();
+        sorted.sort_unstable();
+        let count = sorted.len();
+        Self { sorted, count }
+    }
+
+    /// The `q` quantile in milliseconds (nearest rank).
+    fn p(&self, q: f64) -> f64 {
+        if self.sorted.is_empty() {
+            return 0.0;
+        }
+        let rank = ((q * self.count as f64).ceil() as usize).clamp(1, self.count);
+        f64::from(self.sorted[rank - 1]) / 1000.0
+    }
+
+    fn max(&self) -> f64 {
+        self.sorted.last().map_or(0.0, |m| f64::from(*m) / 1000.0)
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
+            self.p(0.5),
+            self.p(0.9),
+            self.p(0.99),
+            self.max()
+        )
+    }
+
+    /// Titles for [`Latencies::columns`].
+    fn header() -> String {
+        format!("{:>6}  {:>6}  {:>6}  {:>7}", "p50", "p90", "p99", "max ms")
+    }
+
+    fn columns(&self) -> String {
+        format!("{:>6.2}  {:>6.2}  {:>6.2}  {:>7.2}", self.p(0.5), self.p(0.9), self.p(0.99), self.max())
+    }
+}
+
+/// CPU time (in `/proc` clock ticks) of the machine, the server, PostgreSQL and this process.
+struct CpuSnapshot {
+    machine_busy: u64,
+    machine_total: u64,
+    server: u64,
+    postgres: u64,
+    postgres_procs: usize,
+    bench: u64,
+}
+
+impl CpuSnapshot {
+    fn take(server_pid: u32) -> Option<Self> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let cpu: Vec<u64> =
+            stat.lines().next()?.split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
+        // user nice system idle iowait irq softirq steal (guest is already inside user).
+        let total: u64 = cpu.iter().take(8).sum();
+        let idle = cpu.get(3).copied().unwrap_or(0) + cpu.get(4).copied().unwrap_or(0);
+        let mut postgres = 0;
+        let mut postgres_procs = 0;
+        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else { continue };
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim() == "postgres" {
+                postgres += process_ticks(pid).unwrap_or(0);
+                postgres_procs += 1;
+            }
+        }
+        Some(Self {
+            machine_busy: total - idle,
+            machine_total: total,
+            server: process_ticks(&server_pid.to_string())?,
+            postgres,
+            postgres_procs,
+            bench: process_ticks("self")?,
+        })
+    }
+
+    fn describe(before: &Self, after: &Self) -> String {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+        let total = after.machine_total.saturating_sub(before.machine_total).max(1) as f64;
+        let share = |a: u64, b: u64| cores * a.saturating_sub(b) as f64 / total;
+        let (server, postgres, bench) = (
+            share(after.server, before.server),
+            share(after.postgres, before.postgres),
+            share(after.bench, before.bench),
+        );
+        let machine = share(after.machine_busy, before.machine_busy);
+        let other = (machine - server - postgres - bench).max(0.0);
+        let mut text = format!(
+            "    server {server:.2}, postgres {postgres:.2} ({} processes), load generator {bench:.2}, \
+             other {other:.2}; whole machine {machine:.2}",
+            after.postgres_procs,
+        );
+        if other > 0.15 {
+            let _ = write!(
+                text,
+                "\n    warning: other processes used {other:.2} cores; the numbers are not clean"
+            );
+        }
+        text
+    }
+}
+
+/// utime + stime of `/proc/<pid>/stat`.
+fn process_ticks(pid: &str) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+/// SplitMix64: small, fast and deterministic, so runs repeat the same workload.
+struct Rng(u64);
+
+impl Rng {
+    /// A generator whose stream is unrelated to that of `seed + 1` (the seed is mixed first).
+    fn new(seed: u64) -> Self {
+        let mut rng = Self(seed);
+        rng.0 = rng.next_u64();
+        rng
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0; the modulo bias is negligible here).
+    fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
+    fn word(&mut self, words: &[&'static str]) -> &'static str {
+        words[self.below(words.len())]
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
