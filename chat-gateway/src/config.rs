@@ -61,7 +61,10 @@ impl Config {
                 u
             }
             Some(_) => {
-                return Err(ConfigError::new("CHAT_DATABASE_URL", "must start with postgres:// or sqlite://"));
+                return Err(ConfigError::new(
+                    "CHAT_DATABASE_URL",
+                    "must start with postgres:// or sqlite://",
+                ));
             }
             None => {
                 let dir = data_dir();

@@ -1,0 +1,56 @@
+//! The `chat-gateway` binary: `token` mints a token the gateway accepts, `--help` lists the
+//! commands, and configuration errors exit non-zero with one line naming the variable.
+#![allow(clippy::unwrap_used)]
+
+use std::process::Command;
+
+const SECRET: &str = "cli-test-secret-cli-test-secret-cli-test";
+
+fn binary() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chat-gateway"));
+    for var in ["JWT_SECRET", "JWT_JWKS_URL", "CHAT_DATABASE_URL", "TASKS_TOKEN_SECRET", "MCP_TASKS_URL"] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+#[tokio::test]
+async fn token_mints_a_token_the_gateway_accepts() {
+    let out = binary()
+        .args(["token", "--user", "alice", "--ttl", "1h", "--tz", "Asia/Karachi"])
+        .env("JWT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap();
+    let key = shared::identity::TokenKey::new(SECRET).unwrap();
+    let auth = chat_gateway::auth::Authenticator::new(Some(key), None);
+    let user = auth.verify(token.trim()).await.unwrap();
+    assert_eq!((user.id.as_str(), user.tz.as_deref()), ("alice", Some("Asia/Karachi")));
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let help = String::from_utf8(binary().arg("--help").output().unwrap().stdout).unwrap();
+    for command in ["serve", "token", "migrate"] {
+        assert!(help.contains(command), "{help}");
+    }
+}
+
+#[test]
+fn configuration_errors_are_one_line_naming_the_variable() {
+    let cases: [(&[&str], &[(&str, &str)], &str); 5] = [
+        (&["token", "--user", "a"], &[], "JWT_SECRET"),
+        (&["serve"], &[], "JWT_SECRET"),
+        (&["token", "--user", "a"], &[("JWT_SECRET", "short")], "JWT_SECRET"),
+        (&["migrate"], &[("CHAT_DATABASE_URL", "mysql://x")], "CHAT_DATABASE_URL"),
+        (&["migrate"], &[("MCP_TASKS_URL", "not a url")], "MCP_TASKS_URL"),
+    ];
+    for (args, env, variable) in cases {
+        let out = binary().args(args).envs(env.iter().copied()).output().unwrap();
+        assert!(!out.status.success(), "{args:?} {env:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(variable), "{stderr}");
+    }
+}
