@@ -16,10 +16,10 @@ const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIGrU7GbI9Cry
 const KEY_X: &str = "DbE2URo1mCBN0oAVbZ4pcvQ-7sKH3P8Hm6tTas_O3Rw";
 const OTHER_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIBX/jWRbaeeRJUADBaVCyfGAnvhLyT51cgwznJ0rpotL\n-----END PRIVATE KEY-----\n";
 
-fn token(pem: &str, kid: Option<&str>, claims: serde_json::Value) -> String {
+fn token(pem: &str, kid: Option<&str>, claims: &serde_json::Value) -> String {
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = kid.map(str::to_owned);
-    encode(&header, &claims, &EncodingKey::from_ed_pem(pem.as_bytes()).unwrap()).unwrap()
+    encode(&header, claims, &EncodingKey::from_ed_pem(pem.as_bytes()).unwrap()).unwrap()
 }
 
 async fn jwks_server(fetches: Arc<AtomicUsize>) -> String {
@@ -46,25 +46,25 @@ async fn tokens_signed_by_a_published_key_verify_and_others_do_not() {
     let exp = chrono::Utc::now().timestamp() + 300;
 
     let good =
-        token(KEY, Some("k1"), json!({"sub": "alice", "exp": exp, "tz": "Asia/Karachi", "locale": "ur"}));
+        token(KEY, Some("k1"), &json!({"sub": "alice", "exp": exp, "tz": "Asia/Karachi", "locale": "ur"}));
     let user = auth.verify(&good).await.unwrap();
     assert_eq!(
         (user.id.as_str(), user.tz.as_deref(), user.locale.as_deref()),
         ("alice", Some("Asia/Karachi"), Some("ur"))
     );
 
-    let by_user_id = token(KEY, None, json!({"user_id": "bob", "exp": exp}));
+    let by_user_id = token(KEY, None, &json!({"user_id": "bob", "exp": exp}));
     assert_eq!(auth.verify(&by_user_id).await.unwrap().id, "bob", "user_id is the fallback, kid optional");
 
-    let forged = token(OTHER_KEY, Some("k1"), json!({"sub": "alice", "exp": exp}));
+    let forged = token(OTHER_KEY, Some("k1"), &json!({"sub": "alice", "exp": exp}));
     assert!(auth.verify(&forged).await.is_err(), "a token signed by another key is refused");
-    let unknown_kid = token(KEY, Some("k9"), json!({"sub": "alice", "exp": exp}));
+    let unknown_kid = token(KEY, Some("k9"), &json!({"sub": "alice", "exp": exp}));
     assert!(auth.verify(&unknown_kid).await.is_err());
-    let expired = token(KEY, Some("k1"), json!({"sub": "alice", "exp": exp - 3600}));
+    let expired = token(KEY, Some("k1"), &json!({"sub": "alice", "exp": exp - 3600}));
     assert!(auth.verify(&expired).await.is_err());
-    let no_exp = token(KEY, Some("k1"), json!({"sub": "alice"}));
+    let no_exp = token(KEY, Some("k1"), &json!({"sub": "alice"}));
     assert!(auth.verify(&no_exp).await.is_err(), "exp is required");
-    let no_user = token(KEY, Some("k1"), json!({"exp": exp}));
+    let no_user = token(KEY, Some("k1"), &json!({"exp": exp}));
     assert!(auth.verify(&no_user).await.is_err());
     let hs = shared::identity::TokenKey::new("a-secret-a-secret-a-secret-a-secret").unwrap();
     let hs_token = hs.mint("alice", "chat-gateway", "x", None, std::time::Duration::from_secs(60));
@@ -76,5 +76,5 @@ async fn tokens_signed_by_a_published_key_verify_and_others_do_not() {
 async fn an_unreachable_key_set_refuses_tokens_without_panicking() {
     let auth = Authenticator::new(None, Some("http://127.0.0.1:9/jwks.json".parse().unwrap()));
     let exp = chrono::Utc::now().timestamp() + 300;
-    assert!(auth.verify(&token(KEY, Some("k1"), json!({"sub": "alice", "exp": exp}))).await.is_err());
+    assert!(auth.verify(&token(KEY, Some("k1"), &json!({"sub": "alice", "exp": exp}))).await.is_err());
 }

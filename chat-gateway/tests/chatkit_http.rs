@@ -25,7 +25,6 @@ const SECRET: &str = "gateway-test-secret-gateway-test-secret";
 struct Gateway {
     base: String,
     key: TokenKey,
-    store: Arc<dyn ThreadStore>,
     http: reqwest::Client,
     shutdown: CancellationToken,
 }
@@ -49,7 +48,7 @@ impl Gateway {
         let shutdown = CancellationToken::new();
         let app = http::app(state, &["https://app.example".to_owned()]);
         tokio::spawn(http::run(listener, app, shutdown.clone()));
-        Self { base, key, store, http: reqwest::Client::new(), shutdown }
+        Self { base, key, http: reqwest::Client::new(), shutdown }
     }
 
     fn token(&self, user: &str) -> String {

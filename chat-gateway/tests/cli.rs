@@ -37,9 +37,12 @@ fn help_lists_the_commands() {
     }
 }
 
+/// Arguments, environment, and the variable the error must name.
+type Case = (&'static [&'static str], &'static [(&'static str, &'static str)], &'static str);
+
 #[test]
 fn configuration_errors_are_one_line_naming_the_variable() {
-    let cases: [(&[&str], &[(&str, &str)], &str); 5] = [
+    let cases: [Case; 5] = [
         (&["token", "--user", "a"], &[], "JWT_SECRET"),
         (&["serve"], &[], "JWT_SECRET"),
         (&["token", "--user", "a"], &[("JWT_SECRET", "short")], "JWT_SECRET"),

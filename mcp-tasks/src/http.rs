@@ -33,7 +33,7 @@ pub struct HttpState {
 }
 
 /// The router: `/mcp` (authenticated), `/healthz`, `/readyz`.
-pub fn app(state: HttpState, shutdown: CancellationToken) -> Router {
+pub fn app(state: HttpState, shutdown: &CancellationToken) -> Router {
     let mut config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)

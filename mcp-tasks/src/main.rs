@@ -115,7 +115,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
             tracing::info!(addr = %listener.local_addr()?, "serving MCP over HTTP at /mcp");
             tokio::spawn(shutdown_on_signal(shutdown.clone()));
-            http::run(listener, http::app(state, shutdown.clone()), shutdown).await?;
+            http::run(listener, http::app(state, &shutdown), shutdown).await?;
             Ok(())
         }
     }

@@ -73,9 +73,12 @@ async fn the_binary_speaks_only_json_rpc_on_stdout() {
     assert!(status.success(), "closing stdin ends the server cleanly");
 }
 
+/// Arguments, environment, and the variable the error must name.
+type Case = (&'static [&'static str], &'static [(&'static str, &'static str)], &'static str);
+
 #[tokio::test]
 async fn configuration_errors_exit_non_zero_with_one_line_naming_the_variable() {
-    let cases: [(&[&str], &[(&str, &str)], &str); 4] = [
+    let cases: [Case; 4] = [
         (&["token", "--user", "a"], &[], "TASKS_TOKEN_SECRET"),
         (&["token", "--user", "a"], &[("TASKS_TOKEN_SECRET", "short")], "TASKS_TOKEN_SECRET"),
         (&["migrate"], &[("TASKS_DATABASE_URL", "mysql://x")], "TASKS_DATABASE_URL"),

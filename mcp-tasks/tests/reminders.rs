@@ -92,7 +92,11 @@ async fn due_reminders_are_posted_once_and_failures_are_retried_after_a_restart(
     assert_eq!(body["title"], "call the bank");
     assert_eq!(body["task"], 1);
     let retried = store.pending_deliveries(later, 10).await.unwrap();
-    assert_eq!(retried.iter().map(|d| d.user_id.as_str()).collect::<Vec<_>>(), vec!["alice"], "bob's is done");
+    assert_eq!(
+        retried.iter().map(|d| d.user_id.as_str()).collect::<Vec<_>>(),
+        vec!["alice"],
+        "bob's is done"
+    );
     assert_eq!(reminders::deliver_due(store.as_ref(), &client, &webhook).await.unwrap(), 0, "nothing twice");
 }
 
@@ -104,7 +108,8 @@ async fn the_worker_delivers_in_the_background_and_stops_on_shutdown() {
     let webhook = start_hook(hook.clone()).await;
     task_with_due_reminder(store.as_ref(), "carol", "stretch").await;
     let shutdown = tokio_util::sync::CancellationToken::new();
-    let worker = tokio::spawn(reminders::run(store.clone(), webhook, Duration::from_millis(20), shutdown.clone()));
+    let worker =
+        tokio::spawn(reminders::run(store.clone(), webhook, Duration::from_millis(20), shutdown.clone()));
     for _ in 0..200 {
         if !hook.received.lock().unwrap().is_empty() {
             break;

@@ -113,7 +113,7 @@ impl TestServer {
         let shutdown = tokio_util::sync::CancellationToken::new();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = mcp_tasks::http::app(state, shutdown.clone());
+        let app = mcp_tasks::http::app(state, &shutdown);
         tokio::spawn(mcp_tasks::http::run(listener, app, shutdown.clone()));
         Self { base, key, shutdown }
     }
