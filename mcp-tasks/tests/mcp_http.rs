@@ -148,7 +148,13 @@ async fn a_recurring_task_moves_to_its_next_occurrence_when_completed() {
     assert!(moved["due"]["date"].as_str().unwrap() > first.as_str(), "the due date moved on: {moved}");
     assert_eq!(moved["due"]["time"], "09:00");
     let recurring = ok(&c, "get_recurring_tasks", json!({"occurrences": 2})).await;
-    assert_eq!(recurring["tasks"][0]["next"].as_array().unwrap().len(), 2);
+    let next = recurring["tasks"][0]["next"].as_array().unwrap();
+    assert_eq!(next.len(), 2);
+    let current = format!("{} 09:00", moved["due"]["date"].as_str().unwrap());
+    assert!(
+        next[0].as_str().unwrap() > current.as_str(),
+        "next occurrences follow the current one: {next:?}"
+    );
     let stats = ok(&c, "analytics_summary", json!({})).await;
     assert_eq!(stats["completed_per_day"].as_array().unwrap().last().unwrap()["completed"], 1);
 }

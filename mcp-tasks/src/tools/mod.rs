@@ -9,6 +9,7 @@
 //! broken infrastructure is a protocol error. The mapping is [`finish`], and only there.
 
 mod analytics;
+mod filters;
 mod input;
 mod organize;
 mod schedule;

@@ -146,7 +146,10 @@ impl TaskServer {
         for task in &page.tasks {
             let Some(rule) = &task.recurrence else { continue };
             let zone = task.due.as_ref().and_then(|d| d.tz.parse().ok()).unwrap_or(caller.tz);
-            let next = dates::upcoming(rule, task.due.as_ref().map(|d| d.due), now, zone, occurrences)
+            let current = task.due.as_ref().map(|d| d.due);
+            // Occurrences after the current one (or after now, when that is later).
+            let after = current.map_or(now, |due| dates::due_start_utc(due, zone).max(now));
+            let next = dates::upcoming(rule, current, after, zone, occurrences)
                 .into_iter()
                 .map(|d| match d {
                     Due::At(at) => at.with_timezone(&caller.tz).format("%Y-%m-%d %H:%M").to_string(),

@@ -1,7 +1,7 @@
 //! The core task tools: `add_task`, `list_tasks`, `search_tasks`, `complete_task`,
 //! `delete_task` and `update_task`.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
@@ -10,13 +10,12 @@ use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::input::{self, OneOrMany, PriorityInput};
+use super::filters::{Filters, StatusInput};
+use super::input::{self, PriorityInput};
 use super::view::{self, TaskView};
 use super::{Caller, Reply, TaskServer, ToolError, finish, now};
 use crate::dates;
-use crate::store::{
-    Change, DueFilter, NewReminder, NewTask, Priority, Sort, Status, StatusFilter, TaskQuery, search_words,
-};
+use crate::store::{Change, NewReminder, NewTask, Priority, Status, search_words};
 
 /// Fields of one new task.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -59,89 +58,6 @@ pub struct AddTaskArgs {
     pub reminder: Option<String>,
     /// Several tasks at once (up to 100), instead of the single-task fields.
     pub tasks: Option<Vec<NewTaskInput>>,
-}
-
-/// Filters shared by `list_tasks` and `search_tasks`.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-pub struct Filters {
-    /// `pending` (default for list), `completed` or `all` (default for search).
-    pub status: Option<StatusInput>,
-    /// Only these priorities: "p1", or a list like ["p1", "p2"].
-    pub priority: Option<OneOrMany<PriorityInput>>,
-    /// Only tasks with these tags.
-    pub tags: Option<Vec<String>>,
-    /// `any` (default): at least one of `tags`; `all`: every one of them.
-    pub tag_match: Option<TagMatch>,
-    /// A due window: overdue, today, tomorrow, this_week, next_week, no_date.
-    pub due: Option<DueWindow>,
-    /// Only tasks due before this date or time ("friday", "2026-12-01").
-    pub due_before: Option<String>,
-    /// Only tasks due on or after this date or time.
-    pub due_after: Option<String>,
-    /// Only recurring tasks.
-    pub recurring: Option<bool>,
-    /// Order: due (default for list), priority, created (newest first), number, relevance (default for search).
-    pub sort: Option<SortInput>,
-    /// Page size, 1-100 (default 20).
-    pub limit: Option<i64>,
-    /// `next_cursor` from the previous page.
-    pub cursor: Option<String>,
-}
-
-/// Status filter.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusInput {
-    /// Not done.
-    Pending,
-    /// Done.
-    Completed,
-    /// Both.
-    All,
-}
-
-/// How `tags` combine.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TagMatch {
-    /// At least one tag.
-    Any,
-    /// Every tag.
-    All,
-}
-
-/// A named due window in the user's zone.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DueWindow {
-    /// Past due.
-    Overdue,
-    /// Due today.
-    Today,
-    /// Due tomorrow.
-    Tomorrow,
-    /// Due from today to the end of Sunday.
-    ThisWeek,
-    /// Due next Monday to Sunday.
-    NextWeek,
-    /// No due date.
-    NoDate,
-}
-
-/// Sort order.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SortInput {
-    /// Soonest due first.
-    Due,
-    /// Most urgent first.
-    Priority,
-    /// Newest first.
-    Created,
-    /// By number.
-    Number,
-    /// Best match first (search).
-    Relevance,
 }
 
 /// List tasks.
@@ -396,41 +312,8 @@ impl TaskServer {
             }
         };
         let searching = words.is_some();
-        let status = match f.status {
-            Some(StatusInput::Pending) => StatusFilter::Pending,
-            Some(StatusInput::Completed) => StatusFilter::Completed,
-            Some(StatusInput::All) => StatusFilter::All,
-            None if searching => StatusFilter::All,
-            None => StatusFilter::Pending,
-        };
-        let priorities = f
-            .priority
-            .map(|p| p.to_vec().iter().map(PriorityInput::parse).collect::<Result<Vec<Priority>, _>>())
-            .transpose()?
-            .unwrap_or_default();
-        let sort = match f.sort {
-            Some(SortInput::Due) => Sort::Due,
-            Some(SortInput::Priority) => Sort::Priority,
-            Some(SortInput::Created) => Sort::Created,
-            Some(SortInput::Number) => Sort::Number,
-            Some(SortInput::Relevance) => Sort::Relevance,
-            None if searching => Sort::Relevance,
-            None => Sort::Due,
-        };
-        let limit = input::limit(f.limit)?;
-        let offset = input::cursor(f.cursor.as_deref())?;
-        let q = TaskQuery {
-            status,
-            priorities,
-            tags: input::tags(f.tags.as_deref().unwrap_or_default())?,
-            all_tags: matches!(f.tag_match, Some(TagMatch::All)),
-            due: due_filter(f.due, f.due_before.as_deref(), f.due_after.as_deref(), caller, now)?,
-            recurring_only: f.recurring.unwrap_or(false),
-            words,
-            sort,
-            offset,
-            limit,
-        };
+        let q = f.query(words, caller, now)?;
+        let (offset, limit) = (q.offset, q.limit);
         let page = self.store().query_tasks(&caller.user, &q).await?;
         let tasks: Vec<TaskView> = page.tasks.iter().map(|t| TaskView::of(t, caller.tz, now)).collect();
         let next_cursor = input::next_cursor(offset, limit, page.has_more);
@@ -586,54 +469,6 @@ fn new_task(i: &NewTaskInput, caller: &Caller, now: DateTime<Utc>) -> Result<New
         recurrence: parsed.recurrence,
         reminders,
     })
-}
-
-/// The store's due filter for a named window and/or before/after phrases.
-fn due_filter(
-    window: Option<DueWindow>,
-    before: Option<&str>,
-    after: Option<&str>,
-    caller: &Caller,
-    now: DateTime<Utc>,
-) -> Result<Option<DueFilter>, ToolError> {
-    let tz = caller.tz;
-    let start_of = |day: chrono::NaiveDate| dates::due_start_utc(dates::Due::Day(day), tz);
-    let today = now.with_timezone(&tz).date_naive();
-    let days = |n: i64| today + Duration::days(n);
-    let until_monday = 7 - i64::from(chrono::Datelike::weekday(&today).num_days_from_monday());
-    let named = match window {
-        None => None,
-        Some(DueWindow::Overdue) => Some(DueFilter::Overdue { now, start_of_today: start_of(today) }),
-        Some(DueWindow::NoDate) => Some(DueFilter::NoDate),
-        Some(w) => {
-            let (from, to) = match w {
-                DueWindow::Today => (today, days(1)),
-                DueWindow::Tomorrow => (days(1), days(2)),
-                DueWindow::ThisWeek => (today, days(until_monday)),
-                _ => (days(until_monday), days(until_monday + 7)),
-            };
-            Some(DueFilter::Between { from: Some(start_of(from)), to: Some(start_of(to)) })
-        }
-    };
-    let bound = |phrase: Option<&str>| -> Result<Option<DateTime<Utc>>, ToolError> {
-        match phrase.map(str::trim).filter(|p| !p.is_empty()) {
-            None => Ok(None),
-            Some(p) => match dates::parse_due(p, now, tz)? {
-                Some(d) => Ok(Some(dates::due_start_utc(d, tz))),
-                None => {
-                    Err(ToolError::Invalid("`due_before`/`due_after` need a date, not 'no date'.".into()))
-                }
-            },
-        }
-    };
-    let (before, after) = (bound(before)?, bound(after)?);
-    match (named, before, after) {
-        (named, None, None) => Ok(named),
-        (None, to, from) => Ok(Some(DueFilter::Between { from, to })),
-        (Some(_), _, _) => {
-            Err(ToolError::Invalid("Use either `due` or `due_before`/`due_after`, not both.".into()))
-        }
-    }
 }
 
 fn changed_fields(before: &crate::store::Task, after: &crate::store::Task) -> Vec<String> {
