@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
@@ -225,7 +225,8 @@ impl ChatKitServer {
 
     async fn prepare_new(&self, user: &User, input: UserMessageInput) -> Result<Prepared, ApiError> {
         self.check_input(&input)?;
-        let now = Utc::now();
+        // Whole milliseconds, as the stores keep them: the thread reads back as it was sent.
+        let now = Utc::now().trunc_subsecs(3);
         let thread = ThreadRecord {
             id: new_id("thr"),
             title: None,

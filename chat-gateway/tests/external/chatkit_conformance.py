@@ -1,0 +1,649 @@
+#!/usr/bin/env python3
+"""ChatKit wire conformance of chat-gateway, judged by the reference models (PyPI `openai-chatkit==1.6.5`).
+
+Usage:
+    chatkit_conformance.py URL [TOKEN] [--responder echo|scripted|failing]
+
+URL is the gateway's ChatKit endpoint (e.g. http://127.0.0.1:PORT/chatkit). TOKEN is a Bearer token
+for a user with no threads yet; when omitted it is read from $CHATKIT_TOKEN (which keeps it out of
+`ps`). --responder names the responder the gateway runs, so the script knows what a turn streams:
+
+    echo      chat_gateway::echo::EchoResponder { deltas: 3 }: one assistant message, 3 text deltas
+    scripted  the `Scripted` responder of chat-gateway/tests/chatkit_conformance.rs: progress_update,
+              a workflow item with one task added then updated, a notice, a client_effect, then the
+              assistant message "Done: <user text>" in two deltas
+    failing   a responder that fails with TurnError::Failed: one `error` event, nothing stored
+
+Every request is validated with `ChatKitReq` before it is sent; every SSE event with
+`ThreadStreamEvent`; every JSON answer with `Thread`, `Page[Thread]`, `Page[ThreadItem]` or `{}`.
+Each payload is then dumped back the way the reference server serialises
+(`by_alias`, `exclude_none`) and compared with what was received: a key the model drops, a default
+the reference always sends but we left out, or a value the model had to coerce is a failure.
+Explicit checks on top: SSE framing (`data: <compact json>\\n\\n`, nothing else), no `null`
+anywhere, every `created_at` an RFC 3339 string ending in `Z`, `metadata: {}` on threads, the
+event order of every op, pagination cursors, and 4xx JSON errors for unsupported ops.
+
+Prints one line per check (`ok   …`); on the first failure prints `FAIL …` with the offending
+payload and exits 1. Exits 2 on bad usage or when the models cannot be imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import sys
+from typing import Any
+
+try:
+    import httpx
+    from pydantic import TypeAdapter, ValidationError
+    from chatkit.types import ChatKitReq, Page, Thread, ThreadItem, ThreadStreamEvent, is_streaming_req
+except ImportError as e:  # pragma: no cover - environment problem, said plainly
+    print(
+        f"chatkit_conformance.py: cannot import the reference models ({e}); run "
+        "`pip install pydantic jinja2 httpx && pip install --no-deps openai-chatkit==1.6.5`",
+        file=sys.stderr,
+    )
+    sys.exit(2)
+
+REQ = TypeAdapter(ChatKitReq)
+EVENT = TypeAdapter(ThreadStreamEvent)
+THREAD = TypeAdapter(Thread)
+THREAD_PAGE = TypeAdapter(Page[Thread])
+ITEM_PAGE = TypeAdapter(Page[ThreadItem])
+# Models of the JSON answers; None means the answer must be exactly {}.
+ANSWER: dict[str, TypeAdapter | None] = {
+    "threads.get_by_id": THREAD,
+    "threads.update": THREAD,
+    "threads.list": THREAD_PAGE,
+    "items.list": ITEM_PAGE,
+    "items.feedback": None,
+    "threads.delete": None,
+}
+EMPTY_PAGE = {"data": [], "has_more": False}
+TIMEOUT_S = 30
+
+# What each responder writes per turn (see the module docstring).
+FAILING_MESSAGE = "The model is busy; try again."
+TURN_ITEMS = {"echo": ["assistant_message"], "scripted": ["workflow", "assistant_message"], "failing": []}
+
+
+class Failure(Exception):
+    """A failed check: what, and the payload that failed it."""
+
+    def __init__(self, what: str, payload: Any = None):
+        super().__init__(what)
+        self.payload = payload
+
+
+checks_passed = 0
+
+
+def ok(what: str) -> None:
+    global checks_passed
+    checks_passed += 1
+    print(f"ok   {what}", flush=True)
+
+
+def require(cond: bool, what: str, payload: Any = None) -> None:
+    if not cond:
+        raise Failure(what, payload)
+
+
+# --- payload checks -------------------------------------------------------------------------
+
+
+def parse_instant(s: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(s)
+
+
+def nulls(value: Any, path: str = "$") -> list[str]:
+    """Paths of every null: the reference omits them (exclude_none)."""
+    if value is None:
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in nulls(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in nulls(v, f"{path}[{i}]")]
+    return []
+
+
+def bad_instants(value: Any, path: str = "$") -> list[str]:
+    """Every `created_at` that is not an RFC 3339 UTC string ending in Z."""
+    out = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "created_at":
+                try:
+                    good = (
+                        isinstance(v, str)
+                        and v.endswith("Z")
+                        and parse_instant(v).utcoffset() == dt.timedelta(0)
+                    )
+                except ValueError:
+                    good = False
+                if not good:
+                    out.append(f"{path}.{k} = {v!r}")
+            else:
+                out += bad_instants(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += bad_instants(v, f"{path}[{i}]")
+    return out
+
+
+def differences(raw: Any, back: Any, path: str = "$", request: bool = False) -> list[str]:
+    """How `back` (the model's dump of `raw`) differs from `raw`.
+
+    Keys in `raw` that `back` lacks were dropped by the model (unknown or misspelled). For
+    responses, keys in `back` that `raw` lacks are defaults the reference always sends, and a
+    changed value is one the model had to coerce. Requests get only the dropped-key check (the
+    model fills in request defaults such as `metadata: {}`, which is fine)."""
+    out: list[str] = []
+    if isinstance(raw, dict) and isinstance(back, dict):
+        for k, v in raw.items():
+            if v is None:
+                continue  # reported by the null check
+            if k not in back:
+                out.append(f"{path}.{k}: dropped by the model (not a field of this type)")
+            else:
+                out += differences(v, back[k], f"{path}.{k}", request)
+        if not request:
+            for k, v in back.items():
+                if k not in raw:
+                    out.append(f"{path}.{k}: missing; the reference always sends it (here {json.dumps(v)})")
+    elif isinstance(raw, list) and isinstance(back, list):
+        if len(raw) != len(back):
+            out.append(f"{path}: {len(raw)} elements read back as {len(back)}")
+        for i, (a, b) in enumerate(zip(raw, back)):
+            out += differences(a, b, f"{path}[{i}]", request)
+    elif request:
+        pass
+    elif path.endswith(".created_at") and isinstance(raw, str) and isinstance(back, str):
+        if parse_instant(raw) != parse_instant(back):
+            out.append(f"{path}: {raw!r} read back as {back!r}")
+    elif type(raw) is not type(back) or raw != back:
+        out.append(f"{path}: {raw!r} was coerced to {back!r}")
+    return out
+
+
+def validate(adapter: TypeAdapter, raw: Any, what: str, request: bool = False) -> Any:
+    """Validates `raw` with the model, then checks the round trip loses and adds nothing."""
+    try:
+        obj = adapter.validate_python(raw)
+    except ValidationError as e:
+        raise Failure(f"{what}: rejected by the reference model:\n{e}", raw) from None
+    back = adapter.dump_python(
+        obj, mode="json", by_alias=True, exclude_none=True, context={"exclude_metadata": True}
+    )
+    diff = differences(raw, back, request=request)
+    require(not diff, f"{what}: the round trip through the model differs:\n  " + "\n  ".join(diff), raw)
+    if not request:
+        require(not (n := nulls(raw)), f"{what}: null values (the reference omits them): {n}", raw)
+        require(not (b := bad_instants(raw)), f"{what}: created_at not RFC 3339 UTC with Z: {b}", raw)
+    return obj
+
+
+def check_thread(thread: dict, what: str) -> None:
+    require(thread.get("metadata") == {}, f"{what}: thread metadata is not {{}}", thread)
+
+
+# --- transport ------------------------------------------------------------------------------
+
+FRAME = re.compile(r"data: ([^\r\n]*)\n\n")
+
+
+def sse_events(body: str) -> list[dict[str, str]]:
+    """Parses an event stream the way the HTML spec's EventSource does: fields per line (CRLF, LF
+    or CR), `:` comments ignored, one space after the colon dropped, data lines joined with LF,
+    an event dispatched at each blank line."""
+    events, data, fields = [], [], {}
+    for line in re.split(r"\r\n|\r|\n", body):
+        if line == "":
+            if data:
+                events.append({"event": fields.get("event", "message"), "data": "\n".join(data)})
+            data, fields = [], {}
+            continue
+        if line.startswith(":"):
+            continue
+        name, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if name == "data":
+            data.append(value)
+        else:
+            fields[name] = value
+    return events
+
+
+class Client:
+    """Sends validated requests and checks every answer against the models."""
+
+    def __init__(self, url: str, token: str):
+        self.url = url
+        self.http = httpx.Client(headers={"authorization": f"Bearer {token}"}, timeout=TIMEOUT_S)
+
+    def request(self, req: dict) -> tuple[Any, bool]:
+        parsed = validate(REQ, req, f"request {req['type']}", request=True)
+        return parsed, is_streaming_req(parsed)
+
+    def stream(self, req: dict) -> list[dict]:
+        """A streaming op: every event, each validated; framing checked."""
+        op = req["type"]
+        _, streaming = self.request(req)
+        require(streaming, f"{op} is a streaming op for the models")
+        with self.http.stream("POST", self.url, json=req) as r:
+            body = r.read().decode("utf-8")
+            ct = r.headers.get("content-type", "")
+            require(
+                r.status_code == 200 and ct.startswith("text/event-stream"),
+                f"{op}: HTTP {r.status_code} {ct!r}, expected 200 text/event-stream",
+                body,
+            )
+        require(
+            FRAME.sub("", body) == "",
+            f"{op}: the body is not a sequence of `data: <json>\\n\\n` frames (no event:, id:, "
+            "retry: or comment lines, like the reference)",
+            body,
+        )
+        events = []
+        for i, frame in enumerate(sse_events(body)):
+            require(frame["event"] == "message", f"{op}: event {i} is a named event", frame)
+            try:
+                raw = json.loads(frame["data"])
+            except ValueError:
+                raise Failure(f"{op}: event {i} is not JSON", frame["data"]) from None
+            compact = json.dumps(raw, separators=(",", ":"), ensure_ascii=False)
+            require(compact == frame["data"], f"{op}: event {i} is not compact one-line JSON", frame["data"])
+            obj = validate(EVENT, raw, f"{op} event {i} ({raw.get('type')})")
+            if obj.type in ("thread.created", "thread.updated"):
+                check_thread(raw["thread"], f"{op} event {i}")
+            events.append(raw)
+        require(events, f"{op}: the stream has no events", body)
+        ok(f"{op}: {len(events)} events, each a valid ThreadStreamEvent, framed like the reference")
+        return events
+
+    def json(self, req: dict) -> Any:
+        """A non-streaming op: its answer, validated with the op's model."""
+        op = req["type"]
+        _, streaming = self.request(req)
+        require(not streaming, f"{op} is a non-streaming op for the models")
+        r = self.http.post(self.url, json=req)
+        ct = r.headers.get("content-type", "")
+        require(
+            r.status_code == 200 and ct.startswith("application/json"),
+            f"{op}: HTTP {r.status_code} {ct!r}, expected 200 application/json",
+            r.text,
+        )
+        raw = r.json()
+        adapter = ANSWER[op]
+        if adapter is None:
+            require(raw == {}, f"{op}: the answer is not {{}}", raw)
+        else:
+            validate(adapter, raw, op)
+            threads = [raw] if adapter is THREAD else raw["data"] if adapter is THREAD_PAGE else []
+            for t in threads:
+                check_thread(t, op)
+        return raw
+
+    def error(self, req: dict, what: str) -> dict:
+        """An op the server refuses: a 4xx JSON `{"error": {"code", "message"}}`."""
+        op = req["type"]
+        self.request(req)
+        r = self.http.post(self.url, json=req)
+        ct = r.headers.get("content-type", "")
+        require(
+            400 <= r.status_code < 500 and ct.startswith("application/json"),
+            f"{op} ({what}): HTTP {r.status_code} {ct!r}, expected a 4xx application/json error",
+            r.text,
+        )
+        body = r.json()
+        err = body.get("error") if isinstance(body, dict) else None
+        require(
+            isinstance(err, dict) and isinstance(err.get("code"), str) and isinstance(err.get("message"), str),
+            f"{op} ({what}): expected {{\"error\": {{\"code\": str, \"message\": str}}}}",
+            body,
+        )
+        ok(f"{op} ({what}): HTTP {r.status_code} with error.code {err['code']!r}")
+        return body
+
+
+# --- what a turn looks like -----------------------------------------------------------------
+
+
+def types(events: list[dict]) -> list[str]:
+    return [e["type"] for e in events]
+
+
+def expect_turn(responder: str, events: list[dict], text: str, what: str) -> None:
+    """Checks the responder's part of a stream (what follows `stream_options`)."""
+    if responder == "failing":
+        require(types(events) == ["error"], f"{what}: expected one error event", events)
+        err = events[0]
+        require(
+            err == {"type": "error", "code": "custom", "message": FAILING_MESSAGE, "allow_retry": True},
+            f"{what}: the error event is not code custom with the message and allow_retry",
+            err,
+        )
+        ok(f"{what}: one error event, code custom, message and allow_retry true")
+        return
+    if responder == "scripted":
+        head, events = events[:6], events[6:]
+        require(
+            types(head)
+            == ["progress_update", "thread.item.added", "thread.item.updated", "thread.item.updated",
+                "thread.item.done", "notice"],
+            f"{what}: expected progress_update, workflow added/updated/updated/done, notice",
+            head,
+        )
+        progress, added, task_added, task_updated, done, notice = head
+        require(progress.get("icon") == "sparkle" and progress["text"], f"{what}: progress_update", progress)
+        wf_id = added["item"]["id"]
+        require(
+            added["item"]["type"] == "workflow"
+            and added["item"]["workflow"] == {"type": "custom", "tasks": [], "expanded": False},
+            f"{what}: the workflow starts empty and collapsed",
+            added,
+        )
+        task = {"status_indicator": "loading", "type": "custom", "title": "list_tasks", "content": "status: open"}
+        require(
+            task_added["item_id"] == wf_id
+            and task_added["update"] == {"type": "workflow.task.added", "task_index": 0, "task": task},
+            f"{what}: workflow.task.added",
+            task_added,
+        )
+        task = {**task, "status_indicator": "complete"}
+        require(
+            task_updated["item_id"] == wf_id
+            and task_updated["update"] == {"type": "workflow.task.updated", "task_index": 0, "task": task},
+            f"{what}: workflow.task.updated",
+            task_updated,
+        )
+        require(
+            done["item"]["id"] == wf_id
+            and done["item"]["workflow"]
+            == {"type": "custom", "tasks": [task], "summary": {"title": "Checked 1 list"}, "expanded": False},
+            f"{what}: the done workflow has the completed task and a summary",
+            done,
+        )
+        require(
+            notice == {"type": "notice", "level": "info", "message": "Reminders are **on**.", "title": "Note"},
+            f"{what}: notice",
+            notice,
+        )
+        effect, events = events[0], events[1:]
+        require(
+            effect == {"type": "client_effect", "name": "tasks_changed", "data": {"count": 1}},
+            f"{what}: client_effect",
+            effect,
+        )
+        ok(f"{what}: progress_update, workflow task added then updated, notice, client_effect")
+        deltas, text = 2, f"Done: {text}"
+    else:
+        deltas = 3
+    expected = (
+        ["thread.item.added", "thread.item.updated"]
+        + ["thread.item.updated"] * deltas
+        + ["thread.item.updated", "thread.item.done"]
+    )
+    require(types(events) == expected, f"{what}: expected an assistant message streamed in {deltas} deltas", events)
+    added, done = events[0], events[-1]
+    msg_id = added["item"]["id"]
+    require(
+        added["item"]["type"] == "assistant_message" and added["item"]["content"] == [],
+        f"{what}: the assistant message starts empty",
+        added,
+    )
+    updates = [e["update"] for e in events[1:-1]]
+    require(all(e["item_id"] == msg_id for e in events[1:-1]), f"{what}: updates name the added item", events)
+    require(
+        updates[0] == {"type": "assistant_message.content_part.added", "content_index": 0,
+                       "content": {"annotations": [], "text": "", "type": "output_text"}},
+        f"{what}: content_part.added",
+        updates[0],
+    )
+    streamed = "".join(u["delta"] for u in updates[1:-1])
+    part = {"annotations": [], "text": text, "type": "output_text"}
+    require(streamed == text, f"{what}: the deltas add up to {text!r}", updates)
+    require(
+        updates[-1] == {"type": "assistant_message.content_part.done", "content_index": 0, "content": part},
+        f"{what}: content_part.done carries the whole text",
+        updates[-1],
+    )
+    require(
+        done["item"]["id"] == msg_id and done["item"]["content"] == [part],
+        f"{what}: thread.item.done carries the whole message",
+        done,
+    )
+    ok(f"{what}: assistant message added, {deltas} deltas, part done, item done")
+
+
+def message(text: str, **extra: Any) -> dict:
+    return {"content": [{"type": "input_text", "text": text}], "attachments": [], "inference_options": {}, **extra}
+
+
+# --- the ops --------------------------------------------------------------------------------
+
+
+def run(c: Client, responder: str) -> None:
+    per_turn = TURN_ITEMS[responder]
+
+    def create(text: str) -> tuple[dict, dict, list[dict]]:
+        ev = c.stream({"type": "threads.create", "params": {"input": message(text)}})
+        require(
+            types(ev[:3]) == ["thread.created", "thread.item.done", "stream_options"],
+            "threads.create: the stream starts thread.created, thread.item.done, stream_options",
+            ev[:3],
+        )
+        thread, user = ev[0]["thread"], ev[1]["item"]
+        require(thread["items"] == EMPTY_PAGE and "title" not in thread, "threads.create: a new thread", thread)
+        require(
+            user["type"] == "user_message"
+            and user["thread_id"] == thread["id"]
+            and user["content"] == [{"type": "input_text", "text": text}],
+            "threads.create: thread.item.done is the user message",
+            user,
+        )
+        require(ev[2]["stream_options"] == {"allow_cancel": True}, "threads.create: stream_options", ev[2])
+        ok("threads.create: thread.created, then the user message, then stream_options")
+        require(ev[-1]["type"] == "thread.updated", "threads.create: ends with thread.updated (the title)", ev[-1])
+        updated = ev[-1]["thread"]
+        require(
+            updated["id"] == thread["id"] and updated["title"] == text and updated["items"] == EMPTY_PAGE,
+            "threads.create: thread.updated carries the new title",
+            updated,
+        )
+        same_thread(thread, updated, "thread.updated vs thread.created")
+        expect_turn(responder, ev[3:-1], text, "threads.create")
+        return thread, user, ev
+
+    def same_thread(a: dict, b: dict, what: str) -> None:
+        for key in ("id", "created_at", "status"):
+            require(
+                a.get(key) == b.get(key),
+                f"{what}: the same thread has a different {key}: {a.get(key)!r} vs {b.get(key)!r}",
+                {"first": a, "second": b},
+            )
+        ok(f"{what}: same id, created_at and status")
+
+    def items(thread_id: str, **params: Any) -> dict:
+        return c.json({"type": "items.list", "params": {"thread_id": thread_id, **params}})
+
+    def all_pages(op: str, params: dict, limit: int) -> list[dict]:
+        """Walks an op's pages with `after` cursors, checking the cursor rules on each page."""
+        out, after, pages = [], None, 0
+        while True:
+            page = c.json({"type": op, "params": {**params, "limit": limit, **({"after": after} if after else {})}})
+            pages += 1
+            data = page["data"]
+            require(len(data) <= limit, f"{op}: a page is longer than limit {limit}", page)
+            if page["has_more"]:
+                require(
+                    len(data) == limit and page.get("after") == data[-1]["id"],
+                    f"{op}: with has_more, `after` is the id of the page's last element",
+                    page,
+                )
+                after = page["after"]
+                out += data
+                require(pages < 50, f"{op}: pagination does not end", page)
+            else:
+                require("after" not in page, f"{op}: the last page has no `after`", page)
+                return out + data
+
+    # threads.create, three times, and a rich add_user_message
+    a, a_user, _ = create("Plan the week")
+    tagged = message(
+        "Second message",
+        quoted_text="Plan the week",
+        inference_options={"tool_choice": {"id": "search"}, "model": "gpt-x"},
+    )
+    tagged["content"].append(
+        {"type": "input_tag", "id": "ent_1", "text": "Alice", "data": {"k": 1}, "group": "People", "interactive": False}
+    )
+    ev = c.stream({"type": "threads.add_user_message", "params": {"thread_id": a["id"], "input": tagged}})
+    require(
+        types(ev[:2]) == ["thread.item.done", "stream_options"],
+        "threads.add_user_message: the stream starts thread.item.done, stream_options",
+        ev[:2],
+    )
+    user = ev[0]["item"]
+    require(
+        user["type"] == "user_message"
+        and user["content"] == tagged["content"]
+        and user["quoted_text"] == tagged["quoted_text"]
+        and user["inference_options"] == tagged["inference_options"]
+        and user["attachments"] == [],
+        "threads.add_user_message: the user message keeps content, tags, quoted_text and inference_options",
+        user,
+    )
+    ok("threads.add_user_message: the user message, then stream_options, input kept whole")
+    require("thread.updated" not in types(ev), "threads.add_user_message: no thread.updated (title already set)", ev)
+    expect_turn(responder, ev[2:], "Second message Alice", "threads.add_user_message")
+    b, _, _ = create("Buy milk")
+    c_thread, _, _ = create("Call the plumber")
+
+    # items.list: desc (default) and asc, walked with after cursors
+    expected_kinds = ["user_message", *per_turn, "user_message", *per_turn]
+    full_asc = items(a["id"], order="asc", limit=100)
+    kinds = [i["type"] for i in full_asc["data"]]
+    require(kinds == expected_kinds, f"items.list asc: expected {expected_kinds}", full_asc)
+    require(full_asc["data"][0]["id"] == a_user["id"], "items.list asc: the first user message first", full_asc)
+    ids_asc = [i["id"] for i in full_asc["data"]]
+    ok(f"items.list asc: {len(ids_asc)} items oldest first")
+    desc = items(a["id"])
+    require([i["id"] for i in desc["data"]] == ids_asc[::-1], "items.list: newest first by default", desc)
+    ok("items.list: desc by default")
+    walked_desc = all_pages("items.list", {"thread_id": a["id"], "order": "desc"}, 2)
+    require([i["id"] for i in walked_desc] == ids_asc[::-1], "items.list desc pages: newest first", walked_desc)
+    ok("items.list desc, limit 2: after cursors walk every item once, newest first")
+    walked_asc = all_pages("items.list", {"thread_id": a["id"], "order": "asc"}, 3)
+    require([i["id"] for i in walked_asc] == ids_asc, "items.list asc pages: oldest first", walked_asc)
+    ok("items.list asc, limit 3: after cursors walk every item once, oldest first")
+
+    # threads.get_by_id: the thread as created, with its items oldest first
+    got = c.json({"type": "threads.get_by_id", "params": {"thread_id": a["id"]}})
+    require(got["title"] == "Plan the week", "threads.get_by_id: the title", got)
+    require([i["id"] for i in got["items"]["data"]] == ids_asc, "threads.get_by_id: items oldest first", got)
+    require(got["items"]["data"] == full_asc["data"], "threads.get_by_id: the same items as items.list", got)
+    ok("threads.get_by_id: title and items oldest first, identical to items.list")
+    same_thread(a, got, "threads.get_by_id vs thread.created")
+
+    # threads.list: desc (default) and asc, walked with after cursors
+    order = [c_thread["id"], b["id"], a["id"]]
+    walked = all_pages("threads.list", {}, 2)
+    require([t["id"] for t in walked] == order, "threads.list: newest first by default", walked)
+    require(all(t["items"] == EMPTY_PAGE for t in walked), "threads.list: threads come with an empty page", walked)
+    ok("threads.list, limit 2: after cursors walk every thread once, newest first, empty item pages")
+    for t, created in zip(walked, [c_thread, b, a]):
+        same_thread(created, t, f"threads.list vs thread.created ({t['id']})")
+    walked = all_pages("threads.list", {"order": "asc"}, 2)
+    require([t["id"] for t in walked] == order[::-1], "threads.list asc: oldest first", walked)
+    ok("threads.list asc, limit 2: oldest first")
+
+    # threads.retry_after_item: everything after the first user message goes, the turn replays
+    ev = c.stream({"type": "threads.retry_after_item", "params": {"thread_id": a["id"], "item_id": a_user["id"]}})
+    require(ev[0]["type"] == "stream_options", "threads.retry_after_item: stream_options first", ev)
+    require("thread.updated" not in types(ev), "threads.retry_after_item: no thread.updated", ev)
+    ok("threads.retry_after_item: stream_options first")
+    expect_turn(responder, ev[1:], "Plan the week", "threads.retry_after_item")
+    after_retry = items(a["id"], order="asc")
+    require(
+        [i["type"] for i in after_retry["data"]] == ["user_message", *per_turn]
+        and after_retry["data"][0]["id"] == a_user["id"],
+        "threads.retry_after_item: later items are gone, the turn replayed",
+        after_retry,
+    )
+    ok("threads.retry_after_item: the later exchange is gone, the first replayed")
+
+    # threads.custom_action: no responder here handles actions, so an error event
+    ev = c.stream(
+        {"type": "threads.custom_action", "params": {"thread_id": a["id"], "action": {"type": "save", "payload": {"k": "v"}}}}
+    )
+    require(types(ev) == ["stream_options", "error"], "threads.custom_action: stream_options then error", ev)
+    require(ev[1]["code"] in ("custom", "stream.error"), "threads.custom_action: error code", ev[1])
+    require(ev[1]["code"] != "custom" or ev[1].get("message"), "threads.custom_action: custom needs a message", ev[1])
+    ok(f"threads.custom_action: stream_options, then a valid error event ({json.dumps(ev[1])})")
+
+    # threads.update
+    renamed = c.json({"type": "threads.update", "params": {"thread_id": a["id"], "title": "Renamed"}})
+    require(
+        renamed["id"] == a["id"] and renamed["title"] == "Renamed" and renamed["items"] == EMPTY_PAGE,
+        "threads.update: the renamed thread with an empty item page",
+        renamed,
+    )
+    same_thread(a, renamed, "threads.update vs thread.created")
+    got = c.json({"type": "threads.get_by_id", "params": {"thread_id": a["id"]}})
+    require(got["title"] == "Renamed", "threads.update: get_by_id sees the new title", got)
+    ok("threads.update: renamed, and get_by_id agrees")
+
+    # items.feedback
+    last = after_retry["data"][-1]["id"]
+    c.json({"type": "items.feedback", "params": {"thread_id": a["id"], "item_ids": [last], "kind": "positive"}})
+    c.json({"type": "items.feedback", "params": {"thread_id": a["id"], "item_ids": [last], "kind": "negative"}})
+    ok("items.feedback: {} for positive and negative")
+
+    # threads.delete
+    c.json({"type": "threads.delete", "params": {"thread_id": b["id"]}})
+    ok("threads.delete: {}")
+    c.error({"type": "threads.get_by_id", "params": {"thread_id": b["id"]}}, "a deleted thread")
+    left = c.json({"type": "threads.list", "params": {}})
+    require([t["id"] for t in left["data"]] == [c_thread["id"], a["id"]], "threads.delete: the thread is gone", left)
+    ok("threads.delete: threads.list no longer has it")
+
+    # ops this server does not offer: a JSON error, not a model (the models have no error answer)
+    c.error({"type": "attachments.create", "params": {"name": "a.png", "size": 10, "mime_type": "image/png"}}, "unsupported")
+    c.error({"type": "attachments.delete", "params": {"attachment_id": "atc_1"}}, "unsupported")
+    c.error(
+        {"type": "input.transcribe", "params": {"audio_base64": "YWJj", "mime_type": "audio/webm;codecs=opus"}},
+        "unsupported",
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("url")
+    parser.add_argument("token", nargs="?", default=os.environ.get("CHATKIT_TOKEN"))
+    parser.add_argument("--responder", choices=sorted(TURN_ITEMS), default="echo")
+    args = parser.parse_args()
+    if not args.token:
+        parser.error("TOKEN is required (argument or $CHATKIT_TOKEN)")
+    client = Client(args.url, args.token)
+    try:
+        run(client, args.responder)
+    except Failure as f:
+        print(f"FAIL {f}", flush=True)
+        if f.payload is not None:
+            shown = f.payload if isinstance(f.payload, str) else json.dumps(f.payload, indent=2, ensure_ascii=False)
+            print(f"     payload:\n{shown}", flush=True)
+        return 1
+    except httpx.HTTPError as e:
+        print(f"FAIL transport: {type(e).__name__}: {e}", flush=True)
+        return 1
+    print(f"chatkit conformance ({args.responder} responder): all {checks_passed} checks ok", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
