@@ -9,6 +9,7 @@
 //! * `store` — the `ThreadStore` trait with `PgStore` and `SqliteStore`; all SQL lives here.
 //! * `http` — the axum router: `/chatkit`, `/api/chat`, health; auth, rate limit, CORS.
 //! * `error` — `ApiError`, the one JSON error of the HTTP API.
+//! * `tasks_client` — the MCP client to mcp-tasks, with a token minted per user and request.
 //! * `echo` — a responder that echoes, for tests and benchmarks.
 
 pub mod auth;
@@ -18,3 +19,4 @@ pub mod echo;
 pub mod error;
 pub mod http;
 pub mod store;
+pub mod tasks_client;

@@ -1,0 +1,263 @@
+//! The MCP client to mcp-tasks. One stateless connection (protocol 2026-07-28, no
+//! sessions) serves every user: each request carries its own short-lived token, minted
+//! here for that user (`aud=mcp-tasks`, `sub`=user, `exp` ≤ 5 min, optional `tz`) and
+//! signed with `TASKS_TOKEN_SECRET`. The user's own JWT is never forwarded.
+//!
+//! The tool list is cached; every call has a timeout; a dead connection is dropped and
+//! re-established on the next call, so a restarted mcp-tasks is picked up.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http::{HeaderName, HeaderValue};
+use rmcp::model::{
+    CallToolRequest, CallToolRequestParams, ClientJsonRpcMessage, ClientRequest, GetExtensions, JsonObject,
+    ProtocolVersion, ReadResourceRequestParams, ResourceContents, ServerResult, Tool,
+};
+use rmcp::service::{PeerRequestOptions, RunningService};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::{
+    StreamableHttpClient, StreamableHttpClientTransportConfig, StreamableHttpError,
+    StreamableHttpPostResponse,
+};
+use rmcp::{ClientLifecycleMode, ClientServiceExt, RoleClient};
+use serde_json::Value;
+use shared::identity::{TASKS_AUDIENCE, TokenKey};
+use tokio::sync::{Mutex, RwLock};
+
+use crate::auth::User;
+
+/// How long a minted per-user token lives.
+const TOKEN_TTL: Duration = Duration::from_secs(300);
+/// How long the tool list is reused.
+const TOOLS_TTL: Duration = Duration::from_secs(300);
+/// The identity of requests that act for no user (the discovery handshake only).
+const SERVICE_SUBJECT: &str = "system:chat-gateway";
+
+/// What can go wrong talking to mcp-tasks.
+#[derive(Debug, thiserror::Error)]
+pub enum TasksError {
+    /// mcp-tasks did not answer in time.
+    #[error("the task service did not answer within {0:?}")]
+    Timeout(Duration),
+    /// mcp-tasks is unreachable or answered with a protocol error.
+    #[error("the task service is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// The Bearer token of one request, carried as a typed extension (never serialised).
+#[derive(Debug, Clone)]
+struct Bearer(String);
+
+/// A reqwest client that sends each request's own [`Bearer`] when it has one.
+#[derive(Clone, Default)]
+struct PerRequestAuth {
+    inner: reqwest::Client,
+}
+
+fn bearer_for(message: &ClientJsonRpcMessage, fallback: Option<String>) -> Option<String> {
+    match message {
+        ClientJsonRpcMessage::Request(r) => {
+            r.request.extensions().get::<Bearer>().map(|b| b.0.clone()).or(fallback)
+        }
+        _ => fallback,
+    }
+}
+
+impl StreamableHttpClient for PerRequestAuth {
+    type Error = reqwest::Error;
+
+    fn post_message(
+        &self,
+        uri: Arc<str>,
+        message: ClientJsonRpcMessage,
+        session_id: Option<Arc<str>>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> impl Future<Output = Result<StreamableHttpPostResponse, StreamableHttpError<Self::Error>>> + Send + '_
+    {
+        let auth = bearer_for(&message, auth_header);
+        self.inner.post_message(uri, message, session_id, auth, custom_headers)
+    }
+
+    fn post_message_with_max_sse_event_size(
+        &self,
+        uri: Arc<str>,
+        message: ClientJsonRpcMessage,
+        session_id: Option<Arc<str>>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+        max_sse_event_size: usize,
+    ) -> impl Future<Output = Result<StreamableHttpPostResponse, StreamableHttpError<Self::Error>>> + Send + '_
+    {
+        let auth = bearer_for(&message, auth_header);
+        self.inner.post_message_with_max_sse_event_size(
+            uri,
+            message,
+            session_id,
+            auth,
+            custom_headers,
+            max_sse_event_size,
+        )
+    }
+
+    fn delete_session(
+        &self,
+        uri: Arc<str>,
+        session_id: Arc<str>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> impl Future<Output = Result<(), StreamableHttpError<Self::Error>>> + Send + '_ {
+        self.inner.delete_session(uri, session_id, auth_header, custom_headers)
+    }
+
+    fn get_stream(
+        &self,
+        uri: Arc<str>,
+        session_id: Option<Arc<str>>,
+        last_event_id: Option<String>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> impl Future<
+        Output = Result<
+            futures::stream::BoxStream<'static, Result<sse_stream::Sse, sse_stream::Error>>,
+            StreamableHttpError<Self::Error>,
+        >,
+    > + Send
+    + '_ {
+        self.inner.get_stream(uri, session_id, last_event_id, auth_header, custom_headers)
+    }
+}
+
+type Connection = RunningService<RoleClient, ()>;
+
+/// The client the agent calls tools through.
+pub struct TasksClient {
+    url: reqwest::Url,
+    key: TokenKey,
+    timeout: Duration,
+    connection: Mutex<Option<Arc<Connection>>>,
+    tools: RwLock<Option<(Instant, Arc<Vec<Tool>>)>>,
+}
+
+impl TasksClient {
+    /// A client for the mcp-tasks endpoint at `url`; connects on first use.
+    pub fn new(url: reqwest::Url, key: TokenKey, timeout: Duration) -> Self {
+        Self { url, key, timeout, connection: Mutex::new(None), tools: RwLock::new(None) }
+    }
+
+    fn token(&self, sub: &str, tz: Option<&str>) -> String {
+        self.key.mint(sub, TASKS_AUDIENCE, "chat-gateway", tz, TOKEN_TTL)
+    }
+
+    async fn connection(&self) -> Result<Arc<Connection>, TasksError> {
+        let mut slot = self.connection.lock().await;
+        if let Some(c) = slot.as_ref().filter(|c| !c.is_closed()) {
+            return Ok(c.clone());
+        }
+        let config = StreamableHttpClientTransportConfig::with_uri(self.url.as_str())
+            .auth_header(self.token(SERVICE_SUBJECT, None));
+        let transport = StreamableHttpClientTransport::with_client(PerRequestAuth::default(), config);
+        let lifecycle =
+            ClientLifecycleMode::Discover { preferred_versions: vec![ProtocolVersion::V_2026_07_28] };
+        let connect = ().serve_with_lifecycle(transport, lifecycle);
+        let connection = tokio::time::timeout(self.timeout, connect)
+            .await
+            .map_err(|_| TasksError::Timeout(self.timeout))?
+            .map_err(|e| TasksError::Unavailable(e.to_string()))?;
+        let connection = Arc::new(connection);
+        *slot = Some(connection.clone());
+        Ok(connection)
+    }
+
+    async fn forget_connection(&self) {
+        *self.connection.lock().await = None;
+    }
+
+    /// The tools mcp-tasks offers (cached for a few minutes).
+    pub async fn tools(&self) -> Result<Arc<Vec<Tool>>, TasksError> {
+        if let Some((at, tools)) = self.tools.read().await.as_ref()
+            && at.elapsed() < TOOLS_TTL
+        {
+            return Ok(tools.clone());
+        }
+        let connection = self.connection().await?;
+        let listed = tokio::time::timeout(self.timeout, connection.list_all_tools()).await;
+        let tools = match listed {
+            Ok(Ok(tools)) => Arc::new(tools),
+            Ok(Err(e)) => {
+                self.forget_connection().await;
+                return Err(TasksError::Unavailable(e.to_string()));
+            }
+            Err(_) => return Err(TasksError::Timeout(self.timeout)),
+        };
+        *self.tools.write().await = Some((Instant::now(), tools.clone()));
+        Ok(tools)
+    }
+
+    /// Calls `tool` as `user`. Tool errors (`isError`) are results, not errors.
+    pub async fn call(
+        &self,
+        user: &User,
+        tool: &str,
+        arguments: JsonObject,
+    ) -> Result<rmcp::model::CallToolResult, TasksError> {
+        let connection = self.connection().await?;
+        let mut request =
+            CallToolRequest::new(CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments));
+        request.extensions.insert(Bearer(self.token(&user.id, user.tz.as_deref())));
+        let sent = async {
+            let handle = connection
+                .send_request_with_option(
+                    ClientRequest::CallToolRequest(request),
+                    PeerRequestOptions::no_options(),
+                )
+                .await?;
+            handle.await_response().await
+        };
+        match tokio::time::timeout(self.timeout, sent).await {
+            Ok(Ok(ServerResult::CallToolResult(result))) => Ok(result),
+            Ok(Ok(other)) => Err(TasksError::Unavailable(format!("unexpected answer: {other:?}"))),
+            Ok(Err(rmcp::ServiceError::McpError(e))) => Err(TasksError::Unavailable(e.message.to_string())),
+            Ok(Err(e)) => {
+                self.forget_connection().await;
+                Err(TasksError::Unavailable(e.to_string()))
+            }
+            Err(_) => Err(TasksError::Timeout(self.timeout)),
+        }
+    }
+
+    /// The user's reminders that fell due recently (the `tasks://reminders/due` resource).
+    pub async fn due_reminders(&self, user: &User) -> Result<Vec<Value>, TasksError> {
+        let connection = self.connection().await?;
+        let mut request =
+            rmcp::model::ReadResourceRequest::new(ReadResourceRequestParams::new("tasks://reminders/due"));
+        request.extensions.insert(Bearer(self.token(&user.id, user.tz.as_deref())));
+        let sent = async {
+            let handle = connection
+                .send_request_with_option(
+                    ClientRequest::ReadResourceRequest(request),
+                    PeerRequestOptions::no_options(),
+                )
+                .await?;
+            handle.await_response().await
+        };
+        let result = match tokio::time::timeout(self.timeout, sent).await {
+            Ok(Ok(ServerResult::ReadResourceResult(result))) => result,
+            Ok(Ok(other)) => return Err(TasksError::Unavailable(format!("unexpected answer: {other:?}"))),
+            Ok(Err(e)) => return Err(TasksError::Unavailable(e.to_string())),
+            Err(_) => return Err(TasksError::Timeout(self.timeout)),
+        };
+        let mut reminders = Vec::new();
+        for contents in result.contents {
+            if let ResourceContents::TextResourceContents { text, .. } = contents
+                && let Ok(Value::Object(mut body)) = serde_json::from_str::<Value>(&text)
+                && let Some(Value::Array(list)) = body.remove("reminders")
+            {
+                reminders.extend(list);
+            }
+        }
+        Ok(reminders)
+    }
+}
