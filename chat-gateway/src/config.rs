@@ -29,8 +29,61 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// `CHAT_MAX_MESSAGE_CHARS`: longest user message (default 4000).
     pub max_message_chars: usize,
+    /// The model, when a key is configured (else the offline agent answers).
+    pub llm: Option<LlmSettings>,
+    /// `AGENT_MAX_STEPS`: model calls per turn at most (default 8).
+    pub agent_max_steps: usize,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+}
+
+/// Where the model is: `LLM_BASE_URL`, `LLM_API_KEY`, `LLM_MODEL`, or a provider's own key
+/// (`OPENAI_API_KEY`, `GROQ_API_KEY`, `GEMINI_API_KEY`) with that provider's URL and a default model.
+#[derive(Clone)]
+pub struct LlmSettings {
+    /// OpenAI-compatible base URL, e.g. `https://api.openai.com/v1`.
+    pub base_url: String,
+    /// The API key.
+    pub api_key: String,
+    /// The model id.
+    pub model: String,
+}
+
+impl std::fmt::Debug for LlmSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LlmSettings")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .finish_non_exhaustive()
+    }
+}
+
+/// (key variable, base URL, default model) of the providers recognised by their own key.
+const PROVIDERS: [(&str, &str, &str); 3] = [
+    ("OPENAI_API_KEY", "https://api.openai.com/v1", "gpt-4o-mini"),
+    ("GROQ_API_KEY", "https://api.groq.com/openai/v1", "llama-3.3-70b-versatile"),
+    ("GEMINI_API_KEY", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.0-flash"),
+];
+
+fn llm_settings() -> Result<Option<LlmSettings>, ConfigError> {
+    let explicit_key = env("LLM_API_KEY");
+    let base = env("LLM_BASE_URL");
+    let model = env("LLM_MODEL");
+    let (api_key, default_base, default_model) = match explicit_key {
+        Some(key) => (key, None, None),
+        None => match PROVIDERS.iter().find_map(|(var, url, model)| env(var).map(|k| (k, *url, *model))) {
+            Some((key, url, m)) => (key, Some(url), Some(m)),
+            // A local server (Ollama, llama.cpp) needs no key: a base URL alone selects it.
+            None if base.is_some() => ("none".to_owned(), None, None),
+            None => return Ok(None),
+        },
+    };
+    let base_url = base.or(default_base.map(str::to_owned)).unwrap_or_else(|| PROVIDERS[0].1.to_owned());
+    url("LLM_BASE_URL", &base_url)?;
+    let model = model
+        .or(default_model.map(str::to_owned))
+        .ok_or_else(|| ConfigError::new("LLM_MODEL", "is required with LLM_API_KEY or LLM_BASE_URL"))?;
+    Ok(Some(LlmSettings { base_url, api_key: api_key.trim().to_owned(), model }))
 }
 
 fn number<T: std::str::FromStr>(var: &'static str, default: T) -> Result<T, ConfigError> {
@@ -101,6 +154,8 @@ impl Config {
             rate_burst: number("RATE_LIMIT_BURST", 20)?,
             cors_origins,
             max_message_chars,
+            llm: llm_settings()?,
+            agent_max_steps: number("AGENT_MAX_STEPS", 8)?,
             log_format: LogFormat::parse(&env("LOG_FORMAT").unwrap_or_default())
                 .map_err(|e| ConfigError::new("LOG_FORMAT", e))?,
         })

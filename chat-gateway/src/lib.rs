@@ -3,6 +3,8 @@
 //!
 //! Layout:
 //! * `config` — typed configuration, read from the environment once in `main`.
+//! * `agent` — the responder: an LLM tool loop, or the offline agent, calling mcp-tasks.
+//! * `agent` — the responder: an LLM tool loop, or the offline agent, calling mcp-tasks.
 //! * `auth` — verifies user JWTs (HS256 or JWKS) into a [`auth::User`].
 //! * `chatkit` — the protocol: wire types, the dispatcher, and the `Responder` seam that
 //!   writes the assistant's side of a turn.
@@ -12,6 +14,7 @@
 //! * `tasks_client` — the MCP client to mcp-tasks, with a token minted per user and request.
 //! * `echo` — a responder that echoes, for tests and benchmarks.
 
+pub mod agent;
 pub mod auth;
 pub mod chatkit;
 pub mod config;

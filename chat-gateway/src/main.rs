@@ -6,14 +6,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use chat_gateway::agent::llm::{LlmClient, LlmConfig};
+use chat_gateway::agent::{Agent, Brain};
 use chat_gateway::auth::Authenticator;
 use chat_gateway::chatkit::ChatKitServer;
 use chat_gateway::config::Config;
-use chat_gateway::echo::EchoResponder;
 use chat_gateway::http::{self, AppState};
 use chat_gateway::store;
+use chat_gateway::tasks_client::TasksClient;
 use clap::{Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
+
+/// How long one call to mcp-tasks may take.
+const TASKS_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long the model may stay silent.
+const LLM_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A ChatKit server for a task assistant.
 #[derive(Parser)]
@@ -86,7 +93,29 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             config.require_auth()?;
             let store = store::connect(&config.database_url).await.context("opening the database")?;
             store.migrate().await?;
-            let responder = Arc::new(EchoResponder { deltas: 8 });
+            let tasks_key = config.tasks_key.clone().ok_or_else(|| {
+                shared::config::ConfigError::new(
+                    "TASKS_TOKEN_SECRET",
+                    "is required: the gateway signs a short-lived token per user for mcp-tasks with it",
+                )
+            })?;
+            let tasks = Arc::new(TasksClient::new(config.mcp_tasks_url.clone(), tasks_key, TASKS_TIMEOUT));
+            let brain = match &config.llm {
+                Some(llm) => {
+                    tracing::info!(model = %llm.model, base = %llm.base_url, "answering with a model");
+                    Brain::Llm(LlmClient::new(LlmConfig {
+                        base_url: llm.base_url.clone(),
+                        api_key: llm.api_key.clone(),
+                        model: llm.model.clone(),
+                        timeout: LLM_TIMEOUT,
+                    }))
+                }
+                None => {
+                    tracing::info!("no model key configured: answering with the offline assistant");
+                    Brain::Offline
+                }
+            };
+            let responder = Arc::new(Agent::new(tasks, brain, config.agent_max_steps));
             let state = AppState {
                 chat: Arc::new(ChatKitServer::new(store, responder, config.max_message_chars)),
                 auth: Arc::new(Authenticator::new(config.jwt_key.clone(), config.jwks_url.clone())),

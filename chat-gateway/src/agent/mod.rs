@@ -1,0 +1,391 @@
+//! The agent: a [`Responder`] that answers a turn by calling mcp-tasks tools, either with
+//! an LLM (`llm`: any OpenAI-compatible Chat Completions provider, streamed) or, with no
+//! key configured, with the deterministic offline agent (`offline`).
+//!
+//! Each tool call is shown while it runs (a workflow item with one task per call), stored
+//! as a tool-call record, and fed back to the model. Due reminders are shown as a notice.
+
+pub mod llm;
+pub mod offline;
+mod prompt;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::Utc;
+use futures::StreamExt;
+use serde_json::{Value, json};
+
+use crate::auth::User;
+use crate::chatkit::types::{
+    Event, ItemBody, ItemUpdate, OutputText, ThreadItem, Workflow, WorkflowTask, user_text,
+};
+use crate::chatkit::{Responder, Turn, TurnError, TurnSink};
+use crate::store::{Order, ToolCallRecord};
+use crate::tasks_client::{TasksClient, TasksError};
+use llm::{Completion, LlmClient, LlmError, LlmEvent, ToolCall};
+
+/// Items of history the model sees at most.
+const HISTORY_ITEMS: u32 = 30;
+/// Characters of history the model sees at most (roughly 6,000 tokens).
+const HISTORY_CHARS: usize = 24_000;
+/// Characters of one tool result passed to the model at most.
+const TOOL_RESULT_CHARS: usize = 8_000;
+
+/// What writes the replies.
+pub enum Brain {
+    /// An OpenAI-compatible model.
+    Llm(LlmClient),
+    /// The deterministic offline agent.
+    Offline,
+}
+
+/// The task assistant.
+pub struct Agent {
+    tasks: Arc<TasksClient>,
+    brain: Brain,
+    max_steps: usize,
+}
+
+impl Agent {
+    /// An agent calling `tasks` with `brain`, making at most `max_steps` model calls per turn.
+    pub fn new(tasks: Arc<TasksClient>, brain: Brain, max_steps: usize) -> Self {
+        Self { tasks, brain, max_steps: max_steps.max(1) }
+    }
+}
+
+#[async_trait::async_trait]
+impl Responder for Agent {
+    async fn respond(&self, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
+        self.notify_due_reminders(&turn.user, out).await?;
+        match &self.brain {
+            Brain::Offline => self.offline_turn(turn, out).await,
+            Brain::Llm(llm) => self.llm_turn(llm, turn, out).await,
+        }
+    }
+}
+
+/// One tool call's outcome as the model and the user see it.
+struct Outcome {
+    ok: bool,
+    /// For the model: structured content as JSON, or the tool's text.
+    for_model: String,
+    /// For people: the tool's text.
+    text: String,
+}
+
+impl Agent {
+    /// Shows reminders that fell due as a notice (best effort: a failure here never stops the turn).
+    async fn notify_due_reminders(&self, user: &User, out: &mut TurnSink) -> Result<(), TurnError> {
+        let Ok(due) = self.tasks.due_reminders(user).await else { return Ok(()) };
+        let lines: Vec<String> = due
+            .iter()
+            .filter(|r| r["delivered"] != true)
+            .map(|r| {
+                format!(
+                    "- #{} {} ({})",
+                    r["task"],
+                    r["title"].as_str().unwrap_or_default(),
+                    r["at_local"].as_str().unwrap_or_default()
+                )
+            })
+            .collect();
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let message = lines.join("\n");
+        out.send(Event::Notice { level: "info".into(), message, title: Some("Reminders".into()) }).await
+    }
+
+    async fn offline_turn(&self, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
+        let text = match turn.input.as_ref().map(|i| &i.body) {
+            Some(ItemBody::UserMessage { content, .. }) => user_text(content),
+            _ => String::new(),
+        };
+        let reply = match offline::plan(&text) {
+            offline::Plan::Reply { text, .. } => text,
+            offline::Plan::Calls { lang, calls } => {
+                let requests: Vec<ToolCall> = calls
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| ToolCall {
+                        id: format!("offline_{i}"),
+                        name: c.tool.to_owned(),
+                        arguments: c.arguments.to_string(),
+                        extra: None,
+                    })
+                    .collect();
+                let outcomes = self.run_tools(&turn.user, &requests, out).await?;
+                let results: Vec<(&offline::PlannedCall, bool, String)> =
+                    calls.iter().zip(&outcomes).map(|(c, o)| (c, !o.ok, o.text.clone())).collect();
+                offline::summary(lang, &results)
+            }
+        };
+        out.assistant_text(words(&reply)).await
+    }
+
+    async fn llm_turn(&self, llm: &LlmClient, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
+        let tools = self.tasks.tools().await.map_err(|e| tasks_failed(&e))?;
+        let tool_defs: Vec<Value> = tools
+            .iter()
+            .map(|t| {
+                json!({"type": "function", "function": {
+                    "name": t.name, "description": t.description, "parameters": Value::Object((*t.input_schema).clone())
+                }})
+            })
+            .collect();
+        let mut messages = vec![json!({"role": "system", "content": prompt::system(&turn.user, Utc::now())})];
+        messages.extend(history(turn).await?);
+        for _ in 0..self.max_steps {
+            let completion = self.stream_reply(llm, messages.clone(), tool_defs.clone(), out).await?;
+            if completion.tool_calls.is_empty() {
+                return Ok(());
+            }
+            messages.push(LlmClient::assistant_message(&completion));
+            let outcomes = self.run_tools(&turn.user, &completion.tool_calls, out).await?;
+            for (call, outcome) in completion.tool_calls.iter().zip(&outcomes) {
+                messages.push(LlmClient::tool_message(call, &outcome.for_model));
+            }
+        }
+        let closing =
+            "I have used all the steps I may take for one message. Tell me what to do next, or ask again.";
+        out.assistant_text(words(closing)).await
+    }
+
+    /// Streams one model reply into an assistant message (when it has text) and returns it.
+    async fn stream_reply(
+        &self,
+        llm: &LlmClient,
+        messages: Vec<Value>,
+        tools: Vec<Value>,
+        out: &mut TurnSink,
+    ) -> Result<Completion, TurnError> {
+        let mut stream = llm.stream(messages, tools);
+        let mut item: Option<ThreadItem> = None;
+        let mut text = String::new();
+        while let Some(event) = stream.next().await {
+            match event.map_err(|e| llm_failed(&e))? {
+                LlmEvent::TextDelta(delta) => {
+                    if item.is_none() {
+                        let started = out.item("msg", ItemBody::AssistantMessage { content: vec![] });
+                        out.send(Event::ItemAdded { item: started.clone() }).await?;
+                        let update = ItemUpdate::PartAdded { content_index: 0, content: OutputText::new("") };
+                        out.send(Event::ItemUpdated { item_id: started.id.clone(), update }).await?;
+                        item = Some(started);
+                    }
+                    if let Some(started) = &item {
+                        text.push_str(&delta);
+                        let update = ItemUpdate::TextDelta { content_index: 0, delta };
+                        out.send(Event::ItemUpdated { item_id: started.id.clone(), update }).await?;
+                    }
+                }
+                LlmEvent::Done(completion) => {
+                    if let Some(started) = item.take() {
+                        let part = OutputText::new(text.clone());
+                        let update = ItemUpdate::PartDone { content_index: 0, content: part.clone() };
+                        out.send(Event::ItemUpdated { item_id: started.id.clone(), update }).await?;
+                        let done = ThreadItem {
+                            body: ItemBody::AssistantMessage { content: vec![part] },
+                            ..started
+                        };
+                        out.send(Event::ItemDone { item: done }).await?;
+                    }
+                    return Ok(completion);
+                }
+            }
+        }
+        Err(llm_failed(&LlmError::Cut))
+    }
+
+    /// Runs calls in parallel, shown as one workflow item, each recorded; returns outcomes in order.
+    async fn run_tools(
+        &self,
+        user: &User,
+        calls: &[ToolCall],
+        out: &mut TurnSink,
+    ) -> Result<Vec<Outcome>, TurnError> {
+        let mut workflow = out.item(
+            "wf",
+            ItemBody::Workflow {
+                workflow: Workflow { kind: "custom".into(), tasks: vec![], summary: None, expanded: false },
+            },
+        );
+        out.send(Event::ItemAdded { item: workflow.clone() }).await?;
+        let mut tasks = Vec::with_capacity(calls.len());
+        for (i, call) in calls.iter().enumerate() {
+            let task = WorkflowTask {
+                kind: "custom".into(),
+                title: Some(tool_title(&call.name)),
+                content: None,
+                status_indicator: "loading".into(),
+            };
+            out.send(Event::ItemUpdated {
+                item_id: workflow.id.clone(),
+                update: ItemUpdate::TaskAdded { task_index: i, task: task.clone() },
+            })
+            .await?;
+            tasks.push(task);
+        }
+        let started = Utc::now();
+        let clock = Instant::now();
+        let outcomes = futures::future::join_all(calls.iter().map(|call| async move {
+            let began = Instant::now();
+            let outcome = self.call_tool(user, call).await;
+            (outcome, began.elapsed())
+        }))
+        .await;
+        let mut results = Vec::with_capacity(outcomes.len());
+        for (i, ((outcome, took), call)) in outcomes.into_iter().zip(calls).enumerate() {
+            let task = &mut tasks[i];
+            task.status_indicator = "complete".into();
+            task.content = Some(first_line(&outcome.text));
+            out.send(Event::ItemUpdated {
+                item_id: workflow.id.clone(),
+                update: ItemUpdate::TaskUpdated { task_index: i, task: task.clone() },
+            })
+            .await?;
+            let record = ToolCallRecord {
+                id: call.id.clone(),
+                thread_id: out.thread_id().to_owned(),
+                item_id: Some(workflow.id.clone()),
+                name: call.name.clone(),
+                arguments: serde_json::from_str(&call.arguments)
+                    .unwrap_or(Value::String(call.arguments.clone())),
+                result: Some(json!({"ok": outcome.ok, "text": outcome.text})),
+                status: if outcome.ok { "ok" } else { "error" }.into(),
+                duration_ms: i64::try_from(took.as_millis()).unwrap_or(i64::MAX),
+                created_at: started,
+            };
+            out.record_tool_call(record).await?;
+            results.push(outcome);
+        }
+        tracing::debug!(calls = calls.len(), ms = clock.elapsed().as_millis() as u64, "tools ran");
+        if let ItemBody::Workflow { workflow: w } = &mut workflow.body {
+            w.tasks = tasks;
+            w.summary = Some(json!({"title": format!("{} tool call(s)", calls.len())}));
+        }
+        out.send(Event::ItemDone { item: workflow }).await?;
+        Ok(results)
+    }
+
+    /// One tool call; bad arguments and tool errors are outcomes the model reads, not failures.
+    async fn call_tool(&self, user: &User, call: &ToolCall) -> Outcome {
+        let arguments = match serde_json::from_str::<Value>(&call.arguments) {
+            Ok(Value::Object(map)) => offline::normalise_arguments(map),
+            _ => {
+                let text =
+                    format!("The arguments for {} were not a JSON object; send a JSON object.", call.name);
+                return Outcome { ok: false, for_model: text.clone(), text };
+            }
+        };
+        match self.tasks.call(user, &call.name, arguments).await {
+            Ok(result) => {
+                let text: String = result
+                    .content
+                    .iter()
+                    .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let ok = result.is_error != Some(true);
+                let for_model = match (&result.structured_content, ok) {
+                    (Some(data), true) => clip(&data.to_string(), TOOL_RESULT_CHARS),
+                    _ => clip(&text, TOOL_RESULT_CHARS),
+                };
+                Outcome { ok, for_model, text }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, tool = %call.name, "tool call failed");
+                let text = format!("The task service could not run {}: {e}", call.name);
+                Outcome { ok: false, for_model: text.clone(), text }
+            }
+        }
+    }
+}
+
+/// The thread's recent user and assistant messages as chat messages, oldest first, within
+/// the item and character budgets.
+async fn history(turn: &Turn) -> Result<Vec<Value>, TurnError> {
+    let page =
+        turn.store.list_items(&turn.user.id, &turn.thread.id, None, HISTORY_ITEMS, Order::Desc).await?;
+    let mut budget = HISTORY_CHARS;
+    let mut messages = Vec::new();
+    for record in page.data {
+        let Ok(item) = serde_json::from_value::<ThreadItem>(record.json) else { continue };
+        let (role, text) = match item.body {
+            ItemBody::UserMessage { content, .. } => ("user", user_text(&content)),
+            ItemBody::AssistantMessage { content } => {
+                ("assistant", content.iter().map(|c| c.text.as_str()).collect())
+            }
+            _ => continue,
+        };
+        if text.len() > budget {
+            break;
+        }
+        budget -= text.len();
+        messages.push(json!({"role": role, "content": text}));
+    }
+    messages.reverse();
+    Ok(messages)
+}
+
+/// Splits text into word-sized deltas for streaming.
+fn words(text: &str) -> Vec<String> {
+    text.split_inclusive(' ').map(str::to_owned).collect()
+}
+
+fn first_line(text: &str) -> String {
+    clip(text.lines().next().unwrap_or_default(), 200)
+}
+
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(max).collect();
+    clipped.push('…');
+    clipped
+}
+
+fn tool_title(name: &str) -> String {
+    match name {
+        "add_task" => "Adding a task",
+        "list_tasks" => "Listing tasks",
+        "search_tasks" => "Searching tasks",
+        "complete_task" => "Completing",
+        "delete_task" => "Deleting",
+        "update_task" => "Updating a task",
+        "set_priority" => "Setting priority",
+        "add_tags" => "Tagging",
+        "schedule_reminder" => "Setting a reminder",
+        "get_recurring_tasks" => "Recurring tasks",
+        "analytics_summary" => "Summarising",
+        other => other,
+    }
+    .to_owned()
+}
+
+fn llm_failed(e: &LlmError) -> TurnError {
+    let message = match e {
+        LlmError::Unauthorized => {
+            "The assistant's model rejected our credentials. Please tell the administrator."
+        }
+        LlmError::RateLimited { .. } => {
+            "The assistant's model is busy right now. Please try again in a moment."
+        }
+        LlmError::Timeout => "The assistant's model took too long to answer. Please try again.",
+        LlmError::Cut | LlmError::Unavailable(_) => {
+            "The assistant's model is unavailable right now. Please try again."
+        }
+        LlmError::Rejected(_) => "The assistant's model could not handle this request.",
+    };
+    tracing::warn!(error = %e, "model call failed");
+    TurnError::Failed { message: message.into(), allow_retry: e.retryable() }
+}
+
+fn tasks_failed(e: &TasksError) -> TurnError {
+    tracing::warn!(error = %e, "task service failed");
+    TurnError::Failed {
+        message: "The task service is unavailable right now. Please try again.".into(),
+        allow_retry: true,
+    }
+}

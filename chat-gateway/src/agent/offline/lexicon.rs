@@ -1,0 +1,416 @@
+//! The word tables: every English, Roman Urdu and Urdu word or phrase the parser reacts to.
+//!
+//! Entries are match keys (see `text::Token::key`): lower case, ASCII digits, one spelling per
+//! Urdu letter. A multi-word entry is a phrase of space-separated keys.
+
+use chrono::Weekday;
+
+/// Words that mark a Latin-script message as Roman Urdu. None of them is an English word a
+/// user would type in a to-do ("do", "me", "hi", "peer" are left out on purpose).
+pub(super) const ROMAN_URDU_MARKERS: &[&str] = &[
+    "mujhe", "mujhay", "mjhe", "mera", "meri", "mere", "meray", "kal", "aaj", "parson", "parso", "karo",
+    "kro", "kardo", "krdo", "karna", "karni", "karen", "karein", "kya", "kia", "hai", "hain", "ko", "aur",
+    "dikhao", "dikha", "batao", "btao", "banao", "hatao", "mukammal", "yaad", "dilao", "kaam", "naya", "nayi",
+    "dhoondo", "dhundo", "talash", "khulasa", "shukriya", "shukria", "madad", "salam", "salaam", "assalam",
+    "assalamualaikum", "aoa", "baje", "bajay", "shaam", "subah", "raat", "dopahar", "agle", "agla", "hafte",
+    "roz", "rozana", "har", "ke", "ki", "ka", "liye", "lena", "wale", "wala", "gaya", "gya", "hogaya", "tak",
+    "sab", "nahi", "zaroori", "fori", "mein", "jumma", "mangal", "itwaar", "jumeraat", "chahiye", "wapas",
+    "dobara", "naam", "rakho", "tareekh", "ghante", "dohrane", "shamil", "khatam", "dihani", "pehle",
+    "pehlay", "baad", "ghanta", "parsoon", "subha",
+];
+
+/// Greetings that open a conversation; the `salam` family is answered with its reply.
+pub(super) const SALAM: &[&str] =
+    &["salam", "salaam", "assalam", "asalam", "assalamualaikum", "aoa", "slam", "سلام", "السلام"];
+/// Other greetings.
+pub(super) const GREETINGS: &[&str] =
+    &["hi", "hello", "hey", "hiya", "yo", "good", "morning", "evening", "afternoon", "aadab", "آداب"];
+/// Thanks, in any of the three languages.
+pub(super) const THANKS: &[&str] =
+    &["thanks", "thank", "thx", "ty", "shukriya", "shukria", "shukriyah", "شکریہ", "meherbani", "مہربانی"];
+/// Requests for help.
+pub(super) const HELP: &[&str] =
+    &["help", "madad", "مدد", "commands", "menu", "how", "kaise", "کیسے", "can", "sakte", "سکتے"];
+/// Words that may accompany a greeting, thanks or help request without adding a command.
+pub(super) const SOCIAL_FILLER: &[&str] = &[
+    "there", "please", "plz", "pls", "bhai", "yaar", "ji", "jee", "o", "u", "alaikum", "alaykum", "aleikum",
+    "walaikum", "wa", "so", "very", "much", "a", "lot", "you", "bot", "assistant", "buddy", "me", "i", "need",
+    "what", "do", "use", "this", "it", "work", "does", "kya", "kar", "ho", "aap", "ap", "bohat", "bahut",
+    "bohot", "chahiye", "علیکم", "وعلیکم", "بہت", "آپ", "کیا", "کر", "ہیں", "ہو", "جی", "چاہیے", "مجھے",
+    "mujhe", "کی", "ki", "ok", "okay", "great", "cool", "theek", "acha", "achha", "ٹھیک", "اچھا", "ہے", "hai",
+];
+
+/// Leading politeness dropped before a command is read ("hi, show my tasks").
+pub(super) const LEADING_FILLER: &[&str] = &[
+    "please", "plz", "pls", "kindly", "bhai", "yaar", "zara", "ji", "jee", "o", "alaikum", "alaykum", "there",
+    "براہ", "کرم", "ذرا", "علیکم",
+];
+
+/// Verbs and phrases that ask to create a task.
+pub(super) const ADD: &[&str] = &[
+    "add", "create", "new task", "new todo", "add todo", "naya task", "naya kaam", "nayi task", "shamil",
+    "daalo", "dalo", "daal do", "likh lo", "task banao", "kaam banao", "نیا کام", "شامل", "کام بنائیں",
+    "لکھ لیں",
+];
+
+/// Phrases a new task's text may start with (longest first within a family).
+pub(super) const ADD_PREFIXES: &[&str] = &[
+    "can you add", "could you add", "please add", "add a new task", "add new task", "add a task to",
+    "add a task", "add task", "add a todo", "add todo", "add", "create a new task", "create a task to",
+    "create a task", "create task", "create", "new task", "new todo", "todo", "to-do", "remind me to",
+    "remind me that", "remind me", "called", "named", "naya task", "naya kaam", "nayi task", "task add karo",
+    "add karo", "mujhe yaad dilao ke", "mujhe yaad dilao ki", "yaad dilao ke", "yaad dilao ki",
+    "yaad dilao k", "yaad dilana ke", "yaad dilana", "yaad dila dena ke", "mujhe", "zara", "نیا کام",
+    "مجھے یاد دلائیں کہ", "یاد دلائیں کہ", "یاد دلاؤ کہ", "یاد دلانا کہ", "کام شامل کریں", "مجھے", "please",
+    "plz", "ek naya task banao", "naya task banao", "ek naya task", "ek naya kaam banao", "naya kaam banao",
+    "ek naya kaam", "ek task", "task banao", "kaam banao", "ka kaam", "ka task", "ایک نیا کام بنائیں",
+    "نیا کام بنائیں", "ایک نیا کام", "کا کام",
+];
+
+/// Phrases a new task's text may end with.
+pub(super) const ADD_SUFFIXES: &[&str] = &[
+    "to my todo list", "to my to-do list", "to my list", "to the list", "to my tasks", "to list", "to todo",
+    "please", "plz", "add kar dein", "add kar do", "add karein", "add karen", "add kardo", "add karo",
+    "add kro", "add kren", "add krdo", "add", "shamil kar do", "shamil karo", "shamil karen", "daal do",
+    "daalo", "dalo", "likh lo", "ka task banao", "task banao", "kaam banao", "yaad dilana", "yaad dilao",
+    "hai", "he", "hain", "شامل کر دیں", "شامل کردیں", "شامل کریں", "شامل کرو", "شامل کیجیے", "add کریں",
+    "add کرو", "کا کام بنائیں", "کام بنائیں", "لکھ لیں", "یاد دلائیں", "یاد دلاؤ", "ہے",
+];
+
+/// Requests for a reminder.
+pub(super) const REMIND: &[&str] = &[
+    "remind", "reminder", "yaad dilao", "yaad dilana", "yaad dila do", "yaad dila dena", "yaad karwao",
+    "yaad kara dena", "یاد دلائیں", "یاد دلاؤ", "یاد دلانا", "یاد دہانی", "yaad dihani", "yaad dahani",
+    "yaad dehani",
+];
+
+/// Words around a reminder for an existing task that say nothing about the task.
+pub(super) const REMIND_FILLER: &[&str] = &[
+    "remind", "reminder", "me", "about", "for", "of", "on", "to", "task", "tasks", "set", "a", "an", "please",
+    "add", "create", "new", "schedule", "and", "aur", "اور", "yaad", "dilao", "dilana", "dila", "dena", "do",
+    "karwao", "kara", "mujhe", "ke", "liye", "ki", "ka", "kaam", "karo", "kar", "dein", "ko", "number", "no",
+    "یاد", "دلائیں", "دلاؤ", "دلانا", "دہانی", "مجھے", "کے", "لیے", "لئے", "کی", "کا", "کام", "کریں", "کرو",
+    "کر", "دیں", "کو", "نمبر", "#", "dihani", "dahani", "dehani",
+];
+
+/// Words that cannot be a tag's name when listing by tag.
+pub(super) const NOT_A_TAG: &[&str] = &[
+    "the", "my", "with", "and", "a", "of", "as", "wale", "wala", "wali", "ke", "ka", "ki", "mere", "میرے",
+    "والے", "والا", "والی", "کے", "کا", "کی",
+];
+
+/// Tag editing words (listing by tag uses `TAGGED`).
+pub(super) const TAG_EDIT: &[&str] = &["tag", "tags", "untag", "label", "labels", "ٹیگ"];
+/// Words that mean "take the tags off".
+pub(super) const TAG_REMOVE: &[&str] = &[
+    "remove", "untag", "delete", "hatao", "hata", "nikalo", "ہٹائیں", "ہٹا", "ہٹاؤ", "حذف", "نکالیں", "from",
+];
+/// Words between a tag command and its tags.
+pub(super) const TAG_FILLER: &[&str] = &[
+    "tag", "tags", "untag", "label", "labels", "with", "to", "from", "add", "remove", "delete", "the", "a",
+    "task", "tasks", "on", "onto", "as", "and", "please", "kaam", "ko", "par", "pe", "per", "se", "lagao",
+    "laga", "do", "dein", "karo", "kar", "hatao", "hata", "nikalo", "aur", "ka", "ki", "ke", "ٹیگ", "کام",
+    "کو", "پر", "سے", "لگائیں", "لگاؤ", "لگا", "دیں", "کریں", "کرو", "کر", "ہٹائیں", "ہٹا", "ہٹاؤ", "حذف",
+    "نکالیں", "اور", "کا", "کی", "کے", "نمبر", "number",
+];
+/// Words that introduce a tag when listing ("tasks tagged work", "work tag wale").
+pub(super) const TAGGED: &[&str] = &["tagged", "tag", "tags", "label", "labelled", "labeled", "ٹیگ"];
+
+/// Units for an analytics period ("last 7 days", "pichle 7 din").
+pub(super) const DAYS: &[&str] = &["days", "day", "din", "دن", "دنوں"];
+pub(super) const WEEKS: &[&str] = &["week", "hafte", "hafta", "ہفتے", "ہفتہ"];
+pub(super) const MONTHS_WORDS: &[&str] = &["month", "mahine", "mahina", "مہینے", "مہینہ", "ماہ"];
+
+/// Requests for the analytics summary.
+pub(super) const SUMMARY: &[&str] = &[
+    "summary", "stats", "statistics", "analytics", "progress", "report", "overview", "how am i doing",
+    "how's it going", "khulasa", "khulaasa", "kholasa", "kaisa chal raha", "kaisi chal rahi", "خلاصہ",
+    "رپورٹ", "کارکردگی", "جائزہ",
+];
+
+/// Words naming recurring tasks.
+pub(super) const RECURRING: &[&str] = &[
+    "recurring", "repeating", "recurrent", "repeated", "dohrane", "dohranay", "dohraye", "dohrai",
+    "baar baar", "بار بار", "دہرانے", "دہرائے", "دوہرانے",
+];
+
+/// Search verbs.
+pub(super) const SEARCH: &[&str] = &[
+    "search", "find", "look for", "look up", "lookup", "dhoondo", "dhundo", "dhoondho", "dhoond", "talash",
+    "khojo", "تلاش", "ڈھونڈیں", "ڈھونڈو", "ڈھونڈ",
+];
+/// Words dropped from a search query.
+pub(super) const SEARCH_FILLER: &[&str] = &[
+    "search", "find", "look", "for", "up", "lookup", "tasks", "task", "todos", "about", "with", "related",
+    "to", "regarding", "containing", "named", "called", "my", "the", "all", "me", "any", "mentioning", "in",
+    "please", "karo", "kro", "kar", "do", "dein", "wale", "wala", "wali", "ke", "ka", "ki", "bare", "baare",
+    "mein", "main", "se", "mutaliq", "kaam", "dhoondo", "dhundo", "dhoondho", "dhoond", "talash", "khojo",
+    "mere", "meri", "mera", "تلاش", "کریں", "کرو", "کر", "دیں", "ڈھونڈیں", "ڈھونڈو", "ڈھونڈ", "کام", "کے",
+    "بارے", "میں", "والے", "والا", "والی", "سے", "متعلق", "کا", "کی", "میرے",
+];
+
+/// Delete verbs. "ختم" (finish) is deliberately not here: it completes.
+pub(super) const DELETE: &[&str] = &[
+    "delete", "remove", "erase", "cancel", "trash", "get rid of", "hatao", "hata do", "mitao", "mita do",
+    "nikalo", "nikal do", "حذف", "ڈیلیٹ", "مٹا", "مٹائیں", "مٹاؤ", "ہٹا", "ہٹائیں", "ہٹاؤ",
+];
+
+/// Complete verbs and adjectives.
+pub(super) const COMPLETE: &[&str] = &[
+    "complete", "completed", "finish", "finished", "done", "check off", "tick off", "mukammal", "ho gaya",
+    "hogaya", "ho gya", "ho gayi", "ho gaye", "kar liya", "kr liya", "khatam", "مکمل", "ختم", "ہو گیا",
+    "ہوگیا", "ہو گئی", "ہو گئے", "کر لیا", "کرلیا",
+];
+/// Imperatives that make "completed/mukammal" an order rather than a filter.
+pub(super) const IMPERATIVE: &[&str] = &[
+    "complete", "finish", "mark", "karo", "kro", "kar do", "kardo", "kar dein", "karein", "karen", "کریں",
+    "کرو", "کر دیں", "کردیں",
+];
+
+/// Words a complete or delete command may use besides its verb and the task numbers
+/// ("mark 3 and 5 done", "task 2 hatao", "کام 3 اور 4 حذف کریں"). Anything else ("I finished
+/// reading 3 books", "remove urgent from 3") means the message is something else.
+pub(super) const ACTION_FILLER: &[&str] = &[
+    "task", "tasks", "todo", "number", "no", "the", "a", "please", "plz", "and", "mark", "as", "it", "is",
+    "now", "my", "of", "all", "both", "aur", "kaam", "ko", "kar", "karo", "kro", "do", "dein", "den", "kardo",
+    "diya", "hai", "bhi", "abhi", "wala", "wale", "کام", "ٹاسک", "اور", "کو", "کر", "کرو", "کریں", "دیں",
+    "دو", "ہے", "ابھی", "نمبر", "والا", "والے", "thanks", "thank", "you", "pls", "kindly", "shukriya",
+    "شکریہ",
+];
+
+/// Reopen a completed task.
+pub(super) const REOPEN: &[&str] = &[
+    "reopen", "re-open", "uncomplete", "un-complete", "undo", "not done", "pending", "dobara kholo",
+    "wapas kholo", "dobara khol do", "دوبارہ کھولیں", "دوبارہ کھولو", "واپس کھولیں",
+];
+
+/// Rename verbs and the word "name"/"title".
+pub(super) const RENAME: &[&str] = &["rename", "retitle", "title", "naam", "نام"];
+/// Words after which a rename's new title begins (English).
+pub(super) const RENAME_TO: &[&str] = &["to", "as", "into"];
+/// Words a Roman Urdu / Urdu rename may put between "naam" and the new title.
+pub(super) const RENAME_LEAD: &[&str] =
+    &["badal kar", "badal ke", "tabdeel kar ke", "change kar ke", "بدل کر", "تبدیل کر کے", "تبدیل کرکے"];
+/// Verbs that close a Roman Urdu / Urdu rename.
+pub(super) const RENAME_TAIL: &[&str] = &[
+    "rakh do", "rakhdo", "rakho", "rakhein", "rakhen", "kar do", "kardo", "kar dein", "karo", "kro",
+    "رکھ دیں", "رکھیں", "رکھو", "کر دیں", "کردیں", "کریں", "کرو",
+];
+
+/// Words a change to an existing task ("move 3 to friday", "3 ko kal tak karo") may use besides
+/// the task number, the date and the priority. Anything else means the message is not a change.
+pub(super) const UPDATE_WORDS: &[&str] = &[
+    "move", "change", "reschedule", "postpone", "push", "shift", "set", "make", "update", "edit", "to", "due",
+    "date", "deadline", "the", "task", "of", "priority", "as", "is", "it", "its", "for", "please", "mark",
+    "repeat", "repeats", "repeating", "back", "forward", "and", "number", "no", "ko", "ka", "ki", "ke",
+    "karo", "kro", "kar", "do", "dein", "den", "kardo", "badlo", "badal", "tabdeel", "kaam", "tareekh",
+    "tarikh", "aur", "prio", "tarjeeh", "کام", "کی", "کو", "کا", "کے", "تاریخ", "کر", "دیں", "کریں", "کرو",
+    "بدلیں", "تبدیل", "نمبر", "اور", "ترجیح",
+];
+
+/// Clearing a due date ("remove the date from 3").
+pub(super) const DATE_WORDS: &[&str] = &["date", "due", "deadline", "tareekh", "tarikh", "تاریخ"];
+/// Verbs that clear something.
+pub(super) const CLEAR: &[&str] =
+    &["remove", "clear", "delete", "drop", "hatao", "hata", "ہٹا", "ہٹائیں", "ہٹاؤ", "حذف", "مٹا", "مٹائیں"];
+
+/// Listing verbs.
+pub(super) const LIST: &[&str] = &[
+    "show", "list", "display", "view", "see", "give", "what's due", "whats due", "what is due", "what's left",
+    "what is left", "what's pending", "what's next", "what's done", "what is done", "what do i have",
+    "what have i got", "what's on", "what is on", "kya hai", "kya kya hai", "dikhao", "dikha", "dikhaen",
+    "dikhayen", "dikhaiye", "batao", "bata", "btao", "dekhao", "دکھائیں", "دکھاؤ", "دکھاو", "دکھا", "دکھایئے",
+    "دکھائیے", "بتائیں", "بتاؤ", "بتاو", "دیکھائیں",
+];
+/// Nouns for tasks.
+pub(super) const TASK_NOUNS: &[&str] =
+    &["tasks", "task", "todos", "todo", "to-dos", "kaam", "kam", "کام", "ٹاسک", "ٹاسکس"];
+
+/// List filters.
+pub(super) const OVERDUE: &[&str] =
+    &["overdue", "late", "past due", "missed", "زائد المیعاد", "زائدالمیعاد", "تاخیر", "لیٹ"];
+pub(super) const NO_DATE: &[&str] = &[
+    "no date", "no due date", "without date", "without a date", "undated", "bina tareekh", "bina date",
+    "بغیر تاریخ", "بنا تاریخ",
+];
+pub(super) const STATUS_DONE: &[&str] =
+    &["completed", "complete", "done", "finished", "mukammal", "ho gaye", "مکمل", "ہو چکے", "ختم"];
+/// "all" reads as every task, completed ones included (pending is the default anyway).
+pub(super) const STATUS_ALL: &[&str] = &["all", "sab", "saare", "sare", "سب", "تمام", "سارے"];
+pub(super) const STATUS_PENDING: &[&str] =
+    &["pending", "open", "remaining", "incomplete", "baqi", "baaqi", "باقی", "زیر التوا"];
+
+/// Sort orders: (phrase, sort value).
+pub(super) const SORTS: &[(&str, &str)] = &[
+    ("by priority", "priority"),
+    ("priority wise", "priority"),
+    ("by due", "due"),
+    ("by date", "due"),
+    ("by due date", "due"),
+    ("newest", "created"),
+    ("latest", "created"),
+    ("recent", "created"),
+    ("by number", "number"),
+];
+
+/// Priority words that stand alone: (phrase, level, loose). A loose word means "this level or
+/// higher" when it filters a list ("important tasks" → p1 and p2).
+pub(super) const PRIORITY_WORDS: &[(&str, u8, bool)] = &[
+    ("very important", 1, false),
+    ("bohat zaroori", 1, false),
+    ("bahut zaroori", 1, false),
+    ("bohot zaroori", 1, false),
+    ("بہت ضروری", 1, false),
+    ("بہت اہم", 1, false),
+    ("top priority", 1, false),
+    ("highest priority", 1, false),
+    ("urgent", 1, false),
+    ("urgently", 1, false),
+    ("asap", 1, false),
+    ("fori", 1, false),
+    ("foran", 1, false),
+    ("فوری", 1, false),
+    ("فورا", 1, false),
+    ("important", 2, true),
+    ("zaroori", 2, true),
+    ("zaruri", 2, true),
+    ("zarori", 2, true),
+    ("aham", 2, true),
+    ("ahem", 2, true),
+    ("اہم", 2, true),
+    ("ضروری", 2, true),
+];
+/// Level words that count only next to the word "priority": (word, level, loose).
+pub(super) const PRIORITY_LEVELS: &[(&str, u8, bool)] = &[
+    ("urgent", 1, false),
+    ("top", 1, false),
+    ("highest", 1, false),
+    ("high", 2, true),
+    ("medium", 3, false),
+    ("normal", 3, false),
+    ("low", 4, false),
+    ("lowest", 4, false),
+    ("زیادہ", 2, true),
+    ("اعلی", 2, true),
+    ("درمیانی", 3, false),
+    ("کم", 4, false),
+];
+/// The word "priority".
+pub(super) const PRIORITY: &[&str] = &["priority", "prio", "tarjeeh", "tarjih", "ترجیح"];
+
+/// Words dropped from the edges of a new task's title.
+pub(super) const TITLE_EDGE_FILLER: &[&str] = &["please", "plz", "pls", "and", "then", "-", "—", "–", ":"];
+
+// Date words, read by `dates`, `phrases` and `clock`.
+
+/// "week" (oblique and Urdu forms; "hafta" alone is also Saturday, see [`weekday`]).
+pub(super) const WEEK: &[&str] = &["week", "hafte", "hafta", "haftay", "hafty", "ہفتے", "ہفتہ"];
+/// "month".
+pub(super) const MONTH: &[&str] = &["month", "mahine", "mahina", "maheene", "مہینے", "مہینہ", "ماہ"];
+/// "year".
+pub(super) const YEAR: &[&str] = &["year", "saal", "baras", "سال"];
+/// "day" ("roz" alone means every day).
+pub(super) const DAY: &[&str] = &["day", "roz", "din", "روز", "دن"];
+/// "next".
+pub(super) const NEXT: &[&str] = &["next", "agle", "agla", "agli", "aglay", "اگلے", "اگلا", "اگلی"];
+/// "this".
+pub(super) const THIS: &[&str] = &["this", "is", "iss", "اس"];
+/// After "3 din": "… mein", "… baad" (in / after).
+pub(super) const LATER: &[&str] = &["mein", "main", "me", "baad", "bad", "later", "میں", "بعد"];
+/// After "30 minute": "… pehle" (before).
+pub(super) const BEFORE: &[&str] = &["before", "pehle", "pehlay", "پہلے"];
+/// "o'clock".
+pub(super) const BAJE: &[&str] = &["baje", "bajay", "bje", "baja", "bajy", "بجے", "بجا"];
+/// "half past" ("saade 5 baje" is 5:30).
+pub(super) const HALF_PAST: &[&str] = &["saade", "sadhe", "saarhe", "sarhe", "ساڑھے"];
+/// Words taken with a date that follows them ("on friday", "by 5pm").
+pub(super) const PREFIXES: &[&str] = &["on", "by", "at", "due", "for", "before", "until", "till"];
+/// Words taken with a date that precedes them ("kal tak", "jumma ko", "کل کے لیے").
+pub(super) const SUFFIXES: &[&str] = &[
+    "se pehle", "se pehlay", "سے پہلے", "ke liye", "ke liay", "kay liye", "کے لیے", "کے لئے", "tak", "ko",
+    "se", "تک", "کو", "سے",
+];
+/// Words an English "every …" phrase may go on with.
+pub(super) const EVERY_WORDS: &[&str] = &[
+    "day", "days", "week", "weeks", "month", "months", "year", "years", "weekday", "weekdays", "weekend",
+    "weekends", "other", "on", "the", "at", "and", "of", "last", "first", "second", "third", "fourth",
+    "starting", "from", "until", "till", "for", "in", "morning", "afternoon", "evening", "night", "noon",
+    "midnight", "next", "today", "tomorrow",
+];
+/// Words an "every …" phrase may not end with.
+pub(super) const EVERY_TRAIL: &[&str] = &[
+    "and", "on", "the", "at", "of", "starting", "from", "until", "till", "for", "in", "next",
+];
+
+/// A weekday name. `roman_urdu` admits the Roman Urdu names that are also English words
+/// ("peer", "pir", "bud").
+pub(super) fn weekday(key: &str, roman_urdu: bool) -> Option<Weekday> {
+    let day = match key {
+        "monday" | "mon" | "پیر" => Weekday::Mon,
+        "peer" | "pir" if roman_urdu => Weekday::Mon,
+        "tuesday" | "tue" | "tues" | "mangal" | "منگل" => Weekday::Tue,
+        "wednesday" | "wed" | "weds" | "budh" | "بدھ" => Weekday::Wed,
+        "bud" if roman_urdu => Weekday::Wed,
+        "thursday" | "thu" | "thur" | "thurs" | "jumeraat" | "jumerat" | "jumairat" | "جمعرات" => {
+            Weekday::Thu
+        }
+        "friday" | "fri" | "jumma" | "juma" | "jummah" | "jumay" | "جمعہ" | "جمعے" => Weekday::Fri,
+        "saturday" | "hafta" | "haftay" | "ہفتہ" | "ہفتے" => Weekday::Sat,
+        "sunday" | "itwaar" | "itwar" | "itvaar" | "اتوار" => Weekday::Sun,
+        _ => return None,
+    };
+    Some(day)
+}
+
+/// The English name the server's grammar reads.
+pub(super) fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "monday",
+        Weekday::Tue => "tuesday",
+        Weekday::Wed => "wednesday",
+        Weekday::Thu => "thursday",
+        Weekday::Fri => "friday",
+        Weekday::Sat => "saturday",
+        Weekday::Sun => "sunday",
+    }
+}
+
+/// Three-letter English month abbreviations, January first.
+pub(super) const MONTHS: [&str; 12] =
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/// A month name (English, full or abbreviated, or Urdu) as 1..=12.
+pub(super) fn month(key: &str) -> Option<usize> {
+    const URDU: [&str; 12] = [
+        "جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون", "جولائی", "اگست", "ستمبر", "اکتوبر", "نومبر",
+        "دسمبر",
+    ];
+    const FULL: [&str; 12] = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    ];
+    let key = if key == "sept" { "sep" } else { key };
+    let found = MONTHS.iter().position(|m| *m == key);
+    found
+        .or_else(|| FULL.iter().position(|m| *m == key))
+        .or_else(|| URDU.iter().position(|m| *m == key))
+        .map(|i| i + 1)
+}
+
+/// A small count written as a word (English, Roman Urdu, Urdu). "do" (two) is read only where
+/// a unit or "baje" follows, so "do laundry" stays a title.
+pub(super) fn count_word(key: &str) -> Option<u32> {
+    Some(match key {
+        "a" | "an" | "one" | "ek" | "aik" | "ایک" => 1,
+        "two" | "do" | "دو" => 2,
+        "three" | "teen" | "تین" => 3,
+        "four" | "char" | "chaar" | "چار" => 4,
+        "five" | "panch" | "paanch" | "پانچ" => 5,
+        "six" | "chhe" | "chay" | "چھ" => 6,
+        "seven" | "saat" | "سات" => 7,
+        "eight" | "aath" | "آٹھ" => 8,
+        "nine" | "nau" | "نو" => 9,
+        "ten" | "das" | "دس" => 10,
+        _ => return None,
+    })
+}

@@ -1,0 +1,272 @@
+//! The agent end to end: the real gateway, the real mcp-tasks over HTTP, and a scripted
+//! OpenAI-compatible model server streaming SSE chunks. Checks the ChatKit events, the
+//! tasks actually written (for two users who never see each other's), the offline agent,
+//! and faults: a failing model, malformed tool arguments, and a dead task server.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::response::IntoResponse;
+use axum::routing::post;
+use chat_gateway::agent::llm::{LlmClient, LlmConfig};
+use chat_gateway::agent::{Agent, Brain};
+use chat_gateway::auth::Authenticator;
+use chat_gateway::chatkit::ChatKitServer;
+use chat_gateway::http::{self, AppState};
+use chat_gateway::tasks_client::TasksClient;
+use eventsource_stream::Eventsource;
+use futures::StreamExt;
+use serde_json::{Value, json};
+use shared::identity::TokenKey;
+use tokio_util::sync::CancellationToken;
+
+const TASKS_SECRET: &str = "e2e-tasks-secret-e2e-tasks-secret-0000";
+const USER_SECRET: &str = "e2e-user-secret-e2e-user-secret-000000";
+
+/// A scripted model: reads the conversation and answers as a tool-using model would.
+async fn model_server(requests: Arc<Mutex<Vec<Value>>>) -> String {
+    let app = Router::new().route(
+        "/v1/chat/completions",
+        post(move |axum::Json(body): axum::Json<Value>| {
+            let requests = requests.clone();
+            async move {
+                requests.lock().unwrap().push(body.clone());
+                let messages = body["messages"].as_array().cloned().unwrap_or_default();
+                let last = messages.last().cloned().unwrap_or(Value::Null);
+                let chunks = if last["role"] == "tool" {
+                    text_chunks(&["All ", "done."])
+                } else {
+                    let said = last["content"].as_str().unwrap_or_default().to_owned();
+                    if said == "fail" {
+                        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response();
+                    } else if let Some(title) = said.strip_prefix("add ") {
+                        let args = json!({"title": title}).to_string();
+                        tool_chunks("add_task", &args)
+                    } else if said == "list" {
+                        tool_chunks("list_tasks", "{}")
+                    } else if said == "garble" {
+                        tool_chunks("add_task", "{\"title\": ")
+                    } else {
+                        text_chunks(&["I can ", "help with tasks."])
+                    }
+                };
+                let mut sse: String = chunks.iter().map(|c| format!("data: {c}\n\n")).collect();
+                sse.push_str("data: [DONE]\n\n");
+                ([("content-type", "text/event-stream")], sse).into_response()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
+fn chunk(delta: &Value, finish: Option<&str>) -> Value {
+    json!({"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "scripted",
+           "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+}
+
+fn text_chunks(parts: &[&str]) -> Vec<Value> {
+    let mut chunks: Vec<Value> = parts.iter().map(|p| chunk(&json!({"content": p}), None)).collect();
+    chunks.push(chunk(&json!({}), Some("stop")));
+    chunks
+}
+
+/// One call, split the way OpenAI streams it: header with id and name, then argument fragments.
+fn tool_chunks(name: &str, args: &str) -> Vec<Value> {
+    let (a, b) = args.split_at(args.len() / 2);
+    vec![
+        chunk(
+            &json!({"tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": name, "arguments": ""}}]}),
+            None,
+        ),
+        chunk(&json!({"tool_calls": [{"index": 0, "function": {"arguments": a}}]}), None),
+        chunk(&json!({"tool_calls": [{"index": 0, "function": {"arguments": b}}]}), None),
+        chunk(&json!({}), Some("tool_calls")),
+    ]
+}
+
+struct Stack {
+    gateway: String,
+    tasks: Arc<dyn mcp_tasks::store::Store>,
+    stop_tasks: CancellationToken,
+    _dirs: Vec<tempfile::TempDir>,
+}
+
+async fn stack(brain: impl FnOnce() -> Brain) -> Stack {
+    let tasks_dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", tasks_dir.path().join("tasks.db").display());
+    let tasks = mcp_tasks::store::connect(&url).await.unwrap();
+    tasks.migrate().await.unwrap();
+    let state = mcp_tasks::http::HttpState {
+        server: mcp_tasks::tools::TaskServer::new(tasks.clone(), chrono_tz::UTC),
+        store: tasks.clone(),
+        key: TokenKey::new(TASKS_SECRET).unwrap(),
+        allowed_hosts: None,
+    };
+    let stop_tasks = CancellationToken::new();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mcp_url = format!("http://{}/mcp", listener.local_addr().unwrap()).parse().unwrap();
+    tokio::spawn(mcp_tasks::http::run(
+        listener,
+        mcp_tasks::http::app(state, &stop_tasks),
+        stop_tasks.clone(),
+    ));
+
+    let (chat_store, chat_dir) = support::sqlite_store().await;
+    let client =
+        Arc::new(TasksClient::new(mcp_url, TokenKey::new(TASKS_SECRET).unwrap(), Duration::from_secs(3)));
+    let agent = Arc::new(Agent::new(client, brain(), 8));
+    let state = AppState {
+        chat: Arc::new(ChatKitServer::new(chat_store, agent, 4000)),
+        auth: Arc::new(Authenticator::new(Some(TokenKey::new(USER_SECRET).unwrap()), None)),
+        limiter: None,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let gateway = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(http::run(listener, http::app(state, &[]), CancellationToken::new()));
+    Stack { gateway, tasks, stop_tasks, _dirs: vec![tasks_dir, chat_dir] }
+}
+
+fn llm(base: String) -> Brain {
+    Brain::Llm(LlmClient::new(LlmConfig {
+        base_url: base,
+        api_key: "test-key".into(),
+        model: "scripted".into(),
+        timeout: Duration::from_secs(5),
+    }))
+}
+
+async fn say(stack: &Stack, user: &str, text: &str) -> Vec<Value> {
+    let token =
+        TokenKey::new(USER_SECRET).unwrap().mint(user, "chat-gateway", "t", None, Duration::from_secs(60));
+    let body = json!({"type": "threads.create", "params": {"input": {
+        "content": [{"type": "input_text", "text": text}], "attachments": [], "inference_options": {}}}});
+    let response = reqwest::Client::new()
+        .post(format!("{}/chatkit", stack.gateway))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut events = Vec::new();
+    let mut sse = response.bytes_stream().eventsource();
+    while let Some(event) = sse.next().await {
+        events.push(serde_json::from_str(&event.unwrap().data).unwrap());
+    }
+    events
+}
+
+fn done_items<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    events
+        .iter()
+        .filter(|e| e["type"] == "thread.item.done" && e["item"]["type"] == kind)
+        .map(|e| &e["item"])
+        .collect()
+}
+
+async fn titles(stack: &Stack, user: &str) -> Vec<String> {
+    let q = mcp_tasks::store::TaskQuery {
+        limit: 50,
+        status: mcp_tasks::store::StatusFilter::All,
+        ..Default::default()
+    };
+    stack.tasks.query_tasks(user, &q).await.unwrap().tasks.into_iter().map(|t| t.title).collect()
+}
+
+#[tokio::test]
+async fn the_model_adds_a_task_through_mcp_and_the_user_sees_each_step() {
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let base = model_server(requests.clone()).await;
+    let stack = stack(|| llm(base)).await;
+    let events = say(&stack, "alice", "add buy oat milk").await;
+    let workflow = done_items(&events, "workflow");
+    assert_eq!(workflow.len(), 1, "one workflow item for the tool step");
+    assert_eq!(workflow[0]["workflow"]["tasks"][0]["status_indicator"], "complete");
+    assert!(
+        events.iter().any(|e| e["update"]["type"] == "workflow.task.added"),
+        "the call is shown while it runs"
+    );
+    let replies = done_items(&events, "assistant_message");
+    assert_eq!(replies.last().unwrap()["content"][0]["text"], "All done.");
+    assert_eq!(titles(&stack, "alice").await, vec!["buy oat milk"], "the task really exists");
+
+    let bob = say(&stack, "bob", "list").await;
+    assert_eq!(done_items(&bob, "assistant_message").last().unwrap()["content"][0]["text"], "All done.");
+    assert!(titles(&stack, "bob").await.is_empty());
+    let sent = requests.lock().unwrap().clone();
+    let bobs_tool_result = sent
+        .iter()
+        .rev()
+        .find_map(|r| r["messages"].as_array().unwrap().iter().rev().find(|m| m["role"] == "tool").cloned());
+    let content = bobs_tool_result.unwrap()["content"].as_str().unwrap().to_owned();
+    assert!(content.contains("\"tasks\":[]"), "bob's list is empty: {content}");
+    assert!(sent.iter().all(|r| r["stream"] == true && r["tools"].as_array().is_some_and(|t| t.len() == 11)));
+    let system = sent[0]["messages"][0]["content"].as_str().unwrap();
+    assert!(system.contains("English") || system.contains("language"), "the system prompt is sent");
+}
+
+#[tokio::test]
+async fn the_offline_agent_understands_english_and_urdu() {
+    let stack = stack(|| Brain::Offline).await;
+    let events = say(&stack, "alice", "add buy milk tomorrow at 5pm #errands").await;
+    assert_eq!(done_items(&events, "workflow").len(), 1);
+    let task = stack.tasks.get_tasks("alice", &[1]).await.unwrap().remove(0);
+    assert_eq!(task.title, "buy milk");
+    assert_eq!(task.tags, vec!["errands"]);
+    assert!(task.due.is_some());
+    let urdu = say(&stack, "alice", "کام 1 مکمل کریں").await;
+    let reply = done_items(&urdu, "assistant_message").last().unwrap()["content"][0]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(reply.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "answered in Urdu: {reply}");
+    let task = stack.tasks.get_tasks("alice", &[1]).await.unwrap().remove(0);
+    assert_eq!(task.status, mcp_tasks::store::Status::Completed);
+    assert!(stack.tasks.get_tasks("bob", &[1]).await.is_err(), "bob has no task 1");
+}
+
+#[tokio::test]
+async fn a_failing_model_is_an_error_event_with_retry_and_the_message_stays() {
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let base = model_server(requests.clone()).await;
+    let stack = stack(|| llm(base)).await;
+    let events = say(&stack, "alice", "fail").await;
+    let error = events.iter().find(|e| e["type"] == "error").unwrap();
+    assert_eq!(error["allow_retry"], true);
+    assert_eq!(done_items(&events, "user_message").len(), 1, "the user message was stored and shown");
+}
+
+#[tokio::test]
+async fn malformed_tool_arguments_go_back_to_the_model_as_a_tool_error() {
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let base = model_server(requests.clone()).await;
+    let stack = stack(|| llm(base)).await;
+    let events = say(&stack, "alice", "garble").await;
+    assert!(events.iter().all(|e| e["type"] != "error"), "not a failure of the turn");
+    assert_eq!(done_items(&events, "assistant_message").last().unwrap()["content"][0]["text"], "All done.");
+    let sent = requests.lock().unwrap().clone();
+    let tool = sent.last().unwrap()["messages"].as_array().unwrap().last().cloned().unwrap();
+    assert!(tool["content"].as_str().unwrap().contains("not a JSON object"), "{tool}");
+    assert!(titles(&stack, "alice").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_dead_task_server_is_a_clear_error_not_a_hang() {
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let base = model_server(requests.clone()).await;
+    let stack = stack(|| llm(base)).await;
+    stack.stop_tasks.cancel();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    let events = tokio::time::timeout(Duration::from_secs(20), say(&stack, "alice", "add x")).await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(15));
+    let error = events.iter().find(|e| e["type"] == "error").unwrap();
+    assert_eq!(error["allow_retry"], true, "{error}");
+}
