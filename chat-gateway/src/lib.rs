@@ -4,7 +4,6 @@
 //! Layout:
 //! * `config` — typed configuration, read from the environment once in `main`.
 //! * `agent` — the responder: an LLM tool loop, or the offline agent, calling mcp-tasks.
-//! * `agent` — the responder: an LLM tool loop, or the offline agent, calling mcp-tasks.
 //! * `auth` — verifies user JWTs (HS256 or JWKS) into a [`auth::User`].
 //! * `chatkit` — the protocol: wire types, the dispatcher, and the `Responder` seam that
 //!   writes the assistant's side of a turn.
