@@ -126,29 +126,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
             tracing::info!(addr = %listener.local_addr()?, "chat gateway listening");
             let shutdown = CancellationToken::new();
-            tokio::spawn(shutdown_on_signal(shutdown.clone()));
+            tokio::spawn(shared::shutdown::on_signal(shutdown.clone()));
             http::run(listener, http::app(state, &config.cors_origins), shutdown).await?;
             Ok(())
         }
     }
-}
-
-/// Cancels `token` on Ctrl-C or SIGTERM.
-async fn shutdown_on_signal(token: CancellationToken) {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            tokio::select! {
-                _ = ctrl_c => {}
-                _ = term.recv() => {}
-            }
-        } else {
-            let _ = ctrl_c.await;
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
-    tracing::info!("shutting down");
-    token.cancel();
 }

@@ -114,33 +114,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let listener =
                 tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
             tracing::info!(addr = %listener.local_addr()?, "serving MCP over HTTP at /mcp");
-            tokio::spawn(shutdown_on_signal(shutdown.clone()));
+            tokio::spawn(shared::shutdown::on_signal(shutdown.clone()));
             http::run(listener, http::app(state, &shutdown), shutdown).await?;
             Ok(())
         }
     }
-}
-
-/// Cancels `token` on Ctrl-C or SIGTERM.
-async fn shutdown_on_signal(token: CancellationToken) {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                token.cancel();
-                return;
-            }
-        };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
-    tracing::info!("shutting down");
-    token.cancel();
 }

@@ -1,5 +1,5 @@
-//! What both services need: identity tokens (`identity`), tracing setup (`telemetry`)
-//! and small configuration helpers (`config`).
+//! What both services need: identity tokens (`identity`), tracing setup (`telemetry`),
+//! small configuration helpers (`config`) and graceful shutdown on signals (`shutdown`).
 //!
 //! Layout: `identity` mints and verifies the HS256 JWTs that carry a user id from the
 //! gateway (or from `mcp-tasks token`) to mcp-tasks; `telemetry` installs the tracing
@@ -7,4 +7,5 @@
 
 pub mod config;
 pub mod identity;
+pub mod shutdown;
 pub mod telemetry;
