@@ -24,9 +24,13 @@ impl LogFormat {
     }
 }
 
-/// Installs the global subscriber; `RUST_LOG` filters (default `info`).
+/// The filter when `RUST_LOG` is unset: `info`, but rmcp only from `warn` (stateless HTTP
+/// would otherwise log a line per request).
+const DEFAULT_FILTER: &str = "info,rmcp=warn";
+
+/// Installs the global subscriber; `RUST_LOG` filters (default [`DEFAULT_FILTER`]).
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
