@@ -182,7 +182,12 @@ pub(super) fn build(
         filters.push("t.recurrence_rule IS NOT NULL".into());
     }
 
-    let by_due = "(t.due_key IS NULL), t.due_key, t.priority, t.number";
+    // Undated last. PostgreSQL sorts NULLs last already, and saying it plainly lets the
+    // (user_id, status, due_key, priority, number) index stop at the page size.
+    let by_due = match dialect {
+        Dialect::Postgres => "t.due_key, t.priority, t.number",
+        Dialect::Sqlite => "(t.due_key IS NULL), t.due_key, t.priority, t.number",
+    };
     let order = match (query.sort, rank) {
         (Sort::Relevance, Some(rank)) => format!("{rank}, t.number DESC"),
         (Sort::Priority, _) => format!("t.priority, {by_due}"),

@@ -34,8 +34,11 @@ CREATE TABLE tasks (
     UNIQUE (user_id, number)
 );
 
-CREATE INDEX tasks_user_status_due ON tasks (user_id, status, due_key, number);
-CREATE INDEX tasks_search ON tasks USING GIN (search);
+CREATE INDEX tasks_user_status_due ON tasks (user_id, status, due_key, priority, number);
+-- Search is always for one user: a GIN index over (user_id, search) keeps a big user's
+-- searches fast under any plan; fastupdate off keeps a long pending list out of every search.
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+CREATE INDEX tasks_search ON tasks USING GIN (user_id, search) WITH (fastupdate = off);
 
 CREATE TABLE task_completions (
     id           BIGSERIAL PRIMARY KEY,

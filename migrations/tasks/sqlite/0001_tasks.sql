@@ -31,7 +31,7 @@ CREATE TABLE tasks (
     UNIQUE (user_id, number)
 );
 
-CREATE INDEX tasks_user_status_due ON tasks (user_id, status, due_key, number);
+CREATE INDEX tasks_user_status_due ON tasks (user_id, status, due_key, priority, number);
 
 -- Full-text index over title, description and tags, kept in step by triggers.
 CREATE VIRTUAL TABLE tasks_fts USING fts5 (
