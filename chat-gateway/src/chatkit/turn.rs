@@ -82,7 +82,7 @@ pub fn new_id(prefix: &str) -> String {
 
 /// Where a responder's events go: persisted as needed, then forwarded to the client.
 pub struct TurnSink {
-    tx: mpsc::Sender<Event>,
+    tx: mpsc::Sender<Box<Event>>,
     store: Arc<dyn ThreadStore>,
     user: String,
     thread_id: String,
@@ -93,7 +93,12 @@ pub struct TurnSink {
 
 impl TurnSink {
     /// A sink for `thread_id` of `user` forwarding to `tx`.
-    pub fn new(tx: mpsc::Sender<Event>, store: Arc<dyn ThreadStore>, user: &str, thread_id: &str) -> Self {
+    pub fn new(
+        tx: mpsc::Sender<Box<Event>>,
+        store: Arc<dyn ThreadStore>,
+        user: &str,
+        thread_id: &str,
+    ) -> Self {
         Self {
             tx,
             store,
@@ -144,14 +149,14 @@ impl TurnSink {
             _ => {}
         }
         if forward {
-            self.tx.send(event).await.map_err(|_| TurnError::Disconnected)?;
+            self.tx.send(Box::new(event)).await.map_err(|_| TurnError::Disconnected)?;
         }
         Ok(())
     }
 
     /// Forwards an event that needs no persisting (it describes what is already stored).
     pub async fn forward(&mut self, event: Event) -> Result<(), TurnError> {
-        self.tx.send(event).await.map_err(|_| TurnError::Disconnected)
+        self.tx.send(Box::new(event)).await.map_err(|_| TurnError::Disconnected)
     }
 
     /// Records a tool call made during this turn.

@@ -8,6 +8,22 @@ use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use super::row::{self, sql};
 use super::{ItemRecord, Order, Page, StoreError, ThreadRecord, ThreadStore, ToolCallRecord};
 
+/// [`sql::TOUCH_THREAD`] then [`sql::INSERT_ITEM`] as one statement: inserts nothing (0 rows)
+/// unless thread `$2` is user `$1`'s.
+const TOUCH_AND_INSERT_ITEM: &str = "WITH touched AS (UPDATE chat_threads \
+     SET updated_at = CASE WHEN updated_at < $5 THEN $5 ELSE updated_at END \
+     WHERE user_id = $1 AND id = $2 RETURNING 1) \
+     INSERT INTO chat_items (user_id, thread_id, id, kind, created_at, json) \
+     SELECT $1, $2, $3, $4, $5, $6 FROM touched";
+
+/// [`TOUCH_AND_INSERT_ITEM`] for [`sql::UPSERT_ITEM`].
+const TOUCH_AND_UPSERT_ITEM: &str = "WITH touched AS (UPDATE chat_threads \
+     SET updated_at = CASE WHEN updated_at < $5 THEN $5 ELSE updated_at END \
+     WHERE user_id = $1 AND id = $2 RETURNING 1) \
+     INSERT INTO chat_items (user_id, thread_id, id, kind, created_at, json) \
+     SELECT $1, $2, $3, $4, $5, $6 FROM touched \
+     ON CONFLICT (user_id, thread_id, id) DO UPDATE SET kind = excluded.kind, json = excluded.json";
+
 /// Threads in PostgreSQL.
 #[derive(Debug, Clone)]
 pub struct PgStore {
@@ -41,26 +57,22 @@ impl PgStore {
         statement: &'static str,
     ) -> Result<(), StoreError> {
         let created_at = row::to_millis(item.created_at);
-        let mut tx = self.pool.begin().await?;
-        let touched = sqlx::query(sql::TOUCH_THREAD)
-            .bind(user)
-            .bind(&item.thread_id)
-            .bind(created_at)
-            .execute(&mut *tx)
-            .await?;
-        if touched.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query(statement)
+        // One statement (one round trip, one implicit transaction) instead of BEGIN, touch,
+        // insert, COMMIT; the UPDATE in the CTE still locks the thread row first.
+        let statement =
+            if statement == sql::INSERT_ITEM { TOUCH_AND_INSERT_ITEM } else { TOUCH_AND_UPSERT_ITEM };
+        let done = sqlx::query(statement)
             .bind(user)
             .bind(&item.thread_id)
             .bind(&item.id)
             .bind(&item.kind)
             .bind(created_at)
             .bind(&item.json)
-            .execute(&mut *tx)
+            .execute(&self.pool)
             .await?;
-        tx.commit().await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
         Ok(())
     }
 }

@@ -5,7 +5,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row, Sqlite, Transaction};
 
 use super::row::{self, sql};
@@ -15,6 +17,9 @@ use super::{ItemRecord, Order, Page, StoreError, ThreadRecord, ThreadStore, Tool
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// One connection for every write: writers queue here instead of in SQLite's busy
+    /// handler, which sleeps (1, 2, 5, 10 … ms) while the lock is taken.
+    writer: SqlitePool,
 }
 
 fn ms(t: DateTime<Utc>) -> i64 {
@@ -32,27 +37,32 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // In WAL mode NORMAL syncs at checkpoints, not at every commit: a crash of the
+            // process loses nothing; a power cut may lose the last commits.
+            .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let pool = if in_memory {
+        let (pool, writer) = if in_memory {
             // An in-memory database lives and dies with its one connection: never let the
             // pool close it for idleness or age.
-            SqlitePoolOptions::new()
+            let pool = SqlitePoolOptions::new()
                 .max_connections(1)
                 .min_connections(1)
                 .idle_timeout(None)
                 .max_lifetime(None)
                 .connect_with(options)
-                .await?
+                .await?;
+            (pool.clone(), pool)
         } else {
-            SqlitePoolOptions::new().max_connections(8).connect_with(options).await?
+            let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+            (SqlitePoolOptions::new().max_connections(8).connect_with(options).await?, writer)
         };
-        Ok(Self { pool })
+        Ok(Self { pool, writer })
     }
 
     async fn write_tx(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// `NotFound` unless `thread_id` is `user`'s.
@@ -153,7 +163,7 @@ impl ThreadStore for SqliteStore {
             .bind(&thread.status)
             .bind(ms(thread.created_at))
             .bind(ms(thread.updated_at))
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -173,7 +183,7 @@ impl ThreadStore for SqliteStore {
             .bind(thread.title.as_deref())
             .bind(&thread.status)
             .bind(ms(thread.updated_at))
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
@@ -217,7 +227,7 @@ impl ThreadStore for SqliteStore {
     #[tracing::instrument(skip_all, fields(user))]
     async fn delete_thread(&self, user: &str, thread_id: &str) -> Result<(), StoreError> {
         // Items, tool calls and feedback go with it (ON DELETE CASCADE; foreign_keys is on).
-        let done = sqlx::query(sql::DELETE_THREAD).bind(user).bind(thread_id).execute(&self.pool).await?;
+        let done = sqlx::query(sql::DELETE_THREAD).bind(user).bind(thread_id).execute(&self.writer).await?;
         if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
@@ -306,7 +316,7 @@ impl ThreadStore for SqliteStore {
             .bind(user)
             .bind(thread_id)
             .bind(item_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
@@ -324,7 +334,7 @@ impl ThreadStore for SqliteStore {
             .bind(&call.status)
             .bind(call.duration_ms)
             .bind(ms(call.created_at))
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }

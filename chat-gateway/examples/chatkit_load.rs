@@ -1,0 +1,1178 @@
+//! Load benchmark for the chat gateway's ChatKit endpoint (`POST /chatkit`, JSON in, SSE
+//! out) with a responder that streams 50 short deltas and calls no tools, so what is
+//! measured is the gateway itself: auth, the dispatcher, the thread store and SSE framing.
+//!
+//! ```text
+//! cargo run --release -p chat-gateway --example chatkit_load
+//! cargo run --release -p chat-gateway --example chatkit_load -- --postgres postgres://postgres@127.0.0.1:5432/postgres
+//! ```
+//!
+//! The driver (the default mode) re-executes this binary with `--serve` as a child process,
+//! so the server's CPU time and peak RSS (`/proc/<pid>/status`) are measured apart from the
+//! load generator. The child runs the gateway exactly as the HTTP tests build it
+//! (`ChatKitServer`, HS256 `Authenticator`, `http::app`, `http::run`, rate limit off) on a
+//! fresh SQLite file in a temp dir, or on `--database-url`; `--postgres ADMIN_URL` drops and
+//! recreates the database `chat_gateway_bench` there first and uses it.
+//!
+//! Phases: closed-loop load with `--users` concurrent users (default 1, 64 and 1,000), each
+//! its own user, for `--seconds` after `--warmup` (`--think-ms` adds a pause between a user's
+//! turns; 0, the default, means every user sends its next turn as soon as the last ended, so
+//! at 64 and 1,000 users the latencies include queueing). Every user starts a thread with
+//! `threads.create` and then sends `threads.add_user_message` to it, starting a new thread
+//! every `--turns-per-thread` turns (default 10: 10% creates, 90% follow-ups). Every SSE
+//! response is read to the end; a turn counts as an error unless it is HTTP 200, has the
+//! expected number of `data:` frames and its last `thread.item.done` is the assistant message.
+//! Then `--streams` concurrent streams whose message is `hold` (the responder then sends its
+//! 50 deltas over `--hold-seconds`) are opened; once every one has had its first event, the
+//! server's VmRSS and VmHWM (reset just before the phase through `/proc/<pid>/clear_refs`)
+//! are read, and the streams are closed.
+//!
+//! Both processes raise `RLIMIT_NOFILE` to the hard limit. Linux only (`/proc`).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{BuildHasher, Hasher};
+use std::io::Read as _;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use chat_gateway::auth::Authenticator;
+use chat_gateway::chatkit::types::{Event, ItemBody, ItemUpdate, OutputText, ThreadItem, user_text};
+use chat_gateway::chatkit::{ChatKitServer, Responder, Turn, TurnError, TurnSink};
+use chat_gateway::echo::EchoResponder;
+use chat_gateway::http::{self, AppState};
+use chat_gateway::store;
+use clap::Parser;
+use serde_json::{Value, json};
+use shared::identity::TokenKey;
+use sqlx::{Connection, PgConnection};
+use tokio::io::AsyncBufReadExt;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+/// The token audience the gateway's tokens carry.
+const AUDIENCE: &str = "chat-gateway";
+/// The environment variable the driver hands the token secret to the server in.
+const SECRET_ENV: &str = "CHAT_BENCH_SECRET";
+/// The database `--postgres` recreates.
+const BENCH_DB: &str = "chat_gateway_bench";
+/// The message of a stream that the responder holds open.
+const HOLD: &str = "hold";
+/// What every load-phase user says: ~200 characters, so 50 deltas of about 4 characters.
+const MESSAGE: &str = "Please add a task to call the plumber about the leaking kitchen sink on Friday \
+     morning, remind me the day before, tag it home and repairs, and move the dentist \
+     appointment to next Tuesday afternoon.";
+
+/// Load benchmark for chat-gateway's ChatKit endpoint: turns/s, time to first event and
+/// peak RSS (see the docs at the top of chat-gateway/examples/load.rs).
+#[derive(Parser, Debug, Clone)]
+#[command(name = "load")]
+struct Args {
+    /// Run the gateway in this process (the driver starts itself with this flag).
+    #[arg(long)]
+    serve: bool,
+    /// Server: port to listen on (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Database URL used as is (default: a fresh SQLite file in a temp dir).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Driver: PostgreSQL admin URL; drops and recreates `chat_gateway_bench` and uses it.
+    #[arg(long, conflicts_with = "database_url")]
+    postgres: Option<String>,
+    /// Concurrent users of each load phase, comma-separated (0: no load phases).
+    #[arg(long, value_delimiter = ',', default_value = "1,64,1000")]
+    users: Vec<usize>,
+    /// Measured seconds of each load phase.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Uncounted warm-up seconds before each load phase.
+    #[arg(long, default_value_t = 2)]
+    warmup: u64,
+    /// Deltas per assistant message.
+    #[arg(long, default_value_t = 50)]
+    deltas: usize,
+    /// Pause of each user between turns, in ms (0: closed loop, each user at full speed).
+    #[arg(long, default_value_t = 0)]
+    think_ms: u64,
+    /// Turns before a user starts a new thread (1: every turn is a threads.create).
+    #[arg(long, default_value_t = 10)]
+    turns_per_thread: usize,
+    /// Concurrent held-open streams of the last phase (0: skip it).
+    #[arg(long, default_value_t = 10_000)]
+    streams: usize,
+    /// How long the responder takes over a held stream's deltas.
+    #[arg(long, default_value_t = 60)]
+    hold_seconds: u64,
+    /// Held streams being opened at once (the rest wait for a first event).
+    #[arg(long, default_value_t = 256)]
+    connect_concurrency: usize,
+    /// Server: set TCP_NODELAY on the listening socket (accepted sockets inherit it on
+    /// Linux). Off by default, as `http::run` leaves it; on shows the effect of the fix.
+    #[arg(long)]
+    nodelay: bool,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    if args.turns_per_thread == 0 || args.deltas == 0 || args.seconds == 0 {
+        bail!("--turns-per-thread, --deltas and --seconds must be at least 1");
+    }
+    let nofile = rlimit::increase_nofile_limit(u64::MAX).context("raising RLIMIT_NOFILE")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    if args.serve { runtime.block_on(serve(args)) } else { runtime.block_on(drive(args, nofile)) }
+}
+
+// ---------------------------------------------------------------------------------------
+// The server (`--serve`)
+
+/// [`EchoResponder`] for ordinary messages; for `hold`, the same 50-delta message spread
+/// over `hold` so the stream stays open.
+struct BenchResponder {
+    echo: EchoResponder,
+    hold: Duration,
+}
+
+#[async_trait::async_trait]
+impl Responder for BenchResponder {
+    async fn respond(&self, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
+        let held = matches!(turn.input.as_ref().map(|i| &i.body),
+            Some(ItemBody::UserMessage { content, .. }) if user_text(content).trim() == HOLD);
+        if !held {
+            return self.echo.respond(turn, out).await;
+        }
+        let deltas = self.echo.deltas.max(1);
+        let pause = self.hold / u32::try_from(deltas).unwrap_or(u32::MAX);
+        let item = out.item("msg", ItemBody::AssistantMessage { content: vec![] });
+        let id = item.id.clone();
+        out.send(Event::ItemAdded { item: item.clone() }).await?;
+        out.send(Event::ItemUpdated {
+            item_id: id.clone(),
+            update: ItemUpdate::PartAdded { content_index: 0, content: OutputText::new("") },
+        })
+        .await?;
+        let mut text = String::new();
+        for i in 0..deltas {
+            tokio::time::sleep(pause).await;
+            let delta = format!("h{i} ");
+            text.push_str(&delta);
+            out.send(Event::ItemUpdated {
+                item_id: id.clone(),
+                update: ItemUpdate::TextDelta { content_index: 0, delta },
+            })
+            .await?;
+        }
+        let part = OutputText::new(text);
+        out.send(Event::ItemUpdated {
+            item_id: id.clone(),
+            update: ItemUpdate::PartDone { content_index: 0, content: part.clone() },
+        })
+        .await?;
+        out.send(Event::ItemDone {
+            item: ThreadItem { body: ItemBody::AssistantMessage { content: vec![part] }, ..item },
+        })
+        .await
+    }
+}
+
+/// Runs the gateway until stdin closes (or Ctrl-C), then shuts down within 5 s.
+async fn serve(args: Args) -> Result<()> {
+    let (secret, generated) = match std::env::var(SECRET_ENV) {
+        Ok(secret) => (secret, false),
+        Err(_) => (random_secret(), true),
+    };
+    let key = TokenKey::new(&secret).map_err(|e| anyhow!("token secret: {e}"))?;
+    let temp = match &args.database_url {
+        Some(_) => None,
+        None => Some(tempfile::tempdir().context("creating a temp dir for SQLite")?),
+    };
+    let url = match (&args.database_url, &temp) {
+        (Some(url), _) => url.clone(),
+        (None, Some(dir)) => format!("sqlite://{}", dir.path().join("chat.db").display()),
+        (None, None) => bail!("no database"),
+    };
+    let store = store::connect(&url).await.with_context(|| format!("opening {url}"))?;
+    store.migrate().await.context("migrating")?;
+    let responder = Arc::new(BenchResponder {
+        echo: EchoResponder { deltas: args.deltas },
+        hold: Duration::from_secs(args.hold_seconds),
+    });
+    let state = AppState {
+        chat: Arc::new(ChatKitServer::new(store, responder, 4000)),
+        auth: Arc::new(Authenticator::new(Some(key.clone()), None)),
+        limiter: http::limiter(0, 0),
+    };
+    // A listen backlog of 4096 (tokio's `bind` uses 1024) so thousands of clients can connect at once.
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.set_reuseaddr(true)?;
+    if args.nodelay {
+        socket.set_nodelay(true)?;
+    }
+    socket.bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))?;
+    let listener = socket.listen(4096)?;
+    let addr = listener.local_addr()?;
+    println!("listening {addr}");
+    if generated {
+        eprintln!("database: {url}");
+        eprintln!(
+            "token for user `bench`: {}",
+            key.mint("bench", AUDIENCE, "bench", None, Duration::from_secs(86_400))
+        );
+    }
+    let shutdown = CancellationToken::new();
+    let server = tokio::spawn(http::run(listener, http::app(state, &[]), shutdown.clone()));
+    let stdin_closed = tokio::task::spawn_blocking(|| {
+        let mut sink = Vec::new();
+        let _ = std::io::stdin().read_to_end(&mut sink);
+    });
+    tokio::select! {
+        _ = stdin_closed => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    shutdown.cancel();
+    let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+    drop(temp);
+    // Turns still running (held streams) would keep the runtime's shutdown waiting.
+    std::process::exit(0)
+}
+
+// ---------------------------------------------------------------------------------------
+// The driver
+
+async fn drive(args: Args, nofile: u64) -> Result<()> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let secret = random_secret();
+    let key = TokenKey::new(&secret).map_err(|e| anyhow!("token secret: {e}"))?;
+    let database_url = match (&args.postgres, &args.database_url) {
+        (Some(admin), _) => Some(create_bench_database(admin).await?),
+        (None, url) => url.clone(),
+    };
+    let store_name = match &database_url {
+        Some(url) if url.starts_with("postgres") => {
+            let mut db = PgConnection::connect(url).await.context("connecting to the bench database")?;
+            let version: String = sqlx::query_scalar("SHOW server_version").fetch_one(&mut db).await?;
+            format!("PostgreSQL {version} ({})", redact(url))
+        }
+        Some(url) => url.clone(),
+        None => "SQLite (fresh file in a temp dir, WAL)".to_owned(),
+    };
+    let server = Server::start(&args, database_url.as_deref(), &secret).await?;
+    let url = format!("http://{}/chatkit", server.addr);
+    let needed = args.streams + args.users.iter().copied().max().unwrap_or(0) + 64;
+    println!("chat-gateway load benchmark");
+    println!(
+        "  machine: {cores} cores; store: {store_name}; responder: echo, {} deltas, no tools",
+        args.deltas
+    );
+    println!(
+        "  server: this binary --serve (pid {}) at {url}; TCP_NODELAY {}",
+        server.pid,
+        if args.nodelay { "on (--nodelay)" } else { "off (as http::run serves)" }
+    );
+    println!(
+        "  open-file limit: {nofile}{}",
+        if (nofile as usize) < needed { " (too low for the streams phase: expect errors)" } else { "" }
+    );
+    println!(
+        "  mix: threads.create, then threads.add_user_message on it; a new thread every {} turns",
+        args.turns_per_thread
+    );
+
+    let mut results = Vec::new();
+    let mut failure = None;
+    for &users in args.users.iter().filter(|&&u| u > 0) {
+        match load_phase(&args, &key, &url, &server, users, results.len() + 1).await {
+            Ok(result) => results.push(result),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    let run_peak = server.status_kb("VmHWM");
+    let mut streams = None;
+    if failure.is_none() && args.streams > 0 {
+        match streams_phase(&args, &key, &url, &server, results.len() + 1).await {
+            Ok(result) => streams = Some(result),
+            Err(e) => failure = Some(e),
+        }
+    }
+    server.stop().await;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+
+    println!();
+    println!("== Summary ==");
+    println!(
+        "  {:>6}  {:>9}  {:>18}  {:>18}  {:>18}  {:>7}  {:>14}",
+        "users",
+        "turns/s",
+        "TTFB p50/p99 ms",
+        "1st event p50/p99",
+        "turn p50/p99 ms",
+        "errors",
+        "server ms CPU/turn"
+    );
+    for r in &results {
+        println!(
+            "  {:>6}  {:>9.0}  {:>18}  {:>18}  {:>18}  {:>7}  {:>14}",
+            r.users,
+            r.turns_per_s,
+            format!("{:.2} / {:.2}", r.ttfb.p(0.5), r.ttfb.p(0.99)),
+            format!("{:.2} / {:.2}", r.first_event.p(0.5), r.first_event.p(0.99)),
+            format!("{:.2} / {:.2}", r.turn.p(0.5), r.turn.p(0.99)),
+            r.errors,
+            r.server_cpu_ms_per_turn.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.3}")),
+        );
+    }
+    if let Some(kb) = run_peak {
+        println!("  server peak RSS over the load phases (VmHWM): {}", mib(kb));
+    }
+    if let Some(s) = &streams {
+        println!(
+            "  {} held streams open: server VmRSS {}, VmHWM {} ({} before the phase; {:.1} KiB per stream)",
+            s.open,
+            s.rss_kb.map_or("-".into(), mib),
+            s.hwm_kb.map_or("-".into(), mib),
+            s.rss_before_kb.map_or("-".into(), mib),
+            s.per_stream_kb().unwrap_or(0.0),
+        );
+    }
+
+    println!();
+    println!("== Targets ({cores} cores; the load generator shares them) ==");
+    let best = results.iter().max_by(|a, b| a.turns_per_s.total_cmp(&b.turns_per_s));
+    match best {
+        Some(b) => println!(
+            "  >= 1,000 turns/s: {} (best {:.0} turns/s at {} users)",
+            verdict(b.turns_per_s >= 1000.0 && b.errors == 0),
+            b.turns_per_s,
+            b.users
+        ),
+        None => println!("  >= 1,000 turns/s: not run"),
+    }
+    match results.iter().find(|r| r.users == 64) {
+        Some(r) => println!(
+            "  p50 time to first event < 5 ms at 64 users: {} ({:.2} ms; p50 TTFB {:.2} ms)",
+            verdict(r.first_event.p(0.5) < 5.0),
+            r.first_event.p(0.5),
+            r.ttfb.p(0.5)
+        ),
+        None => println!("  p50 time to first event < 5 ms at 64 users: not run at 64 users"),
+    }
+    match &streams {
+        Some(s) if s.open > 0 => {
+            let peak = s.hwm_kb.or(s.rss_kb).unwrap_or(u64::MAX);
+            println!(
+                "  10,000 open streams < 300 MB: {} ({} streams, peak {} = {:.0} MB){}",
+                verdict(peak as f64 * 1024.0 < 300e6 && s.open >= 10_000),
+                s.open,
+                mib(peak),
+                peak as f64 * 1024.0 / 1e6,
+                if s.open < 10_000 { "; note: fewer than 10,000 streams" } else { "" }
+            );
+        }
+        _ => println!("  10,000 open streams < 300 MB: not run"),
+    }
+    Ok(())
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "MET" } else { "NOT MET" }
+}
+
+fn mib(kb: u64) -> String {
+    format!("{:.1} MiB", kb as f64 / 1024.0)
+}
+
+// ---------------------------------------------------------------------------------------
+// Load phases
+
+/// One load phase's numbers.
+struct PhaseResult {
+    users: usize,
+    turns_per_s: f64,
+    ttfb: Latencies,
+    first_event: Latencies,
+    turn: Latencies,
+    errors: usize,
+    server_cpu_ms_per_turn: Option<f64>,
+}
+
+/// One measured turn, in microseconds from sending the request.
+struct Sample {
+    create: bool,
+    ttfb: u32,
+    first_event: u32,
+    total: u32,
+}
+
+/// What one virtual user brings back.
+#[derive(Default)]
+struct UserReport {
+    samples: Vec<Sample>,
+    errors: HashMap<String, usize>,
+}
+
+async fn load_phase(
+    args: &Args,
+    key: &TokenKey,
+    url: &str,
+    server: &Server,
+    users: usize,
+    number: usize,
+) -> Result<PhaseResult> {
+    println!();
+    println!(
+        "== Phase {number}: {users} concurrent user{} x {} s (+{} s warm-up), {} ==",
+        if users == 1 { "" } else { "s" },
+        args.seconds,
+        args.warmup,
+        if args.think_ms == 0 {
+            "closed loop".to_owned()
+        } else {
+            format!("{} ms pause between turns", args.think_ms)
+        }
+    );
+    let client = reqwest::Client::builder()
+        .http1_only()
+        .pool_max_idle_per_host(users)
+        .tcp_nodelay(true)
+        .timeout(Duration::from_secs(120))
+        .build()
+        .context("building the HTTP client")?;
+    let start = Instant::now();
+    let warm_end = start + Duration::from_secs(args.warmup);
+    let end = warm_end + Duration::from_secs(args.seconds);
+    let handles: Vec<_> = (0..users)
+        .map(|i| {
+            let token = key.mint(
+                &format!("bench-p{number}-u{i:04}"),
+                AUDIENCE,
+                "bench",
+                None,
+                Duration::from_secs(3600),
+            );
+            let user = VirtualUser {
+                client: client.clone(),
+                url: url.to_owned(),
+                token: format!("Bearer {token}"),
+                deltas: args.deltas,
+                turns_per_thread: args.turns_per_thread,
+                think: Duration::from_millis(args.think_ms),
+            };
+            tokio::spawn(user.run(warm_end, end))
+        })
+        .collect();
+
+    tokio::time::sleep_until(warm_end.into()).await;
+    let cpu_before = CpuSnapshot::take(server.pid);
+    tokio::time::sleep_until(end.into()).await;
+    let cpu_after = CpuSnapshot::take(server.pid);
+
+    let mut samples = Vec::new();
+    let mut errors: HashMap<String, usize> = HashMap::new();
+    for handle in handles {
+        let report = handle.await.context("a user task panicked")?;
+        samples.extend(report.samples);
+        for (k, v) in report.errors {
+            *errors.entry(k).or_default() += v;
+        }
+    }
+    let measured = args.seconds as f64;
+    let total = samples.len();
+    let failed: usize = errors.values().sum();
+    let turns_per_s = total as f64 / measured;
+    let ttfb = Latencies::of(samples.iter().map(|s| s.ttfb));
+    let first_event = Latencies::of(samples.iter().map(|s| s.first_event));
+    let turn = Latencies::of(samples.iter().map(|s| s.total));
+    let creates = samples.iter().filter(|s| s.create).count();
+    println!(
+        "  {total} turns in {measured:.1} s = {turns_per_s:.0} turns/s ({creates} threads.create, {} add_user_message); {} SSE events/s",
+        total - creates,
+        (turns_per_s * (args.deltas + 6) as f64 + creates as f64 * 2.0 / measured) as u64
+    );
+    println!("    {:<22} {}", "ms", Latencies::header());
+    println!("    {:<22} {}", "time to first byte", ttfb.columns());
+    println!("    {:<22} {}", "time to first event", first_event.columns());
+    println!("    {:<22} {}", "whole turn", turn.columns());
+    for (label, create) in [("  create: first event", true), ("  add: first event", false)] {
+        let lat = Latencies::of(samples.iter().filter(|s| s.create == create).map(|s| s.first_event));
+        if lat.count > 0 {
+            println!("    {label:<22} {}", lat.columns());
+        }
+    }
+    println!("  errors: {failed} ({:.2}%)", 100.0 * failed as f64 / (total + failed).max(1) as f64);
+    print_errors(&errors);
+    let mut server_cpu_ms_per_turn = None;
+    if let (Some(before), Some(after)) = (cpu_before, cpu_after) {
+        println!("  CPU in the measured window, in cores busy:");
+        println!("{}", CpuSnapshot::describe(&before, &after));
+        let server_s = after.server.saturating_sub(before.server) as f64 / clock_ticks();
+        if total > 0 {
+            let per_turn = 1000.0 * server_s / total as f64;
+            server_cpu_ms_per_turn = Some(per_turn);
+            println!(
+                "  server CPU per turn: {per_turn:.3} ms (so ~{:.0} turns/s per core the server has to itself)",
+                1000.0 / per_turn
+            );
+        }
+    }
+    if let Some(kb) = server.status_kb("VmRSS") {
+        println!("  server VmRSS after the phase: {}", mib(kb));
+    }
+    Ok(PhaseResult { users, turns_per_s, ttfb, first_event, turn, errors: failed, server_cpu_ms_per_turn })
+}
+
+fn print_errors(errors: &HashMap<String, usize>) {
+    let mut errors: Vec<_> = errors.iter().collect();
+    errors.sort_by(|a, b| b.1.cmp(a.1));
+    for (kind, n) in errors.iter().take(10) {
+        println!("    {n:>8} x {kind}");
+    }
+}
+
+/// One closed-loop user: a turn, read to the end, then the next, until `end`.
+struct VirtualUser {
+    client: reqwest::Client,
+    url: String,
+    token: String,
+    deltas: usize,
+    turns_per_thread: usize,
+    think: Duration,
+}
+
+impl VirtualUser {
+    async fn run(self, warm_end: Instant, end: Instant) -> UserReport {
+        let mut report = UserReport { samples: Vec::with_capacity(1024), ..Default::default() };
+        let mut thread: Option<String> = None;
+        let mut turns_on_thread = 0;
+        while Instant::now() < end {
+            let create = thread.is_none() || turns_on_thread >= self.turns_per_thread;
+            let body = match (&thread, create) {
+                (Some(id), false) => {
+                    json!({"type": "threads.add_user_message", "params": {"thread_id": id, "input": input(MESSAGE)}})
+                }
+                _ => json!({"type": "threads.create", "params": {"input": input(MESSAGE)}}),
+            };
+            let started = Instant::now();
+            let outcome = self.turn(body.to_string(), create, started).await;
+            let finished = Instant::now();
+            let counted = finished >= warm_end && finished <= end;
+            match outcome {
+                Ok(t) => {
+                    if create {
+                        thread = t.thread_id;
+                        turns_on_thread = 0;
+                    }
+                    turns_on_thread += 1;
+                    if counted {
+                        report.samples.push(Sample {
+                            create,
+                            ttfb: t.ttfb,
+                            first_event: t.first_event,
+                            total: micros(finished - started),
+                        });
+                    }
+                }
+                Err(e) => {
+                    let op = if create { "threads.create" } else { "add_user_message" };
+                    if counted {
+                        *report
+                            .errors
+                            .entry(format!("{op}: {}", clip(&format!("{e:#}"), 160)))
+                            .or_default() += 1;
+                    }
+                    // Start over on a fresh thread, and don't spin on a dead server.
+                    thread = None;
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
+            if !self.think.is_zero() {
+                tokio::time::sleep(self.think).await;
+            }
+        }
+        report
+    }
+
+    /// Sends one streaming request and reads its SSE response to the end, checking it.
+    async fn turn(&self, body: String, create: bool, started: Instant) -> Result<TurnResult> {
+        let mut response = self
+            .client
+            .post(&self.url)
+            .header(reqwest::header::AUTHORIZATION, &self.token)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .context("sending")?;
+        let ttfb = micros(started.elapsed());
+        let status = response.status();
+        if status != reqwest::StatusCode::OK {
+            let text = response.text().await.unwrap_or_default();
+            bail!("HTTP {status}: {}", clip(&text, 160));
+        }
+        let mut sse = SseReader::default();
+        let mut first_event = None;
+        while let Some(chunk) = response.chunk().await.context("reading the stream")? {
+            sse.push(&chunk)?;
+            if first_event.is_none() && sse.frames > 0 {
+                first_event = Some(micros(started.elapsed()));
+            }
+        }
+        let expected = self.deltas + if create { 8 } else { 6 };
+        if let Some(error) = sse.error {
+            bail!("error event: {}", clip(&error, 160));
+        }
+        if sse.frames != expected {
+            bail!("{} events, expected {expected}", sse.frames);
+        }
+        if sse.last_done.as_deref() != Some("assistant_message") {
+            bail!("the last thread.item.done was {:?}, not the assistant message", sse.last_done);
+        }
+        if create && sse.thread_id.is_none() {
+            bail!("no thread.created event");
+        }
+        Ok(TurnResult { ttfb, first_event: first_event.unwrap_or(u32::MAX), thread_id: sse.thread_id })
+    }
+}
+
+struct TurnResult {
+    ttfb: u32,
+    first_event: u32,
+    thread_id: Option<String>,
+}
+
+fn input(text: &str) -> Value {
+    json!({"content": [{"type": "input_text", "text": text}], "attachments": [], "inference_options": {}})
+}
+
+/// Splits an SSE body into `data:` frames as it arrives; parses only the frames it checks.
+#[derive(Default)]
+struct SseReader {
+    buffer: Vec<u8>,
+    frames: usize,
+    thread_id: Option<String>,
+    last_done: Option<String>,
+    error: Option<String>,
+}
+
+impl SseReader {
+    fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        self.buffer.extend_from_slice(chunk);
+        let mut start = 0;
+        while let Some(at) = self.buffer[start..].windows(2).position(|w| w == b"\n\n") {
+            let frame = &self.buffer[start..start + at];
+            start += at + 2;
+            let Some(data) = frame.strip_prefix(b"data: ") else {
+                bail!("not a data frame: {}", clip(&String::from_utf8_lossy(frame), 80));
+            };
+            self.frames += 1;
+            if data.starts_with(br#"{"type":"thread.item.updated""#) {
+                continue;
+            }
+            if data.starts_with(br#"{"type":"thread.created""#) {
+                let event: Value = serde_json::from_slice(data)?;
+                self.thread_id = event["thread"]["id"].as_str().map(str::to_owned);
+            } else if data.starts_with(br#"{"type":"thread.item.done""#) {
+                let event: Value = serde_json::from_slice(data)?;
+                self.last_done = event["item"]["type"].as_str().map(str::to_owned);
+            } else if data.starts_with(br#"{"type":"error""#) {
+                self.error = Some(String::from_utf8_lossy(data).into_owned());
+            }
+        }
+        self.buffer.drain(..start);
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Held-open streams
+
+struct StreamsResult {
+    open: usize,
+    rss_before_kb: Option<u64>,
+    rss_kb: Option<u64>,
+    hwm_kb: Option<u64>,
+}
+
+impl StreamsResult {
+    fn per_stream_kb(&self) -> Option<f64> {
+        let (before, at) = (self.rss_before_kb?, self.rss_kb?);
+        Some(at.saturating_sub(before) as f64 / self.open.max(1) as f64)
+    }
+}
+
+async fn streams_phase(
+    args: &Args,
+    key: &TokenKey,
+    url: &str,
+    server: &Server,
+    number: usize,
+) -> Result<StreamsResult> {
+    let n = args.streams;
+    println!();
+    println!(
+        "== Phase {number}: {n} concurrent held streams (threads.create \"hold\"; {} deltas over {} s) ==",
+        args.deltas, args.hold_seconds
+    );
+    // Give glibc a moment to trim, then start the peak over from the current RSS.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let reset = server.reset_peak();
+    let rss_before_kb = server.status_kb("VmRSS");
+    let fds_before = server.open_fds();
+    println!(
+        "  server before: VmRSS {}, {} open fds{}",
+        rss_before_kb.map_or("-".into(), mib),
+        fds_before.map_or("-".into(), |n| n.to_string()),
+        if reset { "; VmHWM reset" } else { "; could not reset VmHWM, it includes earlier phases" }
+    );
+    let client = reqwest::Client::builder()
+        .http1_only()
+        .pool_max_idle_per_host(0)
+        .tcp_nodelay(true)
+        .build()
+        .context("building the HTTP client")?;
+    let ready = Arc::new(AtomicUsize::new(0));
+    let failed = Arc::new(AtomicUsize::new(0));
+    let ended_early = Arc::new(AtomicUsize::new(0));
+    let errors = Arc::new(std::sync::Mutex::new(HashMap::<String, usize>::new()));
+    let gate = Arc::new(Semaphore::new(args.connect_concurrency.max(1)));
+    let close = CancellationToken::new();
+    let body = json!({"type": "threads.create", "params": {"input": input(HOLD)}}).to_string();
+    let start = Instant::now();
+    let mut handles = Vec::with_capacity(n);
+    for i in 0..n {
+        let token =
+            key.mint(&format!("bench-hold-{i:05}"), AUDIENCE, "bench", None, Duration::from_secs(3600));
+        let held = HeldStream {
+            client: client.clone(),
+            url: url.to_owned(),
+            token: format!("Bearer {token}"),
+            body: body.clone(),
+            ready: ready.clone(),
+            failed: failed.clone(),
+            ended_early: ended_early.clone(),
+            errors: errors.clone(),
+            gate: gate.clone(),
+            close: close.clone(),
+        };
+        handles.push(tokio::spawn(held.run()));
+    }
+    let deadline = start + Duration::from_secs(args.hold_seconds.max(10));
+    let mut last_report = start;
+    loop {
+        let (r, f) = (ready.load(Ordering::Relaxed), failed.load(Ordering::Relaxed));
+        if r + f >= n || Instant::now() >= deadline {
+            break;
+        }
+        if last_report.elapsed() >= Duration::from_secs(5) {
+            println!("  ... {r} open, {f} failed after {:.1} s", start.elapsed().as_secs_f64());
+            last_report = Instant::now();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let open_time = start.elapsed();
+    let rss_kb = server.status_kb("VmRSS");
+    let hwm_kb = server.status_kb("VmHWM");
+    let fds = server.open_fds();
+    let own_rss = status_kb("self", "VmRSS");
+    let (open, fail, early) =
+        (ready.load(Ordering::Relaxed), failed.load(Ordering::Relaxed), ended_early.load(Ordering::Relaxed));
+    let still_open = open.saturating_sub(early);
+    println!(
+        "  {open} streams had their first event within {:.1} s ({:.0} streams/s opened); {fail} failed; \
+         {early} ended before the measurement (raise --hold-seconds if not 0)",
+        open_time.as_secs_f64(),
+        open as f64 / open_time.as_secs_f64().max(1e-9)
+    );
+    print_errors(&errors.lock().map_or_else(|_| HashMap::new(), |e| e.clone()));
+    println!(
+        "  server with {still_open} streams open: VmRSS {}, VmHWM {}, {} open fds; load generator VmRSS {}",
+        rss_kb.map_or("-".into(), mib),
+        hwm_kb.map_or("-".into(), mib),
+        fds.map_or("-".into(), |n| n.to_string()),
+        own_rss.map_or("-".into(), mib),
+    );
+    if let (Some(before), Some(at)) = (rss_before_kb, rss_kb) {
+        println!(
+            "  RSS added by the streams: {} = {:.1} KiB per stream",
+            mib(at.saturating_sub(before)),
+            at.saturating_sub(before) as f64 / still_open.max(1) as f64
+        );
+    }
+
+    // Close them all and see the server let go.
+    let closing = Instant::now();
+    close.cancel();
+    let mut first_event_micros = Vec::with_capacity(n);
+    for handle in handles {
+        if let Ok(Some(us)) = handle.await {
+            first_event_micros.push(us);
+        }
+    }
+    let lat = Latencies::of(first_event_micros.into_iter());
+    println!("  time to first event while opening (ms): {}", lat.line());
+    drop(client);
+    let target = fds_before.unwrap_or(0) + 16;
+    let settle = Instant::now() + Duration::from_secs(15);
+    while server.open_fds().is_some_and(|f| f > target) && Instant::now() < settle {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    println!(
+        "  closed in {:.1} s; server after closing: VmRSS {}, {} open fds",
+        closing.elapsed().as_secs_f64(),
+        server.status_kb("VmRSS").map_or("-".into(), mib),
+        server.open_fds().map_or("-".into(), |n| n.to_string()),
+    );
+    Ok(StreamsResult { open: still_open, rss_before_kb, rss_kb, hwm_kb })
+}
+
+/// One held-open stream: opened under `gate`, read until `close`.
+struct HeldStream {
+    client: reqwest::Client,
+    url: String,
+    token: String,
+    body: String,
+    ready: Arc<AtomicUsize>,
+    failed: Arc<AtomicUsize>,
+    ended_early: Arc<AtomicUsize>,
+    errors: Arc<std::sync::Mutex<HashMap<String, usize>>>,
+    gate: Arc<Semaphore>,
+    close: CancellationToken,
+}
+
+impl HeldStream {
+    /// Returns the time to the first event in microseconds, if there was one.
+    async fn run(self) -> Option<u32> {
+        let opened = async {
+            let _permit = self.gate.acquire().await.context("gate closed")?;
+            let started = Instant::now();
+            let mut response = self
+                .client
+                .post(&self.url)
+                .header(reqwest::header::AUTHORIZATION, &self.token)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(self.body.clone())
+                .send()
+                .await
+                .context("sending")?;
+            if response.status() != reqwest::StatusCode::OK {
+                bail!("HTTP {}", response.status());
+            }
+            let mut sse = SseReader::default();
+            while sse.frames == 0 {
+                match response.chunk().await.context("reading the stream")? {
+                    Some(chunk) => sse.push(&chunk)?,
+                    None => bail!("the stream ended before its first event"),
+                }
+            }
+            Ok((response, micros(started.elapsed())))
+        };
+        let (mut response, first) = match tokio::select! {
+            r = opened => r,
+            () = self.close.cancelled() => Err(anyhow!("not open when the phase ended")),
+        } {
+            Ok(opened) => opened,
+            Err(e) => {
+                self.failed.fetch_add(1, Ordering::Relaxed);
+                if let Ok(mut errors) = self.errors.lock() {
+                    *errors.entry(clip(&format!("{e:#}"), 160)).or_default() += 1;
+                }
+                return None;
+            }
+        };
+        self.ready.fetch_add(1, Ordering::Relaxed);
+        loop {
+            tokio::select! {
+                () = self.close.cancelled() => break,
+                chunk = response.chunk() => match chunk {
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(_) => {
+                        self.ended_early.fetch_add(1, Ordering::Relaxed);
+                        self.close.cancelled().await;
+                        break;
+                    }
+                }
+            }
+        }
+        Some(first)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The server process and the database
+
+/// The `--serve` child; killed on drop if [`Server::stop`] was not reached.
+struct Server {
+    child: tokio::process::Child,
+    pid: u32,
+    addr: SocketAddr,
+}
+
+impl Server {
+    async fn start(args: &Args, database_url: Option<&str>, secret: &str) -> Result<Self> {
+        // `/proc/self/exe` is this very binary even if the file at its path has been replaced
+        // since: mcp-tasks also has an example named `load`, and both are written to
+        // `target/release/examples/load`.
+        let exe = match Path::new("/proc/self/exe") {
+            proc if proc.exists() => proc.to_path_buf(),
+            _ => std::env::current_exe().context("locating this executable")?,
+        };
+        let mut command = tokio::process::Command::new(&exe);
+        command
+            .arg("--serve")
+            .args(["--deltas", &args.deltas.to_string()])
+            .args(["--hold-seconds", &args.hold_seconds.to_string()])
+            .env(SECRET_ENV, secret)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        if let Some(url) = database_url {
+            command.args(["--database-url", url]);
+        }
+        if args.nodelay {
+            command.arg("--nodelay");
+        }
+        let mut child = command.spawn().with_context(|| format!("starting {} --serve", exe.display()))?;
+        let pid = child.id().context("the server exited at once")?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let listening = async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(addr) = line.strip_prefix("listening ") {
+                    return addr.parse::<SocketAddr>().with_context(|| format!("bad address: {line}"));
+                }
+            }
+            bail!("the server exited before listening")
+        };
+        let addr = tokio::time::timeout(Duration::from_secs(60), listening)
+            .await
+            .context("the server did not start within 60 s")??;
+        Ok(Self { child, pid, addr })
+    }
+
+    fn status_kb(&self, key: &str) -> Option<u64> {
+        status_kb(&self.pid.to_string(), key)
+    }
+
+    /// Resets VmHWM to the current RSS (`echo 5 > /proc/<pid>/clear_refs`, Linux 4.0+).
+    fn reset_peak(&self) -> bool {
+        std::fs::write(format!("/proc/{}/clear_refs", self.pid), "5").is_ok()
+    }
+
+    fn open_fds(&self) -> Option<usize> {
+        Some(std::fs::read_dir(format!("/proc/{}/fd", self.pid)).ok()?.count())
+    }
+
+    /// Closes the server's stdin (it shuts down), then kills it if it is not gone in 10 s.
+    async fn stop(mut self) {
+        drop(self.child.stdin.take());
+        if tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await.is_err() {
+            let _ = self.child.start_kill();
+            let _ = self.child.wait().await;
+        }
+    }
+}
+
+/// A field of `/proc/<pid>/status` in KiB.
+fn status_kb(pid: &str, key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Drops and recreates [`BENCH_DB`] through `admin_url`; returns its URL.
+async fn create_bench_database(admin_url: &str) -> Result<String> {
+    let mut admin = PgConnection::connect(admin_url)
+        .await
+        .with_context(|| format!("connecting to {}", redact(admin_url)))?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")))
+        .execute(&mut admin)
+        .await
+        .context("dropping the old bench database")?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {BENCH_DB}")))
+        .execute(&mut admin)
+        .await
+        .context("creating the bench database")?;
+    admin.close().await.context("closing the admin connection")?;
+    let mut url = reqwest::Url::parse(admin_url).context("--postgres is not a URL")?;
+    url.set_path(&format!("/{BENCH_DB}"));
+    Ok(url.to_string())
+}
+
+/// `url` without its password.
+fn redact(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A 64-hex-character secret from the standard library's per-process random keys.
+fn random_secret() -> String {
+    (0..4).fold(String::new(), |mut s, _| {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u128(
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos(),
+        );
+        let _ = write!(s, "{:016x}", hasher.finish());
+        s
+    })
+}
+
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+fn micros(d: Duration) -> u32 {
+    u32::try_from(d.as_micros()).unwrap_or(u32::MAX)
+}
+
+// ---------------------------------------------------------------------------------------
+// Measurements
+
+/// Sorted latencies in microseconds.
+struct Latencies {
+    sorted: Vec<u32>,
+    count: usize,
+}
+
+impl Latencies {
+    fn of(micros: impl Iterator<Item = u32>) -> Self {
+        let mut sorted: Vec<u32> = micros.collect();
+        sorted.sort_unstable();
+        let count = sorted.len();
+        Self { sorted, count }
+    }
+
+    /// The `q` quantile in milliseconds (nearest rank).
+    fn p(&self, q: f64) -> f64 {
+        if self.sorted.is_empty() {
+            return 0.0;
+        }
+        let rank = ((q * self.count as f64).ceil() as usize).clamp(1, self.count);
+        f64::from(self.sorted[rank - 1]) / 1000.0
+    }
+
+    fn max(&self) -> f64 {
+        self.sorted.last().map_or(0.0, |m| f64::from(*m) / 1000.0)
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
+            self.p(0.5),
+            self.p(0.9),
+            self.p(0.99),
+            self.max()
+        )
+    }
+
+    /// Titles for [`Latencies::columns`].
+    fn header() -> String {
+        format!("{:>7}  {:>8}  {:>8}  {:>8}  {:>8}", "count", "p50", "p90", "p99", "max")
+    }
+
+    fn columns(&self) -> String {
+        format!(
+            "{:>7}  {:>8.2}  {:>8.2}  {:>8.2}  {:>8.2}",
+            self.count,
+            self.p(0.5),
+            self.p(0.9),
+            self.p(0.99),
+            self.max()
+        )
+    }
+}
+
+/// `/proc` clock ticks per second (USER_HZ; 100 on every Linux this runs on).
+fn clock_ticks() -> f64 {
+    100.0
+}
+
+/// CPU time (in `/proc` clock ticks) of the machine, the server, PostgreSQL and this process.
+struct CpuSnapshot {
+    machine_busy: u64,
+    machine_total: u64,
+    server: u64,
+    postgres: u64,
+    postgres_procs: usize,
+    bench: u64,
+}
+
+impl CpuSnapshot {
+    fn take(server_pid: u32) -> Option<Self> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let cpu: Vec<u64> =
+            stat.lines().next()?.split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
+        // user nice system idle iowait irq softirq steal (guest is already inside user).
+        let total: u64 = cpu.iter().take(8).sum();
+        let idle = cpu.get(3).copied().unwrap_or(0) + cpu.get(4).copied().unwrap_or(0);
+        let mut postgres = 0;
+        let mut postgres_procs = 0;
+        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else { continue };
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim() == "postgres" {
+                postgres += process_ticks(pid).unwrap_or(0);
+                postgres_procs += 1;
+            }
+        }
+        Some(Self {
+            machine_busy: total - idle,
+            machine_total: total,
+            server: process_ticks(&server_pid.to_string())?,
+            postgres,
+            postgres_procs,
+            bench: process_ticks("self")?,
+        })
+    }
+
+    fn describe(before: &Self, after: &Self) -> String {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+        let total = after.machine_total.saturating_sub(before.machine_total).max(1) as f64;
+        let share = |a: u64, b: u64| cores * a.saturating_sub(b) as f64 / total;
+        let (server, postgres, bench) = (
+            share(after.server, before.server),
+            share(after.postgres, before.postgres),
+            share(after.bench, before.bench),
+        );
+        let machine = share(after.machine_busy, before.machine_busy);
+        let other = (machine - server - postgres - bench).max(0.0);
+        let mut text = format!(
+            "    server {server:.2}, postgres {postgres:.2} ({} processes), load generator {bench:.2}, \
+             other {other:.2}; whole machine {machine:.2}",
+            after.postgres_procs,
+        );
+        if other > 0.15 {
+            let _ = write!(
+                text,
+                "\n    warning: other processes used {other:.2} cores; the numbers are not clean"
+            );
+        }
+        text
+    }
+}
+
+/// utime + stime of `/proc/<pid>/stat`.
+fn process_ticks(pid: &str) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
