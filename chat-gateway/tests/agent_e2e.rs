@@ -270,3 +270,23 @@ async fn a_dead_task_server_is_a_clear_error_not_a_hang() {
     let error = events.iter().find(|e| e["type"] == "error").unwrap();
     assert_eq!(error["allow_retry"], true, "{error}");
 }
+
+#[tokio::test]
+async fn a_due_reminder_is_shown_as_a_notice_once() {
+    let stack = stack(|| Brain::Offline).await;
+    say(&stack, "alice", "add water the plants").await;
+    let due = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let reminder = mcp_tasks::store::NewReminder { at: due, phrase: None };
+    stack.tasks.add_reminder("alice", 1, reminder, due - chrono::Duration::hours(1)).await.unwrap();
+
+    let notices = |events: &[Value]| -> Vec<String> {
+        events.iter().filter(|e| e["type"] == "notice").map(|e| e["message"].to_string()).collect()
+    };
+    let bobs = say(&stack, "bob", "show my tasks").await;
+    assert!(notices(&bobs).is_empty(), "bob never sees alice's reminder");
+    let first = say(&stack, "alice", "show my tasks").await;
+    assert_eq!(notices(&first).len(), 1, "{first:?}");
+    assert!(notices(&first)[0].contains("water the plants"));
+    let second = say(&stack, "alice", "show my tasks").await;
+    assert!(notices(&second).is_empty(), "shown once, not on every request: {second:?}");
+}

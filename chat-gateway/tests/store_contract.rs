@@ -492,6 +492,20 @@ async fn migrating_twice_is_harmless_and_ping_answers(s: &dyn ThreadStore) {
     s.ping().await.unwrap();
 }
 
+async fn a_notice_is_shown_once_per_user_and_forgotten_after_two_days(s: &dyn ThreadStore) {
+    let keys = |ks: &[&str]| ks.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+    assert_eq!(s.mark_shown("alice", &keys(&["r1", "r2"]), t0()).await.unwrap(), keys(&["r1", "r2"]));
+    assert_eq!(s.mark_shown("alice", &keys(&["r2", "r3"]), t0()).await.unwrap(), keys(&["r3"]));
+    assert_eq!(s.mark_shown("alice", &[], t0()).await.unwrap(), keys(&[]));
+    // Another user's marks are their own.
+    assert_eq!(s.mark_shown("bob", &keys(&["r1"]), t0()).await.unwrap(), keys(&["r1"]));
+    // Within two days a mark is remembered; after, it is forgotten.
+    let later = t0() + Duration::hours(47);
+    assert_eq!(s.mark_shown("alice", &keys(&["r1"]), later).await.unwrap(), keys(&[]));
+    let much_later = later + Duration::hours(49);
+    assert_eq!(s.mark_shown("alice", &keys(&["r2"]), much_later).await.unwrap(), keys(&["r2"]));
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -534,6 +548,7 @@ contract!(
     later_feedback_on_an_item_replaces_earlier_feedback,
     urdu_and_other_unicode_round_trip,
     migrating_twice_is_harmless_and_ping_answers,
+    a_notice_is_shown_once_per_user_and_forgotten_after_two_days,
 );
 
 /// Setup that belongs to one backend: URLs, files, and where migrations are recorded.
@@ -544,7 +559,8 @@ mod setup {
 
     use crate::support::{TestPg, sqlite_url};
 
-    const CHAT_TABLES: [&str; 4] = ["chat_threads", "chat_items", "chat_tool_calls", "chat_feedback"];
+    const CHAT_TABLES: [&str; 5] =
+        ["chat_threads", "chat_items", "chat_tool_calls", "chat_feedback", "chat_shown_notices"];
     const TASKS_TABLES: [&str; 4] = ["tasks", "task_counters", "task_completions", "reminders"];
 
     #[tokio::test]

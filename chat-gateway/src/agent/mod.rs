@@ -57,7 +57,7 @@ impl Agent {
 #[async_trait::async_trait]
 impl Responder for Agent {
     async fn respond(&self, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
-        self.notify_due_reminders(&turn.user, out).await?;
+        self.notify_due_reminders(turn, out).await?;
         match &self.brain {
             Brain::Offline => self.offline_turn(turn, out).await,
             Brain::Llm(llm) => self.llm_turn(llm, turn, out).await,
@@ -75,13 +75,30 @@ struct Outcome {
 }
 
 impl Agent {
-    /// Shows reminders that fell due as a notice (best effort: a failure here never stops the turn).
-    async fn notify_due_reminders(&self, user: &User, out: &mut TurnSink) -> Result<(), TurnError> {
-        let Ok(due) = self.tasks.due_reminders(user).await else { return Ok(()) };
-        let lines: Vec<String> = due
+    /// Shows reminders that fell due (and the webhook did not deliver) as a notice, each once:
+    /// the store remembers what was shown. Best effort: a failure here never stops the turn.
+    async fn notify_due_reminders(&self, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
+        let Ok(due) = self.tasks.due_reminders(&turn.user).await else { return Ok(()) };
+        let due: Vec<(String, &Value)> = due
             .iter()
             .filter(|r| r["delivered"] != true)
-            .map(|r| {
+            .map(|r| (format!("reminder:{}@{}", r["id"], r["at"].as_str().unwrap_or_default()), r))
+            .collect();
+        if due.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<String> = due.iter().map(|(k, _)| k.clone()).collect();
+        let fresh = match turn.store.mark_shown(&turn.user.id, &keys, Utc::now()).await {
+            Ok(fresh) => fresh,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not record shown reminders");
+                return Ok(());
+            }
+        };
+        let lines: Vec<String> = due
+            .iter()
+            .filter(|(k, _)| fresh.contains(k))
+            .map(|(_, r)| {
                 format!(
                     "- #{} {} ({})",
                     r["task"],

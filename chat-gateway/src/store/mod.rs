@@ -184,7 +184,20 @@ pub trait ThreadStore: Send + Sync + 'static {
 
     /// The feedback on a thread as (item id, kind), for tests and analytics.
     async fn list_feedback(&self, user: &str, thread_id: &str) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Marks notices (by key) as shown to `user` at `now` and returns the keys not shown before,
+    /// in the order given; forgets this user's marks older than two days. Atomic per key, so two
+    /// replicas serving the same user never both show one notice.
+    async fn mark_shown(
+        &self,
+        user: &str,
+        keys: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError>;
 }
+
+/// How long a shown notice is remembered.
+pub const SHOWN_NOTICE_MEMORY: chrono::TimeDelta = chrono::TimeDelta::days(2);
 
 /// Opens the store for `postgres://…` or `sqlite://…` (file created if missing).
 pub async fn connect(url: &str) -> Result<Arc<dyn ThreadStore>, StoreError> {

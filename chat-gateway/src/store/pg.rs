@@ -353,4 +353,29 @@ impl ThreadStore for PgStore {
         self.own_thread(user, thread_id).await?;
         Ok(sqlx::query_as(sql::FEEDBACK).bind(user).bind(thread_id).fetch_all(&self.pool).await?)
     }
+
+    #[tracing::instrument(skip_all, fields(user, count = keys.len()))]
+    async fn mark_shown(
+        &self,
+        user: &str,
+        keys: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let now = row::to_millis(now);
+        sqlx::query(sql::FORGET_SHOWN)
+            .bind(user)
+            .bind(now - super::SHOWN_NOTICE_MEMORY)
+            .execute(&self.pool)
+            .await?;
+        let fresh: Vec<String> = sqlx::query_scalar(
+            "INSERT INTO chat_shown_notices (user_id, key, shown_at) \
+             SELECT $1, k, $2 FROM UNNEST($3::text[]) AS k ON CONFLICT DO NOTHING RETURNING key",
+        )
+        .bind(user)
+        .bind(now)
+        .bind(keys)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(keys.iter().filter(|k| fresh.contains(k)).cloned().collect())
+    }
 }

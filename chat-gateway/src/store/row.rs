@@ -184,4 +184,7 @@ pub(super) mod sql {
     pub const FEEDBACK: &str = "SELECT f.item_id, f.kind FROM chat_feedback f \
          JOIN chat_items i ON i.user_id = f.user_id AND i.thread_id = f.thread_id AND i.id = f.item_id \
          WHERE f.user_id = $1 AND f.thread_id = $2 ORDER BY i.seq";
+
+    /// Forgets user `$1`'s shown notices from before `$2`.
+    pub const FORGET_SHOWN: &str = "DELETE FROM chat_shown_notices WHERE user_id = $1 AND shown_at < $2";
 }

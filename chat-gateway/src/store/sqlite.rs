@@ -380,4 +380,35 @@ impl ThreadStore for SqliteStore {
         self.own_thread(user, thread_id).await?;
         Ok(sqlx::query_as(sql::FEEDBACK).bind(user).bind(thread_id).fetch_all(&self.pool).await?)
     }
+
+    #[tracing::instrument(skip_all, fields(user, count = keys.len()))]
+    async fn mark_shown(
+        &self,
+        user: &str,
+        keys: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query(sql::FORGET_SHOWN)
+            .bind(user)
+            .bind(ms(now - super::SHOWN_NOTICE_MEMORY))
+            .execute(&mut *tx)
+            .await?;
+        let mut fresh = Vec::new();
+        for key in keys {
+            let done = sqlx::query(
+                "INSERT OR IGNORE INTO chat_shown_notices (user_id, key, shown_at) VALUES (?, ?, ?)",
+            )
+            .bind(user)
+            .bind(key)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 1 {
+                fresh.push(key.clone());
+            }
+        }
+        tx.commit().await?;
+        Ok(fresh)
+    }
 }

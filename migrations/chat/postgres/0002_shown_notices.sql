@@ -1,0 +1,9 @@
+-- Notices already shown to a user (e.g. a due reminder, keyed by reminder id and time), so each
+-- is shown once however many replicas serve the user. Rows older than two days are pruned when
+-- the user is next shown something.
+CREATE TABLE chat_shown_notices (
+    user_id  TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    shown_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (user_id, key)
+);
