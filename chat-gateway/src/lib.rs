@@ -11,12 +11,14 @@
 //! * `http` — the axum router: `/chatkit`, `/api/chat`, health; auth, rate limit, CORS.
 //! * `error` — `ApiError`, the one JSON error of the HTTP API.
 //! * `tasks_client` — the MCP client to mcp-tasks, with a token minted per user and request.
+//! * `dev` — `chat-gateway dev`: dev secrets in a file, mcp-tasks as a child process.
 //! * `echo` — a responder that echoes, for tests and benchmarks.
 
 pub mod agent;
 pub mod auth;
 pub mod chatkit;
 pub mod config;
+pub mod dev;
 pub mod echo;
 pub mod error;
 pub mod http;
