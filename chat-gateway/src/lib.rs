@@ -11,6 +11,7 @@
 //! * `http` — the axum router: `/chatkit`, `/api/chat`, health; auth, rate limit, CORS.
 //! * `error` — `ApiError`, the one JSON error of the HTTP API.
 //! * `tasks_client` — the MCP client to mcp-tasks, with a token minted per user and request.
+//! * `web` — the self-hosted chat page at `/` (assets embedded), `/widget`, `/dev/token`.
 //! * `echo` — a responder that echoes, for tests and benchmarks.
 
 pub mod agent;
@@ -22,3 +23,4 @@ pub mod error;
 pub mod http;
 pub mod store;
 pub mod tasks_client;
+pub mod web;

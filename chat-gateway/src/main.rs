@@ -32,7 +32,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the gateway (ChatKit at /chatkit, JSON at /api/chat, /healthz, /readyz).
+    /// Serve the gateway (ChatKit at /chatkit, JSON at /api/chat, the chat page at /, /healthz, /readyz).
     Serve {
         /// Address to listen on (default: GATEWAY_BIND, else 127.0.0.1:8000).
         #[arg(long)]
@@ -120,6 +120,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 chat: Arc::new(ChatKitServer::new(store, responder, config.max_message_chars)),
                 auth: Arc::new(Authenticator::new(config.jwt_key.clone(), config.jwks_url.clone())),
                 limiter: http::limiter(config.rate_per_second, config.rate_burst),
+                dev_login: None,
             };
             let addr = bind.unwrap_or(config.bind);
             let listener =
