@@ -36,6 +36,7 @@ const browser = await chromium.launch({
 });
 const origin = new URL(base).origin;
 const requests = [];
+const problems = [];
 let page = null;
 
 async function newPage(options = {}) {
@@ -43,7 +44,13 @@ async function newPage(options = {}) {
   context.on('request', (request) => requests.push(request.url()));
   const created = await context.newPage();
   created.setDefaultTimeout(TIMEOUT);
-  created.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+  created.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  // A refused token's 401 is logged as a failed load; anything else (a CSP refusal…) is a problem.
+  created.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
   return created;
 }
 
@@ -255,6 +262,10 @@ try {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px too wide)`);
     await page.screenshot({ path: join(shots, 'phone.png') });
+  });
+
+  await step('no script error and no Content-Security-Policy refusal happened', async () => {
+    assert.deepEqual(problems, []);
   });
 
   await step('the page made no request to any origin but the gateway', async () => {

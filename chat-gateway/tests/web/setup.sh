@@ -33,7 +33,7 @@ if [ ! -x "$chromium" ]; then
     say "installing Debian's chromium and fonts-noto-core"
     export DEBIAN_FRONTEND=noninteractive
     apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || fail "apt-get update failed"
-    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium fonts-noto-core >&2 \
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium fonts-noto-core >&2 \
         || fail "apt-get install chromium fonts-noto-core failed"
 fi
 [ -x "$chromium" ] || fail "no chromium at $chromium after installing"
