@@ -145,6 +145,7 @@ fn serve(index: usize, request: &HeaderMap) -> Response {
 }
 
 /// `{"token": …}` for [`DEV_USER`], minted as `chat-gateway token` does; 404 unless dev login is on.
+#[tracing::instrument(skip_all)]
 async fn dev_token(State(state): State<AppState>) -> Response {
     let Some(key) = &state.dev_login else { return ApiError::NotFound("dev login").into_response() };
     let token = key.mint(DEV_USER, "chat-gateway", "chat-gateway", None, DEV_TOKEN_TTL);
