@@ -318,7 +318,7 @@ impl ModelServer {
                             chunk(&json!({"content": "."}), Some("stop")),
                         ]
                     } else if said.starts_with("add ") {
-                        tool_call("add_task", &json!({"title": said[4..].to_owned(), "priority": "high"}))
+                        tool_call("add_task", &json!({"title": said.strip_prefix("add ").unwrap_or(said), "priority": "high"}))
                     } else {
                         tool_call("list_tasks", &json!({"limit": 10}))
                     };
@@ -380,6 +380,7 @@ async fn start_stack(chat_url: &str, tasks_url: &str, model_base: &str) -> Resul
         chat: Arc::new(ChatKitServer::new(chat, Arc::new(Agent::new(client, Brain::Llm(llm), 8)), 4000)),
         auth: Arc::new(Authenticator::new(Some(key(USER_SECRET)?), None)),
         limiter: None,
+        dev_login: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let gateway = format!("http://{}", listener.local_addr()?);

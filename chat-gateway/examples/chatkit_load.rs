@@ -206,6 +206,7 @@ async fn serve(args: Args) -> Result<()> {
         chat: Arc::new(ChatKitServer::new(store, responder, 4000)),
         auth: Arc::new(Authenticator::new(Some(key.clone()), None)),
         limiter: http::limiter(0, 0),
+        dev_login: None,
     };
     // A listen backlog of 4096 (tokio's `bind` uses 1024) so thousands of clients can connect at once.
     let socket = tokio::net::TcpSocket::new_v4()?;

@@ -1,5 +1,6 @@
 //! The HTTP face: `POST /chatkit` (also `/api/chatkit`, `/api/v1/chatkit`), `POST /api/chat`
-//! for scripts, `/healthz`, `/readyz`; Bearer auth, a per-user rate limit and CORS.
+//! for scripts, `/healthz`, `/readyz`, the public web pages of [`crate::web`]; Bearer auth, a
+//! per-user rate limit and CORS.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     /// Per-user limiter (None: off).
     pub limiter: Option<Arc<DefaultKeyedRateLimiter<String>>>,
+    /// Signs the tokens `GET /dev/token` hands out (the `dev` command only; None: that route is 404).
+    pub dev_login: Option<Arc<shared::identity::TokenKey>>,
 }
 
 /// A per-user limiter allowing `per_second` with bursts of `burst`; None when `per_second` is 0.
@@ -58,6 +61,7 @@ pub fn app(state: AppState, cors_origins: &[String]) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), authenticate));
     Router::new()
         .merge(api)
+        .merge(crate::web::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -12,6 +12,7 @@
 //! * `error` — `ApiError`, the one JSON error of the HTTP API.
 //! * `tasks_client` — the MCP client to mcp-tasks, with a token minted per user and request.
 //! * `dev` — `chat-gateway dev`: dev secrets in a file, mcp-tasks as a child process.
+//! * `web` — the self-hosted chat page at `/` (assets embedded), `/widget`, `/dev/token`.
 //! * `echo` — a responder that echoes, for tests and benchmarks.
 
 pub mod agent;
@@ -24,3 +25,4 @@ pub mod error;
 pub mod http;
 pub mod store;
 pub mod tasks_client;
+pub mod web;

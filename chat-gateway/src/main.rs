@@ -36,7 +36,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the gateway (ChatKit at /chatkit, JSON at /api/chat, /healthz, /readyz).
+    /// Serve the gateway (ChatKit at /chatkit, JSON at /api/chat, the chat page at /, /healthz, /readyz).
     Serve {
         /// Address to listen on (default: GATEWAY_BIND, else 127.0.0.1:8000).
         #[arg(long)]
@@ -150,6 +150,7 @@ async fn gateway_state(config: &Config) -> anyhow::Result<AppState> {
         chat: Arc::new(ChatKitServer::new(store, responder, config.max_message_chars)),
         auth: Arc::new(Authenticator::new(config.jwt_key.clone(), config.jwks_url.clone())),
         limiter: http::limiter(config.rate_per_second, config.rate_burst),
+        dev_login: None,
     })
 }
 
@@ -178,7 +179,8 @@ async fn dev(mut config: Config, bind: Option<SocketAddr>) -> anyhow::Result<()>
     child.wait_ready(Duration::from_secs(30)).await?;
     config.mcp_tasks_url = child.mcp_url.parse()?;
 
-    let state = gateway_state(&config).await?;
+    let mut state = gateway_state(&config).await?;
+    state.dev_login = Some(Arc::new(user_key.clone()));
     let listener = bind_listener(bind.unwrap_or(config.bind)).await?;
     let url = format!("http://{}", listener.local_addr()?);
     let token = user_key.mint("dev", "chat-gateway", "chat-gateway", None, Duration::from_secs(30 * 86_400));

@@ -126,6 +126,7 @@ async fn stack(brain: impl FnOnce() -> Brain) -> Stack {
         chat: Arc::new(ChatKitServer::new(chat_store, agent, 4000)),
         auth: Arc::new(Authenticator::new(Some(TokenKey::new(USER_SECRET).unwrap()), None)),
         limiter: None,
+        dev_login: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let gateway = format!("http://{}", listener.local_addr().unwrap());

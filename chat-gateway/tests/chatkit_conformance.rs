@@ -125,6 +125,7 @@ async fn conformance(name: &str, responder: Arc<dyn Responder>) {
         chat: Arc::new(ChatKitServer::new(store, responder, 4000)),
         auth: Arc::new(Authenticator::new(Some(key.clone()), None)),
         limiter: None,
+        dev_login: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/chatkit", listener.local_addr().unwrap());

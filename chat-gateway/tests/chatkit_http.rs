@@ -42,6 +42,7 @@ impl Gateway {
             chat: Arc::new(ChatKitServer::new(store.clone(), responder, 4000)),
             auth: Arc::new(Authenticator::new(Some(key.clone()), None)),
             limiter: http::limiter(rate.0, rate.1),
+            dev_login: None,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

@@ -99,6 +99,10 @@ async fn dev_runs_both_services_with_a_working_token_and_stops_them_on_sigterm()
     for file in ["chat.db", "tasks.db", "dev-secrets.json"] {
         assert!(data.path().join("task-assistant").join(file).is_file(), "{file} is in the data directory");
     }
+    // The chat page's one-click login answers under dev.
+    let login: serde_json::Value =
+        reqwest::get(format!("{}/dev/token", dev.url)).await.unwrap().json().await.unwrap();
+    assert_eq!(chat(&dev, login["token"].as_str().unwrap(), "show my tasks").await.status(), 200);
     let mcp = dev.mcp.clone();
     assert!(terminate(&mut dev).success());
     let health = mcp.replace("/mcp", "/healthz");

@@ -1,0 +1,120 @@
+// The page's own labels in English and Urdu, chosen by the browser's language (or ?lang=ur).
+// Urdu turns the whole page right-to-left. Messages themselves use dir="auto" whatever the UI.
+
+const LABELS = {
+  en: {
+    appTitle: 'Task assistant',
+    tokenLabel: 'Access token',
+    tokenHelp: 'Paste the token you were given (for example from `chat-gateway token --user NAME`). It is kept in this browser only.',
+    signIn: 'Sign in',
+    devLogin: 'Dev login',
+    signOut: 'Sign out',
+    skip: 'Skip to the message box',
+    conversations: 'Conversations',
+    newThread: 'New conversation',
+    untitled: 'Untitled conversation',
+    showMore: 'Show older conversations',
+    rename: 'Rename',
+    renameNamed: 'Rename “{0}”',
+    renameLabel: 'New title',
+    save: 'Save',
+    cancel: 'Cancel',
+    delete: 'Delete',
+    deleteNamed: 'Delete “{0}”',
+    confirmDelete: 'Delete “{0}”? This cannot be undone.',
+    messageLabel: 'Message',
+    placeholder: 'Ask about your tasks… (Enter sends, Shift+Enter adds a line)',
+    send: 'Send',
+    stop: 'Stop',
+    you: 'You',
+    assistant: 'Assistant',
+    tools: 'Tool calls',
+    running: 'running',
+    done: 'done',
+    retry: 'Retry',
+    empty: 'Ask me to add, list, complete or remind you of tasks, in English or Urdu. For example: “add buy milk tomorrow”.',
+    loading: 'Loading…',
+    working: 'Working…',
+    stopped: 'Stopped. The part already written is kept.',
+    errorGeneric: 'Something went wrong while answering.',
+    tokenMissing: 'Paste a token first.',
+    tokenRejected: 'That token was not accepted. Check it and try again.',
+    sessionEnded: 'Your session has ended. Sign in again.',
+    unreachable: 'The gateway could not be reached. Check your connection and try again.',
+    rateLimited: 'Too many requests; try again in {0} s.',
+    notFound: 'That conversation no longer exists.',
+  },
+  ur: {
+    appTitle: 'کاموں کا معاون',
+    tokenLabel: 'رسائی ٹوکن',
+    tokenHelp: 'اپنا ٹوکن یہاں چسپاں کریں (مثلاً `chat-gateway token --user NAME` سے)۔ یہ صرف اسی براؤزر میں رکھا جاتا ہے۔',
+    signIn: 'سائن اِن کریں',
+    devLogin: 'ڈیولپر لاگ اِن',
+    signOut: 'سائن آؤٹ',
+    skip: 'پیغام کے خانے پر جائیں',
+    conversations: 'گفتگوئیں',
+    newThread: 'نئی گفتگو',
+    untitled: 'بے عنوان گفتگو',
+    showMore: 'پرانی گفتگوئیں دکھائیں',
+    rename: 'نام بدلیں',
+    renameNamed: '“{0}” کا نام بدلیں',
+    renameLabel: 'نیا عنوان',
+    save: 'محفوظ کریں',
+    cancel: 'منسوخ کریں',
+    delete: 'حذف کریں',
+    deleteNamed: '“{0}” حذف کریں',
+    confirmDelete: '“{0}” حذف کریں؟ یہ واپس نہیں ہو سکے گا۔',
+    messageLabel: 'پیغام',
+    placeholder: 'اپنے کاموں کے بارے میں لکھیں… (Enter سے بھیجیں، Shift+Enter سے نئی سطر)',
+    send: 'بھیجیں',
+    stop: 'روکیں',
+    you: 'آپ',
+    assistant: 'معاون',
+    tools: 'ٹول کالز',
+    running: 'جاری',
+    done: 'مکمل',
+    retry: 'دوبارہ کوشش کریں',
+    empty: 'مجھ سے کام شامل کرنے، دکھانے، مکمل کرنے یا یاد دلانے کو کہیں، اردو یا انگریزی میں۔ مثلاً: ”کل شام 5 بجے دودھ لینا شامل کریں“۔',
+    loading: 'لوڈ ہو رہا ہے…',
+    working: 'کام جاری ہے…',
+    stopped: 'روک دیا گیا۔ جو حصہ لکھا جا چکا وہ محفوظ ہے۔',
+    errorGeneric: 'جواب دیتے ہوئے کچھ غلط ہو گیا۔',
+    tokenMissing: 'پہلے ٹوکن چسپاں کریں۔',
+    tokenRejected: 'یہ ٹوکن قبول نہیں ہوا۔ جانچ کر دوبارہ کوشش کریں۔',
+    sessionEnded: 'آپ کا سیشن ختم ہو گیا۔ دوبارہ سائن اِن کریں۔',
+    unreachable: 'گیٹ وے سے رابطہ نہیں ہو سکا۔ کنکشن دیکھ کر دوبارہ کوشش کریں۔',
+    rateLimited: 'بہت زیادہ درخواستیں؛ {0} سیکنڈ بعد کوشش کریں۔',
+    notFound: 'یہ گفتگو اب موجود نہیں۔',
+  },
+};
+
+/** `en` or `ur`: `?lang=` if given, else the first of the browser's languages we have. */
+function pickLanguage() {
+  const asked = new URLSearchParams(location.search).get('lang');
+  const wanted = [asked, ...(navigator.languages ?? []), navigator.language];
+  for (const tag of wanted) {
+    const base = (tag ?? '').toLowerCase().split('-')[0];
+    if (base in LABELS) return base;
+  }
+  return 'en';
+}
+
+/** The UI language. */
+export const lang = pickLanguage();
+
+/** The label `key`, with `{0}`, `{1}`… replaced by `args`. */
+export function t(key, ...args) {
+  const text = LABELS[lang][key] ?? LABELS.en[key] ?? key;
+  return text.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)] ?? ''));
+}
+
+/** Sets the document's language and direction, and every `data-i18n*` label under `root`. */
+export function applyLabels(root = document) {
+  document.documentElement.lang = lang;
+  document.documentElement.dir = lang === 'ur' ? 'rtl' : 'ltr';
+  document.title = t('appTitle');
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  }
+}

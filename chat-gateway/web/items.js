@@ -1,0 +1,235 @@
+// The conversation pane: renders thread items (from history or as stream events arrive) into
+// the message list. User and assistant messages are `message` items with `data-role`; tool
+// calls (workflow items) show each step while it runs; notices and errors (with Retry) follow.
+
+import { el } from './dom.js';
+import { t } from './i18n.js';
+
+/** The rendered conversation of one thread. */
+export class Conversation {
+  #list;
+  #progress;
+  #emptyHint;
+  /** item id -> its <li> */
+  #nodes = new Map();
+
+  constructor(list, progress, emptyHint) {
+    this.#list = list;
+    this.#progress = progress;
+    this.#emptyHint = emptyHint;
+  }
+
+  /** Empties the pane. */
+  clear() {
+    this.#list.replaceChildren();
+    this.#nodes.clear();
+    this.#progress.textContent = '';
+    this.#refresh();
+  }
+
+  /** Renders stored items (oldest first). */
+  show(items) {
+    for (const item of items) this.#upsert(item, true);
+    this.#scroll(true);
+  }
+
+  /** Applies one stream event; thread events are the caller's. */
+  apply(event) {
+    const stick = this.#atBottom();
+    switch (event.type) {
+      case 'thread.item.added':
+        this.#upsert(event.item, false);
+        break;
+      case 'thread.item.done':
+      case 'thread.item.replaced':
+        this.#upsert(event.item, true);
+        break;
+      case 'thread.item.updated':
+        this.#update(event.item_id, event.update);
+        break;
+      case 'thread.item.removed':
+        this.#nodes.get(event.item_id)?.remove();
+        this.#nodes.delete(event.item_id);
+        break;
+      case 'progress_update':
+        this.#progress.textContent = event.text ?? '';
+        break;
+      case 'notice':
+        this.#append(notice(event));
+        break;
+      default:
+        break; // stream_options, client_effect: nothing to show
+    }
+    this.#scroll(stick);
+  }
+
+  /** Shows an error; with `retry`, a Retry button that removes the error and calls it. */
+  showError(message, retry) {
+    const node = el('li', { class: 'error', 'data-testid': 'error', role: 'alert' },
+      el('p', { dir: 'auto', text: message }));
+    if (retry) {
+      const button = el('button', { type: 'button', class: 'retry', 'data-testid': 'retry', text: t('retry') });
+      button.addEventListener('click', () => {
+        node.remove();
+        this.#refresh();
+        retry();
+      });
+      node.append(button);
+    }
+    this.#append(node);
+    this.#scroll(true);
+    return node;
+  }
+
+  /** Shows a transient status line (e.g. "Working…"); empty clears it. */
+  status(text) {
+    this.#progress.textContent = text;
+  }
+
+  /** Ends a stream: no message is still marked busy. */
+  finish() {
+    for (const node of this.#list.querySelectorAll('[aria-busy="true"]')) node.setAttribute('aria-busy', 'false');
+  }
+
+  /** The id of the last user message shown, if any. */
+  lastUserItemId() {
+    const nodes = this.#list.querySelectorAll('[data-role="user"][data-item-id]');
+    return nodes.length ? nodes[nodes.length - 1].dataset.itemId : null;
+  }
+
+  /** Removes everything shown after the item `id` (what a retry replaces). */
+  removeAfter(id) {
+    const node = this.#nodes.get(id);
+    while (node?.nextElementSibling) {
+      const next = node.nextElementSibling;
+      if (next.dataset.itemId) this.#nodes.delete(next.dataset.itemId);
+      next.remove();
+    }
+  }
+
+  #upsert(item, done) {
+    const node = render(item, done);
+    if (!node) return;
+    const old = this.#nodes.get(item.id);
+    if (old) old.replaceWith(node);
+    else this.#append(node);
+    this.#nodes.set(item.id, node);
+  }
+
+  #update(id, update) {
+    const node = this.#nodes.get(id);
+    if (!node) return;
+    switch (update.type) {
+      case 'assistant_message.content_part.added':
+      case 'assistant_message.content_part.done':
+        part(node, update.content_index).textContent = update.content?.text ?? '';
+        break;
+      case 'assistant_message.content_part.text_delta':
+        // A text node per delta: the reply visibly grows as it streams.
+        part(node, update.content_index).append(update.delta ?? '');
+        break;
+      case 'workflow.task.added':
+      case 'workflow.task.updated':
+        setTask(node, update.task_index, update.task);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #append(node) {
+    this.#list.append(node);
+    this.#refresh();
+  }
+
+  #refresh() {
+    this.#emptyHint.hidden = this.#list.childElementCount > 0;
+  }
+
+  #atBottom() {
+    const list = this.#list;
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+  }
+
+  #scroll(stick) {
+    if (stick) this.#list.scrollTop = this.#list.scrollHeight;
+  }
+}
+
+/** The <li> for an item, or null for kinds this page does not show. */
+function render(item, done) {
+  switch (item.type) {
+    case 'user_message':
+      return message(item, 'user', [userText(item.content)], done);
+    case 'assistant_message':
+      return message(item, 'assistant', (item.content ?? []).map((c) => c.text ?? ''), done);
+    case 'workflow':
+      return workflow(item, done);
+    case 'widget':
+      return item.copy_text
+        ? el('li', { class: 'widget', 'data-item-id': item.id, dir: 'auto', text: item.copy_text })
+        : null;
+    default:
+      return null; // end_of_turn, client tool calls, hidden context
+  }
+}
+
+function userText(content = []) {
+  return content.map((c) => c.text ?? '').join(' ');
+}
+
+function message(item, role, parts, done) {
+  const text = el('div', { class: 'text', dir: 'auto' });
+  const node = el('li', {
+    class: `message ${role}`,
+    'data-testid': 'message',
+    'data-role': role,
+    'data-item-id': item.id,
+    'aria-busy': role === 'assistant' && !done ? 'true' : 'false',
+  }, el('span', { class: 'visually-hidden', text: `${t(role === 'user' ? 'you' : 'assistant')}: ` }), text);
+  parts.forEach((p, i) => { part(node, i).textContent = p; });
+  return node;
+}
+
+/** The element of text part `index` of a message, created (with any before it) if missing. */
+function part(node, index) {
+  const text = node.querySelector('.text');
+  while (text.children.length <= index) text.append(el('p', { class: 'part' }));
+  return text.children[index];
+}
+
+function workflow(item, done) {
+  const flow = item.workflow ?? {};
+  const title = flow.summary?.title ?? t('tools');
+  const node = el('li', {
+    class: 'workflow',
+    'data-testid': 'tool-progress',
+    'data-item-id': item.id,
+    'aria-busy': done ? 'false' : 'true',
+  }, el('p', { class: 'summary', dir: 'auto', text: title }), el('ul', { class: 'tasks' }));
+  (flow.tasks ?? []).forEach((task, i) => setTask(node, i, task));
+  return node;
+}
+
+function setTask(node, index, task) {
+  const status = task.status_indicator ?? 'none';
+  const running = status === 'loading';
+  const row = el('li', { class: 'task', 'data-testid': 'tool-step', 'data-status': status },
+    el('span', { class: 'icon', 'aria-hidden': 'true', text: running ? '⏳' : status === 'complete' ? '✓' : '•' }),
+    el('span', { class: 'title', dir: 'auto', text: task.title ?? '' }),
+    el('span', { class: 'state', text: ` (${t(running ? 'running' : 'done')})` }));
+  if (task.content) row.append(el('span', { class: 'content', dir: 'auto', text: task.content }));
+  const tasks = node.querySelector('.tasks');
+  const old = tasks.children[index];
+  if (old) old.replaceWith(row);
+  else tasks.append(row);
+  const busy = [...tasks.children].some((r) => r.dataset.status === 'loading');
+  node.setAttribute('aria-busy', busy ? 'true' : 'false');
+}
+
+function notice(event) {
+  const node = el('li', { class: 'notice', 'data-testid': 'notice', 'data-level': event.level ?? 'info', role: 'note' });
+  if (event.title) node.append(el('strong', { dir: 'auto', text: event.title }));
+  node.append(el('p', { dir: 'auto', text: event.message ?? '' }));
+  return node;
+}
