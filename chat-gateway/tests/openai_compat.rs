@@ -228,6 +228,38 @@ async fn a_failed_turn_is_an_openai_error_and_keeps_the_message(store: Arc<dyn T
     assert_eq!(messages(&stack, "alice", &thread).await.len(), 1, "the user message stays");
 }
 
+async fn a_client_that_leaves_mid_stream_leaves_a_consistent_thread(store: Arc<dyn ThreadStore>) {
+    let stack = Stack::start(store).await;
+    let mut body = ask("add buy milk");
+    body["stream"] = json!(true);
+    let response = stack
+        .http
+        .post(format!("{}/v1/chat/completions", stack.base))
+        .bearer_auth(stack.token("alice"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let thread = response.headers()["x-conversation-id"].to_str().unwrap().to_owned();
+    let mut sse = response.bytes_stream().eventsource();
+    let first: Value = serde_json::from_str(&sse.next().await.unwrap().unwrap().data).unwrap();
+    assert_eq!(first["choices"][0]["delta"]["role"], "assistant");
+    drop(sse);
+    // The turn ends on its own task; wait (bounded) until the thread is quiet and whole.
+    for _ in 0..250 {
+        // The title is the turn's last write.
+        if stack.get("alice", &format!("/api/threads/{thread}")).await.1["title"].is_string() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let said = messages(&stack, "alice", &thread).await;
+    assert_eq!(said[0], ("user".to_owned(), "add buy milk".to_owned()), "the input is kept");
+    assert!(said[1..].iter().all(|(role, text)| role == "assistant" && !text.is_empty()), "{said:?}");
+    let (status, _, next) = complete(&stack, "alice", &ask("show my tasks"), Some(&thread)).await;
+    assert_eq!(status, 200, "the thread goes on: {next}");
+}
+
 /// What is sent, what it is, and the status, `type` and `code` it must get.
 type Case<'a> = (&'a str, reqwest::RequestBuilder, u16, (&'a str, Option<&'a str>));
 
@@ -433,4 +465,5 @@ on_both_backends!(
     every_error_is_openai_shaped_with_the_right_status,
     each_user_is_rate_limited_on_v1_and_rest_alike,
     browsers_can_read_the_conversation_header,
+    a_client_that_leaves_mid_stream_leaves_a_consistent_thread,
 );

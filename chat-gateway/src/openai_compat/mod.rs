@@ -63,7 +63,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The authenticated, rate-limited user of a `/v1` request.
-pub struct Caller(pub User);
+pub struct Caller(
+    /// The user.
+    pub User,
+);
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = OpenAiError;

@@ -128,7 +128,14 @@ pub fn stream(mut turn: TurnStream, head: ChunkHead) -> Response {
             return;
         }
         let mut transcript = Transcript::default();
-        while let Some(event) = turn.next().await {
+        loop {
+            // A client that leaves is noticed at once, not at the next event: the turn then
+            // stops and keeps what it said, as with ChatKit.
+            let event = tokio::select! {
+                event = turn.next() => event,
+                () = tx.closed() => return,
+            };
+            let Some(event) = event else { break };
             if let Some(text) = transcript.add(&event) {
                 let delta = Delta { role: None, content: Some(text) };
                 if tx.send(frame(&head.chunk(delta, None, None))).await.is_err() {
