@@ -1,6 +1,7 @@
 //! The HTTP face: `POST /chatkit` (also `/api/chatkit`, `/api/v1/chatkit`), `POST /api/chat`
-//! for scripts, `/healthz`, `/readyz`, the public web pages of [`crate::web`]; Bearer auth, a
-//! per-user rate limit and CORS.
+//! for scripts, `/healthz`, `/readyz`; Bearer auth, a per-user rate limit and CORS. The REST
+//! threads API (`rest`), the OpenAI-compatible `/v1` (`openai_compat`), `/openapi.json`
+//! (`openapi`) and the public web pages (`web`) are merged in here.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -58,10 +59,13 @@ pub fn app(state: AppState, cors_origins: &[String]) -> Router {
         .route("/api/chatkit", post(chatkit))
         .route("/api/v1/chatkit", post(chatkit))
         .route("/api/chat", post(chat))
+        .merge(crate::rest::routes())
         .layer(middleware::from_fn_with_state(state.clone(), authenticate));
     Router::new()
         .merge(api)
         .merge(crate::web::routes())
+        .merge(crate::openai_compat::routes())
+        .merge(crate::openapi::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -92,7 +96,7 @@ fn cors(origins: &[String]) -> CorsLayer {
     };
     CorsLayer::new()
         .allow_origin(allow)
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE, Method::OPTIONS])
         .allow_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
@@ -100,47 +104,53 @@ fn cors(origins: &[String]) -> CorsLayer {
             header::ACCEPT_LANGUAGE,
             header::HeaderName::from_static("chatkit-device-id"),
             header::HeaderName::from_static("chatkit-frame-instance-id"),
+            crate::openai_compat::CONVERSATION_HEADER,
         ])
-        .expose_headers([header::RETRY_AFTER])
+        .expose_headers([header::RETRY_AFTER, crate::openai_compat::CONVERSATION_HEADER])
 }
 
-/// Verifies the Bearer token, applies the rate limit, and hands the [`User`] on.
+/// Hands the [`User`] of [`authorize`] on to the handlers.
 async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let token = request
-        .headers()
+    match authorize(&state, request.headers()).await {
+        Ok(user) => {
+            request.extensions_mut().insert(user);
+            next.run(request).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Verifies the Bearer token and applies the rate limit: the user of a request, for every face.
+pub async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
+    let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(shared::identity::bearer_token)
-        .map(str::to_owned);
-    let Some(token) = token else { return ApiError::Unauthorized.into_response() };
-    let mut user = match state.auth.verify(&token).await {
-        Ok(user) => user,
-        Err(e) => {
-            tracing::info!(reason = %e, "rejected token");
-            return ApiError::Unauthorized.into_response();
-        }
-    };
+        .ok_or(ApiError::Unauthorized)?;
+    let mut user = state.auth.verify(token).await.map_err(|e| {
+        tracing::info!(reason = %e, "rejected token");
+        ApiError::Unauthorized
+    })?;
     if let Some(limiter) = &state.limiter
         && let Err(not_until) = limiter.check_key(&user.id)
     {
         let wait =
             not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
-        return ApiError::RateLimited(wait.as_secs_f64().ceil() as u64).into_response();
+        return Err(ApiError::RateLimited(wait.as_secs_f64().ceil() as u64));
     }
     if user.locale.is_none() {
-        user.locale = request
-            .headers()
+        user.locale = headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split([',', ';']).next())
             .map(|l| l.trim().to_owned())
             .filter(|l| !l.is_empty() && l.len() < 36);
     }
-    request.extensions_mut().insert(user);
-    next.run(request).await
+    Ok(user)
 }
 
-fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+/// A buffered request body, or the error for one over the limit or cut short.
+pub fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     body.map_err(|e| match e {
         BytesRejection::FailedToBufferBody(_) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::TooLarge(format!("the request body is over {MAX_BODY} bytes"))

@@ -9,6 +9,9 @@
 //!   writes the assistant's side of a turn.
 //! * `store` — the `ThreadStore` trait with `PgStore` and `SqliteStore`; all SQL lives here.
 //! * `http` — the axum router: `/chatkit`, `/api/chat`, health; auth, rate limit, CORS.
+//! * `rest` — the REST threads API (`/api/threads…`) for mobile apps and scripts.
+//! * `openai_compat` — the OpenAI-compatible `/v1/chat/completions` and `/v1/models`.
+//! * `openapi` — `/openapi.json`, generated from the REST and `/v1` handlers.
 //! * `error` — `ApiError`, the one JSON error of the HTTP API.
 //! * `tasks_client` — the MCP client to mcp-tasks, with a token minted per user and request.
 //! * `dev` — `chat-gateway dev`: dev secrets in a file, mcp-tasks as a child process.
@@ -23,6 +26,9 @@ pub mod dev;
 pub mod echo;
 pub mod error;
 pub mod http;
+pub mod openai_compat;
+pub mod openapi;
+pub mod rest;
 pub mod store;
 pub mod tasks_client;
 pub mod web;

@@ -1,9 +1,12 @@
 //! The ChatKit protocol: wire types (`types`), the responder seam and turn sink
-//! (`turn`), and the dispatcher (`server`).
+//! (`turn`), the dispatcher (`server`), and plain-text turns for the other faces
+//! (`conversation`).
 
+pub mod conversation;
 pub mod server;
 pub mod turn;
 pub mod types;
 
+pub use conversation::{Prior, TurnStream, TurnSummary, TurnThread};
 pub use server::{ChatKitServer, ChatReply, Outcome};
 pub use turn::{Responder, Turn, TurnError, TurnSink};

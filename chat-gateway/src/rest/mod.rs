@@ -1,0 +1,230 @@
+//! The REST threads API for mobile apps and scripts: list, read, rename and delete the
+//! user's threads and read their messages, with cursor pagination. The same store, the
+//! same auth and ownership rules as `/chatkit` (another user's thread is 404); errors are
+//! the gateway's JSON error. Each handler's `#[utoipa::path]` feeds `/openapi.json`.
+
+pub mod messages;
+pub mod types;
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::User;
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::store::{Order, StoreError};
+use types::{DEFAULT_LIMIT, ErrorBody, MAX_LIMIT, MessagePage, PageQuery, Thread, ThreadPage, ThreadUpdate};
+
+/// Items read from the store per round while filling a page of messages.
+const ITEM_BATCH: u32 = 100;
+/// Longest id accepted in a path or cursor (ids are ~20 characters).
+const MAX_ID: usize = 128;
+
+/// The routes with their OpenAPI description (all need a Bearer token).
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_threads))
+        .routes(routes!(get_thread, rename_thread, delete_thread))
+        .routes(routes!(list_messages))
+}
+
+/// The routes, to be merged under the gateway's auth layer.
+pub fn routes() -> Router<AppState> {
+    api().split_for_parts().0
+}
+
+/// The user's threads.
+#[utoipa::path(
+    get, path = "/api/threads", tag = "threads", params(PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of threads", body = ThreadPage),
+        (status = 400, description = "Bad paging parameters or an unknown cursor", body = ErrorBody),
+        (status = 401, description = "No valid Bearer token", body = ErrorBody),
+        (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user = %user.id))]
+async fn list_threads(
+    State(state): State<AppState>,
+    Extension(user): Extension<User>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Json<ThreadPage>, ApiError> {
+    let (limit, after, order) = paging(query, Order::Desc)?;
+    let page = state
+        .chat
+        .store()
+        .list_threads(&user.id, after.as_deref(), limit, order)
+        .await
+        .map_err(unknown_cursor)?;
+    let has_more = page.has_more;
+    Ok(Json(ThreadPage {
+        data: page.data.into_iter().map(Thread::from).collect(),
+        has_more,
+        next_after: page.after.filter(|_| has_more),
+    }))
+}
+
+/// One thread (without its messages).
+#[utoipa::path(
+    get, path = "/api/threads/{id}", tag = "threads",
+    params(("id" = String, Path, description = "Thread id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The thread", body = Thread),
+        (status = 401, description = "No valid Bearer token", body = ErrorBody),
+        (status = 404, description = "No such thread of this user's", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user = %user.id))]
+async fn get_thread(
+    State(state): State<AppState>,
+    Extension(user): Extension<User>,
+    Path(id): Path<String>,
+) -> Result<Json<Thread>, ApiError> {
+    checked_id(&id)?;
+    let thread = state.chat.store().load_thread(&user.id, &id).await?;
+    Ok(Json(thread.into()))
+}
+
+/// Renames a thread.
+#[utoipa::path(
+    patch, path = "/api/threads/{id}", tag = "threads",
+    params(("id" = String, Path, description = "Thread id")),
+    request_body = ThreadUpdate,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The renamed thread", body = Thread),
+        (status = 400, description = "Malformed body or an invalid title", body = ErrorBody),
+        (status = 401, description = "No valid Bearer token", body = ErrorBody),
+        (status = 404, description = "No such thread of this user's", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user = %user.id))]
+async fn rename_thread(
+    State(state): State<AppState>,
+    Extension(user): Extension<User>,
+    Path(id): Path<String>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Json<Thread>, ApiError> {
+    checked_id(&id)?;
+    let raw = crate::http::body(raw)?;
+    let update: ThreadUpdate = serde_json::from_slice(&raw)
+        .map_err(|e| ApiError::BadRequest(format!("expected {{\"title\": \"…\"}}: {e}")))?;
+    let thread = state.chat.rename_thread(&user, &id, update.title.as_deref().unwrap_or_default()).await?;
+    Ok(Json(thread.into()))
+}
+
+/// Deletes a thread with its messages and tool-call records.
+#[utoipa::path(
+    delete, path = "/api/threads/{id}", tag = "threads",
+    params(("id" = String, Path, description = "Thread id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid Bearer token", body = ErrorBody),
+        (status = 404, description = "No such thread of this user's", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user = %user.id))]
+async fn delete_thread(
+    State(state): State<AppState>,
+    Extension(user): Extension<User>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    checked_id(&id)?;
+    state.chat.store().delete_thread(&user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A thread's user and assistant messages, each assistant message with its tool calls.
+#[utoipa::path(
+    get, path = "/api/threads/{id}/messages", tag = "threads",
+    params(("id" = String, Path, description = "Thread id"), PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of messages", body = MessagePage),
+        (status = 400, description = "Bad paging parameters or an unknown cursor", body = ErrorBody),
+        (status = 401, description = "No valid Bearer token", body = ErrorBody),
+        (status = 404, description = "No such thread of this user's", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user = %user.id))]
+async fn list_messages(
+    State(state): State<AppState>,
+    Extension(user): Extension<User>,
+    Path(id): Path<String>,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Json<MessagePage>, ApiError> {
+    checked_id(&id)?;
+    let (limit, after, order) = paging(query, Order::Asc)?;
+    let store = state.chat.store();
+    let thread = store.load_thread(&user.id, &id).await?;
+    let calls = store.list_tool_calls(&user.id, &thread.id).await?;
+    let mut walk = messages::Walk::new(order, limit as usize, calls);
+    let mut cursor = after;
+    loop {
+        let page = store
+            .list_items(&user.id, &thread.id, cursor.as_deref(), ITEM_BATCH, order)
+            .await
+            .map_err(unknown_cursor)?;
+        let mut more = page.has_more;
+        for item in page.data {
+            if !walk.push(item) {
+                more = false;
+                break;
+            }
+        }
+        if !more {
+            break;
+        }
+        cursor = page.after;
+    }
+    Ok(Json(walk.finish()))
+}
+
+/// `limit` (checked), `after` (checked), and the order (`default` when not given).
+fn paging(
+    query: Result<Query<PageQuery>, QueryRejection>,
+    default: Order,
+) -> Result<(u32, Option<String>, Order), ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::BadRequest(format!("`limit` must be 1-{MAX_LIMIT}, not {limit}")));
+    }
+    if let Some(after) = &query.after
+        && !plausible_id(after)
+    {
+        return Err(cursor_error());
+    }
+    Ok((limit, query.after, query.order.map_or(default, Order::from)))
+}
+
+/// Whether `id` could name something: short, with no NUL (PostgreSQL text cannot hold one).
+fn plausible_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_ID && !id.contains('\0')
+}
+
+/// An id no thread can have is simply not found.
+fn checked_id(id: &str) -> Result<(), ApiError> {
+    if plausible_id(id) { Ok(()) } else { Err(ApiError::NotFound("thread")) }
+}
+
+fn cursor_error() -> ApiError {
+    ApiError::BadRequest("`after` is not an element of this list; pass a `next_after` you were given".into())
+}
+
+/// The thread was found first, so a `NotFound` while paging is the cursor's.
+fn unknown_cursor(e: StoreError) -> ApiError {
+    match e {
+        StoreError::NotFound => cursor_error(),
+        other => other.into(),
+    }
+}
