@@ -343,6 +343,9 @@ async fn bad_input_is_a_4xx_json_error_and_stores_nothing(store: Arc<dyn ThreadS
         (json!({"type": "threads.list", "params": {"limit": "ten"}}), 400),
         (json!({"type": "threads.list", "params": {"order": "sideways"}}), 400),
         (json!({"type": "threads.get_by_id", "params": {"thread_id": "thr_nope"}}), 404),
+        // PostgreSQL text cannot hold NUL: an id or cursor with one is refused, not a 500.
+        (json!({"type": "threads.get_by_id", "params": {"thread_id": "thr_\u{0000}"}}), 400),
+        (json!({"type": "threads.list", "params": {"after": "thr_\u{0000}"}}), 400),
         (json!({"type": "items.list", "params": {"thread_id": "thr_nope"}}), 404),
         (
             json!({"type": "threads.add_user_message", "params": {"thread_id": "thr_nope", "input": message("hi")}}),

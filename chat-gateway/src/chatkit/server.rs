@@ -512,7 +512,20 @@ fn parse(body: &[u8]) -> Result<Request, ApiError> {
         return Err(ApiError::BadRequest(format!("unknown request type `{kind}`")));
     }
     tracing::Span::current().record("op", kind.as_str());
+    // PostgreSQL text cannot hold NUL; refused here for every field (ids, cursors, text) at once.
+    if has_nul(&value) {
+        return Err(ApiError::BadRequest("the request contains a NUL character (\\u0000)".into()));
+    }
     serde_json::from_value(value).map_err(|e| ApiError::BadRequest(format!("invalid `{kind}` request: {e}")))
+}
+
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
 }
 
 fn paging(params: &PageParams) -> Result<(u32, Order), ApiError> {
