@@ -10,6 +10,7 @@
 //! * `store` — the `ThreadStore` trait with `PgStore` and `SqliteStore`; all SQL lives here.
 //! * `http` — the axum router: `/chatkit`, `/api/chat`, health; auth, rate limit, CORS.
 //! * `error` — `ApiError`, the one JSON error of the HTTP API.
+//! * `metrics` — this service's Prometheus metric names and how they are recorded.
 //! * `tasks_client` — the MCP client to mcp-tasks, with a token minted per user and request.
 //! * `echo` — a responder that echoes, for tests and benchmarks.
 
@@ -20,5 +21,6 @@ pub mod config;
 pub mod echo;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod store;
 pub mod tasks_client;

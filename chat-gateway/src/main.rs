@@ -127,7 +127,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             tracing::info!(addr = %listener.local_addr()?, "chat gateway listening");
             let shutdown = CancellationToken::new();
             tokio::spawn(shared::shutdown::on_signal(shutdown.clone()));
-            http::run(listener, http::app(state, &config.cors_origins), shutdown).await?;
+            let app = http::app(state, &config.cors_origins);
+            http::run_with_grace(listener, app, shutdown, config.shutdown_grace).await?;
             Ok(())
         }
     }

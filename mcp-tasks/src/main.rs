@@ -115,7 +115,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
             tracing::info!(addr = %listener.local_addr()?, "serving MCP over HTTP at /mcp");
             tokio::spawn(shared::shutdown::on_signal(shutdown.clone()));
-            http::run(listener, http::app(state, &shutdown), shutdown).await?;
+            // MCP requests are aborted only once draining is over, not when it starts.
+            let stop = CancellationToken::new();
+            let app = http::app(state, &stop);
+            http::run_with_grace(listener, app, shutdown, config.shutdown_grace).await?;
+            stop.cancel();
             Ok(())
         }
     }
