@@ -67,6 +67,11 @@ async fn main() -> ExitCode {
     shared::telemetry::init(config.log_format);
     match run(cli.command, config).await {
         Ok(()) => ExitCode::SUCCESS,
+        // A setting a command needs (e.g. a secret for `serve`): the same one line and code.
+        Err(e) if e.downcast_ref::<shared::config::ConfigError>().is_some() => {
+            eprintln!("chat-gateway: configuration error: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("chat-gateway: {e:#}");
             ExitCode::FAILURE
@@ -91,14 +96,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Serve { bind } => {
             config.require_auth()?;
-            let store = store::connect(&config.database_url).await.context("opening the database")?;
-            store.migrate().await?;
             let tasks_key = config.tasks_key.clone().ok_or_else(|| {
                 shared::config::ConfigError::new(
                     "TASKS_TOKEN_SECRET",
                     "is required: the gateway signs a short-lived token per user for mcp-tasks with it",
                 )
             })?;
+            let store = store::connect(&config.database_url).await.context("opening the database")?;
+            store.migrate().await?;
             let tasks = Arc::new(TasksClient::new(config.mcp_tasks_url.clone(), tasks_key, TASKS_TIMEOUT));
             let brain = match &config.llm {
                 Some(llm) => {

@@ -62,6 +62,11 @@ async fn main() -> ExitCode {
     shared::telemetry::init(config.log_format);
     match run(cli.command, config).await {
         Ok(()) => ExitCode::SUCCESS,
+        // A setting a command needs (e.g. a secret for `serve`): the same one line and code.
+        Err(e) if e.downcast_ref::<shared::config::ConfigError>().is_some() => {
+            eprintln!("mcp-tasks: configuration error: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("mcp-tasks: {e:#}");
             ExitCode::FAILURE
