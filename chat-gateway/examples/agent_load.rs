@@ -318,7 +318,10 @@ impl ModelServer {
                             chunk(&json!({"content": "."}), Some("stop")),
                         ]
                     } else if said.starts_with("add ") {
-                        tool_call("add_task", &json!({"title": said.strip_prefix("add ").unwrap_or(said), "priority": "high"}))
+                        tool_call(
+                            "add_task",
+                            &json!({"title": said.strip_prefix("add ").unwrap_or(said), "priority": "high"}),
+                        )
                     } else {
                         tool_call("list_tasks", &json!({"limit": 10}))
                     };

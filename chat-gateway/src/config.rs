@@ -1,6 +1,7 @@
 //! Typed configuration for `chat-gateway`, read from the environment once, in `main`.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use shared::config::{ConfigError, data_dir, env};
 use shared::identity::TokenKey;
@@ -35,6 +36,9 @@ pub struct Config {
     pub agent_max_steps: usize,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// `SHUTDOWN_GRACE`: how long in-flight requests and streams may run after SIGTERM
+    /// (default 30s).
+    pub shutdown_grace: Duration,
 }
 
 /// Where the model is: `LLM_BASE_URL`, `LLM_API_KEY`, `LLM_MODEL`, or a provider's own key
@@ -158,6 +162,7 @@ impl Config {
             agent_max_steps: number("AGENT_MAX_STEPS", 8)?,
             log_format: LogFormat::parse(&env("LOG_FORMAT").unwrap_or_default())
                 .map_err(|e| ConfigError::new("LOG_FORMAT", e))?,
+            shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,
         })
     }
 

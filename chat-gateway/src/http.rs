@@ -1,10 +1,12 @@
 //! The HTTP face: `POST /chatkit` (also `/api/chatkit`, `/api/v1/chatkit`), `POST /api/chat`
-//! for scripts, `/healthz`, `/readyz`; Bearer auth, a per-user rate limit and CORS. The REST
+//! for scripts, `/healthz`, `/readyz` (database and mcp-tasks), `/metrics` (unauthenticated:
+//! keep it on an internal network); Bearer auth, a per-user rate limit and CORS. The REST
 //! threads API (`rest`), the OpenAI-compatible `/v1` (`openai_compat`), `/openapi.json`
 //! (`openapi`) and the public web pages (`web`) are merged in here.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
@@ -54,6 +56,7 @@ pub fn limiter(per_second: u32, burst: u32) -> Option<Arc<DefaultKeyedRateLimite
 
 /// The router.
 pub fn app(state: AppState, cors_origins: &[String]) -> Router {
+    crate::metrics::init();
     let api = Router::new()
         .route("/chatkit", post(chatkit))
         .route("/api/chatkit", post(chatkit))
@@ -68,13 +71,28 @@ pub fn app(state: AppState, cors_origins: &[String]) -> Router {
         .merge(crate::openapi::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(shared::metrics::scrape))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(cors(cors_origins))
+        // Last, so it wraps every route above.
+        .layer(middleware::from_fn(shared::metrics::track_http))
         .with_state(state)
 }
 
-/// Serves `app` until `shutdown` fires, then lets in-flight requests finish.
+/// Serves `app` until `shutdown` fires, then lets in-flight requests and streams finish
+/// within the default grace period ([`shared::shutdown::DEFAULT_GRACE`]).
 pub async fn run(listener: TcpListener, app: Router, shutdown: CancellationToken) -> std::io::Result<()> {
+    run_with_grace(listener, app, shutdown, shared::shutdown::DEFAULT_GRACE).await
+}
+
+/// Serves `app` until `shutdown` fires, stops accepting, and lets in-flight requests and
+/// streams finish for up to `grace`; then returns whatever is still open.
+pub async fn run_with_grace(
+    listener: TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+    grace: Duration,
+) -> std::io::Result<()> {
     use axum::serve::ListenerExt as _;
     // Without TCP_NODELAY each SSE frame after the headers waits for the client's delayed ACK (~40 ms).
     let listener = listener.tap_io(|tcp| {
@@ -83,9 +101,9 @@ pub async fn run(listener: TcpListener, app: Router, shutdown: CancellationToken
         }
     });
     // `into_make_service`: serving the Router itself rebuilds (deep-clones) it per connection.
-    axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(async move { shutdown.cancelled().await })
-        .await
+    let server = axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned());
+    shared::shutdown::drain_within(server, shutdown, grace).await
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
@@ -168,8 +186,11 @@ async fn chatkit(
     match state.chat.handle(&user, &raw).await? {
         Outcome::Json(value) => Ok(Json(value).into_response()),
         Outcome::Stream(events) => {
+            // Counted as open until the body is dropped: at its end or when the client leaves.
+            let open = crate::metrics::stream_opened();
             // Events already waiting go out as one write; none waits for another.
-            let frames = ReceiverStream::new(events).ready_chunks(STREAM_BATCH).map(|batch| {
+            let frames = ReceiverStream::new(events).ready_chunks(STREAM_BATCH).map(move |batch| {
+                let _open = &open;
                 let mut out = Vec::with_capacity(batch.len() * 256);
                 for event in batch {
                     out.extend_from_slice(b"data: ");
@@ -220,12 +241,25 @@ async fn chat(
     Ok(Json(body).into_response())
 }
 
+/// 200 when the database and mcp-tasks answer; else 503 naming what is down (the reasons
+/// go to the log, not to the unauthenticated caller).
 async fn ready(State(state): State<AppState>) -> Response {
-    match state.chat.store().ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready"}))).into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "database unavailable"}))).into_response()
+    let checks = state.chat.readiness().await;
+    let mut down = Vec::new();
+    for (name, check) in &checks {
+        if let Err(reason) = check {
+            tracing::warn!(check = name, %reason, "not ready");
+            down.push(*name);
         }
+    }
+    let report: serde_json::Map<_, _> = checks
+        .iter()
+        .map(|(name, check)| ((*name).to_owned(), json!(if check.is_ok() { "ok" } else { "unavailable" })))
+        .collect();
+    if down.is_empty() {
+        (StatusCode::OK, Json(json!({"status": "ready", "checks": report}))).into_response()
+    } else {
+        let body = json!({"status": "unavailable", "down": down, "checks": report});
+        (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
     }
 }

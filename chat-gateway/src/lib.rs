@@ -13,6 +13,7 @@
 //! * `openai_compat` — the OpenAI-compatible `/v1/chat/completions` and `/v1/models`.
 //! * `openapi` — `/openapi.json`, generated from the REST and `/v1` handlers.
 //! * `error` — `ApiError`, the one JSON error of the HTTP API.
+//! * `metrics` — this service's Prometheus metric names and how they are recorded.
 //! * `tasks_client` — the MCP client to mcp-tasks, with a token minted per user and request.
 //! * `dev` — `chat-gateway dev`: dev secrets in a file, mcp-tasks as a child process.
 //! * `web` — the self-hosted chat page at `/` (assets embedded), `/widget`, `/dev/token`.
@@ -26,6 +27,7 @@ pub mod dev;
 pub mod echo;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod openai_compat;
 pub mod openapi;
 pub mod rest;

@@ -78,6 +78,11 @@ async fn main() -> ExitCode {
     shared::telemetry::init(config.log_format);
     match run(cli.command, config).await {
         Ok(()) => ExitCode::SUCCESS,
+        // A setting a command needs (e.g. a secret for `serve`): the same one line and code.
+        Err(e) if e.downcast_ref::<shared::config::ConfigError>().is_some() => {
+            eprintln!("chat-gateway: configuration error: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("chat-gateway: {e:#}");
             ExitCode::FAILURE
@@ -106,7 +111,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let listener = bind_listener(bind.unwrap_or(config.bind)).await?;
             let shutdown = CancellationToken::new();
             tokio::spawn(shared::shutdown::on_signal(shutdown.clone()));
-            http::run(listener, http::app(state, &config.cors_origins), shutdown).await?;
+            let app = http::app(state, &config.cors_origins);
+            http::run_with_grace(listener, app, shutdown, config.shutdown_grace).await?;
             Ok(())
         }
         Command::Dev { bind } => dev(config, bind).await,
@@ -121,14 +127,14 @@ async fn bind_listener(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListen
 
 /// The gateway's state from its configuration: the migrated store, the agent, auth, limits.
 async fn gateway_state(config: &Config) -> anyhow::Result<AppState> {
-    let store = store::connect(&config.database_url).await.context("opening the database")?;
-    store.migrate().await?;
     let tasks_key = config.tasks_key.clone().ok_or_else(|| {
         shared::config::ConfigError::new(
             "TASKS_TOKEN_SECRET",
             "is required: the gateway signs a short-lived token per user for mcp-tasks with it",
         )
     })?;
+    let store = store::connect(&config.database_url).await.context("opening the database")?;
+    store.migrate().await?;
     let tasks = Arc::new(TasksClient::new(config.mcp_tasks_url.clone(), tasks_key, TASKS_TIMEOUT));
     let brain = match &config.llm {
         Some(llm) => {

@@ -3,8 +3,9 @@
 //! here for that user (`aud=mcp-tasks`, `sub`=user, `exp` ≤ 5 min, optional `tz`) and
 //! signed with `TASKS_TOKEN_SECRET`. The user's own JWT is never forwarded.
 //!
-//! The tool list is cached; every call has a timeout; a dead connection is dropped and
-//! re-established on the next call, so a restarted mcp-tasks is picked up.
+//! The tool list is cached; every call has a timeout and is counted by tool and outcome
+//! (`crate::metrics`); a dead connection is dropped and re-established on the next call,
+//! so a restarted mcp-tasks is picked up. [`TasksClient::ready`] asks mcp-tasks' `/readyz`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,6 +33,8 @@ use crate::auth::User;
 const TOKEN_TTL: Duration = Duration::from_secs(300);
 /// How long the tool list is reused.
 const TOOLS_TTL: Duration = Duration::from_secs(300);
+/// How long the readiness probe waits for mcp-tasks' `/readyz`.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
 /// The identity of requests that act for no user (the discovery handshake only).
 const SERVICE_SUBJECT: &str = "system:chat-gateway";
 
@@ -41,9 +44,23 @@ pub enum TasksError {
     /// mcp-tasks did not answer in time.
     #[error("the task service did not answer within {0:?}")]
     Timeout(Duration),
-    /// mcp-tasks is unreachable or answered with a protocol error.
+    /// mcp-tasks is unreachable or answered something unexpected.
     #[error("the task service is unavailable: {0}")]
     Unavailable(String),
+    /// mcp-tasks answered with a protocol error (bad arguments, no such tool, store down).
+    #[error("the task service refused the call: {0}")]
+    Refused(String),
+}
+
+/// `/readyz` beside the MCP endpoint: `http://h:8001/mcp` → `http://h:8001/readyz` (a path
+/// prefix before `/mcp`, as behind a proxy, is kept).
+fn readyz_url(mcp: &reqwest::Url) -> reqwest::Url {
+    let mut url = mcp.clone();
+    let base = mcp.path().trim_end_matches('/').rsplit_once('/').map_or("", |(base, _)| base).to_owned();
+    url.set_path(&format!("{base}/readyz"));
+    url.set_query(None);
+    url.set_fragment(None);
+    url
 }
 
 /// The Bearer token of one request, carried as a typed extension (never serialised).
@@ -135,6 +152,8 @@ type Connection = RunningService<RoleClient, ()>;
 /// The client the agent calls tools through.
 pub struct TasksClient {
     url: reqwest::Url,
+    readyz: reqwest::Url,
+    probe: reqwest::Client,
     key: TokenKey,
     timeout: Duration,
     connection: Mutex<Option<Arc<Connection>>>,
@@ -144,7 +163,20 @@ pub struct TasksClient {
 impl TasksClient {
     /// A client for the mcp-tasks endpoint at `url`; connects on first use.
     pub fn new(url: reqwest::Url, key: TokenKey, timeout: Duration) -> Self {
-        Self { url, key, timeout, connection: Mutex::new(None), tools: RwLock::new(None) }
+        let readyz = readyz_url(&url);
+        let probe = reqwest::Client::new();
+        Self { url, readyz, probe, key, timeout, connection: Mutex::new(None), tools: RwLock::new(None) }
+    }
+
+    /// Whether mcp-tasks is up and its database reachable: its `/readyz` (next to the MCP
+    /// endpoint) answers 2xx within two seconds.
+    pub async fn ready(&self) -> Result<(), TasksError> {
+        match self.probe.get(self.readyz.clone()).timeout(READY_TIMEOUT).send().await {
+            Ok(response) if response.status().is_success() => Ok(()),
+            Ok(response) => Err(TasksError::Unavailable(format!("/readyz answered {}", response.status()))),
+            Err(e) if e.is_timeout() => Err(TasksError::Timeout(READY_TIMEOUT)),
+            Err(e) => Err(TasksError::Unavailable(e.without_url().to_string())),
+        }
     }
 
     fn token(&self, sub: &str, tz: Option<&str>) -> String {
@@ -203,6 +235,25 @@ impl TasksClient {
         tool: &str,
         arguments: JsonObject,
     ) -> Result<rmcp::model::CallToolResult, TasksError> {
+        let started = Instant::now();
+        let result = self.call_uncounted(user, tool, arguments).await;
+        let outcome = match &result {
+            Ok(r) if r.is_error == Some(true) => "tool_error",
+            Ok(_) => "ok",
+            Err(TasksError::Timeout(_)) => "timeout",
+            Err(TasksError::Unavailable(_)) => "unavailable",
+            Err(TasksError::Refused(_)) => "protocol_error",
+        };
+        crate::metrics::tool_call(tool, outcome, started.elapsed());
+        result
+    }
+
+    async fn call_uncounted(
+        &self,
+        user: &User,
+        tool: &str,
+        arguments: JsonObject,
+    ) -> Result<rmcp::model::CallToolResult, TasksError> {
         let connection = self.connection().await?;
         let mut request =
             CallToolRequest::new(CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments));
@@ -219,7 +270,7 @@ impl TasksClient {
         match tokio::time::timeout(self.timeout, sent).await {
             Ok(Ok(ServerResult::CallToolResult(result))) => Ok(result),
             Ok(Ok(other)) => Err(TasksError::Unavailable(format!("unexpected answer: {other:?}"))),
-            Ok(Err(rmcp::ServiceError::McpError(e))) => Err(TasksError::Unavailable(e.message.to_string())),
+            Ok(Err(rmcp::ServiceError::McpError(e))) => Err(TasksError::Refused(e.message.to_string())),
             Ok(Err(e)) => {
                 self.forget_connection().await;
                 Err(TasksError::Unavailable(e.to_string()))
@@ -259,5 +310,22 @@ impl TasksClient {
             }
         }
         Ok(reminders)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readyz_url;
+
+    #[test]
+    fn readyz_sits_beside_the_mcp_endpoint() {
+        for (mcp, readyz) in [
+            ("http://mcp-tasks:8001/mcp", "http://mcp-tasks:8001/readyz"),
+            ("http://127.0.0.1:8001/mcp/", "http://127.0.0.1:8001/readyz"),
+            ("https://example.com/tasks/mcp?x=1", "https://example.com/tasks/readyz"),
+            ("http://h:8001/", "http://h:8001/readyz"),
+        ] {
+            assert_eq!(readyz_url(&mcp.parse().unwrap()).as_str(), readyz, "{mcp}");
+        }
     }
 }

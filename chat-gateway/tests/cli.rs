@@ -8,7 +8,15 @@ const SECRET: &str = "cli-test-secret-cli-test-secret-cli-test";
 
 fn binary() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_chat-gateway"));
-    for var in ["JWT_SECRET", "JWT_JWKS_URL", "CHAT_DATABASE_URL", "TASKS_TOKEN_SECRET", "MCP_TASKS_URL"] {
+    for var in [
+        "JWT_SECRET",
+        "JWT_JWKS_URL",
+        "CHAT_DATABASE_URL",
+        "TASKS_TOKEN_SECRET",
+        "MCP_TASKS_URL",
+        "SHUTDOWN_GRACE",
+        "GATEWAY_BIND",
+    ] {
         cmd.env_remove(var);
     }
     cmd
@@ -42,16 +50,20 @@ type Case = (&'static [&'static str], &'static [(&'static str, &'static str)], &
 
 #[test]
 fn configuration_errors_are_one_line_naming_the_variable() {
-    let cases: [Case; 5] = [
+    let cases: [Case; 9] = [
         (&["token", "--user", "a"], &[], "JWT_SECRET"),
         (&["serve"], &[], "JWT_SECRET"),
+        (&["serve"], &[("JWT_SECRET", SECRET)], "TASKS_TOKEN_SECRET"),
+        (&["serve"], &[("JWT_SECRET", SECRET), ("TASKS_TOKEN_SECRET", "short")], "TASKS_TOKEN_SECRET"),
         (&["token", "--user", "a"], &[("JWT_SECRET", "short")], "JWT_SECRET"),
         (&["migrate"], &[("CHAT_DATABASE_URL", "mysql://x")], "CHAT_DATABASE_URL"),
         (&["migrate"], &[("MCP_TASKS_URL", "not a url")], "MCP_TASKS_URL"),
+        (&["migrate"], &[("SHUTDOWN_GRACE", "soon")], "SHUTDOWN_GRACE"),
+        (&["migrate"], &[("GATEWAY_BIND", "everywhere")], "GATEWAY_BIND"),
     ];
     for (args, env, variable) in cases {
         let out = binary().args(args).envs(env.iter().copied()).output().unwrap();
-        assert!(!out.status.success(), "{args:?} {env:?}");
+        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}");
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
         assert!(stderr.contains(variable), "{stderr}");

@@ -1,6 +1,7 @@
 //! Typed configuration for `mcp-tasks`, read from the environment once, in `main`.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use chrono_tz::Tz;
 use shared::config::{ConfigError, data_dir, env};
@@ -27,6 +28,8 @@ pub struct Config {
     pub reminder_webhook: Option<reqwest::Url>,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// `SHUTDOWN_GRACE`: how long in-flight requests may run after SIGTERM (default 30s).
+    pub shutdown_grace: Duration,
 }
 
 impl Config {
@@ -89,6 +92,7 @@ impl Config {
             allowed_hosts,
             reminder_webhook,
             log_format,
+            shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,
         })
     }
 

@@ -1,5 +1,6 @@
 //! The HTTP face: stateless streamable HTTP MCP at `/mcp` behind Bearer-token auth, plus
-//! `/healthz` and `/readyz`. Any replica serves any request (no sessions).
+//! `/healthz`, `/readyz` and `/metrics` (unauthenticated: keep it on an internal network).
+//! Any replica serves any request (no sessions).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,13 +33,16 @@ pub struct HttpState {
     pub allowed_hosts: Option<Vec<String>>,
 }
 
-/// The router: `/mcp` (authenticated), `/healthz`, `/readyz`.
-pub fn app(state: HttpState, shutdown: &CancellationToken) -> Router {
+/// The router: `/mcp` (authenticated), `/healthz`, `/readyz`, `/metrics`. MCP requests
+/// still running when `stop` fires are aborted: pass a token that fires once the shutdown
+/// grace period is over, so draining lets them finish (the shutdown token aborts at once).
+pub fn app(state: HttpState, stop: &CancellationToken) -> Router {
+    crate::metrics::init();
     let mut config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
         .with_sse_keep_alive(Some(Duration::from_secs(15)))
-        .with_cancellation_token(shutdown.child_token());
+        .with_cancellation_token(stop.child_token());
     config = match state.allowed_hosts.as_deref() {
         Some(hosts) if hosts.iter().any(|h| h == "*") => config.disable_allowed_hosts(),
         Some(hosts) => config.with_allowed_hosts(hosts.iter().cloned()),
@@ -56,12 +60,27 @@ pub fn app(state: HttpState, shutdown: &CancellationToken) -> Router {
         .layer(middleware::from_fn_with_state(key, authenticate))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .route("/metrics", get(shared::metrics::scrape))
+        .layer(middleware::from_fn(shared::metrics::track_http))
         .with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` fires, then finishes in-flight requests.
+/// Serves `app` on `listener` until `shutdown` fires, then finishes in-flight requests
+/// within the default grace period ([`shared::shutdown::DEFAULT_GRACE`]).
 pub async fn run(listener: TcpListener, app: Router, shutdown: CancellationToken) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(async move { shutdown.cancelled().await }).await
+    run_with_grace(listener, app, shutdown, shared::shutdown::DEFAULT_GRACE).await
+}
+
+/// Serves `app` until `shutdown` fires, stops accepting, and lets in-flight requests finish
+/// for up to `grace`; then returns whatever is still open.
+pub async fn run_with_grace(
+    listener: TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown.clone().cancelled_owned());
+    shared::shutdown::drain_within(server, shutdown, grace).await
 }
 
 async fn ready(State(state): State<HttpState>) -> Response {

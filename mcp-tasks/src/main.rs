@@ -62,6 +62,11 @@ async fn main() -> ExitCode {
     shared::telemetry::init(config.log_format);
     match run(cli.command, config).await {
         Ok(()) => ExitCode::SUCCESS,
+        // A setting a command needs (e.g. a secret for `serve`): the same one line and code.
+        Err(e) if e.downcast_ref::<shared::config::ConfigError>().is_some() => {
+            eprintln!("mcp-tasks: configuration error: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("mcp-tasks: {e:#}");
             ExitCode::FAILURE
@@ -115,7 +120,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
             tracing::info!(addr = %listener.local_addr()?, "serving MCP over HTTP at /mcp");
             tokio::spawn(shared::shutdown::on_signal(shutdown.clone()));
-            http::run(listener, http::app(state, &shutdown), shutdown).await?;
+            // MCP requests are aborted only once draining is over, not when it starts.
+            let stop = CancellationToken::new();
+            let app = http::app(state, &stop);
+            http::run_with_grace(listener, app, shutdown, config.shutdown_grace).await?;
+            stop.cancel();
             Ok(())
         }
     }

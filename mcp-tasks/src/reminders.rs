@@ -54,6 +54,7 @@ pub async fn deliver_due(
     let mut delivered = 0;
     for item in due {
         let ok = post(client, webhook, &item).await;
+        crate::metrics::reminder_delivery(ok);
         let retry_at = (!ok).then(|| now + backoff(item.reminder.attempts));
         store.record_delivery(item.reminder.id, Utc::now(), retry_at).await?;
         delivered += usize::from(ok);

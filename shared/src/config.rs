@@ -26,6 +26,11 @@ pub fn env(var: &str) -> Option<String> {
     std::env::var(var).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// Reads a duration variable such as `SHUTDOWN_GRACE=30s`; `default` when unset.
+pub fn duration(var: &'static str, default: Duration) -> Result<Duration, ConfigError> {
+    env(var).map_or(Ok(default), |v| parse_duration(&v).map_err(|e| ConfigError::new(var, e)))
+}
+
 /// Parses a duration such as `30d`, `12h`, `15m` or `90s`.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s.trim())

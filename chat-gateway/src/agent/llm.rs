@@ -19,7 +19,7 @@ mod transport;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_openai::Client;
 use async_openai::config::OpenAIConfig;
@@ -208,7 +208,7 @@ impl LlmClient {
         if !tools.is_empty() {
             body["tools"] = Value::Array(tools);
         }
-        let driver = Driver { client: self.clone(), body, state: State::Start };
+        let driver = Driver { client: self.clone(), body, state: State::Start, started: Instant::now() };
         futures::stream::unfold(driver, |mut driver| async move {
             let item = driver.next().await?;
             Some((item, driver))
@@ -272,10 +272,12 @@ impl LlmClient {
 }
 
 /// One completion in progress: the state behind the stream `LlmClient::stream` returns.
+/// Its end (success or error) is counted and timed in `crate::metrics`.
 struct Driver {
     client: LlmClient,
     body: Value,
     state: State,
+    started: Instant,
 }
 
 enum State {
@@ -317,11 +319,17 @@ impl Driver {
                         None => {
                             let complete = probe.saw_done() || acc.finished();
                             let completion = std::mem::take(acc).finish();
-                            self.state = State::Over;
                             if !complete {
                                 tracing::warn!(model = %self.client.inner.model, "model stream ended before [DONE]");
-                                return Some(Err(LlmError::Cut));
+                                return self.fail(LlmError::Cut);
                             }
+                            self.state = State::Over;
+                            crate::metrics::llm_call(
+                                "ok",
+                                self.started.elapsed(),
+                                completion.prompt_tokens,
+                                completion.completion_tokens,
+                            );
                             tracing::debug!(
                                 model = %self.client.inner.model,
                                 finish_reason = completion.finish_reason.as_deref().unwrap_or(""),
@@ -365,6 +373,15 @@ impl Driver {
 
     fn fail(&mut self, error: LlmError) -> Option<Result<LlmEvent, LlmError>> {
         self.state = State::Over;
+        let outcome = match &error {
+            LlmError::Unauthorized => "unauthorized",
+            LlmError::RateLimited { .. } => "rate_limited",
+            LlmError::Unavailable(_) => "unavailable",
+            LlmError::Timeout => "timeout",
+            LlmError::Cut => "cut",
+            LlmError::Rejected(_) => "rejected",
+        };
+        crate::metrics::llm_call(outcome, self.started.elapsed(), None, None);
         Some(Err(error))
     }
 }

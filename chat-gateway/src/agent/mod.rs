@@ -63,6 +63,10 @@ impl Responder for Agent {
             Brain::Llm(llm) => self.llm_turn(llm, turn, out).await,
         }
     }
+
+    async fn readiness(&self) -> Vec<(&'static str, Result<(), String>)> {
+        vec![("mcp_tasks", self.tasks.ready().await.map_err(|e| e.to_string()))]
+    }
 }
 
 /// One tool call's outcome as the model and the user see it.

@@ -75,6 +75,14 @@ impl ChatKitServer {
         self.responder.clone()
     }
 
+    /// Whether the thread store and what the responder depends on answer now: each check
+    /// by name, with the reason when it is down.
+    pub async fn readiness(&self) -> Vec<(&'static str, Result<(), String>)> {
+        let (database, mut checks) = tokio::join!(self.store.ping(), self.responder.readiness());
+        checks.insert(0, ("database", database.map_err(|e| e.to_string())));
+        checks
+    }
+
     /// Parses and runs one request body for `user`.
     #[tracing::instrument(skip_all, fields(user = %user.id, op))]
     pub async fn handle(&self, user: &User, body: &[u8]) -> Result<Outcome, ApiError> {
@@ -454,6 +462,11 @@ pub(super) async fn run_turn(
         };
     }
     let user_id = turn.user.id.clone();
+    crate::metrics::turn(match &outcome {
+        Ok(()) => "ok",
+        Err(TurnError::Disconnected) => "disconnected",
+        Err(_) => "failed",
+    });
     match outcome {
         Ok(()) => {}
         Err(TurnError::Disconnected) => {

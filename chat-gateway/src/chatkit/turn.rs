@@ -52,6 +52,12 @@ pub trait Responder: Send + Sync + 'static {
     /// Answers a turn by sending events to `out`.
     async fn respond(&self, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError>;
 
+    /// Checks what this responder depends on (e.g. mcp-tasks) for `/readyz`: each check by
+    /// name, with the reason when it is down. Default: depends on nothing.
+    async fn readiness(&self) -> Vec<(&'static str, Result<(), String>)> {
+        Vec::new()
+    }
+
     /// Handles a streamed widget action.
     async fn action(
         &self,

@@ -1,6 +1,9 @@
 //! Test support for the store tests: a fresh PostgreSQL database per test (required when
 //! `CI` or `REQUIRE_POSTGRES` is set, else skipped with one line), and fresh SQLite files.
+//! `stack` starts both services in-process for the operations tests.
 #![allow(dead_code, clippy::unwrap_used)]
+
+pub mod stack;
 
 use std::sync::Arc;
 

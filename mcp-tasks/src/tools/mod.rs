@@ -17,14 +17,17 @@ mod tasks;
 mod view;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{
-    CallToolResult, ContentBlock, Implementation, ListPromptsRequestMethod, ListPromptsResult,
-    ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
-    ReadResourceResult, Resource, ResourceContents, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    ListPromptsRequestMethod, ListPromptsResult, ListResourcesResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource, ResourceContents,
+    ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, tool_handler};
@@ -157,6 +160,20 @@ impl ServerHandler for TaskServer {
                  ISO 8601. Recurring tasks take phrases like 'every monday at 9am'. The resource \
                  tasks://reminders/due lists reminders that fell due in the last day.",
             )
+    }
+
+    /// The router's dispatch, counted and timed by tool and outcome.
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        let known = self.tool_router.has_route(&request.name);
+        let tool = if known { request.name.to_string() } else { crate::metrics::UNKNOWN_TOOL.to_owned() };
+        let started = Instant::now();
+        let result = self.tool_router.call(ToolCallContext::new(self, request, context)).await;
+        crate::metrics::tool_call(&tool, &result, started.elapsed());
+        result
     }
 
     /// No prompts: say so (-32601) rather than rmcp's default empty list, which claims a

@@ -1,0 +1,54 @@
+//! This service's Prometheus metrics, named in one place: tool calls by tool and outcome,
+//! their latency, and reminder deliveries. HTTP request metrics come from
+//! `shared::metrics`, which also owns the recorder and renders `/metrics`.
+
+use std::sync::Once;
+use std::time::Duration;
+
+use rmcp::ErrorData as McpError;
+use rmcp::model::CallToolResponse;
+
+/// Counter: tool calls, by `tool` and `outcome` (`ok`, `tool_error`, `protocol_error`).
+pub const TOOL_CALLS: &str = "mcp_tasks_tool_calls_total";
+/// Histogram: seconds a tool call took, by `tool`.
+pub const TOOL_DURATION: &str = "mcp_tasks_tool_call_duration_seconds";
+/// Counter: reminder webhook deliveries, by `outcome` (`delivered`, `failed`).
+pub const REMINDER_DELIVERIES: &str = "mcp_tasks_reminder_deliveries_total";
+
+/// The label for calls to a tool that does not exist (names come from clients).
+pub const UNKNOWN_TOOL: &str = "unknown";
+
+/// Installs the recorder (once per process) and describes this service's metrics.
+pub fn init() {
+    shared::metrics::init();
+    static DESCRIBED: Once = Once::new();
+    DESCRIBED.call_once(|| {
+        metrics::describe_counter!(
+            TOOL_CALLS,
+            "Tool calls, by tool and outcome (ok, tool_error, protocol_error)"
+        );
+        metrics::describe_histogram!(TOOL_DURATION, metrics::Unit::Seconds, "Seconds per tool call, by tool");
+        metrics::describe_counter!(
+            REMINDER_DELIVERIES,
+            "Reminder webhook deliveries, by outcome (delivered, failed)"
+        );
+    });
+}
+
+/// Records one tool call: `ok`, `tool_error` (a result with `isError`, which the model can
+/// fix) or `protocol_error` (bad arguments, broken infrastructure).
+pub fn tool_call(tool: &str, result: &Result<CallToolResponse, McpError>, took: Duration) {
+    let outcome = match result {
+        Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => "tool_error",
+        Ok(_) => "ok",
+        Err(_) => "protocol_error",
+    };
+    metrics::counter!(TOOL_CALLS, "tool" => tool.to_owned(), "outcome" => outcome).increment(1);
+    metrics::histogram!(TOOL_DURATION, "tool" => tool.to_owned()).record(took.as_secs_f64());
+}
+
+/// Records one reminder delivery attempt.
+pub fn reminder_delivery(delivered: bool) {
+    let outcome = if delivered { "delivered" } else { "failed" };
+    metrics::counter!(REMINDER_DELIVERIES, "outcome" => outcome).increment(1);
+}
