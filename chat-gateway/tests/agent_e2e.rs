@@ -12,20 +12,10 @@ use std::time::Duration;
 use axum::Router;
 use axum::response::IntoResponse;
 use axum::routing::post;
-use chat_gateway::agent::llm::{LlmClient, LlmConfig};
 use chat_gateway::agent::{Agent, Brain};
-use chat_gateway::auth::Authenticator;
-use chat_gateway::chatkit::ChatKitServer;
-use chat_gateway::http::{self, AppState};
-use chat_gateway::tasks_client::TasksClient;
-use eventsource_stream::Eventsource;
-use futures::StreamExt;
 use serde_json::{Value, json};
-use shared::identity::TokenKey;
-use tokio_util::sync::CancellationToken;
-
-const TASKS_SECRET: &str = "e2e-tasks-secret-e2e-tasks-secret-0000";
-const USER_SECRET: &str = "e2e-user-secret-e2e-user-secret-000000";
+use support::product::Stack;
+use support::stack::{self, GatewayOptions};
 
 /// A scripted model: reads the conversation and answers as a tool-using model would.
 async fn model_server(requests: Arc<Mutex<Vec<Value>>>) -> String {
@@ -91,77 +81,21 @@ fn tool_chunks(name: &str, args: &str) -> Vec<Value> {
     ]
 }
 
-struct Stack {
-    gateway: String,
-    tasks: Arc<dyn mcp_tasks::store::Store>,
-    stop_tasks: CancellationToken,
-    _dirs: Vec<tempfile::TempDir>,
-}
-
-async fn stack(brain: impl FnOnce() -> Brain) -> Stack {
-    let tasks_dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", tasks_dir.path().join("tasks.db").display());
-    let tasks = mcp_tasks::store::connect(&url).await.unwrap();
-    tasks.migrate().await.unwrap();
-    let state = mcp_tasks::http::HttpState {
-        server: mcp_tasks::tools::TaskServer::new(tasks.clone(), chrono_tz::UTC),
-        store: tasks.clone(),
-        key: TokenKey::new(TASKS_SECRET).unwrap(),
-        allowed_hosts: None,
-    };
-    let stop_tasks = CancellationToken::new();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let mcp_url = format!("http://{}/mcp", listener.local_addr().unwrap()).parse().unwrap();
-    tokio::spawn(mcp_tasks::http::run(
-        listener,
-        mcp_tasks::http::app(state, &stop_tasks),
-        stop_tasks.clone(),
-    ));
-
+/// The product with `brain` behind the agent, whose task client gives up after 3 s.
+async fn start(brain: Brain) -> (Stack, tempfile::TempDir) {
     let (chat_store, chat_dir) = support::sqlite_store().await;
-    let client =
-        Arc::new(TasksClient::new(mcp_url, TokenKey::new(TASKS_SECRET).unwrap(), Duration::from_secs(3)));
-    let agent = Arc::new(Agent::new(client, brain(), 8));
-    let state = AppState {
-        chat: Arc::new(ChatKitServer::new(chat_store, agent, 4000)),
-        auth: Arc::new(Authenticator::new(Some(TokenKey::new(USER_SECRET).unwrap()), None)),
-        limiter: None,
-        dev_login: None,
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let gateway = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(http::run(listener, http::app(state, &[]), CancellationToken::new()));
-    Stack { gateway, tasks, stop_tasks, _dirs: vec![tasks_dir, chat_dir] }
-}
-
-fn llm(base: String) -> Brain {
-    Brain::Llm(LlmClient::new(LlmConfig {
-        base_url: base,
-        api_key: "test-key".into(),
-        model: "scripted".into(),
-        timeout: Duration::from_secs(5),
-    }))
+    let stack = Stack::build(chat_store, GatewayOptions::default(), |tasks_base| {
+        Arc::new(Agent::new(stack::tasks_client(tasks_base, Duration::from_secs(3)), brain, 8))
+    })
+    .await;
+    (stack, chat_dir)
 }
 
 async fn say(stack: &Stack, user: &str, text: &str) -> Vec<Value> {
-    let token =
-        TokenKey::new(USER_SECRET).unwrap().mint(user, "chat-gateway", "t", None, Duration::from_secs(60));
-    let body = json!({"type": "threads.create", "params": {"input": {
-        "content": [{"type": "input_text", "text": text}], "attachments": [], "inference_options": {}}}});
-    let response = reqwest::Client::new()
-        .post(format!("{}/chatkit", stack.gateway))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let body = json!({"type": "threads.create", "params": {"input": stack::input(text)}});
+    let response = stack::post(&stack.base, user, &body).await;
     assert_eq!(response.status(), 200);
-    let mut events = Vec::new();
-    let mut sse = response.bytes_stream().eventsource();
-    while let Some(event) = sse.next().await {
-        events.push(serde_json::from_str(&event.unwrap().data).unwrap());
-    }
-    events
+    stack::events(response).await
 }
 
 fn done_items<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {
@@ -172,20 +106,11 @@ fn done_items<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {
         .collect()
 }
 
-async fn titles(stack: &Stack, user: &str) -> Vec<String> {
-    let q = mcp_tasks::store::TaskQuery {
-        limit: 50,
-        status: mcp_tasks::store::StatusFilter::All,
-        ..Default::default()
-    };
-    stack.tasks.query_tasks(user, &q).await.unwrap().tasks.into_iter().map(|t| t.title).collect()
-}
-
 #[tokio::test]
 async fn the_model_adds_a_task_through_mcp_and_the_user_sees_each_step() {
     let requests = Arc::new(Mutex::new(Vec::new()));
     let base = model_server(requests.clone()).await;
-    let stack = stack(|| llm(base)).await;
+    let (stack, _chat_dir) = start(stack::llm(&base, "scripted")).await;
     let events = say(&stack, "alice", "add buy oat milk").await;
     let workflow = done_items(&events, "workflow");
     assert_eq!(workflow.len(), 1, "one workflow item for the tool step");
@@ -196,11 +121,11 @@ async fn the_model_adds_a_task_through_mcp_and_the_user_sees_each_step() {
     );
     let replies = done_items(&events, "assistant_message");
     assert_eq!(replies.last().unwrap()["content"][0]["text"], "All done.");
-    assert_eq!(titles(&stack, "alice").await, vec!["buy oat milk"], "the task really exists");
+    assert_eq!(stack.task_titles("alice").await, vec!["buy oat milk"], "the task really exists");
 
     let bob = say(&stack, "bob", "list").await;
     assert_eq!(done_items(&bob, "assistant_message").last().unwrap()["content"][0]["text"], "All done.");
-    assert!(titles(&stack, "bob").await.is_empty());
+    assert!(stack.task_titles("bob").await.is_empty());
     let sent = requests.lock().unwrap().clone();
     let bobs_tool_result = sent
         .iter()
@@ -215,7 +140,7 @@ async fn the_model_adds_a_task_through_mcp_and_the_user_sees_each_step() {
 
 #[tokio::test]
 async fn the_offline_agent_understands_english_and_urdu() {
-    let stack = stack(|| Brain::Offline).await;
+    let (stack, _chat_dir) = start(Brain::Offline).await;
     let events = say(&stack, "alice", "add buy milk tomorrow at 5pm #errands").await;
     assert_eq!(done_items(&events, "workflow").len(), 1);
     let task = stack.tasks.get_tasks("alice", &[1]).await.unwrap().remove(0);
@@ -237,7 +162,7 @@ async fn the_offline_agent_understands_english_and_urdu() {
 async fn a_failing_model_is_an_error_event_with_retry_and_the_message_stays() {
     let requests = Arc::new(Mutex::new(Vec::new()));
     let base = model_server(requests.clone()).await;
-    let stack = stack(|| llm(base)).await;
+    let (stack, _chat_dir) = start(stack::llm(&base, "scripted")).await;
     let events = say(&stack, "alice", "fail").await;
     let error = events.iter().find(|e| e["type"] == "error").unwrap();
     assert_eq!(error["allow_retry"], true);
@@ -248,22 +173,22 @@ async fn a_failing_model_is_an_error_event_with_retry_and_the_message_stays() {
 async fn malformed_tool_arguments_go_back_to_the_model_as_a_tool_error() {
     let requests = Arc::new(Mutex::new(Vec::new()));
     let base = model_server(requests.clone()).await;
-    let stack = stack(|| llm(base)).await;
+    let (stack, _chat_dir) = start(stack::llm(&base, "scripted")).await;
     let events = say(&stack, "alice", "garble").await;
     assert!(events.iter().all(|e| e["type"] != "error"), "not a failure of the turn");
     assert_eq!(done_items(&events, "assistant_message").last().unwrap()["content"][0]["text"], "All done.");
     let sent = requests.lock().unwrap().clone();
     let tool = sent.last().unwrap()["messages"].as_array().unwrap().last().cloned().unwrap();
     assert!(tool["content"].as_str().unwrap().contains("not a JSON object"), "{tool}");
-    assert!(titles(&stack, "alice").await.is_empty());
+    assert!(stack.task_titles("alice").await.is_empty());
 }
 
 #[tokio::test]
 async fn a_dead_task_server_is_a_clear_error_not_a_hang() {
     let requests = Arc::new(Mutex::new(Vec::new()));
     let base = model_server(requests.clone()).await;
-    let stack = stack(|| llm(base)).await;
-    stack.stop_tasks.cancel();
+    let (stack, _chat_dir) = start(stack::llm(&base, "scripted")).await;
+    stack.stop_tasks();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let started = std::time::Instant::now();
     let events = tokio::time::timeout(Duration::from_secs(20), say(&stack, "alice", "add x")).await.unwrap();
@@ -274,7 +199,7 @@ async fn a_dead_task_server_is_a_clear_error_not_a_hang() {
 
 #[tokio::test]
 async fn a_due_reminder_is_shown_as_a_notice_once() {
-    let stack = stack(|| Brain::Offline).await;
+    let (stack, _chat_dir) = start(Brain::Offline).await;
     say(&stack, "alice", "add water the plants").await;
     let due = chrono::Utc::now() - chrono::Duration::minutes(5);
     let reminder = mcp_tasks::store::NewReminder { at: due, phrase: None };

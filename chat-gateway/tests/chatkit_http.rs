@@ -4,6 +4,7 @@
 //! Every case runs on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used)]
 
+#[macro_use]
 mod support;
 
 use std::sync::Arc;
@@ -525,29 +526,6 @@ async fn browsers_from_allowed_origins_pass_cors(store: Arc<dyn ThreadStore>) {
     for path in ["/healthz", "/readyz"] {
         assert_eq!(gw.http.get(format!("{}{path}", gw.base)).send().await.unwrap().status(), 200, "{path}");
     }
-}
-
-macro_rules! on_both_backends {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let (store, _dir) = crate::support::sqlite_store().await;
-                    super::$case(store).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let Some(db) = crate::support::TestPg::create().await else { return };
-                    super::$case(db.store().await).await;
-                }
-            )*
-        }
-    };
 }
 
 on_both_backends!(

@@ -12,24 +12,24 @@ use std::time::Duration;
 use axum::Router;
 use axum::response::IntoResponse;
 use axum::routing::post;
-use chat_gateway::agent::llm::{LlmClient, LlmConfig};
-use chat_gateway::agent::{Agent, Brain};
-use chat_gateway::tasks_client::TasksClient;
+use chat_gateway::agent::Agent;
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use serde_json::{Value, json};
-use shared::identity::TokenKey;
-use support::stack::{self, Gated, metric, scrape};
+use support::stack::{self, Gated, GatewayOptions, metric, scrape};
 use tokio::sync::Semaphore;
 
-const GRACE: Duration = Duration::from_secs(5);
+/// The gateways here let open streams finish for up to 5 s on shutdown.
+fn draining() -> GatewayOptions {
+    GatewayOptions::with_grace(Duration::from_secs(5))
+}
 
 #[tokio::test]
 async fn readiness_names_mcp_tasks_when_it_is_down() {
-    let (tasks_store, _tasks_dir) = mcp_tasks_sqlite().await;
+    let (tasks_store, _tasks_dir) = stack::tasks_sqlite().await;
     let tasks = stack::start_tasks(tasks_store).await;
     let (chat_store, _chat_dir) = support::sqlite_store().await;
-    let gateway = stack::start_gateway(chat_store, stack::offline_agent(&tasks.base), GRACE).await;
+    let gateway = stack::start_gateway(chat_store, stack::offline_agent(&tasks.base), draining()).await;
 
     let ready = reqwest::get(format!("{}/readyz", gateway.base)).await.unwrap();
     assert_eq!(ready.status(), 200);
@@ -61,13 +61,13 @@ async fn eventually(base: &str, check: impl Fn(&str) -> bool) -> String {
 /// Only this test opens streams in this binary, so the gauge's value is known.
 #[tokio::test]
 async fn metrics_show_requests_turns_tool_calls_model_tokens_and_open_streams() {
-    let (tasks_store, _tasks_dir) = mcp_tasks_sqlite().await;
+    let (tasks_store, _tasks_dir) = stack::tasks_sqlite().await;
     let tasks = stack::start_tasks(tasks_store).await;
 
     // Open streams: one held open by the gated responder, then released.
     let gate = Arc::new(Semaphore::new(0));
     let (chat_store, _chat_dir) = support::sqlite_store().await;
-    let gated = stack::start_gateway(chat_store, Arc::new(Gated(gate.clone())), GRACE).await;
+    let gated = stack::start_gateway(chat_store, Arc::new(Gated(gate.clone())), draining()).await;
     let body = json!({"type": "threads.create", "params": {"input": stack::input("hold on")}});
     let response = stack::post(&gated.base, "alice", &body).await;
     let mut events = response.bytes_stream().eventsource();
@@ -91,7 +91,7 @@ async fn metrics_show_requests_turns_tool_calls_model_tokens_and_open_streams() 
 
     // Tool calls through the offline agent.
     let (chat_store, _chat_dir2) = support::sqlite_store().await;
-    let offline = stack::start_gateway(chat_store, stack::offline_agent(&tasks.base), GRACE).await;
+    let offline = stack::start_gateway(chat_store, stack::offline_agent(&tasks.base), draining()).await;
     let add = json!({"type": "threads.create", "params": {"input": stack::input("add buy milk tomorrow")}});
     let events = stack::stream(&offline.base, "bob", &add).await;
     assert!(stack::reply(&events).contains("buy milk"), "{events:?}");
@@ -100,19 +100,9 @@ async fn metrics_show_requests_turns_tool_calls_model_tokens_and_open_streams() 
     let requests = Arc::new(Mutex::new(Vec::new()));
     let model = model_server(requests.clone()).await;
     let (chat_store, _chat_dir3) = support::sqlite_store().await;
-    let client = TasksClient::new(
-        format!("{}/mcp", tasks.base).parse().unwrap(),
-        TokenKey::new(stack::TASKS_SECRET).unwrap(),
-        Duration::from_secs(5),
-    );
-    let llm = LlmClient::new(LlmConfig {
-        base_url: model,
-        api_key: "test-key".into(),
-        model: "scripted".into(),
-        timeout: Duration::from_secs(5),
-    });
-    let agent = Arc::new(Agent::new(Arc::new(client), Brain::Llm(llm), 4));
-    let with_model = stack::start_gateway(chat_store, agent, GRACE).await;
+    let client = stack::tasks_client(&tasks.base, Duration::from_secs(5));
+    let agent = Arc::new(Agent::new(client, stack::llm(&model, "scripted"), 4));
+    let with_model = stack::start_gateway(chat_store, agent, draining()).await;
     let hello = json!({"type": "threads.create", "params": {"input": stack::input("hello")}});
     assert_eq!(stack::reply(&stack::stream(&with_model.base, "carol", &hello).await), "Hi there.");
     let refused = json!({"type": "threads.create", "params": {"input": stack::input("refuse")}});
@@ -140,14 +130,6 @@ async fn metrics_show_requests_turns_tool_calls_model_tokens_and_open_streams() 
     at_least("chat_gateway_llm_tokens_total", &["kind=\"prompt\""], 120.0);
     at_least("chat_gateway_llm_tokens_total", &["kind=\"completion\""], 7.0);
     assert!(!text.contains("thr_"), "no thread ids in labels");
-}
-
-async fn mcp_tasks_sqlite() -> (Arc<dyn mcp_tasks::store::Store>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("tasks.db").display());
-    let store = mcp_tasks::store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
-    (store, dir)
 }
 
 /// A scripted model: "refuse" gets a 401; anything else a short reply, then usage.

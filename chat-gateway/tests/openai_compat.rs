@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used)]
 
 #[macro_use]
-mod stack;
 mod support;
 
 use std::sync::Arc;
@@ -16,7 +15,7 @@ use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use reqwest::Method;
 use serde_json::{Value, json};
-use stack::{Mind, Stack};
+use support::product::{self, Mind, Stack};
 
 fn ask(text: &str) -> Value {
     json!({"model": "task-assistant", "messages": [{"role": "user", "content": text}]})
@@ -434,7 +433,7 @@ async fn browsers_can_read_the_conversation_header(store: Arc<dyn ThreadStore>) 
         .http
         .post(format!("{}/v1/chat/completions", stack.base))
         .bearer_auth(stack.token("alice"))
-        .header("origin", stack::ORIGIN)
+        .header("origin", product::ORIGIN)
         .json(&ask("hello"))
         .send()
         .await
@@ -445,7 +444,7 @@ async fn browsers_can_read_the_conversation_header(store: Arc<dyn ThreadStore>) 
     let preflight = stack
         .http
         .request(Method::OPTIONS, format!("{}/api/threads/thr_x", stack.base))
-        .header("origin", stack::ORIGIN)
+        .header("origin", product::ORIGIN)
         .header("access-control-request-method", "PATCH")
         .header("access-control-request-headers", "authorization,content-type,x-conversation-id")
         .send()

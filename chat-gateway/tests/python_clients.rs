@@ -16,14 +16,13 @@
 //! it fails instead, so CI cannot go green without having run the clients.
 #![allow(clippy::unwrap_used)]
 
-mod stack;
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use stack::{Mind, Stack};
+use support::product::{Mind, Stack};
 use tokio::process::Command;
 
 /// Longest one run of a script may take.

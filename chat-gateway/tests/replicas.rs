@@ -10,9 +10,12 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use support::TestPg;
-use support::stack::{self, reply};
+use support::stack::{self, GatewayOptions, reply};
 
-const GRACE: Duration = Duration::from_secs(5);
+/// The gateways here let open streams finish for up to 5 s on shutdown.
+fn draining() -> GatewayOptions {
+    GatewayOptions::with_grace(Duration::from_secs(5))
+}
 
 fn user_texts(items: &[Value]) -> Vec<String> {
     items
@@ -32,8 +35,10 @@ async fn one_conversation_moves_between_two_gateways_and_two_task_servers_on_one
     };
     let tasks_a = stack::start_tasks(tasks_store().await).await;
     let tasks_b = stack::start_tasks(tasks_store().await).await;
-    let gateway_a = stack::start_gateway(pg.store().await, stack::offline_agent(&tasks_a.base), GRACE).await;
-    let gateway_b = stack::start_gateway(pg.store().await, stack::offline_agent(&tasks_b.base), GRACE).await;
+    let gateway_a =
+        stack::start_gateway(pg.store().await, stack::offline_agent(&tasks_a.base), draining()).await;
+    let gateway_b =
+        stack::start_gateway(pg.store().await, stack::offline_agent(&tasks_b.base), draining()).await;
     let (a, b) = (gateway_a.base.as_str(), gateway_b.base.as_str());
 
     // Turn 1 on A (→ mcp-tasks A).

@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used)]
 
 #[macro_use]
-mod stack;
 mod support;
 
 use std::collections::BTreeSet;
@@ -15,7 +14,7 @@ use std::sync::Arc;
 use chat_gateway::store::ThreadStore;
 use reqwest::Method;
 use serde_json::{Value, json};
-use stack::Stack;
+use support::product::Stack;
 
 fn ids(page: &Value) -> Vec<String> {
     page["data"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect()

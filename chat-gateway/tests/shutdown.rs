@@ -11,7 +11,7 @@ use std::time::Duration;
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use serde_json::{Value, json};
-use support::stack::{self, Gated};
+use support::stack::{self, Gated, GatewayOptions};
 use tokio::sync::Semaphore;
 
 /// Opens a turn on `base` and reads up to its `stream_options` event; the rest is left open.
@@ -36,7 +36,12 @@ async fn open_turn(base: &str) -> futures::stream::BoxStream<'static, Value> {
 async fn a_stream_running_at_shutdown_is_finished_before_the_gateway_stops() {
     let gate = Arc::new(Semaphore::new(0));
     let (store, _dir) = support::sqlite_store().await;
-    let gateway = stack::start_gateway(store, Arc::new(Gated(gate.clone())), Duration::from_secs(30)).await;
+    let gateway = stack::start_gateway(
+        store,
+        Arc::new(Gated(gate.clone())),
+        GatewayOptions::with_grace(Duration::from_secs(30)),
+    )
+    .await;
     let rest = open_turn(&gateway.base).await;
 
     gateway.shutdown.cancel();
@@ -54,7 +59,12 @@ async fn a_stream_running_at_shutdown_is_finished_before_the_gateway_stops() {
 async fn a_stream_that_never_ends_is_abandoned_after_the_grace_period() {
     let gate = Arc::new(Semaphore::new(0));
     let (store, _dir) = support::sqlite_store().await;
-    let gateway = stack::start_gateway(store, Arc::new(Gated(gate)), Duration::from_millis(300)).await;
+    let gateway = stack::start_gateway(
+        store,
+        Arc::new(Gated(gate)),
+        GatewayOptions::with_grace(Duration::from_millis(300)),
+    )
+    .await;
     let _stuck = open_turn(&gateway.base).await;
     // The gate is never opened: only the grace period can end this.
     gateway.stop().await;

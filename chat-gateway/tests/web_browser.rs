@@ -25,21 +25,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chat_gateway::agent::{Agent, Brain};
-use chat_gateway::auth::Authenticator;
 use chat_gateway::chatkit::types::{ItemBody, user_text};
-use chat_gateway::chatkit::{ChatKitServer, Responder, Turn, TurnError, TurnSink};
-use chat_gateway::http::{self, AppState};
-use chat_gateway::store::{Order, ThreadStore};
-use chat_gateway::tasks_client::TasksClient;
+use chat_gateway::chatkit::{Responder, Turn, TurnError, TurnSink};
+use chat_gateway::store::Order;
 use chrono::Utc;
-use mcp_tasks::store::{NewReminder, NewTask, Priority, StatusFilter, TaskQuery};
-use shared::identity::TokenKey;
+use mcp_tasks::store::{NewReminder, NewTask, Priority};
+use support::product::Stack;
+use support::stack::{self, GatewayOptions};
 use tokio::process::Command;
-use tokio_util::sync::CancellationToken;
-
-const TASKS_SECRET: &str = "web-tasks-secret-web-tasks-secret-000000";
-const USER_SECRET: &str = "web-user-secret-web-user-secret-00000000";
 /// The message the gateway fails once (retryably) before answering it.
 const FAIL_ONCE: &str = "please fail once";
 /// Longest the browser script may take.
@@ -47,7 +40,7 @@ const SCRIPT_TIMEOUT: Duration = Duration::from_secs(240);
 
 /// The offline agent, except that [`FAIL_ONCE`] fails the first time it is answered.
 struct FailOnce {
-    agent: Agent,
+    agent: Arc<dyn Responder>,
     failed: AtomicBool,
 }
 
@@ -68,45 +61,15 @@ impl Responder for FailOnce {
     }
 }
 
-struct Stack {
-    base: String,
-    tasks: Arc<dyn mcp_tasks::store::Store>,
-    chat: Arc<dyn ThreadStore>,
-    _dirs: Vec<tempfile::TempDir>,
-}
-
-async fn stack() -> Stack {
-    let tasks_dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", tasks_dir.path().join("tasks.db").display());
-    let tasks = mcp_tasks::store::connect(&url).await.unwrap();
-    tasks.migrate().await.unwrap();
-    let state = mcp_tasks::http::HttpState {
-        server: mcp_tasks::tools::TaskServer::new(tasks.clone(), chrono_tz::UTC),
-        store: tasks.clone(),
-        key: TokenKey::new(TASKS_SECRET).unwrap(),
-        allowed_hosts: None,
-    };
-    let stop = CancellationToken::new();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let mcp_url = format!("http://{}/mcp", listener.local_addr().unwrap()).parse().unwrap();
-    tokio::spawn(mcp_tasks::http::run(listener, mcp_tasks::http::app(state, &stop), stop.clone()));
-
+/// The product with dev login on, answered by [`FailOnce`].
+async fn start() -> (Stack, tempfile::TempDir) {
     let (chat, chat_dir) = support::sqlite_store().await;
-    let client =
-        Arc::new(TasksClient::new(mcp_url, TokenKey::new(TASKS_SECRET).unwrap(), Duration::from_secs(5)));
-    let responder =
-        Arc::new(FailOnce { agent: Agent::new(client, Brain::Offline, 8), failed: AtomicBool::new(false) });
-    let key = TokenKey::new(USER_SECRET).unwrap();
-    let state = AppState {
-        chat: Arc::new(ChatKitServer::new(chat.clone(), responder, 4000)),
-        auth: Arc::new(Authenticator::new(Some(key.clone()), None)),
-        limiter: None,
-        dev_login: Some(Arc::new(key)),
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(http::run(listener, http::app(state, &[]), CancellationToken::new()));
-    Stack { base, tasks, chat, _dirs: vec![tasks_dir, chat_dir] }
+    let options = GatewayOptions { dev_login: true, ..GatewayOptions::default() };
+    let stack = Stack::build(chat, options, |tasks_base| {
+        Arc::new(FailOnce { agent: stack::offline_agent(tasks_base), failed: AtomicBool::new(false) })
+    })
+    .await;
+    (stack, chat_dir)
 }
 
 /// A task for `user` whose reminder fell due a minute ago: the next turn shows it as a notice.
@@ -124,23 +87,12 @@ async fn due_reminder(stack: &Stack, user: &str, title: &str) {
     stack.tasks.add_tasks(user, vec![task], now - chrono::Duration::minutes(2)).await.unwrap();
 }
 
-async fn titles(stack: &Stack, user: &str) -> Vec<String> {
-    let query = TaskQuery { limit: 50, status: StatusFilter::All, ..Default::default() };
-    stack.tasks.query_tasks(user, &query).await.unwrap().tasks.into_iter().map(|t| t.title).collect()
-}
-
 #[tokio::test]
 async fn a_person_chats_renames_and_deletes_threads_in_urdu_and_english_in_headless_chromium() {
     let Some(tools) = web_tools() else { return };
-    let stack = stack().await;
+    let (stack, _chat_dir) = start().await;
     due_reminder(&stack, "dev", "call the bank").await;
-    let token = TokenKey::new(USER_SECRET).unwrap().mint(
-        "alice",
-        "chat-gateway",
-        "test",
-        None,
-        Duration::from_secs(3600),
-    );
+    let token = stack::token("alice");
     let shots = target_dir().join("web-screenshots");
 
     let mut cmd = Command::new(&tools.node);
@@ -154,11 +106,11 @@ async fn a_person_chats_renames_and_deletes_threads_in_urdu_and_english_in_headl
     let out = run(cmd).await;
     expect_success(&out);
 
-    let alice = titles(&stack, "alice").await;
+    let alice = stack.task_titles("alice").await;
     assert!(alice.iter().any(|t| t == "buy milk"), "the English task exists: {alice:?}");
     assert!(alice.iter().any(|t| t == "دودھ لینا"), "the Urdu task exists: {alice:?}");
-    assert!(!titles(&stack, "dev").await.iter().any(|t| t == "buy milk"), "dev never saw alice's task");
-    let threads = stack.chat.list_threads("alice", None, 50, Order::Desc).await.unwrap().data;
+    assert!(!stack.task_titles("dev").await.iter().any(|t| t == "buy milk"), "dev never saw alice's task");
+    let threads = stack.store.list_threads("alice", None, 50, Order::Desc).await.unwrap().data;
     let names: Vec<_> = threads.iter().map(|t| t.title.clone().unwrap_or_default()).collect();
     assert_eq!(
         threads.len(),

@@ -1,8 +1,11 @@
-//! Test support for the store tests: a fresh PostgreSQL database per test (required when
-//! `CI` or `REQUIRE_POSTGRES` is set, else skipped with one line), and fresh SQLite files.
-//! `stack` starts both services in-process for the operations tests.
-#![allow(dead_code, clippy::unwrap_used)]
+//! Test support: a fresh PostgreSQL database per test (required when `CI` or
+//! `REQUIRE_POSTGRES` is set, else skipped with one line), fresh SQLite files, and
+//! `on_both_backends!` to run a case on each (`#[macro_use] mod support;`). `stack` holds the
+//! blocks that start both services in-process; `product` assembles them into the whole product.
+//! Every test binary compiles all of it, so what one binary leaves unused is allowed.
+#![allow(dead_code, unused_macros, clippy::unwrap_used)]
 
+pub mod product;
 pub mod stack;
 
 use std::sync::Arc;
@@ -86,4 +89,28 @@ pub async fn sqlite_store() -> (Arc<dyn ThreadStore>, tempfile::TempDir) {
     let store = store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     (store, dir)
+}
+
+/// Stamps each `case(store)` out for SQLite and PostgreSQL.
+macro_rules! on_both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let (store, _dir) = crate::support::sqlite_store().await;
+                    super::$case(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let Some(db) = crate::support::TestPg::create().await else { return };
+                    super::$case(db.store().await).await;
+                }
+            )*
+        }
+    };
 }

@@ -1,10 +1,12 @@
-//! The two services in-process on port 0 for the operations tests: mcp-tasks serving a
-//! given task store, gateways in front of it, and a small ChatKit client over real HTTP and
-//! real SSE parsing.
+//! The building blocks for running the two services in-process on port 0: mcp-tasks serving
+//! a given task store, gateways in front of it (with what tests vary in [`GatewayOptions`]),
+//! agents calling the task server, and a small ChatKit client over real HTTP and real SSE
+//! parsing. `product::Stack` assembles them into the whole product.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use chat_gateway::agent::llm::{LlmClient, LlmConfig};
 use chat_gateway::agent::{Agent, Brain};
 use chat_gateway::auth::Authenticator;
 use chat_gateway::chatkit::{ChatKitServer, Responder, Turn, TurnError, TurnSink};
@@ -20,9 +22,9 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 /// The secret mcp-tasks and the gateways share for per-user tokens.
-pub const TASKS_SECRET: &str = "ops-tasks-secret-ops-tasks-secret-00000";
-/// The secret user tokens are signed with.
-pub const USER_SECRET: &str = "ops-user-secret-ops-user-secret-0000000";
+pub const TASKS_SECRET: &str = "test-tasks-secret-test-tasks-secret-0000";
+/// The secret user tokens (and dev-login tokens) are signed with.
+pub const USER_SECRET: &str = "test-user-secret-test-user-secret-000000";
 
 /// A running server: its base URL, the token that stops it, and its task (ends when it has stopped).
 pub struct Running {
@@ -43,6 +45,25 @@ impl Running {
     }
 }
 
+/// A migrated mcp-tasks store on a fresh SQLite file (kept alive by the returned guard).
+pub async fn tasks_sqlite() -> (Arc<dyn mcp_tasks::store::Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("tasks.db").display());
+    let store = mcp_tasks::store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    (store, dir)
+}
+
+/// The titles of `user`'s tasks (all statuses, up to 50) in `store`.
+pub async fn task_titles(store: &dyn mcp_tasks::store::Store, user: &str) -> Vec<String> {
+    let query = mcp_tasks::store::TaskQuery {
+        limit: 50,
+        status: mcp_tasks::store::StatusFilter::All,
+        ..Default::default()
+    };
+    store.query_tasks(user, &query).await.unwrap().tasks.into_iter().map(|t| t.title).collect()
+}
+
 /// mcp-tasks over HTTP on port 0, serving `store`.
 pub async fn start_tasks(store: Arc<dyn mcp_tasks::store::Store>) -> Running {
     let state = mcp_tasks::http::HttpState {
@@ -59,11 +80,25 @@ pub async fn start_tasks(store: Arc<dyn mcp_tasks::store::Store>) -> Running {
     Running { base, shutdown, handle }
 }
 
+/// A client of the mcp-tasks at `tasks_base`, giving up on a call after `timeout`.
+pub fn tasks_client(tasks_base: &str, timeout: Duration) -> Arc<TasksClient> {
+    let url = format!("{tasks_base}/mcp").parse().unwrap();
+    Arc::new(TasksClient::new(url, TokenKey::new(TASKS_SECRET).unwrap(), timeout))
+}
+
 /// The offline agent calling the mcp-tasks at `tasks_base`.
 pub fn offline_agent(tasks_base: &str) -> Arc<dyn Responder> {
-    let url = format!("{tasks_base}/mcp").parse().unwrap();
-    let client = TasksClient::new(url, TokenKey::new(TASKS_SECRET).unwrap(), Duration::from_secs(5));
-    Arc::new(Agent::new(Arc::new(client), Brain::Offline, 8))
+    Arc::new(Agent::new(tasks_client(tasks_base, Duration::from_secs(5)), Brain::Offline, 8))
+}
+
+/// A model brain: `model` on the OpenAI-compatible server at `base_url` (ending in `/v1`).
+pub fn llm(base_url: &str, model: &str) -> Brain {
+    Brain::Llm(LlmClient::new(LlmConfig {
+        base_url: base_url.to_owned(),
+        api_key: "test-key".into(),
+        model: model.into(),
+        timeout: Duration::from_secs(5),
+    }))
 }
 
 /// Answers "let through" only once the test adds a permit, so a stream can be held open.
@@ -77,29 +112,61 @@ impl Responder for Gated {
     }
 }
 
-/// A gateway on port 0 over `store` answering with `responder`, draining for up to `grace`.
+/// What tests vary about a gateway. `Default`: the default grace, no rate limit, no CORS
+/// origins, no dev login.
+pub struct GatewayOptions {
+    /// How long a shutdown lets open requests and streams finish.
+    pub grace: Duration,
+    /// Per-user rate limit: (per second, burst); 0 = off.
+    pub rate: (u32, u32),
+    /// Browser origins CORS allows.
+    pub cors_origins: Vec<String>,
+    /// Whether `GET /dev/token` hands out tokens (signed with [`USER_SECRET`]).
+    pub dev_login: bool,
+}
+
+impl Default for GatewayOptions {
+    fn default() -> Self {
+        Self {
+            grace: shared::shutdown::DEFAULT_GRACE,
+            rate: (0, 0),
+            cors_origins: Vec::new(),
+            dev_login: false,
+        }
+    }
+}
+
+impl GatewayOptions {
+    /// The defaults, draining for up to `grace` on shutdown.
+    pub fn with_grace(grace: Duration) -> Self {
+        Self { grace, ..Self::default() }
+    }
+}
+
+/// A gateway on port 0 over `store` answering with `responder`, accepting [`token`]s.
 pub async fn start_gateway(
     store: Arc<dyn ThreadStore>,
     responder: Arc<dyn Responder>,
-    grace: Duration,
+    options: GatewayOptions,
 ) -> Running {
+    let key = TokenKey::new(USER_SECRET).unwrap();
     let state = AppState {
         chat: Arc::new(ChatKitServer::new(store, responder, 4000)),
-        auth: Arc::new(Authenticator::new(Some(TokenKey::new(USER_SECRET).unwrap()), None)),
-        limiter: None,
-        dev_login: None,
+        auth: Arc::new(Authenticator::new(Some(key.clone()), None)),
+        limiter: http::limiter(options.rate.0, options.rate.1),
+        dev_login: options.dev_login.then(|| Arc::new(key)),
     };
     let shutdown = CancellationToken::new();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = http::app(state, &[]);
-    let handle = tokio::spawn(http::run_with_grace(listener, app, shutdown.clone(), grace));
+    let app = http::app(state, &options.cors_origins);
+    let handle = tokio::spawn(http::run_with_grace(listener, app, shutdown.clone(), options.grace));
     Running { base, shutdown, handle }
 }
 
-/// A user token the gateways accept.
+/// A user token the gateways accept, valid for an hour (longer than any test runs).
 pub fn token(user: &str) -> String {
-    TokenKey::new(USER_SECRET).unwrap().mint(user, "chat-gateway", "test", None, Duration::from_secs(300))
+    TokenKey::new(USER_SECRET).unwrap().mint(user, "chat-gateway", "test", None, Duration::from_secs(3600))
 }
 
 /// A user-message input carrying `text`.
@@ -124,6 +191,11 @@ pub async fn stream(base: &str, user: &str, body: &Value) -> Vec<Value> {
     let response = post(base, user, body).await;
     assert_eq!(response.status(), 200, "{body}");
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    events(response).await
+}
+
+/// The SSE events of `response`, read to the end, each parsed as JSON.
+pub async fn events(response: reqwest::Response) -> Vec<Value> {
     let mut sse = response.bytes_stream().eventsource();
     let mut events = Vec::new();
     while let Some(event) = sse.next().await {
