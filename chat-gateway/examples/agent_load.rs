@@ -295,23 +295,27 @@ impl ModelServer {
         let book = spent.clone();
         let app = Router::new().route(
             "/v1/chat/completions",
-            post(move |axum::Json(body): axum::Json<Value>| {
+            post(move |body: axum::body::Bytes| {
                 let (book, calls) = (book.clone(), calls.clone());
                 async move {
+                    // The model's own time starts with reading the request (11 tool schemas and
+                    // the history), which a real provider does too.
                     let started = Instant::now();
                     calls.fetch_add(1, Ordering::Relaxed);
                     if !delay.is_zero() {
                         // (A zero sleep still waits for the next 1 ms timer tick.)
                         tokio::time::sleep(delay).await;
                     }
-                    let messages = body["messages"].as_array().cloned().unwrap_or_default();
+                    let request: ModelRequest = serde_json::from_slice(&body).unwrap_or_default();
+                    let messages = request.messages;
                     let said = messages
                         .iter()
                         .rev()
-                        .find(|m| m["role"] == "user")
-                        .map_or("", |m| m["content"].as_str().unwrap_or(""));
+                        .find(|m| m.role == "user")
+                        .and_then(|m| m.content.as_deref())
+                        .unwrap_or("");
                     let user = said.split_whitespace().nth(1).unwrap_or("?").to_owned();
-                    let last_is_tool = messages.last().is_some_and(|m| m["role"] == "tool");
+                    let last_is_tool = messages.last().is_some_and(|m| m.role == "tool");
                     let chunks = if last_is_tool {
                         vec![
                             chunk(&json!({"role": "assistant", "content": "Done"}), None),
@@ -340,6 +344,19 @@ impl ModelServer {
         tokio::spawn(async move { axum::serve(listener, app).await });
         Ok(Self { base, spent })
     }
+}
+
+/// What the scripted model reads of a request (the rest, tools included, is skipped unparsed).
+#[derive(serde::Deserialize, Default)]
+struct ModelRequest {
+    messages: Vec<ModelMessage>,
+}
+
+#[derive(serde::Deserialize)]
+struct ModelMessage {
+    role: String,
+    #[serde(default)]
+    content: Option<String>,
 }
 
 fn chunk(delta: &Value, finish: Option<&str>) -> Value {

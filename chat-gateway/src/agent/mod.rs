@@ -57,10 +57,17 @@ impl Agent {
 #[async_trait::async_trait]
 impl Responder for Agent {
     async fn respond(&self, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
-        self.notify_due_reminders(turn, out).await?;
+        // Due reminders are fetched while the turn runs (an MCP round trip off the critical
+        // path) and shown once it has answered.
+        let (tasks, user) = (self.tasks.clone(), turn.user.clone());
+        let due = tokio::spawn(async move { tasks.due_reminders(&user).await });
         match &self.brain {
-            Brain::Offline => self.offline_turn(turn, out).await,
-            Brain::Llm(llm) => self.llm_turn(llm, turn, out).await,
+            Brain::Offline => self.offline_turn(turn, out).await?,
+            Brain::Llm(llm) => self.llm_turn(llm, turn, out).await?,
+        }
+        match due.await {
+            Ok(Ok(due)) => self.notify_due_reminders(&due, turn, out).await,
+            _ => Ok(()),
         }
     }
 
@@ -81,8 +88,12 @@ struct Outcome {
 impl Agent {
     /// Shows reminders that fell due (and the webhook did not deliver) as a notice, each once:
     /// the store remembers what was shown. Best effort: a failure here never stops the turn.
-    async fn notify_due_reminders(&self, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
-        let Ok(due) = self.tasks.due_reminders(&turn.user).await else { return Ok(()) };
+    async fn notify_due_reminders(
+        &self,
+        due: &[Value],
+        turn: &Turn,
+        out: &mut TurnSink,
+    ) -> Result<(), TurnError> {
         let due: Vec<(String, &Value)> = due
             .iter()
             .filter(|r| r["delivered"] != true)
