@@ -6,7 +6,8 @@ use serde_json::Map;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::server::{ChatKitServer, STREAM_BUFFER, run_turn};
+use super::server::{ChatKitServer, STREAM_BUFFER};
+use super::turn::run_turn;
 use super::types::{Event, ItemBody, OutputText, UserContent, UserMessageInput};
 use crate::auth::User;
 use crate::error::ApiError;
@@ -38,6 +39,18 @@ pub struct TurnSummary {
     pub replies: Vec<String>,
     /// The tool calls the agent made, executed server-side.
     pub tool_calls: Vec<ToolCallRecord>,
+}
+
+/// The result of a plain JSON turn (`/api/chat`).
+pub struct ChatReply {
+    /// The thread it happened in.
+    pub thread_id: String,
+    /// The assistant's text (all messages of the turn, joined).
+    pub reply: String,
+    /// Tool calls made.
+    pub tool_calls: Vec<ToolCallRecord>,
+    /// The error message, when the turn failed after the user message was stored.
+    pub error: Option<String>,
 }
 
 /// A running turn: its thread, its events as they happen, and at the end its summary.
@@ -105,6 +118,28 @@ impl ChatKitServer {
             TurnSummary { replies, tool_calls }
         });
         Ok(TurnStream { thread_id, events, done })
+    }
+}
+
+impl ChatKitServer {
+    /// A plain JSON turn (`/api/chat`): the same threads and responder, read to the end.
+    pub async fn chat(
+        &self,
+        user: &User,
+        message: String,
+        thread_id: Option<&str>,
+    ) -> Result<ChatReply, ApiError> {
+        let thread = thread_id.map_or(TurnThread::New(vec![]), |id| TurnThread::Continue(id.to_owned()));
+        let mut turn = self.start_turn(user, message, thread).await?;
+        let thread_id = turn.thread_id().to_owned();
+        let mut error = None;
+        while let Some(event) = turn.next().await {
+            if let Event::Error { message, .. } = *event {
+                error = message.or(Some("the assistant failed".into()));
+            }
+        }
+        let TurnSummary { replies, tool_calls } = turn.finish().await;
+        Ok(ChatReply { thread_id, reply: replies.join("\n\n"), tool_calls, error })
     }
 }
 

@@ -7,6 +7,6 @@ pub mod server;
 pub mod turn;
 pub mod types;
 
-pub use conversation::{Prior, TurnStream, TurnSummary, TurnThread};
-pub use server::{ChatKitServer, ChatReply, Outcome};
+pub use conversation::{ChatReply, Prior, TurnStream, TurnSummary, TurnThread};
+pub use server::{ChatKitServer, Outcome};
 pub use turn::{Responder, Turn, TurnError, TurnSink};

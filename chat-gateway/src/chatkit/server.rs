@@ -7,14 +7,14 @@ use chrono::{SubsecRound, Utc};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
-use super::turn::{Responder, Turn, TurnError, TurnSink, new_id, record};
+use super::turn::{Prepared, Responder, Turn, TurnError, new_id, record, run_turn};
 use super::types::{
-    Action, Event, ItemBody, PageParams, PageView, REQUEST_TYPES, Request, StreamOptions, ThreadItem,
-    ThreadView, UserMessageInput, is_hidden, user_text,
+    Event, ItemBody, PageParams, PageView, REQUEST_TYPES, Request, StreamOptions, ThreadItem, ThreadView,
+    UserMessageInput, is_hidden, user_text,
 };
 use crate::auth::User;
 use crate::error::ApiError;
-use crate::store::{Order, Page, StoreError, ThreadRecord, ThreadStore, ToolCallRecord};
+use crate::store::{Order, Page, StoreError, ThreadRecord, ThreadStore};
 
 /// Default page size for lists.
 const DEFAULT_PAGE: u32 = 20;
@@ -30,26 +30,6 @@ pub enum Outcome {
     /// Events, ending when the turn ends. Boxed: an `Event` is ~200 bytes and the channel
     /// allocates its slots 32 at a time, ~6.5 KiB per open stream; boxed they take 1 KiB.
     Stream(mpsc::Receiver<Box<Event>>),
-}
-
-/// A turn ready to run: its thread, what to emit first, and what answers it.
-pub(super) struct Prepared {
-    pub(super) thread: ThreadRecord,
-    head: Vec<Event>,
-    input: Option<ThreadItem>,
-    action: Option<(Action, Option<ThreadItem>)>,
-}
-
-/// The result of a plain JSON turn (`/api/chat`).
-pub struct ChatReply {
-    /// The thread it happened in.
-    pub thread_id: String,
-    /// The assistant's text (all messages of the turn, joined).
-    pub reply: String,
-    /// Tool calls made.
-    pub tool_calls: Vec<ToolCallRecord>,
-    /// The error message, when the turn failed after the user message was stored.
-    pub error: Option<String>,
 }
 
 /// Serves the ChatKit protocol over a thread store and a responder.
@@ -184,40 +164,6 @@ impl ChatKitServer {
                 Err(ApiError::Unsupported("voice input is not supported by this server".into()))
             }
         }
-    }
-
-    /// A plain JSON turn: the same threads and responder, without streaming.
-    pub async fn chat(
-        &self,
-        user: &User,
-        message: String,
-        thread_id: Option<&str>,
-    ) -> Result<ChatReply, ApiError> {
-        let input = UserMessageInput {
-            content: vec![super::types::UserContent::InputText { text: message }],
-            attachments: vec![],
-            quoted_text: None,
-            inference_options: Map::new(),
-        };
-        let prepared = match thread_id {
-            Some(id) => self.prepare_message(user, id, input).await?,
-            None => self.prepare_new(user, input, vec![]).await?,
-        };
-        let thread_id = prepared.thread.id.clone();
-        let (tx, mut rx) = mpsc::channel::<Box<Event>>(STREAM_BUFFER);
-        let drain = tokio::spawn(async move {
-            let mut error = None;
-            while let Some(event) = rx.recv().await {
-                if let Event::Error { message, .. } = *event {
-                    error = message.or(Some("the assistant failed".into()));
-                }
-            }
-            error
-        });
-        let sink = run_turn(self.store.clone(), self.responder.clone(), user.clone(), prepared, tx).await;
-        let (replies, tool_calls) = sink.finish();
-        let error = drain.await.unwrap_or(None);
-        Ok(ChatReply { thread_id, reply: replies.join("\n\n"), tool_calls, error })
     }
 
     /// Sets a thread's title (trimmed; empty clears it) and returns the thread.
@@ -429,79 +375,6 @@ impl ChatKitServer {
         self.store.save_item(&user.id, &crate::store::ItemRecord { json, ..record_ }).await?;
         Ok(item)
     }
-}
-
-/// Runs a prepared turn to the end, whatever happens to the client; returns the sink.
-pub(super) async fn run_turn(
-    store: Arc<dyn ThreadStore>,
-    responder: Arc<dyn Responder>,
-    user: User,
-    prepared: Prepared,
-    tx: mpsc::Sender<Box<Event>>,
-) -> TurnSink {
-    let Prepared { thread, head, input, action } = prepared;
-    let mut sink = TurnSink::new(tx, store.clone(), &user.id, &thread.id);
-    let mut turn = Turn { user, thread, input, store: store.clone() };
-    let mut outcome = Ok(());
-    for event in head {
-        outcome = sink.forward(event).await;
-        if outcome.is_err() {
-            break;
-        }
-    }
-    if outcome.is_ok() {
-        let gone = sink.disconnected();
-        outcome = tokio::select! {
-            result = async {
-                match &action {
-                    Some((action, sender)) => responder.action(&turn, action, sender.as_ref(), &mut sink).await,
-                    None => responder.respond(&turn, &mut sink).await,
-                }
-            } => result,
-            () = gone => Err(TurnError::Disconnected),
-        };
-    }
-    let user_id = turn.user.id.clone();
-    crate::metrics::turn(match &outcome {
-        Ok(()) => "ok",
-        Err(TurnError::Disconnected) => "disconnected",
-        Err(_) => "failed",
-    });
-    match outcome {
-        Ok(()) => {}
-        Err(TurnError::Disconnected) => {
-            tracing::info!(thread = %turn.thread.id, "client went away mid-turn");
-            if let Err(e) = sink.keep_partial().await {
-                tracing::error!(error = %e, "could not keep the partial reply");
-            }
-        }
-        Err(e) => {
-            let event = match &e {
-                TurnError::Failed { message, allow_retry } => Event::error(message.clone(), *allow_retry),
-                TurnError::Unsupported(_) => Event::error(e.to_string(), false),
-                _ => {
-                    tracing::error!(error = %e, "turn failed");
-                    Event::Error { code: "stream.error".into(), message: None, allow_retry: true }
-                }
-            };
-            let _ = sink.send(event).await;
-        }
-    }
-    if turn.thread.title.is_none()
-        && let Some(ItemBody::UserMessage { content, .. }) = turn.input.as_ref().map(|i| &i.body)
-    {
-        turn.thread.title = Some(title_from(&user_text(content)));
-        turn.thread.updated_at = Utc::now();
-        match store.save_thread(&user_id, &turn.thread).await {
-            Ok(()) => {
-                let _ = sink
-                    .forward(Event::ThreadUpdated { thread: view(&turn.thread, PageView::empty()) })
-                    .await;
-            }
-            Err(e) => tracing::error!(error = %e, "could not save the thread title"),
-        }
-    }
-    sink
 }
 
 /// A short title from the first message: its first line, at most ~40 characters, cut at a word.

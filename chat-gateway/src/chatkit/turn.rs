@@ -1,6 +1,7 @@
 //! The [`Responder`] seam (whatever writes the assistant's side of a turn) and the
 //! [`TurnSink`] it writes to, which persists items as the reference server does before
-//! forwarding each event to the client.
+//! forwarding each event to the client; and `run_turn`, which drives a prepared turn to its
+//! end whatever happens to the client.
 
 use std::sync::Arc;
 
@@ -8,7 +9,10 @@ use chrono::Utc;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::types::{Action, Event, ItemBody, ItemUpdate, OutputText, ThreadItem, is_hidden};
+use super::server::{title_from, view};
+use super::types::{
+    Action, Event, ItemBody, ItemUpdate, OutputText, PageView, ThreadItem, is_hidden, user_text,
+};
 use crate::auth::User;
 use crate::store::{ItemRecord, StoreError, ThreadRecord, ThreadStore, ToolCallRecord};
 
@@ -259,4 +263,85 @@ pub fn record(item: &ThreadItem) -> ItemRecord {
         created_at: item.created_at,
         json: serde_json::to_value(item).unwrap_or(Value::Null),
     }
+}
+
+/// A turn ready to run: its thread, what to emit first, and what answers it.
+pub(super) struct Prepared {
+    pub(super) thread: ThreadRecord,
+    pub(super) head: Vec<Event>,
+    pub(super) input: Option<ThreadItem>,
+    pub(super) action: Option<(Action, Option<ThreadItem>)>,
+}
+
+/// Runs a prepared turn to the end, whatever happens to the client; returns the sink.
+pub(super) async fn run_turn(
+    store: Arc<dyn ThreadStore>,
+    responder: Arc<dyn Responder>,
+    user: User,
+    prepared: Prepared,
+    tx: mpsc::Sender<Box<Event>>,
+) -> TurnSink {
+    let Prepared { thread, head, input, action } = prepared;
+    let mut sink = TurnSink::new(tx, store.clone(), &user.id, &thread.id);
+    let mut turn = Turn { user, thread, input, store: store.clone() };
+    let mut outcome = Ok(());
+    for event in head {
+        outcome = sink.forward(event).await;
+        if outcome.is_err() {
+            break;
+        }
+    }
+    if outcome.is_ok() {
+        let gone = sink.disconnected();
+        outcome = tokio::select! {
+            result = async {
+                match &action {
+                    Some((action, sender)) => responder.action(&turn, action, sender.as_ref(), &mut sink).await,
+                    None => responder.respond(&turn, &mut sink).await,
+                }
+            } => result,
+            () = gone => Err(TurnError::Disconnected),
+        };
+    }
+    let user_id = turn.user.id.clone();
+    crate::metrics::turn(match &outcome {
+        Ok(()) => "ok",
+        Err(TurnError::Disconnected) => "disconnected",
+        Err(_) => "failed",
+    });
+    match outcome {
+        Ok(()) => {}
+        Err(TurnError::Disconnected) => {
+            tracing::info!(thread = %turn.thread.id, "client went away mid-turn");
+            if let Err(e) = sink.keep_partial().await {
+                tracing::error!(error = %e, "could not keep the partial reply");
+            }
+        }
+        Err(e) => {
+            let event = match &e {
+                TurnError::Failed { message, allow_retry } => Event::error(message.clone(), *allow_retry),
+                TurnError::Unsupported(_) => Event::error(e.to_string(), false),
+                _ => {
+                    tracing::error!(error = %e, "turn failed");
+                    Event::Error { code: "stream.error".into(), message: None, allow_retry: true }
+                }
+            };
+            let _ = sink.send(event).await;
+        }
+    }
+    if turn.thread.title.is_none()
+        && let Some(ItemBody::UserMessage { content, .. }) = turn.input.as_ref().map(|i| &i.body)
+    {
+        turn.thread.title = Some(title_from(&user_text(content)));
+        turn.thread.updated_at = Utc::now();
+        match store.save_thread(&user_id, &turn.thread).await {
+            Ok(()) => {
+                let _ = sink
+                    .forward(Event::ThreadUpdated { thread: view(&turn.thread, PageView::empty()) })
+                    .await;
+            }
+            Err(e) => tracing::error!(error = %e, "could not save the thread title"),
+        }
+    }
+    sink
 }
