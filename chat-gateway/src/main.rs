@@ -188,7 +188,11 @@ async fn dev(mut config: Config, bind: Option<SocketAddr>) -> anyhow::Result<()>
     let mut state = gateway_state(&config).await?;
     state.dev_login = Some(Arc::new(user_key.clone()));
     let listener = bind_listener(bind.unwrap_or(config.bind)).await?;
-    let url = format!("http://{}", listener.local_addr()?);
+    let addr = listener.local_addr()?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!(%addr, "dev hands a token to anyone who can reach this address (GET /dev/token)");
+    }
+    let url = format!("http://{addr}");
     let token = user_key.mint("dev", "chat-gateway", "chat-gateway", None, Duration::from_secs(30 * 86_400));
     let brain = match &config.llm {
         Some(llm) => format!("model {}", llm.model),
