@@ -201,13 +201,15 @@ impl LlmClient {
     pub fn stream(
         &self,
         messages: Vec<Value>,
-        tools: Vec<Value>,
+        tools: impl Into<Arc<[Value]>>,
     ) -> BoxStream<'static, Result<LlmEvent, LlmError>> {
-        let mut body = json!({"model": self.inner.model, "stream": true});
-        body["messages"] = Value::Array(messages);
-        if !tools.is_empty() {
-            body["tools"] = Value::Array(tools);
-        }
+        let body = Body {
+            model: self.inner.model.clone(),
+            stream: true,
+            messages,
+            tools: tools.into(),
+            stream_options: None,
+        };
         let driver = Driver { client: self.clone(), body, state: State::Start, started: Instant::now() };
         futures::stream::unfold(driver, |mut driver| async move {
             let item = driver.next().await?;
@@ -248,7 +250,7 @@ impl LlmClient {
     }
 
     /// Sends one request; on success the chunk stream and the probe on its body.
-    async fn open(&self, body: &Value) -> Result<(ChunkStream, Arc<Probe>), OpenAIError> {
+    async fn open(&self, body: &Body) -> Result<(ChunkStream, Arc<Probe>), OpenAIError> {
         let inner = &self.inner;
         let Some(openai) = &inner.openai else {
             return Err(OpenAIError::Boxed(Box::new(Failure::Status {
@@ -266,16 +268,33 @@ impl LlmClient {
             probe: probe.clone(),
         };
         let client = Client::build(inner.http.clone(), openai.clone()).with_http_service(transport);
-        let chunks = client.chat().create_stream_byot::<&Value, Payload>(body).await?;
+        let chunks = client.chat().create_stream_byot::<&Body, Payload>(body).await?;
         Ok((chunks, probe))
     }
+}
+
+/// A request body. The tool definitions are shared between a turn's requests, not copied:
+/// eleven JSON schemas cloned and dropped per call were a tenth of the agent's CPU.
+#[derive(serde::Serialize)]
+struct Body {
+    model: String,
+    stream: bool,
+    messages: Vec<Value>,
+    #[serde(skip_serializing_if = "<[Value]>::is_empty", serialize_with = "tool_slice")]
+    tools: Arc<[Value]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stream_options: Option<Value>,
+}
+
+fn tool_slice<S: serde::Serializer>(tools: &Arc<[Value]>, serializer: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&**tools, serializer)
 }
 
 /// One completion in progress: the state behind the stream `LlmClient::stream` returns.
 /// Its end (success or error) is counted and timed in `crate::metrics`.
 struct Driver {
     client: LlmClient,
-    body: Value,
+    body: Body,
     state: State,
     started: Instant,
 }
@@ -351,12 +370,12 @@ impl Driver {
     async fn start(&mut self) -> Result<(ChunkStream, Arc<Probe>), LlmError> {
         tracing::debug!(
             model = %self.client.inner.model,
-            messages = self.body["messages"].as_array().map_or(0, Vec::len),
-            tools = self.body["tools"].as_array().map_or(0, Vec::len),
+            messages = self.body.messages.len(),
+            tools = self.body.tools.len(),
             "model request"
         );
         if self.client.inner.send_stream_options.load(Ordering::Relaxed) {
-            self.body["stream_options"] = json!({"include_usage": true});
+            self.body.stream_options = Some(json!({"include_usage": true}));
             match self.client.open(&self.body).await {
                 Err(error) if classify::refuses_stream_options(&error) => {
                     tracing::info!(model = %self.client.inner.model, "provider refuses stream_options; not sending it again");
@@ -364,9 +383,7 @@ impl Driver {
                 }
                 other => return other.map_err(classify::map_error),
             }
-            if let Some(body) = self.body.as_object_mut() {
-                body.remove("stream_options");
-            }
+            self.body.stream_options = None;
         }
         self.client.open(&self.body).await.map_err(classify::map_error)
     }

@@ -24,6 +24,7 @@ use crate::chatkit::{Responder, Turn, TurnError, TurnSink};
 use crate::store::{Order, ToolCallRecord};
 use crate::tasks_client::{TasksClient, TasksError};
 use llm::{Completion, LlmClient, LlmError, LlmEvent, ToolCall};
+use rmcp::model::Tool;
 
 /// Items of history the model sees at most.
 const HISTORY_ITEMS: u32 = 30;
@@ -45,12 +46,34 @@ pub struct Agent {
     tasks: Arc<TasksClient>,
     brain: Brain,
     max_steps: usize,
+    /// The model's tool definitions, built once per tool list the client caches.
+    tool_defs: std::sync::Mutex<Option<(Arc<Vec<Tool>>, Arc<[Value]>)>>,
 }
 
 impl Agent {
     /// An agent calling `tasks` with `brain`, making at most `max_steps` model calls per turn.
     pub fn new(tasks: Arc<TasksClient>, brain: Brain, max_steps: usize) -> Self {
-        Self { tasks, brain, max_steps: max_steps.max(1) }
+        Self { tasks, brain, max_steps: max_steps.max(1), tool_defs: std::sync::Mutex::default() }
+    }
+
+    /// The OpenAI tool definitions of `tools`, from the cache while the list is the same.
+    fn tool_defs(&self, tools: &Arc<Vec<Tool>>) -> Arc<[Value]> {
+        let mut cache = self.tool_defs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((source, defs)) = cache.as_ref()
+            && Arc::ptr_eq(source, tools)
+        {
+            return defs.clone();
+        }
+        let defs: Arc<[Value]> = tools
+            .iter()
+            .map(|t| {
+                json!({"type": "function", "function": {
+                    "name": t.name, "description": t.description, "parameters": Value::Object((*t.input_schema).clone())
+                }})
+            })
+            .collect();
+        *cache = Some((tools.clone(), defs.clone()));
+        defs
     }
 }
 
@@ -158,18 +181,11 @@ impl Agent {
 
     async fn llm_turn(&self, llm: &LlmClient, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
         let tools = self.tasks.tools().await.map_err(|e| tasks_failed(&e))?;
-        let tool_defs: Vec<Value> = tools
-            .iter()
-            .map(|t| {
-                json!({"type": "function", "function": {
-                    "name": t.name, "description": t.description, "parameters": Value::Object((*t.input_schema).clone())
-                }})
-            })
-            .collect();
+        let tool_defs = self.tool_defs(&tools);
         let mut messages = vec![json!({"role": "system", "content": prompt::system(&turn.user, Utc::now())})];
         messages.extend(history(turn).await?);
         for _ in 0..self.max_steps {
-            let completion = self.stream_reply(llm, messages.clone(), tool_defs.clone(), out).await?;
+            let completion = self.stream_reply(llm, messages.clone(), &tool_defs, out).await?;
             if completion.tool_calls.is_empty() {
                 return Ok(());
             }
@@ -189,10 +205,10 @@ impl Agent {
         &self,
         llm: &LlmClient,
         messages: Vec<Value>,
-        tools: Vec<Value>,
+        tools: &Arc<[Value]>,
         out: &mut TurnSink,
     ) -> Result<Completion, TurnError> {
-        let mut stream = llm.stream(messages, tools);
+        let mut stream = llm.stream(messages, tools.clone());
         let mut item: Option<ThreadItem> = None;
         let mut text = String::new();
         while let Some(event) = stream.next().await {
