@@ -38,8 +38,8 @@ impl PgStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         // A turn commits about eight small writes; waiting for a WAL flush on each was most
         // of the agent's overhead on PostgreSQL. As with SQLite's synchronous=NORMAL: a crash
-        // of either process loses nothing, a crash of the database host may lose the last
-        // ~0.6 s of chat writes (never tasks: mcp-tasks commits synchronously).
+        // of the gateway loses nothing; a crash of PostgreSQL or its host may lose the last
+        // ~0.6 s of chat writes, uncorrupted (never tasks: mcp-tasks commits synchronously).
         let options = PgConnectOptions::from_str(url)?.options([("synchronous_commit", "off")]);
         let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
         Ok(Self { pool })
