@@ -41,13 +41,16 @@ pub enum Brain {
     Offline,
 }
 
+/// A tool list and the model's definitions built from it.
+type ToolDefs = (Arc<Vec<Tool>>, Arc<[Value]>);
+
 /// The task assistant.
 pub struct Agent {
     tasks: Arc<TasksClient>,
     brain: Brain,
     max_steps: usize,
     /// The model's tool definitions, built once per tool list the client caches.
-    tool_defs: std::sync::Mutex<Option<(Arc<Vec<Tool>>, Arc<[Value]>)>>,
+    tool_defs: std::sync::Mutex<Option<ToolDefs>>,
 }
 
 impl Agent {
@@ -106,6 +109,8 @@ struct Outcome {
     for_model: String,
     /// For people: the tool's text.
     text: String,
+    /// The tool's structured content, when it worked.
+    structured: Option<Value>,
 }
 
 impl Agent {
@@ -171,8 +176,16 @@ impl Agent {
                     })
                     .collect();
                 let outcomes = self.run_tools(&turn.user, &requests, out).await?;
+                // In Urdu and Roman Urdu the tasks are listed from the structured result, so no
+                // English tool text reaches the reply.
+                let shown = |o: &Outcome| {
+                    o.structured
+                        .as_ref()
+                        .and_then(|s| offline::task_lines(lang, s))
+                        .unwrap_or_else(|| o.text.clone())
+                };
                 let results: Vec<(&offline::PlannedCall, bool, String)> =
-                    calls.iter().zip(&outcomes).map(|(c, o)| (c, !o.ok, o.text.clone())).collect();
+                    calls.iter().zip(&outcomes).map(|(c, o)| (c, !o.ok, shown(o))).collect();
                 offline::summary(lang, &results)
             }
         };
@@ -323,7 +336,7 @@ impl Agent {
             _ => {
                 let text =
                     format!("The arguments for {} were not a JSON object; send a JSON object.", call.name);
-                return Outcome { ok: false, for_model: text.clone(), text };
+                return Outcome { ok: false, for_model: text.clone(), text, structured: None };
             }
         };
         match self.tasks.call(user, &call.name, arguments).await {
@@ -339,12 +352,13 @@ impl Agent {
                     (Some(data), true) => clip(&data.to_string(), TOOL_RESULT_CHARS),
                     _ => clip(&text, TOOL_RESULT_CHARS),
                 };
-                Outcome { ok, for_model, text }
+                let structured = if ok { result.structured_content } else { None };
+                Outcome { ok, for_model, text, structured }
             }
             Err(e) => {
                 tracing::warn!(error = %e, tool = %call.name, "tool call failed");
                 let text = format!("The task service could not run {}: {e}", call.name);
-                Outcome { ok: false, for_model: text.clone(), text }
+                Outcome { ok: false, for_model: text.clone(), text, structured: None }
             }
         }
     }
