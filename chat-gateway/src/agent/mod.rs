@@ -175,7 +175,7 @@ impl Agent {
                         extra: None,
                     })
                     .collect();
-                let outcomes = self.run_tools(&turn.user, &requests, out).await?;
+                let outcomes = self.run_tools(&turn.user, &requests, lang, out).await?;
                 // In Urdu and Roman Urdu the tasks are listed from the structured result, so no
                 // English tool text reaches the reply.
                 let shown = |o: &Outcome| {
@@ -197,13 +197,18 @@ impl Agent {
         let tool_defs = self.tool_defs(&tools);
         let mut messages = vec![json!({"role": "system", "content": prompt::system(&turn.user, Utc::now())})];
         messages.extend(history(turn).await?);
+        // Tool steps are labelled in the language of the message being answered.
+        let lang = match turn.input.as_ref().map(|i| &i.body) {
+            Some(ItemBody::UserMessage { content, .. }) => offline::detect_lang(&user_text(content)),
+            _ => offline::Lang::English,
+        };
         for _ in 0..self.max_steps {
             let completion = self.stream_reply(llm, messages.clone(), &tool_defs, out).await?;
             if completion.tool_calls.is_empty() {
                 return Ok(());
             }
             messages.push(LlmClient::assistant_message(&completion));
-            let outcomes = self.run_tools(&turn.user, &completion.tool_calls, out).await?;
+            let outcomes = self.run_tools(&turn.user, &completion.tool_calls, lang, out).await?;
             for (call, outcome) in completion.tool_calls.iter().zip(&outcomes) {
                 messages.push(LlmClient::tool_message(call, &outcome.for_model));
             }
@@ -263,6 +268,7 @@ impl Agent {
         &self,
         user: &User,
         calls: &[ToolCall],
+        lang: offline::Lang,
         out: &mut TurnSink,
     ) -> Result<Vec<Outcome>, TurnError> {
         let mut workflow = out.item(
@@ -276,7 +282,7 @@ impl Agent {
         for (i, call) in calls.iter().enumerate() {
             let task = WorkflowTask {
                 kind: "custom".into(),
-                title: Some(tool_title(&call.name)),
+                title: Some(offline::step_title(lang, &call.name)),
                 content: None,
                 status_indicator: "loading".into(),
             };
@@ -299,7 +305,8 @@ impl Agent {
         for (i, ((outcome, took), call)) in outcomes.into_iter().zip(calls).enumerate() {
             let task = &mut tasks[i];
             task.status_indicator = "complete".into();
-            task.content = Some(first_line(&outcome.text));
+            let shown = outcome.structured.as_ref().and_then(|s| offline::task_lines(lang, s));
+            task.content = Some(first_line(shown.as_deref().unwrap_or(&outcome.text)));
             out.send(Event::ItemUpdated {
                 item_id: workflow.id.clone(),
                 update: ItemUpdate::TaskUpdated { task_index: i, task: task.clone() },
@@ -323,7 +330,7 @@ impl Agent {
         tracing::debug!(calls = calls.len(), ms = clock.elapsed().as_millis() as u64, "tools ran");
         if let ItemBody::Workflow { workflow: w } = &mut workflow.body {
             w.tasks = tasks;
-            w.summary = Some(json!({"title": format!("{} tool call(s)", calls.len())}));
+            w.summary = Some(json!({"title": offline::steps_title(lang, calls.len())}));
         }
         out.send(Event::ItemDone { item: workflow }).await?;
         Ok(results)
@@ -406,24 +413,6 @@ fn clip(text: &str, max: usize) -> String {
     let mut clipped: String = text.chars().take(max).collect();
     clipped.push('…');
     clipped
-}
-
-fn tool_title(name: &str) -> String {
-    match name {
-        "add_task" => "Adding a task",
-        "list_tasks" => "Listing tasks",
-        "search_tasks" => "Searching tasks",
-        "complete_task" => "Completing",
-        "delete_task" => "Deleting",
-        "update_task" => "Updating a task",
-        "set_priority" => "Setting priority",
-        "add_tags" => "Tagging",
-        "schedule_reminder" => "Setting a reminder",
-        "get_recurring_tasks" => "Recurring tasks",
-        "analytics_summary" => "Summarising",
-        other => other,
-    }
-    .to_owned()
 }
 
 fn llm_failed(e: &LlmError) -> TurnError {

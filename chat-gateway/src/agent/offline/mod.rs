@@ -34,7 +34,7 @@ mod text;
 
 pub use normalise::normalise_arguments;
 pub use parse::plan;
-pub use reply::{help, summary, task_lines};
+pub use reply::{help, step_title, steps_title, summary, task_lines};
 pub use text::detect_lang;
 
 /// The language a message is in; replies mirror it.

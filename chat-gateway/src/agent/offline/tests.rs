@@ -418,3 +418,14 @@ fn urdu_replies_list_tasks_from_the_structured_result_without_english() {
         "no tasks: the tool's text"
     );
 }
+
+#[test]
+fn tool_steps_are_labelled_in_the_users_language() {
+    use super::{step_title, steps_title};
+    assert_eq!(step_title(Lang::English, "add_task"), "Adding a task");
+    assert_eq!(step_title(Lang::Urdu, "add_task"), "کام شامل کر رہا ہوں");
+    assert_eq!(step_title(Lang::RomanUrdu, "list_tasks"), "Tasks dekh raha hoon");
+    assert_eq!(step_title(Lang::Urdu, "some_new_tool"), "some_new_tool", "an unknown tool keeps its name");
+    assert_eq!(steps_title(Lang::English, 2), "2 tool call(s)");
+    assert_eq!(steps_title(Lang::Urdu, 1), "اقدامات: 1");
+}
