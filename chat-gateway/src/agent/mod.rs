@@ -3,35 +3,32 @@
 //! key configured, with the deterministic offline agent (`offline`).
 //!
 //! Each tool call is shown while it runs (a workflow item with one task per call), stored
-//! as a tool-call record, and fed back to the model. Due reminders are shown as a notice.
+//! as a tool-call record, and fed back to the model (`steps`). Due reminders are shown as a
+//! notice, each once.
 
 pub mod llm;
 pub mod offline;
 mod prompt;
+mod steps;
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use chrono::Utc;
 use futures::StreamExt;
 use serde_json::{Value, json};
 
-use crate::auth::User;
-use crate::chatkit::types::{
-    Event, ItemBody, ItemUpdate, OutputText, ThreadItem, Workflow, WorkflowTask, user_text,
-};
+use crate::chatkit::types::{Event, ItemBody, ItemUpdate, OutputText, ThreadItem, user_text};
 use crate::chatkit::{Responder, Turn, TurnError, TurnSink};
-use crate::store::{Order, ToolCallRecord};
+use crate::store::Order;
 use crate::tasks_client::{TasksClient, TasksError};
 use llm::{Completion, LlmClient, LlmError, LlmEvent, ToolCall};
 use rmcp::model::Tool;
+use steps::Outcome;
 
 /// Items of history the model sees at most.
 const HISTORY_ITEMS: u32 = 30;
 /// Characters of history the model sees at most (roughly 6,000 tokens).
 const HISTORY_CHARS: usize = 24_000;
-/// Characters of one tool result passed to the model at most.
-const TOOL_RESULT_CHARS: usize = 8_000;
 
 /// What writes the replies.
 pub enum Brain {
@@ -100,17 +97,6 @@ impl Responder for Agent {
     async fn readiness(&self) -> Vec<(&'static str, Result<(), String>)> {
         vec![("mcp_tasks", self.tasks.ready().await.map_err(|e| e.to_string()))]
     }
-}
-
-/// One tool call's outcome as the model and the user see it.
-struct Outcome {
-    ok: bool,
-    /// For the model: structured content as JSON, or the tool's text.
-    for_model: String,
-    /// For people: the tool's text.
-    text: String,
-    /// The tool's structured content, when it worked.
-    structured: Option<Value>,
 }
 
 impl Agent {
@@ -262,113 +248,6 @@ impl Agent {
         }
         Err(llm_failed(&LlmError::Cut))
     }
-
-    /// Runs calls in parallel, shown as one workflow item, each recorded; returns outcomes in order.
-    async fn run_tools(
-        &self,
-        user: &User,
-        calls: &[ToolCall],
-        lang: offline::Lang,
-        out: &mut TurnSink,
-    ) -> Result<Vec<Outcome>, TurnError> {
-        let mut workflow = out.item(
-            "wf",
-            ItemBody::Workflow {
-                workflow: Workflow { kind: "custom".into(), tasks: vec![], summary: None, expanded: false },
-            },
-        );
-        out.send(Event::ItemAdded { item: workflow.clone() }).await?;
-        let mut tasks = Vec::with_capacity(calls.len());
-        for (i, call) in calls.iter().enumerate() {
-            let task = WorkflowTask {
-                kind: "custom".into(),
-                title: Some(offline::step_title(lang, &call.name)),
-                content: None,
-                status_indicator: "loading".into(),
-            };
-            out.send(Event::ItemUpdated {
-                item_id: workflow.id.clone(),
-                update: ItemUpdate::TaskAdded { task_index: i, task: task.clone() },
-            })
-            .await?;
-            tasks.push(task);
-        }
-        let started = Utc::now();
-        let clock = Instant::now();
-        let outcomes = futures::future::join_all(calls.iter().map(|call| async move {
-            let began = Instant::now();
-            let outcome = self.call_tool(user, call).await;
-            (outcome, began.elapsed())
-        }))
-        .await;
-        let mut results = Vec::with_capacity(outcomes.len());
-        for (i, ((outcome, took), call)) in outcomes.into_iter().zip(calls).enumerate() {
-            let task = &mut tasks[i];
-            task.status_indicator = "complete".into();
-            let shown = outcome.structured.as_ref().and_then(|s| offline::task_lines(lang, s));
-            task.content = Some(first_line(shown.as_deref().unwrap_or(&outcome.text)));
-            out.send(Event::ItemUpdated {
-                item_id: workflow.id.clone(),
-                update: ItemUpdate::TaskUpdated { task_index: i, task: task.clone() },
-            })
-            .await?;
-            let record = ToolCallRecord {
-                id: call.id.clone(),
-                thread_id: out.thread_id().to_owned(),
-                item_id: Some(workflow.id.clone()),
-                name: call.name.clone(),
-                arguments: serde_json::from_str(&call.arguments)
-                    .unwrap_or(Value::String(call.arguments.clone())),
-                result: Some(json!({"ok": outcome.ok, "text": outcome.text})),
-                status: if outcome.ok { "ok" } else { "error" }.into(),
-                duration_ms: i64::try_from(took.as_millis()).unwrap_or(i64::MAX),
-                created_at: started,
-            };
-            out.record_tool_call(record).await?;
-            results.push(outcome);
-        }
-        tracing::debug!(calls = calls.len(), ms = clock.elapsed().as_millis() as u64, "tools ran");
-        if let ItemBody::Workflow { workflow: w } = &mut workflow.body {
-            w.tasks = tasks;
-            w.summary = Some(json!({"title": offline::steps_title(lang, calls.len())}));
-        }
-        out.send(Event::ItemDone { item: workflow }).await?;
-        Ok(results)
-    }
-
-    /// One tool call; bad arguments and tool errors are outcomes the model reads, not failures.
-    async fn call_tool(&self, user: &User, call: &ToolCall) -> Outcome {
-        let arguments = match serde_json::from_str::<Value>(&call.arguments) {
-            Ok(Value::Object(map)) => offline::normalise_arguments(map),
-            _ => {
-                let text =
-                    format!("The arguments for {} were not a JSON object; send a JSON object.", call.name);
-                return Outcome { ok: false, for_model: text.clone(), text, structured: None };
-            }
-        };
-        match self.tasks.call(user, &call.name, arguments).await {
-            Ok(result) => {
-                let text: String = result
-                    .content
-                    .iter()
-                    .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                let ok = result.is_error != Some(true);
-                let for_model = match (&result.structured_content, ok) {
-                    (Some(data), true) => clip(&data.to_string(), TOOL_RESULT_CHARS),
-                    _ => clip(&text, TOOL_RESULT_CHARS),
-                };
-                let structured = if ok { result.structured_content } else { None };
-                Outcome { ok, for_model, text, structured }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, tool = %call.name, "tool call failed");
-                let text = format!("The task service could not run {}: {e}", call.name);
-                Outcome { ok: false, for_model: text.clone(), text, structured: None }
-            }
-        }
-    }
 }
 
 /// The thread's recent user and assistant messages as chat messages, oldest first, within
@@ -400,19 +279,6 @@ async fn history(turn: &Turn) -> Result<Vec<Value>, TurnError> {
 /// Splits text into word-sized deltas for streaming.
 fn words(text: &str) -> Vec<String> {
     text.split_inclusive(' ').map(str::to_owned).collect()
-}
-
-fn first_line(text: &str) -> String {
-    clip(text.lines().next().unwrap_or_default(), 200)
-}
-
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut clipped: String = text.chars().take(max).collect();
-    clipped.push('…');
-    clipped
 }
 
 fn llm_failed(e: &LlmError) -> TurnError {

@@ -1,0 +1,152 @@
+//! A turn's tool calls as steps: run in parallel over MCP with the user's identity, shown
+//! while they run as one ChatKit workflow item (one task per call, labelled in the user's
+//! language), stored as tool-call records, and handed back as [`Outcome`]s for the model or
+//! the offline agent's summary.
+
+use std::time::Instant;
+
+use chrono::Utc;
+use serde_json::{Value, json};
+
+use super::llm::ToolCall;
+use super::{Agent, offline};
+use crate::auth::User;
+use crate::chatkit::types::{Event, ItemBody, ItemUpdate, Workflow, WorkflowTask};
+use crate::chatkit::{TurnError, TurnSink};
+use crate::store::ToolCallRecord;
+
+/// Characters of one tool result passed to the model at most.
+const TOOL_RESULT_CHARS: usize = 8_000;
+
+/// One tool call's outcome as the model and the user see it.
+pub(super) struct Outcome {
+    pub(super) ok: bool,
+    /// For the model: structured content as JSON, or the tool's text.
+    pub(super) for_model: String,
+    /// For people: the tool's text.
+    pub(super) text: String,
+    /// The tool's structured content, when it worked.
+    pub(super) structured: Option<Value>,
+}
+
+impl Agent {
+    /// Runs calls in parallel, shown as one workflow item, each recorded; returns outcomes in order.
+    pub(super) async fn run_tools(
+        &self,
+        user: &User,
+        calls: &[ToolCall],
+        lang: offline::Lang,
+        out: &mut TurnSink,
+    ) -> Result<Vec<Outcome>, TurnError> {
+        let mut workflow = out.item(
+            "wf",
+            ItemBody::Workflow {
+                workflow: Workflow { kind: "custom".into(), tasks: vec![], summary: None, expanded: false },
+            },
+        );
+        out.send(Event::ItemAdded { item: workflow.clone() }).await?;
+        let mut tasks = Vec::with_capacity(calls.len());
+        for (i, call) in calls.iter().enumerate() {
+            let task = WorkflowTask {
+                kind: "custom".into(),
+                title: Some(offline::step_title(lang, &call.name)),
+                content: None,
+                status_indicator: "loading".into(),
+            };
+            out.send(Event::ItemUpdated {
+                item_id: workflow.id.clone(),
+                update: ItemUpdate::TaskAdded { task_index: i, task: task.clone() },
+            })
+            .await?;
+            tasks.push(task);
+        }
+        let started = Utc::now();
+        let clock = Instant::now();
+        let outcomes = futures::future::join_all(calls.iter().map(|call| async move {
+            let began = Instant::now();
+            let outcome = self.call_tool(user, call).await;
+            (outcome, began.elapsed())
+        }))
+        .await;
+        let mut results = Vec::with_capacity(outcomes.len());
+        for (i, ((outcome, took), call)) in outcomes.into_iter().zip(calls).enumerate() {
+            let task = &mut tasks[i];
+            task.status_indicator = "complete".into();
+            let shown = outcome.structured.as_ref().and_then(|s| offline::task_lines(lang, s));
+            task.content = Some(first_line(shown.as_deref().unwrap_or(&outcome.text)));
+            out.send(Event::ItemUpdated {
+                item_id: workflow.id.clone(),
+                update: ItemUpdate::TaskUpdated { task_index: i, task: task.clone() },
+            })
+            .await?;
+            let record = ToolCallRecord {
+                id: call.id.clone(),
+                thread_id: out.thread_id().to_owned(),
+                item_id: Some(workflow.id.clone()),
+                name: call.name.clone(),
+                arguments: serde_json::from_str(&call.arguments)
+                    .unwrap_or(Value::String(call.arguments.clone())),
+                result: Some(json!({"ok": outcome.ok, "text": outcome.text})),
+                status: if outcome.ok { "ok" } else { "error" }.into(),
+                duration_ms: i64::try_from(took.as_millis()).unwrap_or(i64::MAX),
+                created_at: started,
+            };
+            out.record_tool_call(record).await?;
+            results.push(outcome);
+        }
+        tracing::debug!(calls = calls.len(), ms = clock.elapsed().as_millis() as u64, "tools ran");
+        if let ItemBody::Workflow { workflow: w } = &mut workflow.body {
+            w.tasks = tasks;
+            w.summary = Some(json!({"title": offline::steps_title(lang, calls.len())}));
+        }
+        out.send(Event::ItemDone { item: workflow }).await?;
+        Ok(results)
+    }
+
+    /// One tool call; bad arguments and tool errors are outcomes the model reads, not failures.
+    async fn call_tool(&self, user: &User, call: &ToolCall) -> Outcome {
+        let arguments = match serde_json::from_str::<Value>(&call.arguments) {
+            Ok(Value::Object(map)) => offline::normalise_arguments(map),
+            _ => {
+                let text =
+                    format!("The arguments for {} were not a JSON object; send a JSON object.", call.name);
+                return Outcome { ok: false, for_model: text.clone(), text, structured: None };
+            }
+        };
+        match self.tasks.call(user, &call.name, arguments).await {
+            Ok(result) => {
+                let text: String = result
+                    .content
+                    .iter()
+                    .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let ok = result.is_error != Some(true);
+                let for_model = match (&result.structured_content, ok) {
+                    (Some(data), true) => clip(&data.to_string(), TOOL_RESULT_CHARS),
+                    _ => clip(&text, TOOL_RESULT_CHARS),
+                };
+                let structured = if ok { result.structured_content } else { None };
+                Outcome { ok, for_model, text, structured }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, tool = %call.name, "tool call failed");
+                let text = format!("The task service could not run {}: {e}", call.name);
+                Outcome { ok: false, for_model: text.clone(), text, structured: None }
+            }
+        }
+    }
+}
+
+fn first_line(text: &str) -> String {
+    clip(text.lines().next().unwrap_or_default(), 200)
+}
+
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(max).collect();
+    clipped.push('…');
+    clipped
+}
