@@ -23,7 +23,6 @@ use crate::store::Order;
 use crate::tasks_client::{TasksClient, TasksError};
 use llm::{Completion, LlmClient, LlmError, LlmEvent, ToolCall};
 use rmcp::model::Tool;
-use steps::Outcome;
 
 /// Items of history the model sees at most.
 const HISTORY_ITEMS: u32 = 30;
@@ -162,16 +161,8 @@ impl Agent {
                     })
                     .collect();
                 let outcomes = self.run_tools(&turn.user, &requests, lang, out).await?;
-                // In Urdu and Roman Urdu the tasks are listed from the structured result, so no
-                // English tool text reaches the reply.
-                let shown = |o: &Outcome| {
-                    o.structured
-                        .as_ref()
-                        .and_then(|s| offline::task_lines(lang, s))
-                        .unwrap_or_else(|| o.text.clone())
-                };
                 let results: Vec<(&offline::PlannedCall, bool, String)> =
-                    calls.iter().zip(&outcomes).map(|(c, o)| (c, !o.ok, shown(o))).collect();
+                    calls.iter().zip(&outcomes).map(|(c, o)| (c, !o.ok, o.shown.clone())).collect();
                 offline::summary(lang, &results)
             }
         };

@@ -23,10 +23,18 @@ pub(super) struct Outcome {
     pub(super) ok: bool,
     /// For the model: structured content as JSON, or the tool's text.
     pub(super) for_model: String,
-    /// For people: the tool's text.
+    /// The tool's own text, as recorded.
     pub(super) text: String,
-    /// The tool's structured content, when it worked.
-    pub(super) structured: Option<Value>,
+    /// For people, in the user's language: in Urdu and Roman Urdu the tasks from the
+    /// structured result ([`offline::task_lines`]), else the tool's text.
+    pub(super) shown: String,
+}
+
+impl Outcome {
+    /// A call that failed before the tool could answer: `text` for the model and for people.
+    fn failed(text: String) -> Self {
+        Self { ok: false, for_model: text.clone(), shown: text.clone(), text }
+    }
 }
 
 impl Agent {
@@ -64,7 +72,7 @@ impl Agent {
         let clock = Instant::now();
         let outcomes = futures::future::join_all(calls.iter().map(|call| async move {
             let began = Instant::now();
-            let outcome = self.call_tool(user, call).await;
+            let outcome = self.call_tool(user, call, lang).await;
             (outcome, began.elapsed())
         }))
         .await;
@@ -72,8 +80,7 @@ impl Agent {
         for (i, ((outcome, took), call)) in outcomes.into_iter().zip(calls).enumerate() {
             let task = &mut tasks[i];
             task.status_indicator = "complete".into();
-            let shown = outcome.structured.as_ref().and_then(|s| offline::task_lines(lang, s));
-            task.content = Some(first_line(shown.as_deref().unwrap_or(&outcome.text)));
+            task.content = Some(first_line(&outcome.shown));
             out.send(Event::ItemUpdated {
                 item_id: workflow.id.clone(),
                 update: ItemUpdate::TaskUpdated { task_index: i, task: task.clone() },
@@ -104,13 +111,13 @@ impl Agent {
     }
 
     /// One tool call; bad arguments and tool errors are outcomes the model reads, not failures.
-    async fn call_tool(&self, user: &User, call: &ToolCall) -> Outcome {
+    async fn call_tool(&self, user: &User, call: &ToolCall, lang: offline::Lang) -> Outcome {
         let arguments = match serde_json::from_str::<Value>(&call.arguments) {
             Ok(Value::Object(map)) => offline::normalise_arguments(map),
             _ => {
                 let text =
                     format!("The arguments for {} were not a JSON object; send a JSON object.", call.name);
-                return Outcome { ok: false, for_model: text.clone(), text, structured: None };
+                return Outcome::failed(text);
             }
         };
         match self.tasks.call(user, &call.name, arguments).await {
@@ -126,13 +133,17 @@ impl Agent {
                     (Some(data), true) => clip(&data.to_string(), TOOL_RESULT_CHARS),
                     _ => clip(&text, TOOL_RESULT_CHARS),
                 };
-                let structured = if ok { result.structured_content } else { None };
-                Outcome { ok, for_model, text, structured }
+                let shown = result
+                    .structured_content
+                    .as_ref()
+                    .filter(|_| ok)
+                    .and_then(|data| offline::task_lines(lang, data))
+                    .unwrap_or_else(|| text.clone());
+                Outcome { ok, for_model, text, shown }
             }
             Err(e) => {
                 tracing::warn!(error = %e, tool = %call.name, "tool call failed");
-                let text = format!("The task service could not run {}: {e}", call.name);
-                Outcome { ok: false, for_model: text.clone(), text, structured: None }
+                Outcome::failed(format!("The task service could not run {}: {e}", call.name))
             }
         }
     }
