@@ -9,76 +9,35 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
-use axum::response::IntoResponse;
-use axum::routing::post;
+use axum::http::StatusCode;
 use chat_gateway::agent::{Agent, Brain};
 use serde_json::{Value, json};
+use support::model::{self, text_chunks, tool_chunks};
 use support::product::Stack;
 use support::stack::{self, GatewayOptions};
 
 /// A scripted model: reads the conversation and answers as a tool-using model would.
 async fn model_server(requests: Arc<Mutex<Vec<Value>>>) -> String {
-    let app = Router::new().route(
-        "/v1/chat/completions",
-        post(move |axum::Json(body): axum::Json<Value>| {
-            let requests = requests.clone();
-            async move {
-                requests.lock().unwrap().push(body.clone());
-                let messages = body["messages"].as_array().cloned().unwrap_or_default();
-                let last = messages.last().cloned().unwrap_or(Value::Null);
-                let chunks = if last["role"] == "tool" {
-                    text_chunks(&["All ", "done."])
-                } else {
-                    let said = last["content"].as_str().unwrap_or_default().to_owned();
-                    if said == "fail" {
-                        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response();
-                    } else if let Some(title) = said.strip_prefix("add ") {
-                        let args = json!({"title": title}).to_string();
-                        tool_chunks("add_task", &args)
-                    } else if said == "list" {
-                        tool_chunks("list_tasks", "{}")
-                    } else if said == "garble" {
-                        tool_chunks("add_task", "{\"title\": ")
-                    } else {
-                        text_chunks(&["I can ", "help with tasks."])
-                    }
-                };
-                let mut sse: String = chunks.iter().map(|c| format!("data: {c}\n\n")).collect();
-                sse.push_str("data: [DONE]\n\n");
-                ([("content-type", "text/event-stream")], sse).into_response()
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/v1", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    base
-}
-
-fn chunk(delta: &Value, finish: Option<&str>) -> Value {
-    json!({"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "scripted",
-           "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
-}
-
-fn text_chunks(parts: &[&str]) -> Vec<Value> {
-    let mut chunks: Vec<Value> = parts.iter().map(|p| chunk(&json!({"content": p}), None)).collect();
-    chunks.push(chunk(&json!({}), Some("stop")));
-    chunks
-}
-
-/// One call, split the way OpenAI streams it: header with id and name, then argument fragments.
-fn tool_chunks(name: &str, args: &str) -> Vec<Value> {
-    let (a, b) = args.split_at(args.len() / 2);
-    vec![
-        chunk(
-            &json!({"tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": name, "arguments": ""}}]}),
-            None,
-        ),
-        chunk(&json!({"tool_calls": [{"index": 0, "function": {"arguments": a}}]}), None),
-        chunk(&json!({"tool_calls": [{"index": 0, "function": {"arguments": b}}]}), None),
-        chunk(&json!({}), Some("tool_calls")),
-    ]
+    model::serve(requests, |body| {
+        let last = body["messages"].as_array().and_then(|m| m.last()).cloned().unwrap_or(Value::Null);
+        if last["role"] == "tool" {
+            return Ok(text_chunks(&["All ", "done."]));
+        }
+        let said = last["content"].as_str().unwrap_or_default();
+        if said == "fail" {
+            return Err((StatusCode::INTERNAL_SERVER_ERROR, "boom"));
+        }
+        Ok(if let Some(title) = said.strip_prefix("add ") {
+            tool_chunks("add_task", &json!({"title": title}).to_string())
+        } else if said == "list" {
+            tool_chunks("list_tasks", "{}")
+        } else if said == "garble" {
+            tool_chunks("add_task", "{\"title\": ")
+        } else {
+            text_chunks(&["I can ", "help with tasks."])
+        })
+    })
+    .await
 }
 
 /// The product with `brain` behind the agent, whose task client gives up after 3 s.

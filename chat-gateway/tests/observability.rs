@@ -9,13 +9,12 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
-use axum::response::IntoResponse;
-use axum::routing::post;
+use axum::http::StatusCode;
 use chat_gateway::agent::Agent;
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use serde_json::{Value, json};
+use support::model;
 use support::stack::{self, Gated, GatewayOptions, metric, scrape};
 use tokio::sync::Semaphore;
 
@@ -134,35 +133,15 @@ async fn metrics_show_requests_turns_tool_calls_model_tokens_and_open_streams() 
 
 /// A scripted model: "refuse" gets a 401; anything else a short reply, then usage.
 async fn model_server(requests: Arc<Mutex<Vec<Value>>>) -> String {
-    let app = Router::new().route(
-        "/v1/chat/completions",
-        post(move |axum::Json(body): axum::Json<Value>| {
-            let requests = requests.clone();
-            async move {
-                requests.lock().unwrap().push(body.clone());
-                let last = body["messages"].as_array().and_then(|m| m.last()).cloned().unwrap_or_default();
-                if last["content"] == "refuse" {
-                    return (axum::http::StatusCode::UNAUTHORIZED, "bad key").into_response();
-                }
-                let chunk = |delta: Value, finish: Value| {
-                    json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "scripted",
-                           "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
-                };
-                let chunks = [
-                    chunk(json!({"content": "Hi "}), Value::Null),
-                    chunk(json!({"content": "there."}), Value::Null),
-                    chunk(json!({}), json!("stop")),
-                    json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "scripted",
-                           "choices": [], "usage": {"prompt_tokens": 120, "completion_tokens": 7, "total_tokens": 127}}),
-                ];
-                let mut sse: String = chunks.iter().map(|c| format!("data: {c}\n\n")).collect();
-                sse.push_str("data: [DONE]\n\n");
-                ([("content-type", "text/event-stream")], sse).into_response()
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/v1", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    base
+    model::serve(requests, |body| {
+        let last = body["messages"].as_array().and_then(|m| m.last()).cloned().unwrap_or_default();
+        if last["content"] == "refuse" {
+            return Err((StatusCode::UNAUTHORIZED, "bad key"));
+        }
+        let mut chunks = model::text_chunks(&["Hi ", "there."]);
+        chunks.push(json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "scripted",
+            "choices": [], "usage": {"prompt_tokens": 120, "completion_tokens": 7, "total_tokens": 127}}));
+        Ok(chunks)
+    })
+    .await
 }

@@ -1,10 +1,12 @@
 //! Test support: a fresh PostgreSQL database per test (required when `CI` or
 //! `REQUIRE_POSTGRES` is set, else skipped with one line), fresh SQLite files, and
 //! `on_both_backends!` to run a case on each (`#[macro_use] mod support;`). `stack` holds the
-//! blocks that start both services in-process; `product` assembles them into the whole product.
+//! blocks that start both services in-process; `product` assembles them into the whole product;
+//! `model` is a scripted OpenAI-compatible model.
 //! Every test binary compiles all of it, so what one binary leaves unused is allowed.
 #![allow(dead_code, unused_macros, clippy::unwrap_used)]
 
+pub mod model;
 pub mod product;
 pub mod stack;
 
