@@ -4,9 +4,17 @@
 //! Every method takes the owner's user id and every statement filters by it: another
 //! user's thread id behaves exactly like an id that does not exist. Items are stored as
 //! their wire JSON plus indexed columns (id, thread, type, insertion order).
+//!
+//! Layout: `engine` implements the trait once, as [`SqlStore`], over a `backend::Backend`
+//! (the sqlx database type); `sql` holds the statements both backends share and `row` turns
+//! rows into records; `pg` and `sqlite` hold only what differs (connecting, instants, write
+//! transactions, the item write and the notice marks).
 
+mod backend;
+mod engine;
 mod pg;
 mod row;
+mod sql;
 mod sqlite;
 
 use std::sync::Arc;
@@ -14,6 +22,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+pub use engine::SqlStore;
 pub use pg::PgStore;
 pub use sqlite::SqliteStore;
 

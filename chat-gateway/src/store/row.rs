@@ -1,10 +1,12 @@
-//! What both backends share: every statement (the same text on both, `$n` placeholders;
-//! instants bind as each backend stores them), page sizes, and turning an over-fetched
-//! row list into a [`Page`].
+//! Rows into records, the same on both backends: the tuple each statement's columns decode
+//! into (instants as the backend stores them), page sizes, and turning an over-fetched row
+//! list into a [`Page`].
 
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 
-use super::{Order, Page};
+use super::backend::Backend;
+use super::{ItemRecord, Page, StoreError, ThreadRecord, ToolCallRecord};
 
 /// The largest page a caller gets, whatever it asks for.
 const MAX_LIMIT: u32 = 100;
@@ -34,157 +36,47 @@ pub(super) fn to_millis(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
 }
 
-/// The statement listing threads in `order`, from the start or after a cursor position.
-pub(super) fn threads_statement(order: Order, after_cursor: bool) -> &'static str {
-    match (order, after_cursor) {
-        (Order::Asc, false) => sql::THREADS_ASC,
-        (Order::Desc, false) => sql::THREADS_DESC,
-        (Order::Asc, true) => sql::THREADS_AFTER_ASC,
-        (Order::Desc, true) => sql::THREADS_AFTER_DESC,
-    }
-}
+/// The columns of a thread (`id, title, status, created_at, updated_at`) as decoded.
+pub(super) type ThreadRow<I> = (String, Option<String>, Value, I, I);
 
-/// The statement listing items in `order`, strictly past the `seq` bound it takes as `$3`.
-pub(super) fn items_statement(order: Order) -> &'static str {
-    match order {
-        Order::Asc => sql::ITEMS_ASC,
-        Order::Desc => sql::ITEMS_DESC,
-    }
-}
+/// The columns of an item (`id, thread_id, kind, created_at, json`) as decoded.
+pub(super) type ItemRow<I> = (String, String, String, I, Value);
 
-/// The `seq` bound for [`items_statement`]: the cursor's, or one past either end.
-pub(super) fn items_bound(order: Order, cursor: Option<i64>) -> i64 {
-    cursor.unwrap_or(match order {
-        Order::Asc => 0,
-        Order::Desc => i64::MAX,
+/// The columns of a tool call (`id, thread_id, item_id, name, arguments, result, status,
+/// duration_ms, created_at`) as decoded.
+pub(super) type ToolCallRow<I> =
+    (String, String, Option<String>, String, Value, Option<Value>, String, i64, I);
+
+/// A thread read from its row.
+pub(super) fn thread<B: Backend>(row: ThreadRow<B::Instant>) -> Result<ThreadRecord, StoreError> {
+    let (id, title, status, created_at, updated_at) = row;
+    Ok(ThreadRecord {
+        id,
+        title,
+        status,
+        created_at: B::read_instant(created_at)?,
+        updated_at: B::read_instant(updated_at)?,
     })
 }
 
-/// Statements whose text is the same on both backends.
-pub(super) mod sql {
-    macro_rules! thread_columns {
-        () => {
-            "id, title, status, created_at, updated_at"
-        };
-    }
+/// An item read from its row.
+pub(super) fn item<B: Backend>(row: ItemRow<B::Instant>) -> Result<ItemRecord, StoreError> {
+    let (id, thread_id, kind, created_at, json) = row;
+    Ok(ItemRecord { id, thread_id, kind, created_at: B::read_instant(created_at)?, json })
+}
 
-    macro_rules! item_columns {
-        () => {
-            "id, thread_id, kind, created_at, json"
-        };
-    }
-
-    macro_rules! tool_call_columns {
-        () => {
-            "id, thread_id, item_id, name, arguments, result, status, duration_ms, created_at"
-        };
-    }
-
-    pub const INSERT_THREAD: &str = "INSERT INTO chat_threads (user_id, id, title, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)";
-
-    pub const LOAD_THREAD: &str =
-        concat!("SELECT ", thread_columns!(), " FROM chat_threads WHERE user_id = $1 AND id = $2");
-
-    pub const UPDATE_THREAD: &str =
-        "UPDATE chat_threads SET title = $3, status = $4, updated_at = $5 WHERE user_id = $1 AND id = $2";
-
-    /// Checks thread `$2` is user `$1`'s (and, on PostgreSQL, locks it against a concurrent
-    /// delete) while moving `updated_at` forward to `$3`, never back.
-    pub const TOUCH_THREAD: &str = "UPDATE chat_threads \
-         SET updated_at = CASE WHEN updated_at < $3 THEN $3 ELSE updated_at END \
-         WHERE user_id = $1 AND id = $2";
-
-    pub const THREAD_EXISTS: &str = "SELECT seq FROM chat_threads WHERE user_id = $1 AND id = $2";
-
-    /// A thread's place in the list order, for `after` cursors.
-    pub const THREAD_POSITION: &str =
-        "SELECT created_at, seq FROM chat_threads WHERE user_id = $1 AND id = $2";
-
-    pub const THREADS_ASC: &str = concat!(
-        "SELECT ",
-        thread_columns!(),
-        " FROM chat_threads WHERE user_id = $1 ORDER BY created_at, seq LIMIT $2"
-    );
-
-    pub const THREADS_DESC: &str = concat!(
-        "SELECT ",
-        thread_columns!(),
-        " FROM chat_threads WHERE user_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $2"
-    );
-
-    pub const THREADS_AFTER_ASC: &str = concat!(
-        "SELECT ",
-        thread_columns!(),
-        " FROM chat_threads WHERE user_id = $1 AND (created_at, seq) > ($2, $3) \
-         ORDER BY created_at, seq LIMIT $4"
-    );
-
-    pub const THREADS_AFTER_DESC: &str = concat!(
-        "SELECT ",
-        thread_columns!(),
-        " FROM chat_threads WHERE user_id = $1 AND (created_at, seq) < ($2, $3) \
-         ORDER BY created_at DESC, seq DESC LIMIT $4"
-    );
-
-    pub const DELETE_THREAD: &str = "DELETE FROM chat_threads WHERE user_id = $1 AND id = $2";
-
-    pub const INSERT_ITEM: &str = "INSERT INTO chat_items (user_id, thread_id, id, kind, created_at, json) \
-         VALUES ($1, $2, $3, $4, $5, $6)";
-
-    /// Replaces kind and document in place: `seq` (the position) and `created_at` stay.
-    pub const UPSERT_ITEM: &str = "INSERT INTO chat_items (user_id, thread_id, id, kind, created_at, json) \
-         VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (user_id, thread_id, id) DO UPDATE SET kind = excluded.kind, json = excluded.json";
-
-    pub const LOAD_ITEM: &str = concat!(
-        "SELECT ",
-        item_columns!(),
-        " FROM chat_items WHERE user_id = $1 AND thread_id = $2 AND id = $3"
-    );
-
-    pub const ITEM_SEQ: &str = "SELECT seq FROM chat_items WHERE user_id = $1 AND thread_id = $2 AND id = $3";
-
-    pub const ITEMS_ASC: &str = concat!(
-        "SELECT ",
-        item_columns!(),
-        " FROM chat_items WHERE user_id = $1 AND thread_id = $2 AND seq > $3 ORDER BY seq LIMIT $4"
-    );
-
-    pub const ITEMS_DESC: &str = concat!(
-        "SELECT ",
-        item_columns!(),
-        " FROM chat_items WHERE user_id = $1 AND thread_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4"
-    );
-
-    pub const DELETE_ITEMS_AFTER: &str =
-        "DELETE FROM chat_items WHERE user_id = $1 AND thread_id = $2 AND seq > $3";
-
-    pub const DELETE_ITEM: &str = "DELETE FROM chat_items WHERE user_id = $1 AND thread_id = $2 AND id = $3";
-
-    /// Inserts nothing (zero rows affected) unless thread `$2` is user `$1`'s.
-    pub const INSERT_TOOL_CALL: &str = "INSERT INTO chat_tool_calls \
-         (user_id, thread_id, id, item_id, name, arguments, result, status, duration_ms, created_at) \
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 \
-         WHERE EXISTS (SELECT 1 FROM chat_threads WHERE user_id = $1 AND id = $2)";
-
-    pub const TOOL_CALLS: &str = concat!(
-        "SELECT ",
-        tool_call_columns!(),
-        " FROM chat_tool_calls WHERE user_id = $1 AND thread_id = $2 ORDER BY created_at, seq"
-    );
-
-    /// Sets feedback `$4` on item `$3`, replacing earlier feedback; an unknown item is skipped.
-    pub const UPSERT_FEEDBACK: &str = "INSERT INTO chat_feedback (user_id, thread_id, item_id, kind, created_at) \
-         SELECT user_id, thread_id, id, $4, $5 FROM chat_items \
-         WHERE user_id = $1 AND thread_id = $2 AND id = $3 \
-         ON CONFLICT (user_id, thread_id, item_id) DO UPDATE SET kind = excluded.kind, created_at = excluded.created_at";
-
-    /// Feedback in the order of the items it is on.
-    pub const FEEDBACK: &str = "SELECT f.item_id, f.kind FROM chat_feedback f \
-         JOIN chat_items i ON i.user_id = f.user_id AND i.thread_id = f.thread_id AND i.id = f.item_id \
-         WHERE f.user_id = $1 AND f.thread_id = $2 ORDER BY i.seq";
-
-    /// Forgets user `$1`'s shown notices from before `$2`.
-    pub const FORGET_SHOWN: &str = "DELETE FROM chat_shown_notices WHERE user_id = $1 AND shown_at < $2";
+/// A tool call read from its row.
+pub(super) fn tool_call<B: Backend>(row: ToolCallRow<B::Instant>) -> Result<ToolCallRecord, StoreError> {
+    let (id, thread_id, item_id, name, arguments, result, status, duration_ms, created_at) = row;
+    Ok(ToolCallRecord {
+        id,
+        thread_id,
+        item_id,
+        name,
+        arguments,
+        result,
+        status,
+        duration_ms,
+        created_at: B::read_instant(created_at)?,
+    })
 }
