@@ -44,6 +44,7 @@ where
     for<'c> &'c mut B::Connection: Executor<'c, Database = B>,
     B::Arguments: IntoArguments<B>,
     for<'a> &'a str: Encode<'a, B> + Type<B>,
+    String: for<'a> Encode<'a, B> + Type<B>,
     Value: for<'a> Encode<'a, B> + Type<B>,
 {
     /// `NotFound` unless `thread_id` is `user`'s.
@@ -63,9 +64,9 @@ where
         };
         let write_query = sqlx::query(statement)
             .bind(user)
-            .bind(item.thread_id.as_str())
-            .bind(item.id.as_str())
-            .bind(item.kind.as_str())
+            .bind(&item.thread_id)
+            .bind(&item.id)
+            .bind(&item.kind)
             .bind(created_at)
             .bind(&item.json);
         if !touch_first {
@@ -77,7 +78,7 @@ where
         let mut tx = B::begin_write(&self.writer).await?;
         let touched = sqlx::query(sql::TOUCH_THREAD)
             .bind(user)
-            .bind(item.thread_id.as_str())
+            .bind(&item.thread_id)
             .bind(created_at)
             .execute(&mut *tx)
             .await?;
@@ -99,7 +100,7 @@ where
     for<'a> &'a str: Encode<'a, B> + Type<B>,
     for<'a> Option<&'a str>: Encode<'a, B> + Type<B>,
     for<'a> Option<&'a Value>: Encode<'a, B> + Type<B>,
-    String: for<'r> Decode<'r, B> + Type<B>,
+    String: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
     Value: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
     i64: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
 {
@@ -121,7 +122,7 @@ where
     async fn create_thread(&self, user: &str, thread: &ThreadRecord) -> Result<(), StoreError> {
         sqlx::query(sql::INSERT_THREAD)
             .bind(user)
-            .bind(thread.id.as_str())
+            .bind(&thread.id)
             .bind(thread.title.as_deref())
             .bind(&thread.status)
             .bind(B::instant(thread.created_at))
@@ -142,7 +143,7 @@ where
     async fn save_thread(&self, user: &str, thread: &ThreadRecord) -> Result<(), StoreError> {
         let done = sqlx::query(sql::UPDATE_THREAD)
             .bind(user)
-            .bind(thread.id.as_str())
+            .bind(&thread.id)
             .bind(thread.title.as_deref())
             .bind(&thread.status)
             .bind(B::instant(thread.updated_at))
@@ -288,13 +289,13 @@ where
     async fn record_tool_call(&self, user: &str, call: &ToolCallRecord) -> Result<(), StoreError> {
         let done = sqlx::query(sql::INSERT_TOOL_CALL)
             .bind(user)
-            .bind(call.thread_id.as_str())
-            .bind(call.id.as_str())
+            .bind(&call.thread_id)
+            .bind(&call.id)
             .bind(call.item_id.as_deref())
-            .bind(call.name.as_str())
+            .bind(&call.name)
             .bind(&call.arguments)
             .bind(call.result.as_ref())
-            .bind(call.status.as_str())
+            .bind(&call.status)
             .bind(call.duration_ms)
             .bind(B::instant(call.created_at))
             .execute(&self.writer)
@@ -329,7 +330,7 @@ where
             sqlx::query(sql::UPSERT_FEEDBACK)
                 .bind(user)
                 .bind(thread_id)
-                .bind(item_id.as_str())
+                .bind(item_id)
                 .bind(kind)
                 .bind(now)
                 .execute(&mut *tx)
