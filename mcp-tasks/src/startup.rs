@@ -44,7 +44,7 @@ pub enum StartupError {
     },
     /// The MCP client on stdio did not complete the handshake.
     #[error(transparent)]
-    Handshake(#[from] rmcp::service::ServerInitializeError),
+    Handshake(#[from] Box<rmcp::service::ServerInitializeError>),
     /// The stdio session ended abnormally.
     #[error(transparent)]
     Session(#[from] tokio::task::JoinError),
@@ -62,7 +62,7 @@ pub async fn serve_stdio(config: &Config, user: &str) -> Result<(), StartupError
     let store = open_store(config).await?;
     tracing::info!(%user, "serving MCP over stdio");
     let server = TaskServer::for_local_user(store, config.default_tz, user);
-    server.serve(rmcp::transport::stdio()).await?.waiting().await?;
+    server.serve(rmcp::transport::stdio()).await.map_err(Box::new)?.waiting().await?;
     Ok(())
 }
 

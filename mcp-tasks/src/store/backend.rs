@@ -55,11 +55,9 @@ pub trait Backend: Send + Sync + 'static {
     /// Binds a list of task numbers for [`Backend::SELECT_NUMBERS`].
     fn bind_numbers<'q>(statement: Statement<'q, Self::Db>, numbers: &[i64]) -> Statement<'q, Self::Db>;
 
-    /// Search words as the one full-text query parameter this database reads.
-    fn search_terms(words: &[String]) -> String;
-
-    /// How a full-text search joins, filters and ranks, given its parameter's placeholder.
-    fn search(param: &str) -> Search;
+    /// A full-text search for all of `words` (each as a prefix): `bind` binds the query
+    /// text as a parameter and returns its placeholder.
+    fn search(words: &[String], bind: &mut dyn FnMut(String) -> String) -> Search;
 }
 
 /// The SQL fragments of a full-text search.

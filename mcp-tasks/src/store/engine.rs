@@ -115,24 +115,25 @@ fn opt_instant<B: Backend>(stored: Option<B::Instant>) -> Result<Option<DateTime
 }
 
 fn task_from_row<B: Backend>(row: &DbRow<B>) -> Result<Task, StoreError> {
+    // Grouped by meaning (each index names its column): what, when, how urgent, due, repeat.
     RawTask {
         id: row.read(0)?,
         number: row.read(1)?,
         title: row.read(2)?,
         description: row.read(3)?,
         status: row.read(4)?,
-        priority: row.read(5)?,
-        tags: row.read(6)?,
-        due_at: opt_instant::<B>(row.read(7)?)?,
-        due_date: row.read(8)?,
-        due_string: row.read(9)?,
-        due_tz: row.read(10)?,
-        recurrence_phrase: row.read(11)?,
-        recurrence_rule: row.read(12)?,
-        recurrence_from_completion: row.read(13)?,
         created_at: B::read_instant(row.read(14)?)?,
         updated_at: B::read_instant(row.read(15)?)?,
         completed_at: opt_instant::<B>(row.read(16)?)?,
+        priority: row.read(5)?,
+        tags: row.read(6)?,
+        due_date: row.read(8)?,
+        due_string: row.read(9)?,
+        due_tz: row.read(10)?,
+        due_at: opt_instant::<B>(row.read(7)?)?,
+        recurrence_phrase: row.read(11)?,
+        recurrence_rule: row.read(12)?,
+        recurrence_from_completion: row.read(13)?,
     }
     .into_task()
 }

@@ -52,15 +52,13 @@ impl Backend for PgBackend {
         statement.bind(numbers)
     }
 
-    fn search_terms(words: &[String]) -> String {
-        words.iter().map(|w| format!("'{w}':*")).collect::<Vec<_>>().join(" & ")
-    }
-
-    fn search(param: &str) -> Search {
+    fn search(words: &[String], bind: &mut dyn FnMut(String) -> String) -> Search {
+        let param = bind(words.iter().map(|w| format!("'{w}':*")).collect::<Vec<_>>().join(" & "));
+        let query = format!("to_tsquery('simple', {param})");
         Search {
             join: "",
-            filter: format!("t.search @@ to_tsquery('simple', {param})"),
-            rank: format!("ts_rank(t.search, to_tsquery('simple', {param})) DESC"),
+            filter: format!("t.search @@ {query}"),
+            rank: format!("ts_rank(t.search, {query}) DESC"),
         }
     }
 }

@@ -101,8 +101,7 @@ pub(super) fn build<B: Backend>(user: &str, query: &TaskQuery) -> (sqlx::AssertS
     let mut rank = None;
 
     if let Some(words) = query.words.as_ref().filter(|w| !w.is_empty()) {
-        let p = bind(Arg::Text(B::search_terms(words)));
-        let search = B::search(&p);
+        let search = B::search(words, &mut |text| bind(Arg::Text(text)));
         from.push_str(search.join);
         filters.push(search.filter);
         rank = Some(search.rank);

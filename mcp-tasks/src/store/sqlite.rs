@@ -62,11 +62,8 @@ impl Backend for SqliteBackend {
         statement.bind(serde_json::to_string(numbers).unwrap_or_else(|_| "[]".into()))
     }
 
-    fn search_terms(words: &[String]) -> String {
-        words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ")
-    }
-
-    fn search(param: &str) -> Search {
+    fn search(words: &[String], bind: &mut dyn FnMut(String) -> String) -> Search {
+        let param = bind(words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" "));
         Search {
             join: " JOIN tasks_fts ON tasks_fts.rowid = t.id",
             filter: format!("tasks_fts MATCH {param}"),
