@@ -376,12 +376,7 @@ fn tool_call(name: &str, args: &Value) -> Vec<Value> {
 async fn start_stack(chat_url: &str, tasks_url: &str, model_base: &str) -> Result<String> {
     let tasks = mcp_tasks::store::connect(tasks_url).await?;
     tasks.migrate().await?;
-    let state = mcp_tasks::http::HttpState {
-        server: mcp_tasks::tools::TaskServer::new(tasks.clone(), chrono_tz::UTC),
-        store: tasks,
-        key: key(TASKS_SECRET)?,
-        allowed_hosts: None,
-    };
+    let state = mcp_tasks::startup::Parts::new(tasks, key(TASKS_SECRET)?).into_state();
     let stop = CancellationToken::new();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let mcp_url = format!("http://{}/mcp", listener.local_addr()?).parse()?;

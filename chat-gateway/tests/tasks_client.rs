@@ -18,12 +18,7 @@ async fn start_tasks() -> (reqwest::Url, tempfile::TempDir, tokio_util::sync::Ca
     let store =
         mcp_tasks::store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
     store.migrate().await.unwrap();
-    let state = mcp_tasks::http::HttpState {
-        server: mcp_tasks::tools::TaskServer::new(store.clone(), chrono_tz::UTC),
-        store,
-        key: TokenKey::new(SECRET).unwrap(),
-        allowed_hosts: None,
-    };
+    let state = mcp_tasks::startup::Parts::new(store, TokenKey::new(SECRET).unwrap()).into_state();
     let shutdown = tokio_util::sync::CancellationToken::new();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/mcp", listener.local_addr().unwrap()).parse().unwrap();

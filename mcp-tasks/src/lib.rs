@@ -3,17 +3,23 @@
 //! Layout:
 //! * `config` — typed configuration, read from the environment once in `main`.
 //! * `dates` — natural-language due dates, recurrence rules and time zones (pure).
-//! * `store` — the `Store` trait with `PgStore` and `SqliteStore`; all SQL lives here.
+//! * `store` — the `Store` trait in domain types and one SQL engine generic over a small
+//!   backend trait (`PgStore` and `SqliteStore` are that engine on PostgreSQL and SQLite,
+//!   which differ only where their SQL truly does); all SQL lives here.
 //! * `tools` — the MCP server: one module per tool family, routers composed with `+`.
 //! * `reminders` — the worker that delivers due reminders to a webhook.
 //! * `http` — the axum router: Bearer auth, `/mcp` (stateless streamable HTTP), health,
 //!   `/metrics`.
 //! * `metrics` — this service's Prometheus metric names and how they are recorded.
+//! * `startup` — the composition root: builds the running service from its `Config`, or
+//!   from injected `Parts` (tests, benchmarks); `main` only parses the CLI and config and
+//!   sets up tracing.
 
 pub mod config;
 pub mod dates;
 pub mod http;
 pub mod metrics;
 pub mod reminders;
+pub mod startup;
 pub mod store;
 pub mod tools;

@@ -1,16 +1,14 @@
-//! `mcp-tasks`: parse the command line, read the configuration, start the chosen face.
+//! `mcp-tasks`: parse the command line, read the configuration, set up tracing, and start
+//! the chosen face through [`mcp_tasks::startup`].
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use mcp_tasks::config::Config;
-use mcp_tasks::http::{self, HttpState};
-use mcp_tasks::tools::TaskServer;
-use mcp_tasks::{reminders, store};
-use rmcp::ServiceExt;
+use mcp_tasks::startup::{self, Application, StartupError};
+use shared::config::ConfigError;
 use shared::identity::TASKS_AUDIENCE;
 use tokio_util::sync::CancellationToken;
 
@@ -63,7 +61,7 @@ async fn main() -> ExitCode {
     match run(cli.command, config).await {
         Ok(()) => ExitCode::SUCCESS,
         // A setting a command needs (e.g. a secret for `serve`): the same one line and code.
-        Err(e) if e.downcast_ref::<shared::config::ConfigError>().is_some() => {
+        Err(e) if is_config_error(&e) => {
             eprintln!("mcp-tasks: configuration error: {e}");
             ExitCode::from(2)
         }
@@ -79,53 +77,26 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Token { user, ttl } => {
             let key = config.require_token_key()?;
             println!("{}", key.mint(&user, TASKS_AUDIENCE, "mcp-tasks", None, ttl));
-            Ok(())
         }
         Command::Migrate => {
-            let store = store::connect(&config.database_url).await.context("opening the database")?;
-            store.migrate().await?;
+            startup::open_store(&config).await?;
             eprintln!("mcp-tasks: migrations applied");
-            Ok(())
         }
         Command::Stdio { user } => {
-            let store = store::connect(&config.database_url).await.context("opening the database")?;
-            store.migrate().await?;
-            let user = user.unwrap_or(config.user);
-            tracing::info!(%user, "serving MCP over stdio");
-            let server = TaskServer::for_local_user(store, config.default_tz, &user);
-            server.serve(rmcp::transport::stdio()).await?.waiting().await?;
-            Ok(())
+            startup::serve_stdio(&config, user.as_deref().unwrap_or(&config.user)).await?;
         }
         Command::Serve { bind } => {
-            let key = config.require_token_key()?.clone();
-            let store = store::connect(&config.database_url).await.context("opening the database")?;
-            store.migrate().await?;
+            let app = Application::build(&config, bind.unwrap_or(config.bind)).await?;
             let shutdown = CancellationToken::new();
-            if let Some(webhook) = config.reminder_webhook.clone() {
-                tokio::spawn(reminders::run(
-                    store.clone(),
-                    webhook,
-                    reminders::POLL_INTERVAL,
-                    shutdown.clone(),
-                ));
-            }
-            let state = HttpState {
-                server: TaskServer::new(store.clone(), config.default_tz),
-                store,
-                key,
-                allowed_hosts: config.allowed_hosts.clone(),
-            };
-            let addr = bind.unwrap_or(config.bind);
-            let listener =
-                tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
-            tracing::info!(addr = %listener.local_addr()?, "serving MCP over HTTP at /mcp");
             tokio::spawn(shared::shutdown::on_signal(shutdown.clone()));
-            // MCP requests are aborted only once draining is over, not when it starts.
-            let stop = CancellationToken::new();
-            let app = http::app(state, &stop);
-            http::run_with_grace(listener, app, shutdown, config.shutdown_grace).await?;
-            stop.cancel();
-            Ok(())
+            app.run_until_stopped(shutdown).await?;
         }
     }
+    Ok(())
+}
+
+/// Whether `e` is a setting a command needs (e.g. a secret for `serve`).
+fn is_config_error(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<ConfigError>().is_some()
+        || matches!(e.downcast_ref::<StartupError>(), Some(StartupError::Config(_)))
 }

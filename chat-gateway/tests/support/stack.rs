@@ -66,12 +66,7 @@ pub async fn task_titles(store: &dyn mcp_tasks::store::Store, user: &str) -> Vec
 
 /// mcp-tasks over HTTP on port 0, serving `store`.
 pub async fn start_tasks(store: Arc<dyn mcp_tasks::store::Store>) -> Running {
-    let state = mcp_tasks::http::HttpState {
-        server: mcp_tasks::tools::TaskServer::new(store.clone(), chrono_tz::UTC),
-        store,
-        key: TokenKey::new(TASKS_SECRET).unwrap(),
-        allowed_hosts: None,
-    };
+    let state = mcp_tasks::startup::Parts::new(store, TokenKey::new(TASKS_SECRET).unwrap()).into_state();
     let shutdown = CancellationToken::new();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

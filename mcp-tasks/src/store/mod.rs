@@ -1,13 +1,22 @@
 //! Storage: the [`Store`] trait in domain types, with [`PgStore`] and [`SqliteStore`]
 //! behind it, picked from the database URL. SQL lives only under this module.
 //!
+//! One SQL engine (`engine`) implements the trait once, generic over a small `backend`
+//! trait that `pg` and `sqlite` implement: the sqlx database, how an instant is stored,
+//! how a write transaction begins, and the few fragments that truly differ (number lists,
+//! full-text search, undated-last ordering). Shared statements are in `sql`, the list and
+//! search builder in `query`, and the mapping between rows and tasks in `row`.
+//!
 //! Every method takes the caller's user id and every statement filters by it, so no
 //! path through the store can reach another user's rows. Multi-row changes run in one
 //! transaction: all or nothing.
 
+mod backend;
+mod engine;
 mod pg;
 mod query;
 mod row;
+mod sql;
 mod sqlite;
 
 use std::sync::Arc;
@@ -16,9 +25,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::dates::{Due, Recurrence};
-pub use pg::PgStore;
 pub use query::{DueFilter, Sort, StatusFilter, TaskQuery, search_words};
-pub use sqlite::SqliteStore;
+
+/// Tasks in PostgreSQL: `timestamptz` instants, `tsvector` search, row locks around changes.
+pub type PgStore = engine::SqlStore<pg::PgBackend>;
+
+/// Tasks in an SQLite file: Unix-millisecond instants, FTS5 search, `BEGIN IMMEDIATE` changes.
+pub type SqliteStore = engine::SqlStore<sqlite::SqliteBackend>;
 
 /// A task as stored.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,9 +1,11 @@
-//! The list/search query and the one SQL builder both backends use; only the full-text
-//! fragment differs (PostgreSQL `tsvector`, SQLite FTS5).
+//! The list/search query and the one SQL builder both backends use; the full-text
+//! fragments and the due ordering come from the [`Backend`] (PostgreSQL `tsvector`, SQLite FTS5).
 
 use chrono::{DateTime, Utc};
 
 use super::Priority;
+use super::backend::Backend;
+use super::sql;
 
 /// Which statuses to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -86,31 +88,9 @@ pub(super) enum Arg {
     Instant(DateTime<Utc>),
 }
 
-/// The backend a statement is built for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Dialect {
-    Postgres,
-    Sqlite,
-}
-
-/// Columns every task read selects, in the order `row` decodes them (a macro, so fixed
-/// statements can `concat!` it and stay `&'static str`).
-macro_rules! task_columns {
-    () => {
-        "t.id, t.number, t.title, t.description, t.status, t.priority, t.tags, t.due_at, t.due_date, \
-         t.due_string, t.due_tz, t.recurrence_phrase, t.recurrence_rule, t.recurrence_from_completion, \
-         t.created_at, t.updated_at, t.completed_at"
-    };
-}
-pub(super) use task_columns;
-
 /// Builds the SELECT for `query` (limit + 1 rows, to tell whether more follow). Only
 /// fixed fragments, placeholders and integers are spliced in; every value is bound.
-pub(super) fn build(
-    dialect: Dialect,
-    user: &str,
-    query: &TaskQuery,
-) -> (sqlx::AssertSqlSafe<String>, Vec<Arg>) {
+pub(super) fn build<B: Backend>(user: &str, query: &TaskQuery) -> (sqlx::AssertSqlSafe<String>, Vec<Arg>) {
     let mut args = vec![Arg::Text(user.to_owned())];
     let mut bind = |arg: Arg| {
         args.push(arg);
@@ -121,21 +101,10 @@ pub(super) fn build(
     let mut rank = None;
 
     if let Some(words) = query.words.as_ref().filter(|w| !w.is_empty()) {
-        match dialect {
-            Dialect::Postgres => {
-                let tsquery = words.iter().map(|w| format!("'{w}':*")).collect::<Vec<_>>().join(" & ");
-                let p = bind(Arg::Text(tsquery));
-                filters.push(format!("t.search @@ to_tsquery('simple', {p})"));
-                rank = Some(format!("ts_rank(t.search, to_tsquery('simple', {p})) DESC"));
-            }
-            Dialect::Sqlite => {
-                let fts = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
-                let p = bind(Arg::Text(fts));
-                from.push_str(" JOIN tasks_fts ON tasks_fts.rowid = t.id");
-                filters.push(format!("tasks_fts MATCH {p}"));
-                rank = Some("bm25(tasks_fts)".to_owned());
-            }
-        }
+        let search = B::search(words, &mut |text| bind(Arg::Text(text)));
+        from.push_str(search.join);
+        filters.push(search.filter);
+        rank = Some(search.rank);
     }
     match query.status {
         StatusFilter::Pending => filters.push("t.status = 'pending'".into()),
@@ -182,12 +151,7 @@ pub(super) fn build(
         filters.push("t.recurrence_rule IS NOT NULL".into());
     }
 
-    // Undated last. PostgreSQL sorts NULLs last already, and saying it plainly lets the
-    // (user_id, status, due_key, priority, number) index stop at the page size.
-    let by_due = match dialect {
-        Dialect::Postgres => "t.due_key, t.priority, t.number",
-        Dialect::Sqlite => "(t.due_key IS NULL), t.due_key, t.priority, t.number",
-    };
+    let by_due = B::ORDER_BY_DUE;
     let order = match (query.sort, rank) {
         (Sort::Relevance, Some(rank)) => format!("{rank}, t.number DESC"),
         (Sort::Priority, _) => format!("t.priority, {by_due}"),
@@ -197,12 +161,12 @@ pub(super) fn build(
     };
     let limit = i64::from(query.limit) + 1;
     let offset = i64::from(query.offset);
-    let sql = format!(
+    let statement = format!(
         "SELECT {} FROM {from} WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-        task_columns!(),
+        sql::task_columns!(),
         filters.join(" AND ")
     );
-    (sqlx::AssertSqlSafe(sql), args)
+    (sqlx::AssertSqlSafe(statement), args)
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
@@ -228,6 +192,7 @@ fn is_word_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::pg::PgBackend;
 
     #[test]
     fn search_words_split_on_punctuation_and_keep_urdu() {
@@ -245,7 +210,7 @@ mod tests {
             limit: 20,
             ..Default::default()
         };
-        let (sqlx::AssertSqlSafe(sql), args) = build(Dialect::Postgres, "u", &q);
+        let (sqlx::AssertSqlSafe(sql), args) = build::<PgBackend>("u", &q);
         assert_eq!(args.len(), 4);
         assert!(sql.contains("to_tsquery('simple', $2)"), "{sql}");
         assert!(sql.contains("LIKE $3") && sql.contains("LIKE $4"), "{sql}");

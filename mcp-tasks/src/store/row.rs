@@ -13,7 +13,7 @@ pub(super) struct RawTask {
     pub title: String,
     pub description: Option<String>,
     pub status: String,
-    pub priority: i64,
+    pub priority: i16,
     pub tags: String,
     pub due_at: Option<DateTime<Utc>>,
     pub due_date: Option<NaiveDate>,
@@ -77,7 +77,7 @@ pub(super) struct TaskColumns<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub status: &'static str,
-    pub priority: i64,
+    pub priority: i16,
     pub tags: String,
     pub due_at: Option<DateTime<Utc>>,
     pub due_date: Option<NaiveDate>,
@@ -109,7 +109,7 @@ impl<'a> TaskColumns<'a> {
             title,
             description,
             status: status.as_str(),
-            priority: i64::from(priority.level()),
+            priority: i16::from(priority.level()),
             tags: tags.join(" "),
             due_at,
             due_date,
@@ -154,57 +154,4 @@ pub(super) fn in_requested_order(mut found: Vec<Task>, numbers: &[i64]) -> Resul
 /// Tags from their stored, space-separated form.
 pub(super) fn split_tags(stored: &str) -> Vec<String> {
     stored.split_whitespace().map(str::to_owned).collect()
-}
-
-/// Statements whose text is the same on both backends (instants bind as each stores them).
-pub(super) mod sql {
-    /// Reserves `$2` numbers for user `$1`; returns the last one reserved.
-    pub const RESERVE_NUMBERS: &str = "INSERT INTO task_counters (user_id, last_number) VALUES ($1, $2) \
-         ON CONFLICT (user_id) DO UPDATE SET last_number = task_counters.last_number + $2 RETURNING last_number";
-
-    pub const INSERT_TASK: &str = "INSERT INTO tasks (user_id, number, title, description, status, priority, tags, \
-         due_at, due_date, due_key, due_string, due_tz, recurrence_phrase, recurrence_rule, \
-         recurrence_from_completion, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id";
-
-    pub const UPDATE_TASK: &str = "UPDATE tasks SET title = $3, description = $4, status = $5, priority = $6, \
-         tags = $7, due_at = $8, due_date = $9, due_key = $10, due_string = $11, due_tz = $12, \
-         recurrence_phrase = $13, recurrence_rule = $14, recurrence_from_completion = $15, \
-         updated_at = $16, completed_at = $17 WHERE user_id = $1 AND id = $2";
-
-    pub const INSERT_COMPLETION: &str =
-        "INSERT INTO task_completions (user_id, task_id, completed_at) VALUES ($1, $2, $3)";
-
-    pub const INSERT_REMINDER: &str =
-        "INSERT INTO reminders (user_id, task_id, remind_at, phrase, created_at) VALUES ($1, $2, $3, $4, $5)";
-
-    pub const TASK_REMINDERS: &str = "SELECT r.id, t.number, t.title, r.remind_at, r.phrase, r.delivered_at, \
-         r.attempts, r.user_id FROM reminders r JOIN tasks t ON t.id = r.task_id \
-         WHERE r.user_id = $1 AND r.task_id = $2 ORDER BY r.remind_at, r.id";
-
-    pub const USER_DUE_REMINDERS: &str = "SELECT r.id, t.number, t.title, r.remind_at, r.phrase, r.delivered_at, \
-         r.attempts, r.user_id FROM reminders r JOIN tasks t ON t.id = r.task_id \
-         WHERE r.user_id = $1 AND r.remind_at >= $2 AND r.remind_at <= $3 AND t.status = 'pending' \
-         ORDER BY r.remind_at, r.id";
-
-    pub const PENDING_DELIVERIES: &str = "SELECT r.id, t.number, t.title, r.remind_at, r.phrase, r.delivered_at, \
-         r.attempts, r.user_id FROM reminders r JOIN tasks t ON t.id = r.task_id \
-         WHERE r.delivered_at IS NULL AND r.remind_at <= $1 \
-         AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= $1) ORDER BY r.remind_at, r.id LIMIT $2";
-
-    pub const MARK_DELIVERED: &str = "UPDATE reminders SET delivered_at = $2 WHERE id = $1";
-
-    pub const MARK_FAILED: &str =
-        "UPDATE reminders SET attempts = attempts + 1, next_attempt_at = $2 WHERE id = $1";
-
-    pub const ANALYTICS_PENDING: &str = "SELECT priority, tags, due_at, due_date FROM tasks \
-         WHERE user_id = $1 AND status = 'pending'";
-
-    pub const ANALYTICS_COMPLETED_TOTAL: &str =
-        "SELECT count(*) FROM tasks WHERE user_id = $1 AND status = 'completed'";
-
-    pub const ANALYTICS_COMPLETIONS: &str = "SELECT completed_at FROM task_completions \
-         WHERE user_id = $1 AND completed_at >= $2 ORDER BY completed_at";
-
-    pub const DELETE_TASK: &str = "DELETE FROM tasks WHERE user_id = $1 AND id = $2";
 }

@@ -1,46 +1,41 @@
-//! [`Store`] on an embedded SQLite file: instants as Unix milliseconds, FTS5 search,
-//! WAL mode, and `BEGIN IMMEDIATE` around read-modify-write changes.
+//! The SQLite [`Backend`]: an embedded file in WAL mode, instants as Unix milliseconds,
+//! number lists through `json_each`, `BEGIN IMMEDIATE` around read-modify-write changes,
+//! and FTS5 search.
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
-use sqlx::{Row, Sqlite, Transaction};
+use chrono::{DateTime, Utc};
+use sqlx::Sqlite;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
-use super::query::{self, Arg, Dialect, task_columns};
-use super::row::{RawTask, TaskColumns, in_requested_order, split_tags, sql};
-use super::{
-    AnalyticsData, Change, DueReminder, Modify, NewReminder, NewTask, Page, PendingFacts, Priority, Reminder,
-    Status, Store, StoreError, Task, TaskQuery,
-};
-use crate::dates::Due;
+use super::StoreError;
+use super::backend::{Backend, Columns, Search, Statement};
+use super::sql::task_columns;
 
 /// Tasks in an SQLite file.
-#[derive(Debug, Clone)]
-pub struct SqliteStore {
-    pool: SqlitePool,
-}
+#[derive(Debug, Clone, Copy)]
+pub struct SqliteBackend;
 
-fn ms(t: DateTime<Utc>) -> i64 {
-    t.timestamp_millis()
-}
+impl Columns for Sqlite {}
 
-fn opt_ms(t: Option<DateTime<Utc>>) -> Option<i64> {
-    t.map(ms)
-}
+impl Backend for SqliteBackend {
+    type Db = Sqlite;
+    type Instant = i64;
 
-fn instant(ms: i64) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("instant {ms}")))
-}
+    const BEGIN_WRITE: Option<&'static str> = Some("BEGIN IMMEDIATE");
+    const SELECT_NUMBERS: &'static str = concat!(
+        "SELECT ",
+        task_columns!(),
+        " FROM tasks t WHERE t.user_id = $1 AND t.number IN (SELECT value FROM json_each($2))"
+    );
+    // `BEGIN IMMEDIATE` already holds the write lock for the whole change.
+    const SELECT_NUMBERS_FOR_UPDATE: &'static str = Self::SELECT_NUMBERS;
+    const ORDER_BY_DUE: &'static str = "(t.due_key IS NULL), t.due_key, t.priority, t.number";
 
-fn opt_instant(ms: Option<i64>) -> Result<Option<DateTime<Utc>>, StoreError> {
-    ms.map(instant).transpose()
-}
-
-impl SqliteStore {
     /// Opens (creating if missing) the database at `url`, e.g. `sqlite:///path/tasks.db`.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -48,342 +43,31 @@ impl SqliteStore {
             .foreign_keys(true);
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         // An in-memory database lives in one connection; a file serves several readers.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(if in_memory { 1 } else { 8 })
-            .connect_with(options)
-            .await?;
-        Ok(Self { pool })
+        SqlitePoolOptions::new().max_connections(if in_memory { 1 } else { 8 }).connect_with(options).await
     }
 
-    async fn load(
-        tx: &mut Transaction<'static, Sqlite>,
-        user: &str,
-        numbers: &[i64],
-    ) -> Result<Vec<Task>, StoreError> {
-        const SELECT: &str = concat!(
-            "SELECT ",
-            task_columns!(),
-            " FROM tasks t WHERE t.user_id = $1 AND t.number IN (SELECT value FROM json_each($2))"
-        );
-        let list = serde_json::to_string(numbers).unwrap_or_else(|_| "[]".into());
-        let rows = sqlx::query(SELECT).bind(user).bind(list).fetch_all(&mut **tx).await?;
-        let found: Vec<Task> = rows.iter().map(task_from_row).collect::<Result<_, _>>()?;
-        in_requested_order(found, numbers)
+    fn migrator() -> Migrator {
+        sqlx::migrate!("../migrations/tasks/sqlite")
     }
 
-    async fn write_tx(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
-    }
-}
-
-fn task_from_row(row: &SqliteRow) -> Result<Task, StoreError> {
-    RawTask {
-        id: row.try_get(0)?,
-        number: row.try_get(1)?,
-        title: row.try_get(2)?,
-        description: row.try_get(3)?,
-        status: row.try_get(4)?,
-        priority: row.try_get(5)?,
-        tags: row.try_get(6)?,
-        due_at: opt_instant(row.try_get(7)?)?,
-        due_date: row.try_get(8)?,
-        due_string: row.try_get(9)?,
-        due_tz: row.try_get(10)?,
-        recurrence_phrase: row.try_get(11)?,
-        recurrence_rule: row.try_get(12)?,
-        recurrence_from_completion: row.try_get(13)?,
-        created_at: instant(row.try_get(14)?)?,
-        updated_at: instant(row.try_get(15)?)?,
-        completed_at: opt_instant(row.try_get(16)?)?,
-    }
-    .into_task()
-}
-
-fn reminder_from_row(row: &SqliteRow) -> Result<DueReminder, StoreError> {
-    Ok(DueReminder {
-        user_id: row.try_get(7)?,
-        reminder: Reminder {
-            id: row.try_get(0)?,
-            task: row.try_get(1)?,
-            title: row.try_get(2)?,
-            remind_at: instant(row.try_get(3)?)?,
-            phrase: row.try_get(4)?,
-            delivered_at: opt_instant(row.try_get(5)?)?,
-            attempts: row.try_get(6)?,
-        },
-    })
-}
-
-async fn write_task(
-    tx: &mut Transaction<'static, Sqlite>,
-    user: &str,
-    task: &Task,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let c = TaskColumns::of_task(task);
-    sqlx::query(sql::UPDATE_TASK)
-        .bind(user)
-        .bind(task.id)
-        .bind(c.title)
-        .bind(c.description)
-        .bind(c.status)
-        .bind(c.priority)
-        .bind(c.tags)
-        .bind(opt_ms(c.due_at))
-        .bind(c.due_date)
-        .bind(opt_ms(c.due_key))
-        .bind(c.due_string)
-        .bind(c.due_tz)
-        .bind(c.recurrence_phrase)
-        .bind(c.recurrence_rule)
-        .bind(c.recurrence_from_completion)
-        .bind(ms(now))
-        .bind(opt_ms(task.completed_at))
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-#[async_trait::async_trait]
-impl Store for SqliteStore {
-    #[tracing::instrument(skip_all)]
-    async fn migrate(&self) -> Result<(), StoreError> {
-        let mut migrator = sqlx::migrate!("../migrations/tasks/sqlite");
-        migrator.dangerous_set_table_name("_mcp_tasks_migrations");
-        migrator.run(&self.pool).await?;
-        Ok(())
+    fn instant(at: DateTime<Utc>) -> i64 {
+        at.timestamp_millis()
     }
 
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+    fn read_instant(ms: i64) -> Result<DateTime<Utc>, StoreError> {
+        DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("instant {ms}")))
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = tasks.len()))]
-    async fn add_tasks(
-        &self,
-        user: &str,
-        tasks: Vec<NewTask>,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Task>, StoreError> {
-        let mut tx = self.write_tx().await?;
-        let count = i64::try_from(tasks.len()).unwrap_or(i64::MAX);
-        let last: i64 =
-            sqlx::query_scalar(sql::RESERVE_NUMBERS).bind(user).bind(count).fetch_one(&mut *tx).await?;
-        let mut created = Vec::with_capacity(tasks.len());
-        for (number, new) in (last - count + 1..).zip(tasks) {
-            let c = TaskColumns::of(
-                &new.title,
-                new.description.as_deref(),
-                Status::Pending,
-                new.priority,
-                &new.tags,
-                new.due.as_ref(),
-                new.recurrence.as_ref(),
-            );
-            let id: i64 = sqlx::query_scalar(sql::INSERT_TASK)
-                .bind(user)
-                .bind(number)
-                .bind(c.title)
-                .bind(c.description)
-                .bind(c.status)
-                .bind(c.priority)
-                .bind(c.tags)
-                .bind(opt_ms(c.due_at))
-                .bind(c.due_date)
-                .bind(opt_ms(c.due_key))
-                .bind(c.due_string)
-                .bind(c.due_tz)
-                .bind(c.recurrence_phrase)
-                .bind(c.recurrence_rule)
-                .bind(c.recurrence_from_completion)
-                .bind(ms(now))
-                .fetch_one(&mut *tx)
-                .await?;
-            for r in &new.reminders {
-                sqlx::query(sql::INSERT_REMINDER)
-                    .bind(user)
-                    .bind(id)
-                    .bind(ms(r.at))
-                    .bind(r.phrase.as_deref())
-                    .bind(ms(now))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            created.push(Task {
-                id,
-                number,
-                title: new.title,
-                description: new.description,
-                status: Status::Pending,
-                priority: new.priority,
-                tags: new.tags,
-                due: new.due,
-                recurrence: new.recurrence,
-                created_at: now,
-                updated_at: now,
-                completed_at: None,
-            });
+    fn bind_numbers<'q>(statement: Statement<'q, Sqlite>, numbers: &[i64]) -> Statement<'q, Sqlite> {
+        statement.bind(serde_json::to_string(numbers).unwrap_or_else(|_| "[]".into()))
+    }
+
+    fn search(words: &[String], bind: &mut dyn FnMut(String) -> String) -> Search {
+        let param = bind(words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" "));
+        Search {
+            join: " JOIN tasks_fts ON tasks_fts.rowid = t.id",
+            filter: format!("tasks_fts MATCH {param}"),
+            rank: "bm25(tasks_fts)".to_owned(),
         }
-        tx.commit().await?;
-        Ok(created)
-    }
-
-    #[tracing::instrument(skip_all, fields(user))]
-    async fn get_tasks(&self, user: &str, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let tasks = Self::load(&mut tx, user, numbers).await?;
-        tx.commit().await?;
-        Ok(tasks)
-    }
-
-    #[tracing::instrument(skip_all, fields(user))]
-    async fn query_tasks(&self, user: &str, query: &TaskQuery) -> Result<Page, StoreError> {
-        let (sql, args) = query::build(Dialect::Sqlite, user, query);
-        let mut q = sqlx::query(sql);
-        for arg in args {
-            q = match arg {
-                Arg::Text(s) => q.bind(s),
-                Arg::Instant(t) => q.bind(ms(t)),
-            };
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        let mut tasks: Vec<Task> = rows.iter().map(task_from_row).collect::<Result<_, _>>()?;
-        let has_more = tasks.len() > query.limit as usize;
-        tasks.truncate(query.limit as usize);
-        Ok(Page { tasks, has_more })
-    }
-
-    #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]
-    async fn modify_tasks(
-        &self,
-        user: &str,
-        numbers: &[i64],
-        now: DateTime<Utc>,
-        modify: Modify<'_>,
-    ) -> Result<Vec<(Task, Task)>, StoreError> {
-        let mut tx = self.write_tx().await?;
-        let tasks = Self::load(&mut tx, user, numbers).await?;
-        let mut changed = Vec::with_capacity(tasks.len());
-        for before in tasks {
-            let mut after = before.clone();
-            let change = modify(&mut after).map_err(StoreError::Rejected)?;
-            if after != before || change == Change::Completed {
-                after.updated_at = now;
-                write_task(&mut tx, user, &after, now).await?;
-            }
-            if change == Change::Completed {
-                sqlx::query(sql::INSERT_COMPLETION)
-                    .bind(user)
-                    .bind(after.id)
-                    .bind(ms(now))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            changed.push((before, after));
-        }
-        tx.commit().await?;
-        Ok(changed)
-    }
-
-    #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]
-    async fn delete_tasks(&self, user: &str, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
-        let mut tx = self.write_tx().await?;
-        let tasks = Self::load(&mut tx, user, numbers).await?;
-        for task in &tasks {
-            sqlx::query(sql::DELETE_TASK).bind(user).bind(task.id).execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(tasks)
-    }
-
-    #[tracing::instrument(skip_all, fields(user, number))]
-    async fn add_reminder(
-        &self,
-        user: &str,
-        number: i64,
-        reminder: NewReminder,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Reminder>, StoreError> {
-        let mut tx = self.write_tx().await?;
-        let task = Self::load(&mut tx, user, &[number]).await?.remove(0);
-        sqlx::query(sql::INSERT_REMINDER)
-            .bind(user)
-            .bind(task.id)
-            .bind(ms(reminder.at))
-            .bind(reminder.phrase)
-            .bind(ms(now))
-            .execute(&mut *tx)
-            .await?;
-        let rows = sqlx::query(sql::TASK_REMINDERS).bind(user).bind(task.id).fetch_all(&mut *tx).await?;
-        tx.commit().await?;
-        rows.iter().map(|r| reminder_from_row(r).map(|d| d.reminder)).collect()
-    }
-
-    #[tracing::instrument(skip_all, fields(user))]
-    async fn user_due_reminders(
-        &self,
-        user: &str,
-        since: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Reminder>, StoreError> {
-        let rows = sqlx::query(sql::USER_DUE_REMINDERS)
-            .bind(user)
-            .bind(ms(since))
-            .bind(ms(now))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| reminder_from_row(r).map(|d| d.reminder)).collect()
-    }
-
-    async fn pending_deliveries(
-        &self,
-        now: DateTime<Utc>,
-        limit: i64,
-    ) -> Result<Vec<DueReminder>, StoreError> {
-        let rows =
-            sqlx::query(sql::PENDING_DELIVERIES).bind(ms(now)).bind(limit).fetch_all(&self.pool).await?;
-        rows.iter().map(reminder_from_row).collect()
-    }
-
-    async fn record_delivery(
-        &self,
-        reminder_id: i64,
-        now: DateTime<Utc>,
-        retry_at: Option<DateTime<Utc>>,
-    ) -> Result<(), StoreError> {
-        let q = match retry_at {
-            None => sqlx::query(sql::MARK_DELIVERED).bind(reminder_id).bind(ms(now)),
-            Some(at) => sqlx::query(sql::MARK_FAILED).bind(reminder_id).bind(ms(at)),
-        };
-        q.execute(&self.pool).await?;
-        Ok(())
-    }
-
-    #[tracing::instrument(skip_all, fields(user))]
-    async fn analytics(&self, user: &str, since: DateTime<Utc>) -> Result<AnalyticsData, StoreError> {
-        let pending = sqlx::query(sql::ANALYTICS_PENDING).bind(user).fetch_all(&self.pool).await?;
-        let pending = pending
-            .iter()
-            .map(|row| {
-                let level = u8::try_from(row.try_get::<i64, _>(0)?).ok();
-                let due_at = opt_instant(row.try_get(2)?)?;
-                let due_date: Option<NaiveDate> = row.try_get(3)?;
-                Ok(PendingFacts {
-                    priority: level.and_then(Priority::new).unwrap_or(Priority::DEFAULT),
-                    tags: split_tags(row.try_get(1)?),
-                    due: due_at.map(Due::At).or(due_date.map(Due::Day)),
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
-        let completed_total: i64 =
-            sqlx::query_scalar(sql::ANALYTICS_COMPLETED_TOTAL).bind(user).fetch_one(&self.pool).await?;
-        let completions: Vec<i64> = sqlx::query_scalar(sql::ANALYTICS_COMPLETIONS)
-            .bind(user)
-            .bind(ms(since))
-            .fetch_all(&self.pool)
-            .await?;
-        let completions = completions.into_iter().map(instant).collect::<Result<_, _>>()?;
-        Ok(AnalyticsData { pending, completed_total, completions })
     }
 }

@@ -103,18 +103,13 @@ pub struct TestServer {
 impl TestServer {
     /// Serves `store` on 127.0.0.1:0.
     pub async fn start(store: Arc<dyn Store>) -> Self {
+        use mcp_tasks::startup::{Application, Parts};
         let key = shared::identity::TokenKey::new(SECRET).unwrap();
-        let state = mcp_tasks::http::HttpState {
-            server: mcp_tasks::tools::TaskServer::new(store.clone(), chrono_tz::UTC),
-            store,
-            key: key.clone(),
-            allowed_hosts: None,
-        };
-        let shutdown = tokio_util::sync::CancellationToken::new();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = mcp_tasks::http::app(state, &shutdown);
-        tokio::spawn(mcp_tasks::http::run(listener, app, shutdown.clone()));
+        let app = Application::from_parts(Parts::new(store, key.clone()), listener);
+        let base = format!("http://{}", app.local_addr().unwrap());
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        tokio::spawn(app.run_until_stopped(shutdown.clone()));
         Self { base, key, shutdown }
     }
 

@@ -1,0 +1,378 @@
+//! The one SQL engine behind [`Store`]: every statement, transaction and row mapping of
+//! the task store, written once over a [`Backend`] (PostgreSQL or SQLite).
+
+use std::marker::PhantomData;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{Database, Executor, Pool, Transaction};
+
+use super::backend::{Backend, BindArg, Reads, Statement};
+use super::query::{self, Arg};
+use super::row::{RawTask, TaskColumns, in_requested_order, split_tags};
+use super::{
+    AnalyticsData, Change, DueReminder, Modify, NewReminder, NewTask, Page, PendingFacts, Priority, Reminder,
+    Status, Store, StoreError, Task, TaskQuery, sql,
+};
+use crate::dates::Due;
+
+/// Tasks in the database of backend `B` (see the `PgStore` and `SqliteStore` aliases).
+#[derive(Debug, Clone)]
+pub struct SqlStore<B: Backend> {
+    pool: Pool<B::Db>,
+    backend: PhantomData<B>,
+}
+
+type Tx<B> = Transaction<'static, <B as Backend>::Db>;
+type DbRow<B> = <<B as Backend>::Db as Database>::Row;
+
+impl<B: Backend> SqlStore<B> {
+    /// Connects a pool to `url`.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Ok(Self::from_pool(B::connect(url).await?))
+    }
+
+    /// Wraps an existing pool (tests).
+    pub fn from_pool(pool: Pool<B::Db>) -> Self {
+        Self { pool, backend: PhantomData }
+    }
+}
+
+impl<B: Backend> SqlStore<B>
+where
+    for<'c> &'c mut <B::Db as Database>::Connection: Executor<'c, Database = B::Db>,
+{
+    /// A transaction for a read-modify-write change, begun as the backend asks.
+    async fn begin_write(&self) -> Result<Tx<B>, StoreError> {
+        Ok(match B::BEGIN_WRITE {
+            Some(begin) => self.pool.begin_with(begin).await?,
+            None => self.pool.begin().await?,
+        })
+    }
+
+    /// The tasks with these numbers, in the order asked (rows locked when `lock`).
+    async fn load(tx: &mut Tx<B>, user: &str, numbers: &[i64], lock: bool) -> Result<Vec<Task>, StoreError> {
+        let select = if lock { B::SELECT_NUMBERS_FOR_UPDATE } else { B::SELECT_NUMBERS };
+        let statement = B::bind_numbers(sqlx::query(select).arg(user), numbers);
+        let rows = statement.fetch_all(&mut **tx).await?;
+        let found: Vec<Task> = rows.iter().map(task_from_row::<B>).collect::<Result<_, _>>()?;
+        in_requested_order(found, numbers)
+    }
+
+    async fn write_task(
+        tx: &mut Tx<B>,
+        user: &str,
+        task: &Task,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let statement = sqlx::query(sql::UPDATE_TASK).arg(user).arg(task.id);
+        bind_columns::<B>(statement, TaskColumns::of_task(task))
+            .arg(B::instant(now))
+            .arg(task.completed_at.map(B::instant))
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_reminder(
+        tx: &mut Tx<B>,
+        user: &str,
+        task_id: i64,
+        reminder: &NewReminder,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(sql::INSERT_REMINDER)
+            .arg(user)
+            .arg(task_id)
+            .arg(B::instant(reminder.at))
+            .arg(reminder.phrase.as_deref())
+            .arg(B::instant(now))
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Binds a task's columns as `$3`…`$15` of [`sql::INSERT_TASK`] and [`sql::UPDATE_TASK`].
+fn bind_columns<'q, B: Backend>(statement: Statement<'q, B::Db>, c: TaskColumns<'_>) -> Statement<'q, B::Db> {
+    statement
+        .arg(c.title)
+        .arg(c.description)
+        .arg(c.status)
+        .arg(c.priority)
+        .arg(c.tags)
+        .arg(c.due_at.map(B::instant))
+        .arg(c.due_date)
+        .arg(c.due_key.map(B::instant))
+        .arg(c.due_string)
+        .arg(c.due_tz)
+        .arg(c.recurrence_phrase)
+        .arg(c.recurrence_rule)
+        .arg(c.recurrence_from_completion)
+}
+
+fn opt_instant<B: Backend>(stored: Option<B::Instant>) -> Result<Option<DateTime<Utc>>, StoreError> {
+    stored.map(B::read_instant).transpose()
+}
+
+fn task_from_row<B: Backend>(row: &DbRow<B>) -> Result<Task, StoreError> {
+    // Grouped by meaning (each index names its column): what, when, how urgent, due, repeat.
+    RawTask {
+        id: row.read(0)?,
+        number: row.read(1)?,
+        title: row.read(2)?,
+        description: row.read(3)?,
+        status: row.read(4)?,
+        created_at: B::read_instant(row.read(14)?)?,
+        updated_at: B::read_instant(row.read(15)?)?,
+        completed_at: opt_instant::<B>(row.read(16)?)?,
+        priority: row.read(5)?,
+        tags: row.read(6)?,
+        due_date: row.read(8)?,
+        due_string: row.read(9)?,
+        due_tz: row.read(10)?,
+        due_at: opt_instant::<B>(row.read(7)?)?,
+        recurrence_phrase: row.read(11)?,
+        recurrence_rule: row.read(12)?,
+        recurrence_from_completion: row.read(13)?,
+    }
+    .into_task()
+}
+
+fn reminder_from_row<B: Backend>(row: &DbRow<B>) -> Result<DueReminder, StoreError> {
+    Ok(DueReminder {
+        user_id: row.read(7)?,
+        reminder: Reminder {
+            id: row.read(0)?,
+            task: row.read(1)?,
+            title: row.read(2)?,
+            remind_at: B::read_instant(row.read(3)?)?,
+            phrase: row.read(4)?,
+            delivered_at: opt_instant::<B>(row.read(5)?)?,
+            attempts: row.read(6)?,
+        },
+    })
+}
+
+fn pending_from_row<B: Backend>(row: &DbRow<B>) -> Result<PendingFacts, StoreError> {
+    let level: i16 = row.read(0)?;
+    let tags: String = row.read(1)?;
+    let due_at = opt_instant::<B>(row.read(2)?)?;
+    let due_date: Option<NaiveDate> = row.read(3)?;
+    Ok(PendingFacts {
+        priority: u8::try_from(level).ok().and_then(Priority::new).unwrap_or(Priority::DEFAULT),
+        tags: split_tags(&tags),
+        due: due_at.map(Due::At).or(due_date.map(Due::Day)),
+    })
+}
+
+#[async_trait::async_trait]
+impl<B: Backend> Store for SqlStore<B>
+where
+    for<'c> &'c mut <B::Db as Database>::Connection: Executor<'c, Database = B::Db>,
+{
+    #[tracing::instrument(skip_all)]
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut migrator = B::migrator();
+        migrator.dangerous_set_table_name("_mcp_tasks_migrations");
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(user, count = tasks.len()))]
+    async fn add_tasks(
+        &self,
+        user: &str,
+        tasks: Vec<NewTask>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Task>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let count = i64::try_from(tasks.len()).unwrap_or(i64::MAX);
+        let last: i64 =
+            sqlx::query(sql::RESERVE_NUMBERS).arg(user).arg(count).fetch_one(&mut *tx).await?.read(0)?;
+        let mut created = Vec::with_capacity(tasks.len());
+        for (number, new) in (last - count + 1..).zip(tasks) {
+            let columns = TaskColumns::of(
+                &new.title,
+                new.description.as_deref(),
+                Status::Pending,
+                new.priority,
+                &new.tags,
+                new.due.as_ref(),
+                new.recurrence.as_ref(),
+            );
+            let statement = sqlx::query(sql::INSERT_TASK).arg(user).arg(number);
+            let id: i64 = bind_columns::<B>(statement, columns)
+                .arg(B::instant(now))
+                .fetch_one(&mut *tx)
+                .await?
+                .read(0)?;
+            for r in &new.reminders {
+                Self::insert_reminder(&mut tx, user, id, r, now).await?;
+            }
+            created.push(Task {
+                id,
+                number,
+                title: new.title,
+                description: new.description,
+                status: Status::Pending,
+                priority: new.priority,
+                tags: new.tags,
+                due: new.due,
+                recurrence: new.recurrence,
+                created_at: now,
+                updated_at: now,
+                completed_at: None,
+            });
+        }
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    #[tracing::instrument(skip_all, fields(user))]
+    async fn get_tasks(&self, user: &str, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let tasks = Self::load(&mut tx, user, numbers, false).await?;
+        tx.commit().await?;
+        Ok(tasks)
+    }
+
+    #[tracing::instrument(skip_all, fields(user))]
+    async fn query_tasks(&self, user: &str, query: &TaskQuery) -> Result<Page, StoreError> {
+        let (select, args) = query::build::<B>(user, query);
+        let mut statement = sqlx::query(select);
+        for arg in args {
+            statement = match arg {
+                Arg::Text(s) => statement.arg(s),
+                Arg::Instant(t) => statement.arg(B::instant(t)),
+            };
+        }
+        let rows = statement.fetch_all(&self.pool).await?;
+        let mut tasks: Vec<Task> = rows.iter().map(task_from_row::<B>).collect::<Result<_, _>>()?;
+        let has_more = tasks.len() > query.limit as usize;
+        tasks.truncate(query.limit as usize);
+        Ok(Page { tasks, has_more })
+    }
+
+    #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]
+    async fn modify_tasks(
+        &self,
+        user: &str,
+        numbers: &[i64],
+        now: DateTime<Utc>,
+        modify: Modify<'_>,
+    ) -> Result<Vec<(Task, Task)>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let tasks = Self::load(&mut tx, user, numbers, true).await?;
+        let mut changed = Vec::with_capacity(tasks.len());
+        for before in tasks {
+            let mut after = before.clone();
+            let change = modify(&mut after).map_err(StoreError::Rejected)?;
+            if after != before || change == Change::Completed {
+                after.updated_at = now;
+                Self::write_task(&mut tx, user, &after, now).await?;
+            }
+            if change == Change::Completed {
+                sqlx::query(sql::INSERT_COMPLETION)
+                    .arg(user)
+                    .arg(after.id)
+                    .arg(B::instant(now))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            changed.push((before, after));
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]
+    async fn delete_tasks(&self, user: &str, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let tasks = Self::load(&mut tx, user, numbers, true).await?;
+        for task in &tasks {
+            sqlx::query(sql::DELETE_TASK).arg(user).arg(task.id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(tasks)
+    }
+
+    #[tracing::instrument(skip_all, fields(user, number))]
+    async fn add_reminder(
+        &self,
+        user: &str,
+        number: i64,
+        reminder: NewReminder,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Reminder>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let task = Self::load(&mut tx, user, &[number], true).await?.remove(0);
+        Self::insert_reminder(&mut tx, user, task.id, &reminder, now).await?;
+        let rows = sqlx::query(sql::TASK_REMINDERS).arg(user).arg(task.id).fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        rows.iter().map(|r| reminder_from_row::<B>(r).map(|d| d.reminder)).collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(user))]
+    async fn user_due_reminders(
+        &self,
+        user: &str,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Reminder>, StoreError> {
+        let rows = sqlx::query(sql::USER_DUE_REMINDERS)
+            .arg(user)
+            .arg(B::instant(since))
+            .arg(B::instant(now))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| reminder_from_row::<B>(r).map(|d| d.reminder)).collect()
+    }
+
+    async fn pending_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<DueReminder>, StoreError> {
+        let rows = sqlx::query(sql::PENDING_DELIVERIES)
+            .arg(B::instant(now))
+            .arg(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(reminder_from_row::<B>).collect()
+    }
+
+    async fn record_delivery(
+        &self,
+        reminder_id: i64,
+        now: DateTime<Utc>,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let statement = match retry_at {
+            None => sqlx::query(sql::MARK_DELIVERED).arg(reminder_id).arg(B::instant(now)),
+            Some(at) => sqlx::query(sql::MARK_FAILED).arg(reminder_id).arg(B::instant(at)),
+        };
+        statement.execute(&self.pool).await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(user))]
+    async fn analytics(&self, user: &str, since: DateTime<Utc>) -> Result<AnalyticsData, StoreError> {
+        let pending = sqlx::query(sql::ANALYTICS_PENDING).arg(user).fetch_all(&self.pool).await?;
+        let pending = pending.iter().map(pending_from_row::<B>).collect::<Result<_, _>>()?;
+        let completed_total: i64 =
+            sqlx::query(sql::ANALYTICS_COMPLETED_TOTAL).arg(user).fetch_one(&self.pool).await?.read(0)?;
+        let completions = sqlx::query(sql::ANALYTICS_COMPLETIONS)
+            .arg(user)
+            .arg(B::instant(since))
+            .fetch_all(&self.pool)
+            .await?;
+        let completions =
+            completions.iter().map(|row| B::read_instant(row.read(0)?)).collect::<Result<_, _>>()?;
+        Ok(AnalyticsData { pending, completed_total, completions })
+    }
+}
