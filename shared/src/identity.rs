@@ -281,7 +281,10 @@ mod tests {
     fn a_token_naming_the_expected_issuer_and_one_of_its_audiences_verifies() {
         let key = TokenKey::new(SECRET).unwrap();
         let exp = Utc::now().timestamp() + 60;
-        let t = signed(&key, &serde_json::json!({"sub": "a", "exp": exp, "iss": "https://id.example", "aud": ["other", "app"]}));
+        let t = signed(
+            &key,
+            &serde_json::json!({"sub": "a", "exp": exp, "iss": "https://id.example", "aud": ["other", "app"]}),
+        );
         assert_eq!(key.verify_expecting(&t, &expected()).unwrap().user_id, "a");
     }
 

@@ -25,6 +25,28 @@ pub const REFRESH_AFTER: Duration = Duration::from_secs(600);
 pub const MAX_STALENESS: Duration = Duration::from_secs(24 * 3600);
 /// The soonest another fetch may follow the last one (for unknown kids and during outages).
 pub const MIN_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+/// How long keys are trusted and how often they may be fetched: [`REFRESH_AFTER`],
+/// [`MAX_STALENESS`] and [`MIN_REFETCH_INTERVAL`] by default (tests shorten them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Freshness {
+    /// Keys younger than this are served without a fetch.
+    pub refresh_after: Duration,
+    /// Keys older than this are not served even when no fetch succeeds.
+    pub max_staleness: Duration,
+    /// The soonest a fetch may follow the previous one.
+    pub min_refetch_interval: Duration,
+}
+
+impl Default for Freshness {
+    fn default() -> Self {
+        Self {
+            refresh_after: REFRESH_AFTER,
+            max_staleness: MAX_STALENESS,
+            min_refetch_interval: MIN_REFETCH_INTERVAL,
+        }
+    }
+}
+
 /// How long one fetch (discovery document or key set) may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest discovery document or key set read.
@@ -64,6 +86,7 @@ pub fn check_url(url: &Url) -> Result<(), String> {
 /// The provider's keys, fetched on demand and cached; see the module docs for the rules.
 pub struct KeySet {
     source: KeySource,
+    freshness: Freshness,
     client: reqwest::Client,
     cache: RwLock<Cache>,
     /// Held while fetching (single flight); remembers the discovered `jwks_uri`.
@@ -81,14 +104,20 @@ struct Cache {
 }
 
 impl KeySet {
-    /// Keys from `source`; nothing is fetched until the first verification.
+    /// Keys from `source` with the default [`Freshness`]; nothing is fetched until the
+    /// first verification.
     pub fn new(source: KeySource) -> Self {
+        Self::with_freshness(source, Freshness::default())
+    }
+
+    /// Keys from `source`, trusted and refetched as `freshness` says.
+    pub fn with_freshness(source: KeySource, freshness: Freshness) -> Self {
         let client = reqwest::Client::builder()
             .timeout(FETCH_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_default();
-        Self { source, client, cache: RwLock::new(Cache::default()), fetching: Mutex::new(None) }
+        Self { source, freshness, client, cache: RwLock::new(Cache::default()), fetching: Mutex::new(None) }
     }
 
     /// Where the keys come from.
@@ -100,7 +129,10 @@ impl KeySet {
     pub async fn verify(&self, token: &str, expected: &Expected) -> Result<Identity, AuthError> {
         let header = jsonwebtoken::decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
         if matches!(header.alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
-            return Err(AuthError::Invalid(format!("{:?} tokens are not verified with a key set", header.alg)));
+            return Err(AuthError::Invalid(format!(
+                "{:?} tokens are not verified with a key set",
+                header.alg
+            )));
         }
         let key = self.key(header.kid.as_deref(), header.alg).await?;
         verify_with(token, &key, header.alg, expected)
@@ -111,13 +143,13 @@ impl KeySet {
         let seen = {
             let cache = self.cache.read().await;
             if let Some((at, keys)) = &cache.keys
-                && at.elapsed() < REFRESH_AFTER
+                && at.elapsed() < self.freshness.refresh_after
                 && let Some(jwk) = find(keys, kid, alg)
             {
                 return decoding_key(jwk, alg);
             }
-            if cache.last_attempt.is_some_and(|t| t.elapsed() < MIN_REFETCH_INTERVAL) {
-                return lookup(&cache, kid, alg);
+            if cache.last_attempt.is_some_and(|t| t.elapsed() < self.freshness.min_refetch_interval) {
+                return self.lookup(&cache, kid, alg);
             }
             cache.attempts
         };
@@ -126,7 +158,26 @@ impl KeySet {
         if self.cache.read().await.attempts == seen {
             self.refresh(&mut discovered).await;
         }
-        lookup(&*self.cache.read().await, kid, alg)
+        self.lookup(&*self.cache.read().await, kid, alg)
+    }
+
+    /// The key from the cache: a refusal when keys are there but none fits, unavailable
+    /// when no keys are younger than the staleness bound.
+    fn lookup(&self, cache: &Cache, kid: Option<&str>, alg: Algorithm) -> Result<DecodingKey, AuthError> {
+        match &cache.keys {
+            Some((at, keys)) if at.elapsed() < self.freshness.max_staleness => match find(keys, kid, alg) {
+                Some(jwk) => decoding_key(jwk, alg),
+                None => Err(AuthError::Invalid(format!("no usable {alg:?} key with kid {kid:?}"))),
+            },
+            _ => {
+                let since = cache.last_attempt.map_or(Duration::ZERO, |t| t.elapsed());
+                let wait = self.freshness.min_refetch_interval.saturating_sub(since);
+                Err(AuthError::Unavailable {
+                    reason: "no signing keys could be fetched".into(),
+                    retry_after: wait.max(Duration::from_secs(1)),
+                })
+            }
+        }
     }
 
     /// One fetch; on success replaces the keys, on failure keeps the old ones.
@@ -215,24 +266,6 @@ pub fn discovery_urls(issuer: &Url) -> Vec<Url> {
     vec![rfc8414, openid]
 }
 
-/// The key from the cache: a refusal when keys are there but none fits, unavailable when
-/// there are no keys fresher than [`MAX_STALENESS`].
-fn lookup(cache: &Cache, kid: Option<&str>, alg: Algorithm) -> Result<DecodingKey, AuthError> {
-    match &cache.keys {
-        Some((at, keys)) if at.elapsed() < MAX_STALENESS => match find(keys, kid, alg) {
-            Some(jwk) => decoding_key(jwk, alg),
-            None => Err(AuthError::Invalid(format!("no usable {alg:?} key with kid {kid:?}"))),
-        },
-        _ => {
-            let since = cache.last_attempt.map_or(Duration::ZERO, |t| t.elapsed());
-            Err(AuthError::Unavailable {
-                reason: "no signing keys could be fetched".into(),
-                retry_after: MIN_REFETCH_INTERVAL.saturating_sub(since).max(Duration::from_secs(1)),
-            })
-        }
-    }
-}
-
 /// The key named `kid` (or the first one, without a kid) that may verify `alg` signatures.
 fn find<'a>(keys: &'a [Jwk], kid: Option<&str>, alg: Algorithm) -> Option<&'a Jwk> {
     keys.iter().filter(|k| kid.is_none() || k.common.key_id.as_deref() == kid).find(|k| fits(k, alg))
@@ -264,10 +297,21 @@ mod tests {
 
     #[test]
     fn only_https_or_loopback_http_key_urls_are_allowed() {
-        for ok in ["https://id.example/jwks", "http://127.0.0.1:9/j", "http://127.8.0.1/j", "http://[::1]:80/j", "http://localhost:3000/j"] {
+        for ok in [
+            "https://id.example/jwks",
+            "http://127.0.0.1:9/j",
+            "http://127.8.0.1/j",
+            "http://[::1]:80/j",
+            "http://localhost:3000/j",
+        ] {
             assert!(check_url(&ok.parse().unwrap()).is_ok(), "{ok}");
         }
-        for bad in ["http://id.example/jwks", "http://10.0.0.1/j", "ftp://localhost/j", "http://localhost.evil.example/j"] {
+        for bad in [
+            "http://id.example/jwks",
+            "http://10.0.0.1/j",
+            "ftp://localhost/j",
+            "http://localhost.evil.example/j",
+        ] {
             assert!(check_url(&bad.parse().unwrap()).is_err(), "{bad}");
         }
     }
