@@ -142,7 +142,9 @@ use axum::response::IntoResponse as _;
 
 fn ed_key(extra: serde_json::Value) -> serde_json::Value {
     let mut key = json!({"kty": "OKP", "crv": "Ed25519", "x": KEY_X, "kid": "k1"});
-    key.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    if let serde_json::Value::Object(extra) = extra {
+        key.as_object_mut().unwrap().extend(extra);
+    }
     json!({"keys": [key]})
 }
 
@@ -158,7 +160,9 @@ fn authenticator(keys: KeySource, freshness: Freshness) -> Authenticator {
 fn claims(extra: serde_json::Value) -> serde_json::Value {
     let now = chrono::Utc::now().timestamp();
     let mut c = json!({"sub": "alice", "exp": now + 300, "iss": ISSUER_AUD.0, "aud": ISSUER_AUD.1});
-    c.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    if let serde_json::Value::Object(extra) = extra {
+        c.as_object_mut().unwrap().extend(extra);
+    }
     c
 }
 

@@ -50,6 +50,17 @@ fn help_lists_the_commands() {
 /// Arguments, environment, and the variable the error must name.
 type Case = (&'static [&'static str], &'static [(&'static str, &'static str)], &'static str);
 
+/// Each case exits 2 with one line on stderr naming its variable.
+fn assert_one_line_configuration_errors(cases: &[Case]) {
+    for &(args, env, variable) in cases {
+        let out = binary().args(args).envs(env.iter().copied()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(variable), "{stderr}");
+    }
+}
+
 #[test]
 fn configuration_errors_are_one_line_naming_the_variable() {
     let cases: [Case; 9] = [
@@ -63,13 +74,7 @@ fn configuration_errors_are_one_line_naming_the_variable() {
         (&["migrate"], &[("SHUTDOWN_GRACE", "soon")], "SHUTDOWN_GRACE"),
         (&["migrate"], &[("GATEWAY_BIND", "everywhere")], "GATEWAY_BIND"),
     ];
-    for (args, env, variable) in cases {
-        let out = binary().args(args).envs(env.iter().copied()).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}");
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
-        assert!(stderr.contains(variable), "{stderr}");
-    }
+    assert_one_line_configuration_errors(&cases);
 }
 
 #[test]
@@ -89,13 +94,7 @@ fn a_jwks_url_without_audience_and_issuer_or_over_plain_http_is_a_one_line_confi
             "JWT_JWKS_URL",
         ),
     ];
-    for (args, env, variable) in cases {
-        let out = binary().args(args).envs(env.iter().copied()).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}");
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
-        assert!(stderr.contains(variable), "{stderr}");
-    }
+    assert_one_line_configuration_errors(&cases);
 }
 
 #[tokio::test]
