@@ -4,7 +4,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use shared::config::{ConfigError, data_dir, env};
-use shared::identity::TokenKey;
+use shared::identity::{Expected, TokenKey};
+use shared::jwks::KeySource;
+
+use crate::auth::AuthSettings;
 use shared::telemetry::LogFormat;
 
 /// Everything the gateway reads from its environment.
@@ -16,8 +19,11 @@ pub struct Config {
     pub bind: SocketAddr,
     /// `JWT_SECRET`: HS256 key for user tokens.
     pub jwt_key: Option<TokenKey>,
-    /// `JWT_JWKS_URL`: where asymmetric signing keys are published.
+    /// `JWT_JWKS_URL`: where asymmetric signing keys are published (https, or http to loopback).
     pub jwks_url: Option<reqwest::Url>,
+    /// `JWT_AUDIENCE` and `JWT_ISSUER`: what user tokens' `aud` and `iss` must say (checked
+    /// when set; both required with `JWT_JWKS_URL`).
+    pub jwt_expected: Expected,
     /// `MCP_TASKS_URL` (default http://127.0.0.1:8001/mcp).
     pub mcp_tasks_url: reqwest::Url,
     /// `TASKS_TOKEN_SECRET`: key for the per-user tokens minted for mcp-tasks.
@@ -106,6 +112,23 @@ fn url(var: &'static str, value: &str) -> Result<reqwest::Url, ConfigError> {
         .ok_or_else(|| ConfigError::new(var, format!("`{value}` is not an http:// or https:// URL")))
 }
 
+/// `JWT_JWKS_URL`, `JWT_AUDIENCE` and `JWT_ISSUER`: a key set may serve other applications
+/// of the same provider too, so with one the audience and issuer must be pinned.
+fn user_token_rules() -> Result<(Option<reqwest::Url>, Expected), ConfigError> {
+    let expected = Expected { audience: env("JWT_AUDIENCE"), issuer: env("JWT_ISSUER") };
+    let Some(raw) = env("JWT_JWKS_URL") else { return Ok((None, expected)) };
+    let jwks_url = url("JWT_JWKS_URL", &raw)?;
+    shared::jwks::check_url(&jwks_url).map_err(|e| ConfigError::new("JWT_JWKS_URL", e))?;
+    let why = "is required with JWT_JWKS_URL (its keys may sign tokens for other applications too)";
+    if expected.audience.is_none() {
+        return Err(ConfigError::new("JWT_AUDIENCE", why));
+    }
+    if expected.issuer.is_none() {
+        return Err(ConfigError::new("JWT_ISSUER", why));
+    }
+    Ok((Some(jwks_url), expected))
+}
+
 impl Config {
     /// Reads and checks the environment.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -144,11 +167,13 @@ impl Config {
         if max_message_chars == 0 {
             return Err(ConfigError::new("CHAT_MAX_MESSAGE_CHARS", "must be at least 1"));
         }
+        let (jwks_url, jwt_expected) = user_token_rules()?;
         Ok(Self {
             database_url,
             bind,
             jwt_key: key("JWT_SECRET")?,
-            jwks_url: env("JWT_JWKS_URL").map(|u| url("JWT_JWKS_URL", &u)).transpose()?,
+            jwks_url,
+            jwt_expected,
             mcp_tasks_url: url(
                 "MCP_TASKS_URL",
                 &env("MCP_TASKS_URL").unwrap_or_else(|| "http://127.0.0.1:8001/mcp".into()),
@@ -164,6 +189,16 @@ impl Config {
                 .map_err(|e| ConfigError::new("LOG_FORMAT", e))?,
             shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,
         })
+    }
+
+    /// How user tokens are verified, from `JWT_SECRET`, `JWT_JWKS_URL`, `JWT_AUDIENCE`, `JWT_ISSUER`.
+    pub fn auth_settings(&self) -> AuthSettings {
+        AuthSettings {
+            hs256: self.jwt_key.clone(),
+            keys: self.jwks_url.clone().map(KeySource::JwksUrl),
+            expected: self.jwt_expected.clone(),
+            freshness: shared::jwks::Freshness::default(),
+        }
     }
 
     /// Checks what `serve` needs: a way to verify user tokens.

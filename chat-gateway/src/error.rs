@@ -28,6 +28,9 @@ pub enum ApiError {
     /// Too many requests; retry after this many seconds.
     #[error("too many requests; retry in {0} s")]
     RateLimited(u64),
+    /// The identity provider's signing keys cannot be fetched; retry after this many seconds.
+    #[error("the identity provider is unavailable; retry in {0} s")]
+    AuthUnavailable(u64),
     /// Something broke on our side.
     #[error("internal error")]
     Internal(String),
@@ -51,6 +54,7 @@ impl ApiError {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Unsupported(_) => (StatusCode::BAD_REQUEST, "not_supported"),
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::AuthUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "auth_unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -68,7 +72,7 @@ impl IntoResponse for ApiError {
             Self::Unauthorized => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            Self::RateLimited(seconds) => {
+            Self::RateLimited(seconds) | Self::AuthUnavailable(seconds) => {
                 if let Ok(v) = HeaderValue::from_str(&seconds.max(1).to_string()) {
                     response.headers_mut().insert(header::RETRY_AFTER, v);
                 }

@@ -145,9 +145,15 @@ pub async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<User, Ap
         .and_then(|v| v.to_str().ok())
         .and_then(shared::identity::bearer_token)
         .ok_or(ApiError::Unauthorized)?;
-    let mut user = state.auth.verify(token).await.map_err(|e| {
-        tracing::info!(reason = %e, "rejected token");
-        ApiError::Unauthorized
+    let mut user = state.auth.verify(token).await.map_err(|e| match e {
+        shared::identity::AuthError::Unavailable { reason, retry_after } => {
+            tracing::warn!(%reason, "identity provider unavailable");
+            ApiError::AuthUnavailable(retry_after.as_secs().max(1))
+        }
+        e => {
+            tracing::info!(reason = %e, "rejected token");
+            ApiError::Unauthorized
+        }
     })?;
     if let Some(limiter) = &state.limiter
         && let Err(not_until) = limiter.check_key(&user.id)

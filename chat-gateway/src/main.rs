@@ -96,7 +96,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let key = config.jwt_key.as_ref().ok_or_else(|| {
                 shared::config::ConfigError::new("JWT_SECRET", "is required to mint tokens (32+ characters)")
             })?;
-            println!("{}", key.mint(&user, "chat-gateway", "chat-gateway", tz.as_deref(), ttl));
+            let (audience, issuer) = chat_gateway::auth::token_party(&config.jwt_expected);
+            println!("{}", key.mint(&user, audience, issuer, tz.as_deref(), ttl));
             Ok(())
         }
         Command::Migrate => {
@@ -154,7 +155,7 @@ async fn gateway_state(config: &Config) -> anyhow::Result<AppState> {
     let responder = Arc::new(Agent::new(tasks, brain, config.agent_max_steps));
     Ok(AppState {
         chat: Arc::new(ChatKitServer::new(store, responder, config.max_message_chars)),
-        auth: Arc::new(Authenticator::new(config.jwt_key.clone(), config.jwks_url.clone())),
+        auth: Arc::new(Authenticator::with_settings(config.auth_settings())),
         limiter: http::limiter(config.rate_per_second, config.rate_burst),
         dev_login: None,
     })
@@ -193,7 +194,8 @@ async fn dev(mut config: Config, bind: Option<SocketAddr>) -> anyhow::Result<()>
         tracing::warn!(%addr, "dev hands a token to anyone who can reach this address (GET /dev/token)");
     }
     let url = format!("http://{addr}");
-    let token = user_key.mint("dev", "chat-gateway", "chat-gateway", None, Duration::from_secs(30 * 86_400));
+    let (audience, issuer) = chat_gateway::auth::token_party(&config.jwt_expected);
+    let token = user_key.mint("dev", audience, issuer, None, Duration::from_secs(30 * 86_400));
     let brain = match &config.llm {
         Some(llm) => format!("model {}", llm.model),
         None => "the offline assistant; set LLM_API_KEY or OPENAI_API_KEY for a model".to_owned(),

@@ -148,6 +148,7 @@ fn serve(index: usize, request: &HeaderMap) -> Response {
 #[tracing::instrument(skip_all)]
 async fn dev_token(State(state): State<AppState>) -> Response {
     let Some(key) = &state.dev_login else { return ApiError::NotFound("dev login").into_response() };
-    let token = key.mint(DEV_USER, "chat-gateway", "chat-gateway", None, DEV_TOKEN_TTL);
+    let (audience, issuer) = state.auth.token_party();
+    let token = key.mint(DEV_USER, audience, issuer, None, DEV_TOKEN_TTL);
     ([(header::CACHE_CONTROL, "no-store")], Json(json!({ "token": token }))).into_response()
 }

@@ -11,6 +11,8 @@ fn binary() -> Command {
     for var in [
         "JWT_SECRET",
         "JWT_JWKS_URL",
+        "JWT_AUDIENCE",
+        "JWT_ISSUER",
         "CHAT_DATABASE_URL",
         "TASKS_TOKEN_SECRET",
         "MCP_TASKS_URL",
@@ -48,6 +50,17 @@ fn help_lists_the_commands() {
 /// Arguments, environment, and the variable the error must name.
 type Case = (&'static [&'static str], &'static [(&'static str, &'static str)], &'static str);
 
+/// Each case exits 2 with one line on stderr naming its variable.
+fn assert_one_line_configuration_errors(cases: &[Case]) {
+    for &(args, env, variable) in cases {
+        let out = binary().args(args).envs(env.iter().copied()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(variable), "{stderr}");
+    }
+}
+
 #[test]
 fn configuration_errors_are_one_line_naming_the_variable() {
     let cases: [Case; 9] = [
@@ -61,11 +74,51 @@ fn configuration_errors_are_one_line_naming_the_variable() {
         (&["migrate"], &[("SHUTDOWN_GRACE", "soon")], "SHUTDOWN_GRACE"),
         (&["migrate"], &[("GATEWAY_BIND", "everywhere")], "GATEWAY_BIND"),
     ];
-    for (args, env, variable) in cases {
-        let out = binary().args(args).envs(env.iter().copied()).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}");
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
-        assert!(stderr.contains(variable), "{stderr}");
-    }
+    assert_one_line_configuration_errors(&cases);
+}
+
+#[test]
+fn a_jwks_url_without_audience_and_issuer_or_over_plain_http_is_a_one_line_configuration_error() {
+    const JWKS: (&str, &str) = ("JWT_JWKS_URL", "https://id.example/jwks.json");
+    let cases: [Case; 4] = [
+        (&["serve"], &[JWKS, ("JWT_ISSUER", "https://id.example")], "JWT_AUDIENCE"),
+        (&["serve"], &[JWKS, ("JWT_AUDIENCE", "app")], "JWT_ISSUER"),
+        (
+            &["migrate"],
+            &[("JWT_JWKS_URL", "http://id.example/jwks.json"), ("JWT_AUDIENCE", "a"), ("JWT_ISSUER", "i")],
+            "JWT_JWKS_URL",
+        ),
+        (
+            &["serve"],
+            &[("JWT_JWKS_URL", "not a url"), ("JWT_AUDIENCE", "a"), ("JWT_ISSUER", "i")],
+            "JWT_JWKS_URL",
+        ),
+    ];
+    assert_one_line_configuration_errors(&cases);
+}
+
+#[tokio::test]
+async fn token_mints_with_the_configured_audience_and_issuer_so_the_gateway_still_accepts_it() {
+    let out = binary()
+        .args(["token", "--user", "alice"])
+        .env("JWT_SECRET", SECRET)
+        .env("JWT_AUDIENCE", "task-app")
+        .env("JWT_ISSUER", "https://id.example")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap();
+    let settings = |audience: &str| chat_gateway::auth::AuthSettings {
+        hs256: Some(shared::identity::TokenKey::new(SECRET).unwrap()),
+        keys: None,
+        expected: shared::identity::Expected {
+            audience: Some(audience.into()),
+            issuer: Some("https://id.example".into()),
+        },
+        freshness: shared::jwks::Freshness::default(),
+    };
+    let auth = chat_gateway::auth::Authenticator::with_settings(settings("task-app"));
+    assert_eq!(auth.verify(token.trim()).await.unwrap().id, "alice");
+    let other = chat_gateway::auth::Authenticator::with_settings(settings("another-app"));
+    assert!(other.verify(token.trim()).await.is_err(), "the audience is checked on HS256 tokens");
 }

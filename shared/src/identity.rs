@@ -1,4 +1,6 @@
-//! Identity tokens: HS256 JWTs with `sub` (the user), `aud`, `exp`, and an optional `tz`.
+//! Identity tokens: HS256 JWTs with `sub` (the user), `aud`, `exp`, and an optional `tz`,
+//! and the claim checks every verifier shares (`exp` required, `nbf`, `iss`/`aud` when
+//! [`Expected`] names them, a printable user id).
 //!
 //! mcp-tasks accepts only tokens whose audience is [`TASKS_AUDIENCE`]; the gateway mints
 //! such tokens per user and never forwards the user's own token.
@@ -38,8 +40,9 @@ struct Claims {
     user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     iss: Option<String>,
+    /// A string or an array of strings (checked by `jsonwebtoken`, not read here).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    aud: Option<String>,
+    aud: Option<serde_json::Value>,
     exp: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     iat: Option<i64>,
@@ -55,9 +58,35 @@ pub enum AuthError {
     /// No `Authorization: Bearer` header.
     #[error("missing bearer token")]
     Missing,
-    /// Bad signature, wrong audience, expired, malformed, or no user id.
+    /// Bad signature, wrong audience or issuer, expired or not yet valid, malformed, or no
+    /// usable user id.
     #[error("invalid token: {0}")]
     Invalid(String),
+    /// The identity provider's signing keys cannot be had (fetch failed and none are cached):
+    /// the token was not judged; try again after `retry_after`.
+    #[error("identity provider unavailable: {reason}")]
+    Unavailable {
+        /// Why, for the log.
+        reason: String,
+        /// When a new fetch of the keys may be tried.
+        retry_after: Duration,
+    },
+}
+
+/// What a token must say besides its signature and `exp`: `aud` and `iss`, when set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expected {
+    /// The audience `aud` must contain.
+    pub audience: Option<String>,
+    /// The issuer `iss` must equal.
+    pub issuer: Option<String>,
+}
+
+impl Expected {
+    /// Expects audience `audience` and no particular issuer.
+    pub fn audience(audience: &str) -> Self {
+        Self { audience: Some(audience.to_owned()), issuer: None }
+    }
 }
 
 /// Signs and verifies HS256 tokens with one shared secret.
@@ -94,7 +123,7 @@ impl TokenKey {
             sub: Some(user.to_owned()),
             user_id: None,
             iss: Some(issuer.to_owned()),
-            aud: Some(audience.to_owned()),
+            aud: Some(serde_json::Value::from(audience)),
             exp: now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX)),
             iat: Some(now),
             tz: tz.map(str::to_owned),
@@ -106,28 +135,44 @@ impl TokenKey {
 
     /// Verifies signature, `exp` and (when given) `aud`; returns who the token speaks for.
     pub fn verify(&self, token: &str, audience: Option<&str>) -> Result<Identity, AuthError> {
-        verify_with(token, &self.decoding, Algorithm::HS256, audience)
+        let expected = Expected { audience: audience.map(str::to_owned), issuer: None };
+        self.verify_expecting(token, &expected)
+    }
+
+    /// Verifies signature, `exp`, `nbf` and whatever `expected` names.
+    pub fn verify_expecting(&self, token: &str, expected: &Expected) -> Result<Identity, AuthError> {
+        verify_with(token, &self.decoding, Algorithm::HS256, expected)
     }
 }
 
-/// Verifies `token` signed with `alg` under `key`: signature, required `exp` (30 s leeway)
-/// and, when given, `aud`. The user is `sub`, else `user_id`.
+/// Clock skew allowed on `exp` and `nbf`, in seconds.
+pub const CLOCK_LEEWAY_SECS: u64 = 30;
+
+/// Verifies `token` signed with `alg` under `key`: signature, required `exp` and `nbf` when
+/// present ([`CLOCK_LEEWAY_SECS`] leeway), and `aud`/`iss` when `expected` names them (then
+/// they are required). The user is `sub`, else `user_id`.
 pub fn verify_with(
     token: &str,
     key: &DecodingKey,
     alg: Algorithm,
-    audience: Option<&str>,
+    expected: &Expected,
 ) -> Result<Identity, AuthError> {
     let mut validation = Validation::new(alg);
-    validation.set_required_spec_claims(&["exp"]);
-    validation.leeway = 30;
-    match audience {
+    validation.leeway = CLOCK_LEEWAY_SECS;
+    validation.validate_nbf = true;
+    let mut required = vec!["exp"];
+    match &expected.audience {
         Some(aud) => {
             validation.set_audience(&[aud]);
-            validation.set_required_spec_claims(&["exp", "aud"]);
+            required.push("aud");
         }
         None => validation.validate_aud = false,
     }
+    if let Some(iss) = &expected.issuer {
+        validation.set_issuer(&[iss]);
+        required.push("iss");
+    }
+    validation.set_required_spec_claims(&required);
     let data = jsonwebtoken::decode::<Claims>(token, key, &validation)
         .map_err(|e| AuthError::Invalid(e.to_string()))?;
     identity_from(data.claims)
@@ -142,7 +187,12 @@ fn identity_from(claims: Claims) -> Result<Identity, AuthError> {
     if user_id.len() > MAX_USER_ID_LEN {
         return Err(AuthError::Invalid("user id too long".into()));
     }
-    Ok(Identity { user_id, tz: claims.tz, locale: claims.locale })
+    if user_id.chars().any(char::is_control) {
+        return Err(AuthError::Invalid("user id has a control character".into()));
+    }
+    // A time zone or locale that is not printable text is ignored, as if absent.
+    let printable = |v: &String| !v.chars().any(char::is_control);
+    Ok(Identity { user_id, tz: claims.tz.filter(printable), locale: claims.locale.filter(printable) })
 }
 
 /// The token in an `Authorization` header value, if it is a Bearer token.
@@ -217,5 +267,60 @@ mod tests {
         assert_eq!(bearer_token("bearer  abc "), Some("abc"));
         assert_eq!(bearer_token("Basic abc"), None);
         assert_eq!(bearer_token("Bearer "), None);
+    }
+
+    fn signed(key: &TokenKey, claims: &serde_json::Value) -> String {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &key.encoding).unwrap()
+    }
+
+    fn expected() -> Expected {
+        Expected { audience: Some("app".into()), issuer: Some("https://id.example".into()) }
+    }
+
+    #[test]
+    fn a_token_naming_the_expected_issuer_and_one_of_its_audiences_verifies() {
+        let key = TokenKey::new(SECRET).unwrap();
+        let exp = Utc::now().timestamp() + 60;
+        let t = signed(
+            &key,
+            &serde_json::json!({"sub": "a", "exp": exp, "iss": "https://id.example", "aud": ["other", "app"]}),
+        );
+        assert_eq!(key.verify_expecting(&t, &expected()).unwrap().user_id, "a");
+    }
+
+    #[test]
+    fn a_token_for_another_audience_or_from_another_issuer_or_naming_neither_is_refused() {
+        let key = TokenKey::new(SECRET).unwrap();
+        let exp = Utc::now().timestamp() + 60;
+        for claims in [
+            serde_json::json!({"sub": "a", "exp": exp, "iss": "https://id.example", "aud": "some-other-app"}),
+            serde_json::json!({"sub": "a", "exp": exp, "iss": "evil", "aud": "app"}),
+            serde_json::json!({"sub": "a", "exp": exp, "aud": "app"}),
+            serde_json::json!({"sub": "a", "exp": exp, "iss": "https://id.example"}),
+        ] {
+            assert!(key.verify_expecting(&signed(&key, &claims), &expected()).is_err(), "{claims}");
+        }
+    }
+
+    #[test]
+    fn a_token_not_valid_before_a_day_ahead_is_refused_but_small_clock_skew_is_forgiven() {
+        let key = TokenKey::new(SECRET).unwrap();
+        let now = Utc::now().timestamp();
+        let ahead = signed(&key, &serde_json::json!({"sub": "a", "exp": now + 90_000, "nbf": now + 86_400}));
+        assert!(key.verify(&ahead, None).is_err());
+        let skewed = signed(&key, &serde_json::json!({"sub": "a", "exp": now + 60, "nbf": now + 5}));
+        assert!(key.verify(&skewed, None).is_ok());
+    }
+
+    #[test]
+    fn a_user_id_with_a_nul_or_other_control_character_is_refused() {
+        let key = TokenKey::new(SECRET).unwrap();
+        let exp = Utc::now().timestamp() + 60;
+        for sub in ["al\u{0}ice", "bob\n", "\u{7f}x"] {
+            let t = signed(&key, &serde_json::json!({"sub": sub, "exp": exp}));
+            assert!(matches!(key.verify(&t, None), Err(AuthError::Invalid(_))), "{sub:?}");
+        }
+        let t = signed(&key, &serde_json::json!({"sub": "ok", "exp": exp, "tz": "Asia/\u{0}X"}));
+        assert_eq!(key.verify(&t, None).unwrap().tz, None, "an unprintable tz is ignored");
     }
 }

@@ -3,13 +3,16 @@
 //! Prometheus metrics (`metrics`).
 //!
 //! Layout: `identity` mints and verifies the HS256 JWTs that carry a user id from the
-//! gateway (or from `mcp-tasks token`) to mcp-tasks; `telemetry` installs the tracing
+//! gateway (or from `mcp-tasks token`) to mcp-tasks, and the claim checks every verifier
+//! shares; `jwks` verifies tokens against an identity provider's published keys (cached,
+//! single-flight refresh, found by discovery from an issuer); `telemetry` installs the tracing
 //! subscriber (text or JSON, always on stderr); `config` reads durations and data paths;
 //! `shutdown` turns SIGTERM into a token and bounds the drain by a grace period;
 //! `metrics` installs the recorder once and holds the HTTP middleware and `/metrics`.
 
 pub mod config;
 pub mod identity;
+pub mod jwks;
 pub mod metrics;
 pub mod shutdown;
 pub mod telemetry;

@@ -134,13 +134,16 @@ impl From<ApiError> for OpenAiError {
             ApiError::RateLimited(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", Some("rate_limit_exceeded"))
             }
+            ApiError::AuthUnavailable(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "server_error", Some("auth_unavailable"))
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "server_error", None)
             }
         };
         let mut error = Self::new(status, kind, code, message);
-        if let ApiError::RateLimited(seconds) = e {
+        if let ApiError::RateLimited(seconds) | ApiError::AuthUnavailable(seconds) = e {
             error.retry_after = Some(seconds.max(1));
         }
         error
