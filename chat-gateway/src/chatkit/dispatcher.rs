@@ -45,8 +45,11 @@ pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> 
         }
         Request::SyncCustomAction { params } => {
             let item = params.item_id.as_deref();
-            let updated = conversations.sync_custom_action(user, &params.thread_id, &params.action, item).await?;
-            return Ok(Outcome::Json(updated.map_or_else(|| json!({}), |item| json!({ "updated_item": item }))));
+            let updated =
+                conversations.sync_custom_action(user, &params.thread_id, &params.action, item).await?;
+            return Ok(Outcome::Json(
+                updated.map_or_else(|| json!({}), |item| json!({ "updated_item": item })),
+            ));
         }
         Request::GetThread { params } => {
             let thread = threads.thread(user, &params.thread_id).await?;
@@ -56,13 +59,19 @@ pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> 
         Request::ListThreads { params } => {
             let (limit, order) = paging(&params)?;
             let page = threads.list(user, params.after.as_deref(), limit, order).await?;
-            let data: Vec<ThreadView> = page.data.iter().map(|t| ThreadView::of(t, PageView::empty())).collect();
-            return Ok(Outcome::Json(to_json(&PageView { data, has_more: page.has_more, after: page.after })));
+            let data: Vec<ThreadView> =
+                page.data.iter().map(|t| ThreadView::of(t, PageView::empty())).collect();
+            return Ok(Outcome::Json(to_json(&PageView {
+                data,
+                has_more: page.has_more,
+                after: page.after,
+            })));
         }
         Request::ListItems { params } => {
             let (limit, order) = paging(&params.page)?;
             let thread = threads.thread(user, &params.thread_id).await?;
-            let page = threads.item_page(user, &thread.id, params.page.after.as_deref(), limit, order).await?;
+            let page =
+                threads.item_page(user, &thread.id, params.page.after.as_deref(), limit, order).await?;
             return Ok(Outcome::Json(to_json(&page)));
         }
         Request::Feedback { params } => {

@@ -50,7 +50,9 @@ pub(super) fn check(input: &UserMessageInput, max_chars: usize) -> Result<(), Ap
         return Err(ApiError::BadRequest("the message contains a NUL character (\\u0000)".into()));
     }
     if chars > max_chars {
-        return Err(ApiError::TooLarge(format!("the message has {chars} characters; the limit is {max_chars}")));
+        return Err(ApiError::TooLarge(format!(
+            "the message has {chars} characters; the limit is {max_chars}"
+        )));
     }
     Ok(())
 }

@@ -53,4 +53,3 @@ pub trait Responder: Send + Sync + 'static {
         Err(TurnError::Unsupported("this widget action"))
     }
 }
-

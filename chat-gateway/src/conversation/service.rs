@@ -70,7 +70,12 @@ impl Conversations {
     /// holding its prior messages first) and starts the turn answering it (`/api/chat`, `/v1`).
     /// Input is checked before anything is stored.
     #[tracing::instrument(skip_all, fields(user = %user.id))]
-    pub async fn start_turn(&self, user: &User, message: String, thread: TurnThread) -> Result<TurnStream, ApiError> {
+    pub async fn start_turn(
+        &self,
+        user: &User,
+        message: String,
+        thread: TurnThread,
+    ) -> Result<TurnStream, ApiError> {
         let input = plain_message(message);
         let prepared = match thread {
             TurnThread::Continue(id) => self.prepare_message(user, &id, input).await?,
@@ -106,7 +111,12 @@ impl Conversations {
     }
 
     /// Forgets what followed a user message and answers it again.
-    pub async fn retry_after_item(&self, user: &User, thread_id: &str, item_id: &str) -> Result<TurnStream, ApiError> {
+    pub async fn retry_after_item(
+        &self,
+        user: &User,
+        thread_id: &str,
+        item_id: &str,
+    ) -> Result<TurnStream, ApiError> {
         let thread = self.threads.thread(user, thread_id).await?;
         let item = self.threads.item(user, &thread.id, item_id).await?;
         if !matches!(item.body, ItemBody::UserMessage { .. }) {

@@ -193,7 +193,6 @@ pub fn record(item: &ThreadItem) -> ItemRecord {
     }
 }
 
-
 /// An assistant message being streamed: started (item added with an empty part), then text
 /// deltas as they come, then finished (part done, item done: stored). Every assistant text of
 /// every responder is written through it, so the event sequence exists once.

@@ -77,7 +77,8 @@ impl Threads {
         mut visit: impl FnMut(ItemRecord) -> bool + Send,
     ) -> Result<(), StoreError> {
         loop {
-            let page = self.store.list_items(&user.id, thread_id, after.as_deref(), ITEM_BATCH, order).await?;
+            let page =
+                self.store.list_items(&user.id, thread_id, after.as_deref(), ITEM_BATCH, order).await?;
             for item in page.data {
                 if !visit(item) {
                     return Ok(());
@@ -202,7 +203,12 @@ impl Threads {
     }
 
     /// Deletes the items after `item_id` (a retried turn's old answer).
-    pub(super) async fn delete_items_after(&self, user: &User, thread_id: &str, item_id: &str) -> Result<(), ApiError> {
+    pub(super) async fn delete_items_after(
+        &self,
+        user: &User,
+        thread_id: &str,
+        item_id: &str,
+    ) -> Result<(), ApiError> {
         self.store.delete_items_after(&user.id, thread_id, item_id).await?;
         Ok(())
     }

@@ -40,7 +40,9 @@ pub fn app(state: AppState, cors_origins: &[String]) -> Router {
         .routes(routes!(openai::get_model))
         .split_for_parts();
     // Every /v1 error is OpenAI-shaped, an unknown path or method included.
-    let v1 = v1.route("/v1/{*rest}", any(openai::unknown_route)).method_not_allowed_fallback(openai::method_not_allowed);
+    let v1 = v1
+        .route("/v1/{*rest}", any(openai::unknown_route))
+        .method_not_allowed_fallback(openai::method_not_allowed);
     Router::new()
         .route("/chatkit", post(chatkit::chatkit))
         .route("/api/chatkit", post(chatkit::chatkit))

@@ -18,8 +18,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
-use crate::error::ApiError;
 use super::state::AppState;
+use crate::error::ApiError;
 
 /// The user a dev-login token speaks for.
 pub const DEV_USER: &str = "dev";
@@ -71,7 +71,12 @@ static ASSETS: &[Asset] = &[
     },
     Asset { path: "/assets/app.js", content_type: JS, csp: None, body: include_bytes!("../../web/app.js") },
     Asset { path: "/assets/api.js", content_type: JS, csp: None, body: include_bytes!("../../web/api.js") },
-    Asset { path: "/assets/items.js", content_type: JS, csp: None, body: include_bytes!("../../web/items.js") },
+    Asset {
+        path: "/assets/items.js",
+        content_type: JS,
+        csp: None,
+        body: include_bytes!("../../web/items.js"),
+    },
     Asset {
         path: "/assets/threads.js",
         content_type: JS,

@@ -45,7 +45,6 @@ impl<T> PageView<T> {
     }
 }
 
-
 impl ThreadView {
     /// The wire view of a stored thread with a page of its items.
     pub fn of(thread: &ThreadRecord, items: PageView<Value>) -> Self {

@@ -13,13 +13,13 @@ pub mod error;
 pub mod render;
 pub mod types;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chrono::Utc;
 
 use super::extract::{AuthUser, body};
@@ -106,10 +106,11 @@ pub async fn chat_completions(
         Some(id) => TurnThread::Continue(id),
         None => TurnThread::New(prior),
     };
-    let mut turn = state.conversations.start_turn(&user, message.clone(), thread).await.map_err(|e| match e {
-        ApiError::BadRequest(_) | ApiError::TooLarge(_) => OpenAiError::from(e).param(Some("messages")),
-        other => other.into(),
-    })?;
+    let mut turn =
+        state.conversations.start_turn(&user, message.clone(), thread).await.map_err(|e| match e {
+            ApiError::BadRequest(_) | ApiError::TooLarge(_) => OpenAiError::from(e).param(Some("messages")),
+            other => other.into(),
+        })?;
     let head = ChunkHead {
         id: format!("chatcmpl-{}", uuid::Uuid::new_v4().simple()),
         created: Utc::now().timestamp(),

@@ -6,9 +6,9 @@
 pub mod messages;
 pub mod types;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 
@@ -39,8 +39,12 @@ pub async fn list_threads(
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Json<ThreadPage>, ApiError> {
     let (limit, after, order) = paging(query, Order::Desc)?;
-    let page =
-        state.conversations.threads().list(&user, after.as_deref(), limit, order).await.map_err(unknown_cursor)?;
+    let page = state
+        .conversations
+        .threads()
+        .list(&user, after.as_deref(), limit, order)
+        .await
+        .map_err(unknown_cursor)?;
     let has_more = page.has_more;
     Ok(Json(ThreadPage {
         data: page.data.into_iter().map(Thread::from).collect(),
@@ -148,7 +152,10 @@ pub async fn list_messages(
     let thread = threads.thread(&user, &id).await?;
     let calls = threads.tool_calls(&user, &thread.id).await?;
     let mut walk = messages::Walk::new(order, limit as usize, calls);
-    threads.walk_items(&user, &thread.id, after, order, |item| walk.push(item)).await.map_err(unknown_cursor)?;
+    threads
+        .walk_items(&user, &thread.id, after, order, |item| walk.push(item))
+        .await
+        .map_err(unknown_cursor)?;
     Ok(Json(walk.finish()))
 }
 
