@@ -34,8 +34,7 @@ use axum::routing::post;
 use chat_gateway::agent::llm::{LlmClient, LlmConfig};
 use chat_gateway::agent::{Agent, Brain};
 use chat_gateway::auth::Authenticator;
-use chat_gateway::chatkit::ChatKitServer;
-use chat_gateway::http::{self, AppState};
+use chat_gateway::startup::{self, GatewayParts};
 use chat_gateway::tasks_client::TasksClient;
 use clap::Parser;
 use eventsource_stream::Eventsource;
@@ -391,15 +390,11 @@ async fn start_stack(chat_url: &str, tasks_url: &str, model_base: &str) -> Resul
         model: "scripted".into(),
         timeout: Duration::from_secs(30),
     });
-    let state = AppState {
-        chat: Arc::new(ChatKitServer::new(chat, Arc::new(Agent::new(client, Brain::Llm(llm), 8)), 4000)),
-        auth: Arc::new(Authenticator::new(Some(key(USER_SECRET)?), None)),
-        limiter: None,
-        dev_login: None,
-    };
+    let agent = Arc::new(Agent::new(client, Brain::Llm(llm), 8));
+    let parts = GatewayParts::new(chat, agent, Authenticator::new(Some(key(USER_SECRET)?), None));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let gateway = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(http::run(listener, http::app(state, &[]), CancellationToken::new()));
+    tokio::spawn(startup::run(listener, startup::app(parts), CancellationToken::new()));
     Ok(gateway)
 }
 

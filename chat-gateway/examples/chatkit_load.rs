@@ -10,7 +10,7 @@
 //! The driver (the default mode) re-executes this binary with `--serve` as a child process,
 //! so the server's CPU time and peak RSS (`/proc/<pid>/status`) are measured apart from the
 //! load generator. The child runs the gateway exactly as the HTTP tests build it
-//! (`ChatKitServer`, HS256 `Authenticator`, `http::app`, `http::run`, rate limit off) on a
+//! (`startup::app` from `GatewayParts`, HS256 `Authenticator`, `startup::run`, rate limit off) on a
 //! fresh SQLite file in a temp dir, or on `--database-url`; `--postgres ADMIN_URL` drops and
 //! recreates the database `chat_gateway_bench` there first and uses it.
 //!
@@ -42,10 +42,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use chat_gateway::auth::Authenticator;
-use chat_gateway::chatkit::types::{Event, ItemBody, ItemUpdate, OutputText, ThreadItem, user_text};
-use chat_gateway::chatkit::{ChatKitServer, Responder, Turn, TurnError, TurnSink};
+use chat_gateway::chatkit::types::{ItemBody, user_text};
+use chat_gateway::conversation::{AssistantMessageWriter, Responder, Turn, TurnError, TurnSink};
 use chat_gateway::echo::EchoResponder;
-use chat_gateway::http::{self, AppState};
+use chat_gateway::startup::{self, GatewayParts};
 use chat_gateway::store;
 use clap::Parser;
 use serde_json::{Value, json};
@@ -113,7 +113,7 @@ struct Args {
     #[arg(long, default_value_t = 256)]
     connect_concurrency: usize,
     /// Server: set TCP_NODELAY on the listening socket (accepted sockets inherit it on
-    /// Linux). Off by default, as `http::run` leaves it; on shows the effect of the fix.
+    /// Linux). Off by default, as `startup::run` leaves it; on shows the effect of the fix.
     #[arg(long)]
     nodelay: bool,
 }
@@ -148,35 +148,12 @@ impl Responder for BenchResponder {
         }
         let deltas = self.echo.deltas.max(1);
         let pause = self.hold / u32::try_from(deltas).unwrap_or(u32::MAX);
-        let item = out.item("msg", ItemBody::AssistantMessage { content: vec![] });
-        let id = item.id.clone();
-        out.send(Event::ItemAdded { item: item.clone() }).await?;
-        out.send(Event::ItemUpdated {
-            item_id: id.clone(),
-            update: ItemUpdate::PartAdded { content_index: 0, content: OutputText::new("") },
-        })
-        .await?;
-        let mut text = String::new();
+        let mut message = AssistantMessageWriter::start(out).await?;
         for i in 0..deltas {
             tokio::time::sleep(pause).await;
-            let delta = format!("h{i} ");
-            text.push_str(&delta);
-            out.send(Event::ItemUpdated {
-                item_id: id.clone(),
-                update: ItemUpdate::TextDelta { content_index: 0, delta },
-            })
-            .await?;
+            message.push(out, format!("h{i} ")).await?;
         }
-        let part = OutputText::new(text);
-        out.send(Event::ItemUpdated {
-            item_id: id.clone(),
-            update: ItemUpdate::PartDone { content_index: 0, content: part.clone() },
-        })
-        .await?;
-        out.send(Event::ItemDone {
-            item: ThreadItem { body: ItemBody::AssistantMessage { content: vec![part] }, ..item },
-        })
-        .await
+        message.finish(out).await
     }
 }
 
@@ -202,12 +179,7 @@ async fn serve(args: Args) -> Result<()> {
         echo: EchoResponder { deltas: args.deltas },
         hold: Duration::from_secs(args.hold_seconds),
     });
-    let state = AppState {
-        chat: Arc::new(ChatKitServer::new(store, responder, 4000)),
-        auth: Arc::new(Authenticator::new(Some(key.clone()), None)),
-        limiter: http::limiter(0, 0),
-        dev_login: None,
-    };
+    let parts = GatewayParts::new(store, responder, Authenticator::new(Some(key.clone()), None));
     // A listen backlog of 4096 (tokio's `bind` uses 1024) so thousands of clients can connect at once.
     let socket = tokio::net::TcpSocket::new_v4()?;
     socket.set_reuseaddr(true)?;
@@ -226,7 +198,7 @@ async fn serve(args: Args) -> Result<()> {
         );
     }
     let shutdown = CancellationToken::new();
-    let server = tokio::spawn(http::run(listener, http::app(state, &[]), shutdown.clone()));
+    let server = tokio::spawn(startup::run(listener, startup::app(parts), shutdown.clone()));
     let stdin_closed = tokio::task::spawn_blocking(|| {
         let mut sink = Vec::new();
         let _ = std::io::stdin().read_to_end(&mut sink);
@@ -273,7 +245,7 @@ async fn drive(args: Args, nofile: u64) -> Result<()> {
     println!(
         "  server: this binary --serve (pid {}) at {url}; TCP_NODELAY {}",
         server.pid,
-        if args.nodelay { "on (--nodelay)" } else { "off (as http::run serves)" }
+        if args.nodelay { "on (--nodelay)" } else { "off (as startup::run serves)" }
     );
     println!(
         "  open-file limit: {nofile}{}",

@@ -1,6 +1,7 @@
-//! The parts of `chat-gateway dev`, the one-command local stack: dev secrets kept in a file
-//! (so tokens survive restarts), and `mcp-tasks serve` run as a child process from the binary
-//! next to this one, waited on until ready and stopped with SIGTERM.
+//! `chat-gateway dev`, the one-command local stack: dev secrets kept in a file (so tokens
+//! survive restarts), `mcp-tasks serve` run as a child process from the binary next to this
+//! one (waited on until ready, stopped with SIGTERM), and the gateway built by `startup`
+//! with dev login on.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -8,7 +9,15 @@ use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use shared::identity::TokenKey;
 use tokio::process::{Child, Command};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::startup::{self, StartupError};
+
+/// How long `dev` gives mcp-tasks to stop before killing it.
+const CHILD_GRACE: Duration = Duration::from_secs(10);
 
 /// Why the local stack could not start.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +44,110 @@ pub enum DevError {
     /// The child did not become ready in time.
     #[error("mcp-tasks was not ready at {0} within {1:?}")]
     NotReady(String, Duration),
+    /// A dev secret cannot sign tokens.
+    #[error("{0}")]
+    Secret(String),
+    /// The child's URL is not a URL.
+    #[error("mcp-tasks URL: {0}")]
+    Url(String),
+    /// The gateway could not be built or bound.
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    /// The gateway stopped with an error.
+    #[error("the gateway failed: {0}")]
+    Serve(String),
+    /// The child stopped on its own while the gateway ran.
+    #[error("mcp-tasks stopped unexpectedly ({0}); its log is above")]
+    Stopped(String),
+}
+
+/// Runs the local stack: mcp-tasks as a child, then the gateway (on `bind`, else the
+/// configured address), until Ctrl-C or until the child stops on its own.
+pub async fn run(mut config: Config, bind: Option<SocketAddr>) -> Result<(), DevError> {
+    let data = shared::config::data_dir();
+    let secrets = DevSecrets::load_or_create(&data.join("dev-secrets.json"))?;
+    // Variables that are set win over the dev secrets.
+    let child_secret = match config.tasks_key {
+        Some(_) => None,
+        None => {
+            config.tasks_key = Some(TokenKey::new(&secrets.tasks_token_secret).map_err(DevError::Secret)?);
+            Some(secrets.tasks_token_secret.as_str())
+        }
+    };
+    let user_key = match &config.jwt_key {
+        Some(key) => key.clone(),
+        None => TokenKey::new(&secrets.jwt_secret).map_err(DevError::Secret)?,
+    };
+    config.jwt_key = Some(user_key.clone());
+
+    let binary =
+        std::env::current_exe()?.with_file_name(format!("mcp-tasks{}", std::env::consts::EXE_SUFFIX));
+    let mut child = TasksChild::spawn(&binary, free_tasks_addr(), child_secret)?;
+    child.wait_ready(Duration::from_secs(30)).await?;
+    config.mcp_tasks_url = child.mcp_url.parse::<reqwest::Url>().map_err(|e| DevError::Url(e.to_string()))?;
+
+    let mut parts = startup::parts_from_config(&config).await?;
+    parts.dev_login = Some(user_key.clone());
+    let app = startup::app(parts);
+    let listener = startup::bind(bind.unwrap_or(config.bind)).await?;
+    let addr = listener.local_addr()?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!(%addr, "dev hands a token to anyone who can reach this address (GET /dev/token)");
+    }
+    let (audience, issuer) = crate::auth::token_party(&config.jwt_expected);
+    let token = user_key.mint("dev", audience, issuer, None, Duration::from_secs(30 * 86_400));
+    print_welcome(&config, &format!("http://{addr}"), &child.mcp_url, &data, &token);
+    let shutdown = CancellationToken::new();
+    tokio::spawn(shared::shutdown::on_signal(shutdown.clone()));
+    let mut server = tokio::spawn(startup::run(listener, app, shutdown.clone()));
+    let served = |joined: Result<std::io::Result<()>, tokio::task::JoinError>| match joined {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(DevError::Serve(e.to_string())),
+        Err(e) => Err(DevError::Serve(e.to_string())),
+    };
+    tokio::select! {
+        joined = &mut server => {
+            child.stop(CHILD_GRACE).await;
+            served(joined)
+        }
+        status = child.exited() => {
+            // Ctrl-C in a terminal reaches the child too; only an exit of its own is an error.
+            if shutdown.is_cancelled() {
+                return served(server.await);
+            }
+            shutdown.cancel();
+            let _ = server.await;
+            Err(DevError::Stopped(match status {
+                Ok(status) => status.to_string(),
+                Err(e) => e.to_string(),
+            }))
+        }
+    }
+}
+
+fn print_welcome(config: &Config, url: &str, mcp_url: &str, data: &Path, token: &str) {
+    let brain = match &config.llm {
+        Some(llm) => format!("model {}", llm.model),
+        None => "the offline assistant; set LLM_API_KEY or OPENAI_API_KEY for a model".to_owned(),
+    };
+    println!("\nTask assistant running ({brain}).\n");
+    println!("  chat page   {url}/");
+    println!("  ChatKit     {url}/chatkit");
+    println!("  mcp-tasks   {mcp_url}");
+    println!("  data        {}\n", data.display());
+    println!("dev token (user \"dev\", 30 days):\n  export TOKEN={token}\n");
+    println!("try:\n  curl -s {url}/api/chat -H \"Authorization: Bearer $TOKEN\" \\");
+    println!(
+        "    -H 'Content-Type: application/json' -d '{{\"message\": \"add buy milk tomorrow at 5pm\"}}'\n"
+    );
+    println!("Ctrl-C stops both.");
+}
+
+/// TASKS_BIND's default, 127.0.0.1:8001, when it is free; else any free loopback port.
+fn free_tasks_addr() -> SocketAddr {
+    let preferred = SocketAddr::from(([127, 0, 0, 1], 8001));
+    let free = |addr| std::net::TcpListener::bind(addr).and_then(|l| l.local_addr());
+    free(preferred).or_else(|_| free(SocketAddr::from(([127, 0, 0, 1], 0)))).unwrap_or(preferred)
 }
 
 /// The signing secrets of a dev stack: one for user tokens, one for tokens minted for mcp-tasks.

@@ -2,7 +2,7 @@
 //! the user's message back in a fixed number of deltas and calls no tools.
 
 use crate::chatkit::types::{ItemBody, user_text};
-use crate::chatkit::{Responder, Turn, TurnError, TurnSink};
+use crate::conversation::{Responder, Turn, TurnError, TurnSink};
 
 /// Streams the user's words back as `deltas` pieces.
 #[derive(Debug, Clone)]

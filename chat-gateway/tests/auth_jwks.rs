@@ -294,18 +294,13 @@ async fn a_plain_http_key_set_outside_loopback_is_never_fetched() {
 
 /// The real gateway on port 0 with `auth`, echoing messages back.
 async fn gateway(store: Arc<dyn ThreadStore>, auth: Authenticator) -> (String, CancellationToken) {
-    use chat_gateway::http::{self, AppState};
+    use chat_gateway::startup::{self, GatewayParts};
     let responder = Arc::new(chat_gateway::echo::EchoResponder { deltas: 1 });
-    let state = AppState {
-        chat: Arc::new(chat_gateway::chatkit::ChatKitServer::new(store, responder, 4000)),
-        auth: Arc::new(auth),
-        limiter: None,
-        dev_login: None,
-    };
+    let parts = GatewayParts { max_message_chars: 4000, ..GatewayParts::new(store, responder, auth) };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let shutdown = CancellationToken::new();
-    tokio::spawn(http::run(listener, http::app(state, &[]), shutdown.clone()));
+    tokio::spawn(startup::run(listener, startup::app(parts), shutdown.clone()));
     (base, shutdown)
 }
 

@@ -29,9 +29,9 @@ use chat_gateway::auth::Authenticator;
 use chat_gateway::chatkit::types::{
     Event, ItemBody, ItemUpdate, ThreadItem, Workflow, WorkflowTask, user_text,
 };
-use chat_gateway::chatkit::{ChatKitServer, Responder, Turn, TurnError, TurnSink};
+use chat_gateway::conversation::{Responder, Turn, TurnError, TurnSink};
 use chat_gateway::echo::EchoResponder;
-use chat_gateway::http::{self, AppState};
+use chat_gateway::startup::{self, GatewayParts};
 use serde_json::json;
 use shared::identity::TokenKey;
 use tokio::process::Command;
@@ -121,16 +121,11 @@ async fn conformance(name: &str, responder: Arc<dyn Responder>) {
     let Some(python) = chatkit_python() else { return };
     let (store, _dir) = support::sqlite_store().await;
     let key = TokenKey::new(SECRET).unwrap();
-    let state = AppState {
-        chat: Arc::new(ChatKitServer::new(store, responder, 4000)),
-        auth: Arc::new(Authenticator::new(Some(key.clone()), None)),
-        limiter: None,
-        dev_login: None,
-    };
+    let parts = GatewayParts::new(store, responder, Authenticator::new(Some(key.clone()), None));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/chatkit", listener.local_addr().unwrap());
     let shutdown = CancellationToken::new();
-    let server = tokio::spawn(http::run(listener, http::app(state, &[]), shutdown.clone()));
+    let server = tokio::spawn(startup::run(listener, startup::app(parts), shutdown.clone()));
 
     let token =
         key.mint(&format!("conformance-{name}"), "chat-gateway", "test", None, Duration::from_secs(600));

@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chat_gateway::auth::Authenticator;
-use chat_gateway::chatkit::{ChatKitServer, Responder, Turn, TurnError, TurnSink};
+use chat_gateway::conversation::{Responder, Turn, TurnError, TurnSink};
 use chat_gateway::echo::EchoResponder;
-use chat_gateway::http::{self, AppState};
+use chat_gateway::startup::{self, GatewayParts};
 use chat_gateway::store::ThreadStore;
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
@@ -39,17 +39,16 @@ impl Drop for Gateway {
 impl Gateway {
     async fn start(store: Arc<dyn ThreadStore>, responder: Arc<dyn Responder>, rate: (u32, u32)) -> Self {
         let key = TokenKey::new(SECRET).unwrap();
-        let state = AppState {
-            chat: Arc::new(ChatKitServer::new(store.clone(), responder, 4000)),
-            auth: Arc::new(Authenticator::new(Some(key.clone()), None)),
-            limiter: http::limiter(rate.0, rate.1),
-            dev_login: None,
+        let parts = GatewayParts {
+            rate_per_second: rate.0,
+            rate_burst: rate.1,
+            cors_origins: vec!["https://app.example".to_owned()],
+            ..GatewayParts::new(store.clone(), responder, Authenticator::new(Some(key.clone()), None))
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let shutdown = CancellationToken::new();
-        let app = http::app(state, &["https://app.example".to_owned()]);
-        tokio::spawn(http::run(listener, app, shutdown.clone()));
+        tokio::spawn(startup::run(listener, startup::app(parts), shutdown.clone()));
         Self { base, key, http: reqwest::Client::new(), shutdown }
     }
 

@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chat_gateway::chatkit::types::{ItemBody, user_text};
-use chat_gateway::chatkit::{Responder, Turn, TurnError, TurnSink};
+use chat_gateway::conversation::{Responder, Turn, TurnError, TurnSink};
 use chat_gateway::store::Order;
 use chrono::Utc;
 use mcp_tasks::store::{NewReminder, NewTask, Priority};

@@ -9,10 +9,9 @@ mod support;
 use std::sync::Arc;
 
 use chat_gateway::auth::Authenticator;
-use chat_gateway::chatkit::ChatKitServer;
 use chat_gateway::echo::EchoResponder;
-use chat_gateway::http::{self, AppState};
-use chat_gateway::web;
+use chat_gateway::routes::web;
+use chat_gateway::startup::{self, GatewayParts};
 use reqwest::header;
 use serde_json::{Value, json};
 use shared::identity::TokenKey;
@@ -37,15 +36,14 @@ const TEST_IDS: &[&str] = &[
 async fn gateway(dev_login: bool) -> (String, tempfile::TempDir) {
     let (store, dir) = support::sqlite_store().await;
     let key = TokenKey::new(SECRET).unwrap();
-    let state = AppState {
-        chat: Arc::new(ChatKitServer::new(store, Arc::new(EchoResponder { deltas: 2 }), 4000)),
-        auth: Arc::new(Authenticator::new(Some(key.clone()), None)),
-        limiter: None,
-        dev_login: dev_login.then(|| Arc::new(key)),
+    let auth = Authenticator::new(Some(key.clone()), None);
+    let parts = GatewayParts {
+        dev_login: dev_login.then_some(key),
+        ..GatewayParts::new(store, Arc::new(EchoResponder { deltas: 2 }), auth)
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(http::run(listener, http::app(state, &[]), CancellationToken::new()));
+    tokio::spawn(startup::run(listener, startup::app(parts), CancellationToken::new()));
     (base, dir)
 }
 

@@ -17,8 +17,8 @@ use chrono::Utc;
 use futures::StreamExt;
 use serde_json::{Value, json};
 
-use crate::chatkit::types::{Event, ItemBody, ItemUpdate, OutputText, ThreadItem, user_text};
-use crate::chatkit::{Responder, Turn, TurnError, TurnSink};
+use crate::chatkit::types::{Event, ItemBody, ThreadItem, user_text};
+use crate::conversation::{AssistantMessageWriter, Responder, Turn, TurnError, TurnSink};
 use crate::store::Order;
 use crate::tasks_client::{TasksClient, TasksError};
 use llm::{Completion, LlmClient, LlmError, LlmEvent, ToolCall};
@@ -204,34 +204,19 @@ impl Agent {
         out: &mut TurnSink,
     ) -> Result<Completion, TurnError> {
         let mut stream = llm.stream(messages, tools.clone());
-        let mut item: Option<ThreadItem> = None;
-        let mut text = String::new();
+        let mut message: Option<AssistantMessageWriter> = None;
         while let Some(event) = stream.next().await {
             match event.map_err(|e| llm_failed(&e))? {
                 LlmEvent::TextDelta(delta) => {
-                    if item.is_none() {
-                        let started = out.item("msg", ItemBody::AssistantMessage { content: vec![] });
-                        out.send(Event::ItemAdded { item: started.clone() }).await?;
-                        let update = ItemUpdate::PartAdded { content_index: 0, content: OutputText::new("") };
-                        out.send(Event::ItemUpdated { item_id: started.id.clone(), update }).await?;
-                        item = Some(started);
-                    }
-                    if let Some(started) = &item {
-                        text.push_str(&delta);
-                        let update = ItemUpdate::TextDelta { content_index: 0, delta };
-                        out.send(Event::ItemUpdated { item_id: started.id.clone(), update }).await?;
-                    }
+                    let writing = match &mut message {
+                        Some(writing) => writing,
+                        None => message.insert(AssistantMessageWriter::start(out).await?),
+                    };
+                    writing.push(out, delta).await?;
                 }
                 LlmEvent::Done(completion) => {
-                    if let Some(started) = item.take() {
-                        let part = OutputText::new(text.clone());
-                        let update = ItemUpdate::PartDone { content_index: 0, content: part.clone() };
-                        out.send(Event::ItemUpdated { item_id: started.id.clone(), update }).await?;
-                        let done = ThreadItem {
-                            body: ItemBody::AssistantMessage { content: vec![part] },
-                            ..started
-                        };
-                        out.send(Event::ItemDone { item: done }).await?;
+                    if let Some(writing) = message.take() {
+                        writing.finish(out).await?;
                     }
                     return Ok(completion);
                 }

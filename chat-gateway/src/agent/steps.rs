@@ -12,7 +12,7 @@ use super::llm::ToolCall;
 use super::{Agent, offline};
 use crate::auth::User;
 use crate::chatkit::types::{Event, ItemBody, ItemUpdate, Workflow, WorkflowTask};
-use crate::chatkit::{TurnError, TurnSink};
+use crate::conversation::{TurnError, TurnSink};
 use crate::store::ToolCallRecord;
 
 /// Characters of one tool result passed to the model at most.

@@ -1,12 +1,7 @@
-//! The ChatKit protocol: wire types (`types`), the responder seam and turn sink
-//! (`turn`), the dispatcher (`server`), and plain-text turns for the other faces
-//! (`conversation`).
+//! The ChatKit protocol: its wire types (`types`, split by kind) and the dispatcher
+//! (`dispatcher`), which hands each request to the conversation service.
 
-pub mod conversation;
-pub mod server;
-pub mod turn;
+pub mod dispatcher;
 pub mod types;
 
-pub use conversation::{ChatReply, Prior, TurnStream, TurnSummary, TurnThread};
-pub use server::{ChatKitServer, Outcome};
-pub use turn::{Responder, Turn, TurnError, TurnSink};
+pub use dispatcher::{Outcome, handle};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chat_gateway::agent::{Agent, Brain};
-use chat_gateway::chatkit::Responder;
+use chat_gateway::conversation::Responder;
 use chat_gateway::store::ThreadStore;
 use serde_json::{Value, json};
 

@@ -9,8 +9,8 @@ use std::time::Duration;
 use chat_gateway::agent::llm::{LlmClient, LlmConfig};
 use chat_gateway::agent::{Agent, Brain};
 use chat_gateway::auth::Authenticator;
-use chat_gateway::chatkit::{ChatKitServer, Responder, Turn, TurnError, TurnSink};
-use chat_gateway::http::{self, AppState};
+use chat_gateway::conversation::{Responder, Turn, TurnError, TurnSink};
+use chat_gateway::startup::{self, GatewayParts};
 use chat_gateway::store::ThreadStore;
 use chat_gateway::tasks_client::TasksClient;
 use eventsource_stream::Eventsource;
@@ -145,17 +145,18 @@ pub async fn start_gateway(
     options: GatewayOptions,
 ) -> Running {
     let key = TokenKey::new(USER_SECRET).unwrap();
-    let state = AppState {
-        chat: Arc::new(ChatKitServer::new(store, responder, 4000)),
-        auth: Arc::new(Authenticator::new(Some(key.clone()), None)),
-        limiter: http::limiter(options.rate.0, options.rate.1),
-        dev_login: options.dev_login.then(|| Arc::new(key)),
+    let parts = GatewayParts {
+        rate_per_second: options.rate.0,
+        rate_burst: options.rate.1,
+        cors_origins: options.cors_origins,
+        dev_login: options.dev_login.then(|| key.clone()),
+        ..GatewayParts::new(store, responder, Authenticator::new(Some(key), None))
     };
     let shutdown = CancellationToken::new();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = http::app(state, &options.cors_origins);
-    let handle = tokio::spawn(http::run_with_grace(listener, app, shutdown.clone(), options.grace));
+    let app = startup::app(parts);
+    let handle = tokio::spawn(startup::run_with_grace(listener, app, shutdown.clone(), options.grace));
     Running { base, shutdown, handle }
 }
 

@@ -2,15 +2,14 @@
 //! OpenAI-compatible `/v1`, generated from the handlers' `#[utoipa::path]` attributes and the
 //! wire types' `ToSchema` derives, so it cannot drift from the routes.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::http::header;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::http::AppState;
+use super::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -45,18 +44,19 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The whole document.
-pub fn document() -> Document {
+/// The whole document: the gateway's description with the documented faces' paths, in order.
+pub fn document(faces: impl IntoIterator<Item = Document>) -> Document {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    doc.merge(crate::rest::api().into_openapi());
-    doc.merge(crate::openai_compat::api().into_openapi());
+    for face in faces {
+        doc.merge(face);
+    }
     doc
 }
 
-/// `GET /openapi.json`, serialised once.
-pub fn routes() -> Router<AppState> {
-    let body = Bytes::from(serde_json::to_vec(&document()).unwrap_or_default());
+/// `GET /openapi.json` over `faces` (see [`document`]), serialised once.
+pub fn route(faces: impl IntoIterator<Item = Document>) -> MethodRouter<AppState> {
+    let body = Bytes::from(serde_json::to_vec(&document(faces)).unwrap_or_default());
     let json = [(header::CONTENT_TYPE, "application/json")];
-    Router::new().route("/openapi.json", get(move || async move { (json, body.clone()) }))
+    get(move || async move { (json, body.clone()) })
 }

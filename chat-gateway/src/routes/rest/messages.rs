@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use super::types::{Message, MessagePage, Role, ToolCall};
 use crate::chatkit::types::{ItemBody, ThreadItem, user_text};
-use crate::store::{ItemRecord, Order, ToolCallRecord};
+use crate::conversation::{ItemRecord, Order, ToolCallRecord};
 
 /// Builds one page of messages from items walked in `order`.
 pub struct Walk {

@@ -1,7 +1,6 @@
-//! The [`Responder`] seam (whatever writes the assistant's side of a turn) and the
-//! [`TurnSink`] it writes to, which persists items as the reference server does before
-//! forwarding each event to the client; and `run_turn`, which drives a prepared turn to its
-//! end whatever happens to the client.
+//! The [`TurnSink`] a responder writes a turn to: it persists what each event means for
+//! the thread, as the reference server does, before forwarding the event to the client;
+//! [`AssistantMessageWriter`], the one writer of assistant text; and [`TurnError`].
 
 use std::sync::Arc;
 
@@ -9,12 +8,8 @@ use chrono::Utc;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::server::{title_from, view};
-use super::types::{
-    Action, Event, ItemBody, ItemUpdate, OutputText, PageView, ThreadItem, is_hidden, user_text,
-};
-use crate::auth::User;
-use crate::store::{ItemRecord, StoreError, ThreadRecord, ThreadStore, ToolCallRecord};
+use crate::chatkit::types::{Event, ItemBody, ItemUpdate, OutputText, ThreadItem, is_hidden};
+use crate::store::{ItemRecord, StoreError, ThreadStore, ToolCallRecord};
 
 /// Why a turn stopped early.
 #[derive(Debug, thiserror::Error)]
@@ -36,52 +31,6 @@ pub enum TurnError {
     /// Storage failed.
     #[error("storage failed: {0}")]
     Store(#[from] StoreError),
-}
-
-/// One turn's inputs.
-pub struct Turn {
-    /// Who is talking.
-    pub user: User,
-    /// The thread (title may be set by the turn).
-    pub thread: ThreadRecord,
-    /// The user message being answered (None after a client tool output or structured input).
-    pub input: Option<ThreadItem>,
-    /// The thread store, for history.
-    pub store: Arc<dyn ThreadStore>,
-}
-
-/// Writes the assistant's side of a conversation.
-#[async_trait::async_trait]
-pub trait Responder: Send + Sync + 'static {
-    /// Answers a turn by sending events to `out`.
-    async fn respond(&self, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError>;
-
-    /// Checks what this responder depends on (e.g. mcp-tasks) for `/readyz`: each check by
-    /// name, with the reason when it is down. Default: depends on nothing.
-    async fn readiness(&self) -> Vec<(&'static str, Result<(), String>)> {
-        Vec::new()
-    }
-
-    /// Handles a streamed widget action.
-    async fn action(
-        &self,
-        _turn: &Turn,
-        _action: &Action,
-        _sender: Option<&ThreadItem>,
-        _out: &mut TurnSink,
-    ) -> Result<(), TurnError> {
-        Err(TurnError::Unsupported("this widget action"))
-    }
-
-    /// Handles a widget action answered with JSON; may return a replacement item.
-    async fn sync_action(
-        &self,
-        _turn: &Turn,
-        _action: &Action,
-        _sender: Option<&ThreadItem>,
-    ) -> Result<Option<ThreadItem>, TurnError> {
-        Err(TurnError::Unsupported("this widget action"))
-    }
 }
 
 /// A new id with a ChatKit-style prefix: `msg_…`, `thr_…`, `wf_…`.
@@ -176,38 +125,17 @@ impl TurnSink {
         Ok(())
     }
 
-    /// Streams `text` as one assistant message: added, part added, deltas, part done, done.
+    /// Streams `deltas` as one whole assistant message (added, part added, deltas, part
+    /// done, done).
     pub async fn assistant_text(
         &mut self,
         deltas: impl IntoIterator<Item = String>,
     ) -> Result<(), TurnError> {
-        let item = self.item("msg", ItemBody::AssistantMessage { content: vec![] });
-        let id = item.id.clone();
-        self.send(Event::ItemAdded { item: item.clone() }).await?;
-        self.send(Event::ItemUpdated {
-            item_id: id.clone(),
-            update: ItemUpdate::PartAdded { content_index: 0, content: OutputText::new("") },
-        })
-        .await?;
-        let mut text = String::new();
+        let mut message = AssistantMessageWriter::start(self).await?;
         for delta in deltas {
-            text.push_str(&delta);
-            self.send(Event::ItemUpdated {
-                item_id: id.clone(),
-                update: ItemUpdate::TextDelta { content_index: 0, delta },
-            })
-            .await?;
+            message.push(self, delta).await?;
         }
-        let part = OutputText::new(text);
-        self.send(Event::ItemUpdated {
-            item_id: id.clone(),
-            update: ItemUpdate::PartDone { content_index: 0, content: part.clone() },
-        })
-        .await?;
-        self.send(Event::ItemDone {
-            item: ThreadItem { body: ItemBody::AssistantMessage { content: vec![part] }, ..item },
-        })
-        .await
+        message.finish(self).await
     }
 
     /// Resolves when the client has gone away.
@@ -265,83 +193,37 @@ pub fn record(item: &ThreadItem) -> ItemRecord {
     }
 }
 
-/// A turn ready to run: its thread, what to emit first, and what answers it.
-pub(super) struct Prepared {
-    pub(super) thread: ThreadRecord,
-    pub(super) head: Vec<Event>,
-    pub(super) input: Option<ThreadItem>,
-    pub(super) action: Option<(Action, Option<ThreadItem>)>,
+/// An assistant message being streamed: started (item added with an empty part), then text
+/// deltas as they come, then finished (part done, item done: stored). Every assistant text of
+/// every responder is written through it, so the event sequence exists once.
+pub struct AssistantMessageWriter {
+    item: ThreadItem,
+    text: String,
 }
 
-/// Runs a prepared turn to the end, whatever happens to the client; returns the sink.
-pub(super) async fn run_turn(
-    store: Arc<dyn ThreadStore>,
-    responder: Arc<dyn Responder>,
-    user: User,
-    prepared: Prepared,
-    tx: mpsc::Sender<Box<Event>>,
-) -> TurnSink {
-    let Prepared { thread, head, input, action } = prepared;
-    let mut sink = TurnSink::new(tx, store.clone(), &user.id, &thread.id);
-    let mut turn = Turn { user, thread, input, store: store.clone() };
-    let mut outcome = Ok(());
-    for event in head {
-        outcome = sink.forward(event).await;
-        if outcome.is_err() {
-            break;
-        }
+impl AssistantMessageWriter {
+    /// Adds an empty assistant message and its first (empty) text part to `out`.
+    pub async fn start(out: &mut TurnSink) -> Result<Self, TurnError> {
+        let item = out.item("msg", ItemBody::AssistantMessage { content: vec![] });
+        out.send(Event::ItemAdded { item: item.clone() }).await?;
+        let update = ItemUpdate::PartAdded { content_index: 0, content: OutputText::new("") };
+        out.send(Event::ItemUpdated { item_id: item.id.clone(), update }).await?;
+        Ok(Self { item, text: String::new() })
     }
-    if outcome.is_ok() {
-        let gone = sink.disconnected();
-        outcome = tokio::select! {
-            result = async {
-                match &action {
-                    Some((action, sender)) => responder.action(&turn, action, sender.as_ref(), &mut sink).await,
-                    None => responder.respond(&turn, &mut sink).await,
-                }
-            } => result,
-            () = gone => Err(TurnError::Disconnected),
-        };
+
+    /// Appends `delta` to the message's text.
+    pub async fn push(&mut self, out: &mut TurnSink, delta: String) -> Result<(), TurnError> {
+        self.text.push_str(&delta);
+        let update = ItemUpdate::TextDelta { content_index: 0, delta };
+        out.send(Event::ItemUpdated { item_id: self.item.id.clone(), update }).await
     }
-    let user_id = turn.user.id.clone();
-    crate::metrics::turn(match &outcome {
-        Ok(()) => "ok",
-        Err(TurnError::Disconnected) => "disconnected",
-        Err(_) => "failed",
-    });
-    match outcome {
-        Ok(()) => {}
-        Err(TurnError::Disconnected) => {
-            tracing::info!(thread = %turn.thread.id, "client went away mid-turn");
-            if let Err(e) = sink.keep_partial().await {
-                tracing::error!(error = %e, "could not keep the partial reply");
-            }
-        }
-        Err(e) => {
-            let event = match &e {
-                TurnError::Failed { message, allow_retry } => Event::error(message.clone(), *allow_retry),
-                TurnError::Unsupported(_) => Event::error(e.to_string(), false),
-                _ => {
-                    tracing::error!(error = %e, "turn failed");
-                    Event::Error { code: "stream.error".into(), message: None, allow_retry: true }
-                }
-            };
-            let _ = sink.send(event).await;
-        }
+
+    /// Ends the text part and the message (which `out` then stores).
+    pub async fn finish(self, out: &mut TurnSink) -> Result<(), TurnError> {
+        let part = OutputText::new(self.text);
+        let update = ItemUpdate::PartDone { content_index: 0, content: part.clone() };
+        out.send(Event::ItemUpdated { item_id: self.item.id.clone(), update }).await?;
+        let item = ThreadItem { body: ItemBody::AssistantMessage { content: vec![part] }, ..self.item };
+        out.send(Event::ItemDone { item }).await
     }
-    if turn.thread.title.is_none()
-        && let Some(ItemBody::UserMessage { content, .. }) = turn.input.as_ref().map(|i| &i.body)
-    {
-        turn.thread.title = Some(title_from(&user_text(content)));
-        turn.thread.updated_at = Utc::now();
-        match store.save_thread(&user_id, &turn.thread).await {
-            Ok(()) => {
-                let _ = sink
-                    .forward(Event::ThreadUpdated { thread: view(&turn.thread, PageView::empty()) })
-                    .await;
-            }
-            Err(e) => tracing::error!(error = %e, "could not save the thread title"),
-        }
-    }
-    sink
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::store::{Order, ThreadRecord, ToolCallRecord};
+use crate::conversation::{Order, ThreadRecord, ToolCallRecord};
 
 /// Default page size.
 pub const DEFAULT_LIMIT: u32 = 20;

@@ -1,42 +1,25 @@
 //! The REST threads API for mobile apps and scripts: list, read, rename and delete the
-//! user's threads and read their messages, with cursor pagination. The same store, the
-//! same auth and ownership rules as `/chatkit` (another user's thread is 404); errors are
+//! user's threads and read their messages, with cursor pagination. The same conversation
+//! service, auth and ownership rules as `/chatkit` (another user's thread is 404); errors are
 //! the gateway's JSON error. Each handler's `#[utoipa::path]` feeds `/openapi.json`.
 
 pub mod messages;
 pub mod types;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::{Extension, Json, Router};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::auth::User;
+use super::extract::{AuthUser, body};
+use super::state::AppState;
+use crate::conversation::{Order, StoreError};
 use crate::error::ApiError;
-use crate::http::AppState;
-use crate::store::{Order, StoreError};
 use types::{DEFAULT_LIMIT, ErrorBody, MAX_LIMIT, MessagePage, PageQuery, Thread, ThreadPage, ThreadUpdate};
 
-/// Items read from the store per round while filling a page of messages.
-const ITEM_BATCH: u32 = 100;
 /// Longest id accepted in a path or cursor (ids are ~20 characters).
 const MAX_ID: usize = 128;
-
-/// The routes with their OpenAPI description (all need a Bearer token).
-pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_threads))
-        .routes(routes!(get_thread, rename_thread, delete_thread))
-        .routes(routes!(list_messages))
-}
-
-/// The routes, to be merged under the gateway's auth layer.
-pub fn routes() -> Router<AppState> {
-    api().split_for_parts().0
-}
 
 /// The user's threads.
 #[utoipa::path(
@@ -50,16 +33,16 @@ pub fn routes() -> Router<AppState> {
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
-async fn list_threads(
+pub async fn list_threads(
     State(state): State<AppState>,
-    Extension(user): Extension<User>,
+    AuthUser(user): AuthUser,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Json<ThreadPage>, ApiError> {
     let (limit, after, order) = paging(query, Order::Desc)?;
     let page = state
-        .chat
-        .store()
-        .list_threads(&user.id, after.as_deref(), limit, order)
+        .conversations
+        .threads()
+        .list(&user, after.as_deref(), limit, order)
         .await
         .map_err(unknown_cursor)?;
     let has_more = page.has_more;
@@ -82,13 +65,13 @@ async fn list_threads(
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
-async fn get_thread(
+pub async fn get_thread(
     State(state): State<AppState>,
-    Extension(user): Extension<User>,
+    AuthUser(user): AuthUser,
     Path(id): Path<String>,
 ) -> Result<Json<Thread>, ApiError> {
     checked_id(&id)?;
-    let thread = state.chat.store().load_thread(&user.id, &id).await?;
+    let thread = state.conversations.threads().thread(&user, &id).await?;
     Ok(Json(thread.into()))
 }
 
@@ -107,17 +90,18 @@ async fn get_thread(
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
-async fn rename_thread(
+pub async fn rename_thread(
     State(state): State<AppState>,
-    Extension(user): Extension<User>,
+    AuthUser(user): AuthUser,
     Path(id): Path<String>,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Thread>, ApiError> {
     checked_id(&id)?;
-    let raw = crate::http::body(raw)?;
+    let raw = body(raw)?;
     let update: ThreadUpdate = serde_json::from_slice(&raw)
         .map_err(|e| ApiError::BadRequest(format!("expected {{\"title\": \"…\"}}: {e}")))?;
-    let thread = state.chat.rename_thread(&user, &id, update.title.as_deref().unwrap_or_default()).await?;
+    let title = update.title.as_deref().unwrap_or_default();
+    let thread = state.conversations.threads().rename(&user, &id, title).await?;
     Ok(Json(thread.into()))
 }
 
@@ -133,13 +117,13 @@ async fn rename_thread(
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
-async fn delete_thread(
+pub async fn delete_thread(
     State(state): State<AppState>,
-    Extension(user): Extension<User>,
+    AuthUser(user): AuthUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     checked_id(&id)?;
-    state.chat.store().delete_thread(&user.id, &id).await?;
+    state.conversations.threads().delete(&user, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -156,36 +140,22 @@ async fn delete_thread(
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
-async fn list_messages(
+pub async fn list_messages(
     State(state): State<AppState>,
-    Extension(user): Extension<User>,
+    AuthUser(user): AuthUser,
     Path(id): Path<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Json<MessagePage>, ApiError> {
     checked_id(&id)?;
     let (limit, after, order) = paging(query, Order::Asc)?;
-    let store = state.chat.store();
-    let thread = store.load_thread(&user.id, &id).await?;
-    let calls = store.list_tool_calls(&user.id, &thread.id).await?;
+    let threads = state.conversations.threads();
+    let thread = threads.thread(&user, &id).await?;
+    let calls = threads.tool_calls(&user, &thread.id).await?;
     let mut walk = messages::Walk::new(order, limit as usize, calls);
-    let mut cursor = after;
-    loop {
-        let page = store
-            .list_items(&user.id, &thread.id, cursor.as_deref(), ITEM_BATCH, order)
-            .await
-            .map_err(unknown_cursor)?;
-        let mut more = page.has_more;
-        for item in page.data {
-            if !walk.push(item) {
-                more = false;
-                break;
-            }
-        }
-        if !more {
-            break;
-        }
-        cursor = page.after;
-    }
+    threads
+        .walk_items(&user, &thread.id, after, order, |item| walk.push(item))
+        .await
+        .map_err(unknown_cursor)?;
     Ok(Json(walk.finish()))
 }
 

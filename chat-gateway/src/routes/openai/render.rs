@@ -16,9 +16,9 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::CONVERSATION_HEADER;
 use super::error::OpenAiError;
 use super::types::{ChatCompletionChunk, ChunkChoice, CompletionMetadata, Delta, Usage};
-use crate::chatkit::TurnStream;
 use crate::chatkit::types::{Event, ItemBody, ItemUpdate};
-use crate::rest::types::ToolCall;
+use crate::conversation::TurnStream;
+use crate::routes::rest::types::ToolCall;
 
 /// Frames buffered between the turn and a slow client.
 const FRAME_BUFFER: usize = 32;

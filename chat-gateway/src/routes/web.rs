@@ -18,8 +18,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
+use super::state::AppState;
 use crate::error::ApiError;
-use crate::http::AppState;
 
 /// The user a dev-login token speaks for.
 pub const DEV_USER: &str = "dev";
@@ -55,42 +55,47 @@ static ASSETS: &[Asset] = &[
         path: "/",
         content_type: "text/html; charset=utf-8",
         csp: Some(PAGE_CSP),
-        body: include_bytes!("../web/index.html"),
+        body: include_bytes!("../../web/index.html"),
     },
     Asset {
         path: "/widget",
         content_type: "text/html; charset=utf-8",
         csp: Some(WIDGET_CSP),
-        body: include_bytes!("../web/widget.html"),
+        body: include_bytes!("../../web/widget.html"),
     },
     Asset {
         path: "/assets/app.css",
         content_type: "text/css; charset=utf-8",
         csp: None,
-        body: include_bytes!("../web/app.css"),
+        body: include_bytes!("../../web/app.css"),
     },
-    Asset { path: "/assets/app.js", content_type: JS, csp: None, body: include_bytes!("../web/app.js") },
-    Asset { path: "/assets/api.js", content_type: JS, csp: None, body: include_bytes!("../web/api.js") },
-    Asset { path: "/assets/items.js", content_type: JS, csp: None, body: include_bytes!("../web/items.js") },
+    Asset { path: "/assets/app.js", content_type: JS, csp: None, body: include_bytes!("../../web/app.js") },
+    Asset { path: "/assets/api.js", content_type: JS, csp: None, body: include_bytes!("../../web/api.js") },
+    Asset {
+        path: "/assets/items.js",
+        content_type: JS,
+        csp: None,
+        body: include_bytes!("../../web/items.js"),
+    },
     Asset {
         path: "/assets/threads.js",
         content_type: JS,
         csp: None,
-        body: include_bytes!("../web/threads.js"),
+        body: include_bytes!("../../web/threads.js"),
     },
-    Asset { path: "/assets/dom.js", content_type: JS, csp: None, body: include_bytes!("../web/dom.js") },
-    Asset { path: "/assets/i18n.js", content_type: JS, csp: None, body: include_bytes!("../web/i18n.js") },
+    Asset { path: "/assets/dom.js", content_type: JS, csp: None, body: include_bytes!("../../web/dom.js") },
+    Asset { path: "/assets/i18n.js", content_type: JS, csp: None, body: include_bytes!("../../web/i18n.js") },
     Asset {
         path: "/assets/widget.js",
         content_type: JS,
         csp: None,
-        body: include_bytes!("../web/widget.js"),
+        body: include_bytes!("../../web/widget.js"),
     },
     Asset {
         path: "/assets/icon.svg",
         content_type: "image/svg+xml",
         csp: None,
-        body: include_bytes!("../web/icon.svg"),
+        body: include_bytes!("../../web/icon.svg"),
     },
 ];
 

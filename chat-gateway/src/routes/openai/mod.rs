@@ -2,7 +2,7 @@
 //! OpenAI client or chat UI can use the task assistant as a model named `task-assistant`.
 //!
 //! The same agent, threads and tool calls as `/chatkit`: a request runs one turn through
-//! [`ChatKitServer::start_turn`](crate::chatkit::ChatKitServer::start_turn). The user comes
+//! [`Conversations::start_turn`](crate::conversation::Conversations::start_turn). The user comes
 //! from the Bearer JWT (the client's "API key"); `X-Conversation-Id` continues a thread and
 //! is returned on every answer; tools run server-side and are reported in `metadata`, never
 //! handed to the client. Every error, auth and rate limit included, is OpenAI-shaped.
@@ -13,23 +13,21 @@ pub mod error;
 pub mod render;
 pub mod types;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
-use axum::{Json, Router};
 use chrono::Utc;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
+use super::extract::{AuthUser, body};
+use super::rest::types::ToolCall;
+use super::state::AppState;
 use crate::auth::User;
-use crate::chatkit::{Prior, TurnThread};
+use crate::conversation::{Prior, TurnThread};
 use crate::error::ApiError;
-use crate::http::AppState;
-use crate::rest::types::ToolCall;
 use error::{OpenAiError, OpenAiErrorBody};
 use render::{ChunkHead, Transcript};
 use types::{
@@ -44,25 +42,7 @@ pub const CONVERSATION_HEADER: HeaderName = HeaderName::from_static("x-conversat
 /// `created` of the model (2026-01-01): fixed, so the list never changes.
 const MODEL_CREATED: i64 = 1_767_225_600;
 
-/// The routes with their OpenAPI description.
-pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(chat_completions))
-        .routes(routes!(list_models))
-        .routes(routes!(get_model))
-}
-
-/// The routes, with OpenAI-shaped 404s and 405s under `/v1`. They authenticate themselves
-/// (see [`Caller`]) so that even auth errors are OpenAI-shaped.
-pub fn routes() -> Router<AppState> {
-    api()
-        .split_for_parts()
-        .0
-        .route("/v1/{*rest}", any(unknown_route))
-        .method_not_allowed_fallback(method_not_allowed)
-}
-
-/// The authenticated, rate-limited user of a `/v1` request.
+/// The [`AuthUser`] of a `/v1` request, its rejection in OpenAI's shape.
 pub struct Caller(
     /// The user.
     pub User,
@@ -72,7 +52,8 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = OpenAiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        crate::http::authorize(state, &parts.headers).await.map(Caller).map_err(OpenAiError::from)
+        let AuthUser(user) = AuthUser::from_request_parts(parts, state).await?;
+        Ok(Caller(user))
     }
 }
 
@@ -101,13 +82,13 @@ impl FromRequestParts<AppState> for Caller {
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
-async fn chat_completions(
+pub async fn chat_completions(
     State(state): State<AppState>,
     Caller(user): Caller,
     headers: HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, OpenAiError> {
-    let raw = crate::http::body(raw)?;
+    let raw = body(raw)?;
     let request: ChatCompletionRequest = serde_json::from_slice(&raw).map_err(|e| {
         OpenAiError::invalid(
             None,
@@ -125,10 +106,11 @@ async fn chat_completions(
         Some(id) => TurnThread::Continue(id),
         None => TurnThread::New(prior),
     };
-    let mut turn = state.chat.start_turn(&user, message.clone(), thread).await.map_err(|e| match e {
-        ApiError::BadRequest(_) | ApiError::TooLarge(_) => OpenAiError::from(e).param(Some("messages")),
-        other => other.into(),
-    })?;
+    let mut turn =
+        state.conversations.start_turn(&user, message.clone(), thread).await.map_err(|e| match e {
+            ApiError::BadRequest(_) | ApiError::TooLarge(_) => OpenAiError::from(e).param(Some("messages")),
+            other => other.into(),
+        })?;
     let head = ChunkHead {
         id: format!("chatcmpl-{}", uuid::Uuid::new_v4().simple()),
         created: Utc::now().timestamp(),
@@ -180,7 +162,7 @@ async fn chat_completions(
         (status = 401, description = "No valid Bearer token", body = OpenAiErrorBody),
     )
 )]
-async fn list_models(_caller: Caller) -> Json<ModelList> {
+pub async fn list_models(_caller: Caller) -> Json<ModelList> {
     Json(ModelList { object: "list".into(), data: vec![model()] })
 }
 
@@ -195,7 +177,7 @@ async fn list_models(_caller: Caller) -> Json<ModelList> {
         (status = 404, description = "Not a model of this server", body = OpenAiErrorBody),
     )
 )]
-async fn get_model(_caller: Caller, Path(id): Path<String>) -> Result<Json<Model>, OpenAiError> {
+pub async fn get_model(_caller: Caller, Path(id): Path<String>) -> Result<Json<Model>, OpenAiError> {
     if id == MODEL_ID { Ok(Json(model())) } else { Err(OpenAiError::unknown_model(&id)) }
 }
 
@@ -268,12 +250,14 @@ fn conversation(headers: &HeaderMap) -> Result<Option<String>, OpenAiError> {
     Ok(Some(id.to_owned()))
 }
 
-async fn unknown_route(method: Method, uri: Uri) -> OpenAiError {
+/// An OpenAI-shaped 404 for a `/v1` path that does not exist.
+pub async fn unknown_route(method: Method, uri: Uri) -> OpenAiError {
     let message = format!("Unknown request URL: {method} {}.", uri.path());
     OpenAiError::new(StatusCode::NOT_FOUND, "invalid_request_error", Some("unknown_url"), message)
 }
 
-async fn method_not_allowed(method: Method, uri: Uri) -> OpenAiError {
+/// An OpenAI-shaped 405 for a method a `/v1` path does not take.
+pub async fn method_not_allowed(method: Method, uri: Uri) -> OpenAiError {
     let message = format!("{method} is not allowed on {}.", uri.path());
     OpenAiError::new(
         StatusCode::METHOD_NOT_ALLOWED,

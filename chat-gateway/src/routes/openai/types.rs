@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::rest::types::ToolCall;
+use crate::routes::rest::types::ToolCall;
 
 /// `POST /v1/chat/completions` body.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

@@ -1,0 +1,157 @@
+//! The ChatKit dispatcher: parses a request body, checks it before anything streams, and
+//! hands each request `type` to the conversation service; the answer is JSON or a stream
+//! of events.
+
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::types::{Event, PageParams, PageView, REQUEST_TYPES, Request, ThreadView};
+use crate::auth::User;
+use crate::conversation::{Conversations, Order};
+use crate::error::ApiError;
+
+/// Default page size for lists.
+const DEFAULT_PAGE: u32 = 20;
+
+/// What a request produced: JSON, or a stream of events.
+pub enum Outcome {
+    /// A JSON body.
+    Json(Value),
+    /// Events, ending when the turn ends (boxed: see [`crate::conversation::TurnStream::into_events`]).
+    Stream(mpsc::Receiver<Box<Event>>),
+}
+
+/// Parses and runs one request body for `user`.
+#[tracing::instrument(skip_all, fields(user = %user.id, op))]
+pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> Result<Outcome, ApiError> {
+    let threads = conversations.threads();
+    let turn = match parse(body)? {
+        Request::CreateThread { params } => conversations.start_thread(user, params.input).await?,
+        Request::AddUserMessage { params } => {
+            conversations.add_user_message(user, &params.thread_id, params.input).await?
+        }
+        Request::AddClientToolOutput { params } => {
+            conversations.add_client_tool_output(user, &params.thread_id, params.result).await?
+        }
+        Request::AddStructuredInput { params } => {
+            conversations.add_structured_input(user, &params.thread_id, &params.item_id, params.input).await?
+        }
+        Request::RetryAfterItem { params } => {
+            conversations.retry_after_item(user, &params.thread_id, &params.item_id).await?
+        }
+        Request::CustomAction { params } => {
+            let item = params.item_id.as_deref();
+            conversations.custom_action(user, &params.thread_id, params.action, item).await?
+        }
+        Request::SyncCustomAction { params } => {
+            let item = params.item_id.as_deref();
+            let updated =
+                conversations.sync_custom_action(user, &params.thread_id, &params.action, item).await?;
+            return Ok(Outcome::Json(
+                updated.map_or_else(|| json!({}), |item| json!({ "updated_item": item })),
+            ));
+        }
+        Request::GetThread { params } => {
+            let thread = threads.thread(user, &params.thread_id).await?;
+            let items = threads.item_page(user, &thread.id, None, DEFAULT_PAGE, Order::Asc).await?;
+            return Ok(Outcome::Json(to_json(&ThreadView::of(&thread, items))));
+        }
+        Request::ListThreads { params } => {
+            let (limit, order) = paging(&params)?;
+            let page = threads.list(user, params.after.as_deref(), limit, order).await?;
+            let data: Vec<ThreadView> =
+                page.data.iter().map(|t| ThreadView::of(t, PageView::empty())).collect();
+            return Ok(Outcome::Json(to_json(&PageView {
+                data,
+                has_more: page.has_more,
+                after: page.after,
+            })));
+        }
+        Request::ListItems { params } => {
+            let (limit, order) = paging(&params.page)?;
+            let thread = threads.thread(user, &params.thread_id).await?;
+            let page =
+                threads.item_page(user, &thread.id, params.page.after.as_deref(), limit, order).await?;
+            return Ok(Outcome::Json(to_json(&page)));
+        }
+        Request::Feedback { params } => {
+            threads.feedback(user, &params.thread_id, &params.item_ids, params.kind).await?;
+            return Ok(Outcome::Json(json!({})));
+        }
+        Request::UpdateThread { params } => {
+            let thread = threads.rename(user, &params.thread_id, &params.title).await?;
+            return Ok(Outcome::Json(to_json(&ThreadView::of(&thread, PageView::empty()))));
+        }
+        Request::DeleteThread { params } => {
+            threads.delete(user, &params.thread_id).await?;
+            return Ok(Outcome::Json(json!({})));
+        }
+        Request::CreateAttachment { .. } | Request::DeleteAttachment { .. } => {
+            return Err(ApiError::Unsupported("attachments are not supported by this server".into()));
+        }
+        Request::Transcribe { .. } => {
+            return Err(ApiError::Unsupported("voice input is not supported by this server".into()));
+        }
+    };
+    Ok(Outcome::Stream(turn.into_events()))
+}
+
+fn parse(body: &[u8]) -> Result<Request, ApiError> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    let kind = value.get("type").and_then(Value::as_str).map(str::to_owned).ok_or_else(|| {
+        ApiError::BadRequest("the body needs a string `type`, e.g. \"threads.create\"".into())
+    })?;
+    if !REQUEST_TYPES.contains(&kind.as_str()) {
+        return Err(ApiError::BadRequest(format!("unknown request type `{kind}`")));
+    }
+    tracing::Span::current().record("op", kind.as_str());
+    // PostgreSQL text cannot hold NUL; refused here for every field (ids, cursors, text) at once.
+    if has_nul(&value) {
+        return Err(ApiError::BadRequest("the request contains a NUL character (\\u0000)".into()));
+    }
+    serde_json::from_value(value).map_err(|e| ApiError::BadRequest(format!("invalid `{kind}` request: {e}")))
+}
+
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+fn paging(params: &PageParams) -> Result<(u32, Order), ApiError> {
+    let limit = match params.limit {
+        None => DEFAULT_PAGE,
+        Some(n) if (1..=100).contains(&n) => u32::try_from(n).unwrap_or(DEFAULT_PAGE),
+        Some(n) => return Err(ApiError::BadRequest(format!("`limit` must be 1-100, not {n}"))),
+    };
+    Ok((limit, params.order.unwrap_or_default()))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_checked_before_anything_runs() {
+        assert!(matches!(parse(b"{nope"), Err(ApiError::BadRequest(_))));
+        assert!(
+            matches!(parse(br#"{"type":"threads.explode","params":{}}"#), Err(ApiError::BadRequest(m)) if m.contains("unknown"))
+        );
+        assert!(
+            matches!(parse(br#"{"type":"threads.get_by_id"}"#), Err(ApiError::BadRequest(m)) if m.contains("params"))
+        );
+        assert!(matches!(
+            parse(br#"{"type":"threads.get_by_id","params":{"thread_id":7}}"#),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(parse(br#"{"type":"threads.list","params":{},"metadata":{"x":1},"extra":true}"#).is_ok());
+    }
+}

@@ -1,0 +1,54 @@
+//! `POST /chatkit` (also `/api/chatkit`, `/api/v1/chatkit`): the ChatKit protocol, JSON in,
+//! JSON or server-sent events out.
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+use tokio_stream::wrappers::ReceiverStream;
+
+use super::extract::{AuthUser, body};
+use super::state::AppState;
+use crate::chatkit::Outcome;
+use crate::error::ApiError;
+
+/// Most SSE events written at once.
+const STREAM_BATCH: usize = 64;
+
+/// Dispatches one ChatKit request; a streaming one is answered as `text/event-stream`.
+pub async fn chatkit(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let raw = body(raw)?;
+    match crate::chatkit::handle(&state.conversations, &user, &raw).await? {
+        Outcome::Json(value) => Ok(Json(value).into_response()),
+        Outcome::Stream(events) => {
+            // Counted as open until the body is dropped: at its end or when the client leaves.
+            let open = crate::metrics::stream_opened();
+            // Events already waiting go out as one write; none waits for another.
+            let frames = ReceiverStream::new(events).ready_chunks(STREAM_BATCH).map(move |batch| {
+                let _open = &open;
+                let mut out = Vec::with_capacity(batch.len() * 256);
+                for event in batch {
+                    out.extend_from_slice(b"data: ");
+                    if serde_json::to_writer(&mut out, &event).is_err() {
+                        out.extend_from_slice(b"{}");
+                    }
+                    out.extend_from_slice(b"\n\n");
+                }
+                Ok::<_, std::convert::Infallible>(Bytes::from(out))
+            });
+            Ok(Response::builder()
+                .header(header::CONTENT_TYPE, "text/event-stream")
+                .header(header::CACHE_CONTROL, "no-cache")
+                .header("x-accel-buffering", "no")
+                .body(Body::from_stream(frames))
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
+        }
+    }
+}

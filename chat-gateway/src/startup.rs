@@ -1,0 +1,184 @@
+//! The composition root: builds the running gateway, either from its [`Config`] (the
+//! database migrated, the tasks client, the agent with a model or offline, auth, the rate
+//! limit) or from injected [`GatewayParts`] (tests, benchmarks, `chat-gateway dev`), and
+//! serves it on a listener the caller bound.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use shared::config::ConfigError;
+use shared::identity::TokenKey;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::agent::llm::{LlmClient, LlmConfig};
+use crate::agent::{Agent, Brain};
+use crate::auth::Authenticator;
+use crate::config::Config;
+use crate::conversation::{Conversations, Responder};
+use crate::routes::{self, AppState};
+use crate::store::{self, StoreError, ThreadStore};
+use crate::tasks_client::TasksClient;
+
+/// How long one call to mcp-tasks may take.
+const TASKS_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long the model may stay silent.
+const LLM_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest user message when the caller does not say (as `CHAT_MAX_MESSAGE_CHARS`).
+pub const DEFAULT_MAX_MESSAGE_CHARS: usize = 4000;
+
+/// Why the gateway could not be built or bound.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A setting the gateway needs is missing or invalid.
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    /// The database could not be opened.
+    #[error("opening the database: {0}")]
+    Database(StoreError),
+    /// The migrations failed.
+    #[error("{0}")]
+    Migrate(StoreError),
+    /// The address could not be bound.
+    #[error("binding {addr}: {reason}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        reason: std::io::Error,
+    },
+}
+
+/// What the gateway is made of, when the caller supplies the parts.
+pub struct GatewayParts {
+    /// Where threads are kept (migrated).
+    pub store: Arc<dyn ThreadStore>,
+    /// Who answers.
+    pub responder: Arc<dyn Responder>,
+    /// Verifies user tokens.
+    pub auth: Authenticator,
+    /// The longest user message, in characters.
+    pub max_message_chars: usize,
+    /// Requests per second per user (0: no limit).
+    pub rate_per_second: u32,
+    /// Burst per user.
+    pub rate_burst: u32,
+    /// Browser origins CORS allows (`*` for any).
+    pub cors_origins: Vec<String>,
+    /// Signs the tokens `GET /dev/token` hands out (None: that route is 404).
+    pub dev_login: Option<TokenKey>,
+}
+
+impl GatewayParts {
+    /// These parts with messages of up to [`DEFAULT_MAX_MESSAGE_CHARS`], no rate limit, no
+    /// CORS origins and no dev login.
+    pub fn new(store: Arc<dyn ThreadStore>, responder: Arc<dyn Responder>, auth: Authenticator) -> Self {
+        Self {
+            store,
+            responder,
+            auth,
+            max_message_chars: DEFAULT_MAX_MESSAGE_CHARS,
+            rate_per_second: 0,
+            rate_burst: 0,
+            cors_origins: Vec::new(),
+            dev_login: None,
+        }
+    }
+}
+
+/// The gateway's router built from `parts`.
+pub fn app(parts: GatewayParts) -> Router {
+    let state = AppState {
+        conversations: Arc::new(Conversations::new(parts.store, parts.responder, parts.max_message_chars)),
+        auth: Arc::new(parts.auth),
+        limiter: routes::limiter(parts.rate_per_second, parts.rate_burst),
+        dev_login: parts.dev_login.map(Arc::new),
+    };
+    routes::app(state, &parts.cors_origins)
+}
+
+/// The parts `config` describes: the database opened and migrated, the agent calling
+/// mcp-tasks with a model (or the offline agent when no key is set), auth and limits.
+pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupError> {
+    let tasks_key = config.tasks_key.clone().ok_or_else(|| {
+        ConfigError::new(
+            "TASKS_TOKEN_SECRET",
+            "is required: the gateway signs a short-lived token per user for mcp-tasks with it",
+        )
+    })?;
+    let store = migrated_store(config).await?;
+    let tasks = Arc::new(TasksClient::new(config.mcp_tasks_url.clone(), tasks_key, TASKS_TIMEOUT));
+    let brain = match &config.llm {
+        Some(llm) => {
+            tracing::info!(model = %llm.model, base = %llm.base_url, "answering with a model");
+            Brain::Llm(LlmClient::new(LlmConfig {
+                base_url: llm.base_url.clone(),
+                api_key: llm.api_key.clone(),
+                model: llm.model.clone(),
+                timeout: LLM_TIMEOUT,
+            }))
+        }
+        None => {
+            tracing::info!("no model key configured: answering with the offline assistant");
+            Brain::Offline
+        }
+    };
+    let responder = Arc::new(Agent::new(tasks, brain, config.agent_max_steps));
+    let auth = Authenticator::with_settings(config.auth_settings());
+    Ok(GatewayParts {
+        max_message_chars: config.max_message_chars,
+        rate_per_second: config.rate_per_second,
+        rate_burst: config.rate_burst,
+        cors_origins: config.cors_origins.clone(),
+        ..GatewayParts::new(store, responder, auth)
+    })
+}
+
+/// The gateway's router as `config` describes it.
+pub async fn app_from_config(config: &Config) -> Result<Router, StartupError> {
+    Ok(app(parts_from_config(config).await?))
+}
+
+/// Opens the database `config` names and applies pending migrations.
+pub async fn migrated_store(config: &Config) -> Result<Arc<dyn ThreadStore>, StartupError> {
+    let store = store::connect(&config.database_url).await.map_err(StartupError::Database)?;
+    store.migrate().await.map_err(StartupError::Migrate)?;
+    Ok(store)
+}
+
+/// Binds `addr` and logs where the gateway listens.
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
+    let listener = TcpListener::bind(addr).await.map_err(|reason| StartupError::Bind { addr, reason })?;
+    let local = listener.local_addr().map_err(|reason| StartupError::Bind { addr, reason })?;
+    tracing::info!(addr = %local, "chat gateway listening");
+    Ok(listener)
+}
+
+/// Serves `app` until `shutdown` fires, then lets in-flight requests and streams finish
+/// within the default grace period ([`shared::shutdown::DEFAULT_GRACE`]).
+pub async fn run(listener: TcpListener, app: Router, shutdown: CancellationToken) -> std::io::Result<()> {
+    run_with_grace(listener, app, shutdown, shared::shutdown::DEFAULT_GRACE).await
+}
+
+/// Serves `app` until `shutdown` fires, stops accepting, and lets in-flight requests and
+/// streams finish for up to `grace`; then returns whatever is still open.
+pub async fn run_with_grace(
+    listener: TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+    grace: Duration,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt as _;
+    // Without TCP_NODELAY each SSE frame after the headers waits for the client's delayed ACK (~40 ms).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
+    // `into_make_service`: serving the Router itself rebuilds (deep-clones) it per connection.
+    let server = axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned());
+    shared::shutdown::drain_within(server, shutdown, grace).await
+}
