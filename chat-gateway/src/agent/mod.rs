@@ -1,11 +1,13 @@
 //! The agent: a [`Responder`] that answers a turn by calling mcp-tasks tools, either with
 //! an LLM (`llm`: any OpenAI-compatible Chat Completions provider, streamed) or, with no
-//! key configured, with the deterministic offline agent (`offline`).
+//! key configured, with the deterministic offline agent (`offline`). Both read and label
+//! the user's language with `lang`.
 //!
 //! Each tool call is shown while it runs (a workflow item with one task per call), stored
 //! as a tool-call record, and fed back to the model (`steps`). Due reminders are shown as a
 //! notice, each once.
 
+pub mod lang;
 pub mod llm;
 pub mod offline;
 mod prompt;
@@ -176,8 +178,8 @@ impl Agent {
         messages.extend(history(turn).await?);
         // Tool steps are labelled in the language of the message being answered.
         let lang = match turn.input.as_ref().map(|i| &i.body) {
-            Some(ItemBody::UserMessage { content, .. }) => offline::detect_lang(&user_text(content)),
-            _ => offline::Lang::English,
+            Some(ItemBody::UserMessage { content, .. }) => lang::detect_lang(&user_text(content)),
+            _ => lang::Lang::English,
         };
         for _ in 0..self.max_steps {
             let completion = self.stream_reply(llm, messages.clone(), &tool_defs, out).await?;

@@ -8,8 +8,9 @@ use std::time::Instant;
 use chrono::Utc;
 use serde_json::{Value, json};
 
+use super::Agent;
+use super::lang::{Lang, normalise_arguments, step_title, steps_title, task_lines};
 use super::llm::ToolCall;
-use super::{Agent, offline};
 use crate::auth::User;
 use crate::chatkit::types::{Event, ItemBody, ItemUpdate, Workflow, WorkflowTask};
 use crate::conversation::{TurnError, TurnSink};
@@ -26,7 +27,7 @@ pub(super) struct Outcome {
     /// The tool's own text, as recorded.
     pub(super) text: String,
     /// For people, in the user's language: in Urdu and Roman Urdu the tasks from the
-    /// structured result ([`offline::task_lines`]), else the tool's text.
+    /// structured result ([`task_lines`]), else the tool's text.
     pub(super) shown: String,
 }
 
@@ -43,7 +44,7 @@ impl Agent {
         &self,
         user: &User,
         calls: &[ToolCall],
-        lang: offline::Lang,
+        lang: Lang,
         out: &mut TurnSink,
     ) -> Result<Vec<Outcome>, TurnError> {
         let mut workflow = out.item(
@@ -57,7 +58,7 @@ impl Agent {
         for (i, call) in calls.iter().enumerate() {
             let task = WorkflowTask {
                 kind: "custom".into(),
-                title: Some(offline::step_title(lang, &call.name)),
+                title: Some(step_title(lang, &call.name)),
                 content: None,
                 status_indicator: "loading".into(),
             };
@@ -104,16 +105,16 @@ impl Agent {
         tracing::debug!(calls = calls.len(), ms = clock.elapsed().as_millis() as u64, "tools ran");
         if let ItemBody::Workflow { workflow: w } = &mut workflow.body {
             w.tasks = tasks;
-            w.summary = Some(json!({"title": offline::steps_title(lang, calls.len())}));
+            w.summary = Some(json!({"title": steps_title(lang, calls.len())}));
         }
         out.send(Event::ItemDone { item: workflow }).await?;
         Ok(results)
     }
 
     /// One tool call; bad arguments and tool errors are outcomes the model reads, not failures.
-    async fn call_tool(&self, user: &User, call: &ToolCall, lang: offline::Lang) -> Outcome {
+    async fn call_tool(&self, user: &User, call: &ToolCall, lang: Lang) -> Outcome {
         let arguments = match serde_json::from_str::<Value>(&call.arguments) {
-            Ok(Value::Object(map)) => offline::normalise_arguments(map),
+            Ok(Value::Object(map)) => normalise_arguments(map),
             _ => {
                 let text =
                     format!("The arguments for {} were not a JSON object; send a JSON object.", call.name);
@@ -137,7 +138,7 @@ impl Agent {
                     .structured_content
                     .as_ref()
                     .filter(|_| ok)
-                    .and_then(|data| offline::task_lines(lang, data))
+                    .and_then(|data| task_lines(lang, data))
                     .unwrap_or_else(|| text.clone());
                 Outcome { ok, for_model, text, shown }
             }

@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::chunk::{Chunk, ToolCallDelta};
-use super::{Completion, ToolCall};
+use super::types::{Completion, ToolCall};
 
 /// The state of one completion while its chunks arrive.
 #[derive(Debug, Default)]

@@ -6,8 +6,8 @@ use std::time::Duration;
 use async_openai::error::OpenAIError;
 use serde_json::{Value, json};
 
-use super::LlmError;
 use super::transport::Failure;
+use super::types::LlmError;
 
 /// A 400/422 that names `stream_options` (Mistral: `extra_forbidden`, proxies: `unknown_parameter`).
 pub(super) fn refuses_stream_options(error: &OpenAIError) -> bool {

@@ -1,50 +1,15 @@
 //! The arguments of each command that acts on tasks: a new task's title, due date, priority
 //! and tags; reminders; renames; tag edits; changes to dates and priorities.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 
-use super::PlannedCall;
+use super::calls::{PlannedCall, call, each, selector, update};
 use super::lexicon as lx;
 use super::parse::Msg;
 use super::reply::Say;
-use super::text::{self, join_raw, prefix_len, suffix_len};
-
-use super::query::{priority, priority_at};
-
-/// A call with these arguments.
-pub(super) fn call(tool: &'static str, arguments: Map<String, Value>) -> PlannedCall {
-    PlannedCall { tool, arguments: Value::Object(arguments) }
-}
-
-/// `{"task": n}` for one task, `{"tasks": [..]}` for several.
-fn selector(nums: &[i64]) -> Map<String, Value> {
-    let mut args = Map::new();
-    match nums {
-        [one] => args.insert("task".into(), json!(one)),
-        many => args.insert("tasks".into(), json!(many)),
-    };
-    args
-}
-
-/// A tool that takes `task` or `tasks` and nothing else (complete, delete).
-pub(super) fn select(tool: &'static str, nums: &[i64]) -> PlannedCall {
-    call(tool, selector(nums))
-}
-
-/// One call per task, for tools that take a single `task`.
-pub(super) fn each(nums: &[i64], one: impl Fn(i64) -> PlannedCall) -> Vec<PlannedCall> {
-    nums.iter().map(|n| one(*n)).collect()
-}
-
-/// `update_task` on task `n` with these fields.
-pub(super) fn update(n: i64, fields: &[(&str, Value)]) -> PlannedCall {
-    let mut args = Map::new();
-    args.insert("task".into(), json!(n));
-    for (name, value) in fields {
-        args.insert((*name).to_owned(), value.clone());
-    }
-    call("update_task", args)
-}
+use crate::agent::lang::numbers::task_numbers_in;
+use crate::agent::lang::priority::priority_at;
+use crate::agent::lang::tokens::{join_raw, prefix_len, suffix_len};
 
 /// A `#tag` as its name, lower case ("#4" is a task number, not a tag).
 fn hashtag(key: &str) -> Option<String> {
@@ -55,7 +20,7 @@ fn hashtag(key: &str) -> Option<String> {
 /// `add_task`: the title is what is left once the command words, the date phrase, the
 /// priority markers and the #tags are taken out.
 pub(super) fn add(m: &Msg) -> Result<Vec<PlannedCall>, Say> {
-    let (mut prio, taken) = priority(m, true);
+    let (mut prio, taken) = m.priority(true);
     let mut tags: Vec<String> = Vec::new();
     let mut keep: Vec<usize> = Vec::new();
     for (i, key) in m.keys.iter().enumerate() {
@@ -121,7 +86,7 @@ fn is_content(m: &Msg, i: usize, filler: &[&str], taken: &[bool]) -> bool {
     let Some(key) = m.keys.get(i) else { return false };
     !m.dates.is_used(i)
         && taken.get(i) != Some(&true)
-        && text::task_numbers_in(key).is_empty()
+        && task_numbers_in(key).is_empty()
         && key.chars().any(char::is_alphanumeric)
         && !filler.contains(key)
 }
@@ -164,7 +129,7 @@ pub(super) fn rename(m: &Msg, nums: &[i64]) -> Result<Vec<PlannedCall>, Say> {
             start..keys.len() - suffix_len(body, lx::RENAME_TAIL).unwrap_or(0)
         }
         None => {
-            let number_at = keys.iter().position(|k| !text::task_numbers_in(k).is_empty()).unwrap_or(0);
+            let number_at = keys.iter().position(|k| !task_numbers_in(k).is_empty()).unwrap_or(0);
             let after = number_at + 1;
             let to = keys.iter().skip(after).position(|k| lx::RENAME_TO.contains(k));
             to.map_or(after, |p| after + p + 1)..keys.len()
@@ -203,7 +168,7 @@ pub(super) fn tags(m: &Msg, nums: &[i64]) -> Result<Vec<PlannedCall>, Say> {
 /// "3 ko kal tak karo", "make 3 urgent". `None` when anything else is said ("call 3 people
 /// tomorrow" is not about task 3), so no task is changed on a guess.
 pub(super) fn change(m: &Msg, nums: &[i64]) -> Option<Vec<PlannedCall>> {
-    let (prio, taken) = priority(m, false);
+    let (prio, taken) = m.priority(false);
     let (due, recurrence) = (m.dates.due(), m.dates.recurrence());
     if prio.is_none() && due.is_none() && recurrence.is_none() {
         return None;

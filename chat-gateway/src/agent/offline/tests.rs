@@ -1,144 +1,31 @@
-//! Tests beyond the utterance table: language detection, date rewriting, help and summary
-//! texts in each language, and messages that must not panic.
+//! Tests beyond the utterance table: help and summary texts in each language, words that
+//! only look like dates, and messages that must not panic. The language layer's own tests
+//! (detection, date rewriting, task lines) are in `lang::tests`.
 
 use serde_json::json;
 
-use super::dates::Dates;
 use super::reply::{Say, say};
-use super::text::tokenize;
-use super::{Lang, Plan, PlannedCall, detect_lang, help, normalise_arguments, plan, summary, task_lines};
+use super::{Lang, Plan, PlannedCall, help, plan, summary};
+use crate::agent::lang::detect_lang;
 
-/// The due and recurrence phrases found in `text`.
-fn rewrite(text: &str) -> (Option<String>, Option<String>) {
-    let tokens = tokenize(text);
-    let keys: Vec<&str> = tokens.iter().map(|t| t.key.as_str()).collect();
-    let dates = Dates::scan(&keys, detect_lang(text) == Lang::RomanUrdu);
-    (dates.due(), dates.recurrence())
-}
+/// The eleven `mcp-tasks` tools.
+pub(super) const TOOLS: [&str; 11] = [
+    "add_task",
+    "list_tasks",
+    "search_tasks",
+    "complete_task",
+    "delete_task",
+    "update_task",
+    "set_priority",
+    "add_tags",
+    "schedule_reminder",
+    "get_recurring_tasks",
+    "analytics_summary",
+];
 
 /// The double-quoted examples in a text.
 fn quoted(text: &str) -> Vec<&str> {
     text.split('"').skip(1).step_by(2).collect()
-}
-
-#[test]
-fn language_is_detected_from_script_and_marker_words() {
-    let cases = [
-        ("add buy milk tomorrow", Lang::English),
-        ("review peer feedback friday", Lang::English),
-        ("3", Lang::English),
-        ("", Lang::English),
-        ("😀", Lang::English),
-        ("hi", Lang::English),
-        ("kal doodh lena", Lang::RomanUrdu),
-        ("mujhe help chahiye", Lang::RomanUrdu),
-        ("Mere Tasks Dikhao", Lang::RomanUrdu),
-        ("3 ho gaya", Lang::RomanUrdu),
-        ("salam", Lang::RomanUrdu),
-        ("دودھ", Lang::Urdu),
-        ("task 3 مکمل", Lang::Urdu),
-        ("\u{200F}کام 3\u{200F}", Lang::Urdu),
-    ];
-    for (text, lang) in cases {
-        assert_eq!(detect_lang(text), lang, "{text:?}");
-    }
-}
-
-#[test]
-fn urdu_and_roman_urdu_dates_are_rewritten_in_the_servers_english() {
-    let due = |phrase: &str| Some(phrase.to_owned());
-    let cases = [
-        ("kal shaam 5 baje", due("tomorrow 5pm")),
-        ("کل شام 5 بجے", due("tomorrow 5pm")),
-        ("کل شام ۵ بجے", due("tomorrow 5pm")),
-        ("parson", due("in 2 days")),
-        ("پرسوں", due("in 2 days")),
-        ("agle hafte", due("next week")),
-        ("اگلے ہفتے", due("next week")),
-        ("is hafte", due("end of week")),
-        ("agle mahine", due("next month")),
-        ("mahine ke aakhir", due("end of month")),
-        ("aaj raat", due("tonight")),
-        ("kal subah", due("tomorrow morning")),
-        ("subah 9 baje", due("9am")),
-        ("dopahar 12 baje", due("12pm")),
-        ("raat 11 baje", due("11pm")),
-        ("raat 12 baje", due("12am")),
-        ("5 baje", due("5pm")),
-        ("10 baje", due("10am")),
-        ("do baje", due("2pm")),
-        ("saade 5 baje", due("5:30pm")),
-        ("3 din mein", due("in 3 days")),
-        ("2 ghante baad", due("in 2 hours")),
-        ("2 گھنٹے بعد", due("in 2 hours")),
-        ("27 جنوری", due("jan 27")),
-        ("27th of january 2027", due("jan 27 2027")),
-        ("tomorrow at 5:30 pm", due("tomorrow 5:30pm")),
-        ("next friday evening", due("next friday evening")),
-        ("on the 1st", due("the 1st")),
-        ("2026-01-27", due("2026-01-27")),
-        ("2026-01-27T17:00", due("2026-01-27t17:00")),
-        ("at 17:30", due("17:30")),
-        ("in half an hour", due("in 30 minutes")),
-    ];
-    for (text, want) in cases {
-        assert_eq!(rewrite(text), (want, None), "{text:?}");
-    }
-}
-
-#[test]
-fn repeating_phrases_become_every_phrases() {
-    let every = |phrase: &str| (None, Some(phrase.to_owned()));
-    let cases = [
-        ("har peer", every("every monday")),
-        ("ہر پیر", every("every monday")),
-        ("roz", every("every day")),
-        ("har roz", every("every day")),
-        ("ہر روز", every("every day")),
-        ("روزانہ", every("every day")),
-        ("har hafte", every("every week")),
-        ("har mahine", every("every month")),
-        ("har 2 din", every("every 2 days")),
-        ("har shaam", every("every day in the evening")),
-        ("har jumma raat 9 baje", every("every friday at 9pm")),
-        ("kal se har roz", every("every day starting tomorrow")),
-        ("every monday at 9am", every("every monday at 9am")),
-        ("every jumma", every("every friday")),
-        ("daily at 8am", every("daily at 8am")),
-        ("every day for 8 weeks", every("every day for 8 weeks")),
-        ("every monday subah", every("every monday in the morning")),
-        ("har mahine ki 1 tareekh", every("every month on the 1st")),
-        ("ہر مہینے کی 22 تاریخ کو", every("every month on the 22nd")),
-        ("har saal 5 march", every("every mar 5")),
-    ];
-    for (text, want) in cases {
-        assert_eq!(rewrite(text), want, "{text:?}");
-    }
-}
-
-#[test]
-fn every_weekday_name_maps_to_english_in_each_script() {
-    let names = [
-        ("peer", "پیر", "monday"),
-        ("mangal", "منگل", "tuesday"),
-        ("budh", "بدھ", "wednesday"),
-        ("jumeraat", "جمعرات", "thursday"),
-        ("jumma", "جمعہ", "friday"),
-        ("itwaar", "اتوار", "sunday"),
-    ];
-    for (roman, urdu, english) in names {
-        let next = Some(format!("next {english}"));
-        assert_eq!(rewrite(&format!("agle {roman}")).0, next, "{roman}");
-        assert_eq!(rewrite(&format!("اگلے {urdu}")).0, next, "{urdu}");
-        assert_eq!(rewrite(&format!("{urdu} کو")).0.as_deref(), Some(english), "{urdu}");
-        assert_eq!(rewrite(&format!("har {roman}")).1, Some(format!("every {english}")), "{roman}");
-    }
-    // hafta / ہفتہ is both "week" and "Saturday": after agle / is / har it is the week, alone
-    // (usually with "ko") it is the day.
-    assert_eq!(rewrite("hafta ko").0.as_deref(), Some("saturday"));
-    assert_eq!(rewrite("ہفتے کو").0.as_deref(), Some("saturday"));
-    assert_eq!(rewrite("agle hafta").0.as_deref(), Some("next week"));
-    assert_eq!(rewrite("har hafte").1.as_deref(), Some("every week"));
 }
 
 #[test]
@@ -256,19 +143,7 @@ fn a_summary_without_tool_text_is_just_the_lead_sentence() {
 
 #[test]
 fn every_tool_has_its_own_lead_sentence_in_every_language() {
-    let tools = [
-        "add_task",
-        "list_tasks",
-        "search_tasks",
-        "complete_task",
-        "delete_task",
-        "update_task",
-        "set_priority",
-        "add_tags",
-        "schedule_reminder",
-        "get_recurring_tasks",
-        "analytics_summary",
-    ];
+    let tools = TOOLS;
     for lang in [Lang::English, Lang::RomanUrdu, Lang::Urdu] {
         let leads: Vec<String> =
             tools.iter().map(|tool| summary(lang, &[(&call(tool), false, String::new())])).collect();
@@ -365,67 +240,4 @@ fn an_empty_or_unreadable_message_gets_the_help_text() {
     for input in ["", "   ", "😀", "\u{200F}", "?!"] {
         assert_eq!(plan(input), Plan::Reply { lang: Lang::English, text: help(Lang::English) }, "{input:?}");
     }
-}
-
-#[test]
-fn a_models_urdu_date_arguments_are_rewritten_in_english() {
-    let normalised = |args: serde_json::Value| match args {
-        serde_json::Value::Object(map) => serde_json::Value::Object(normalise_arguments(map)),
-        other => other,
-    };
-    let cases = [
-        (
-            json!({"title": "doodh", "due": "kal shaam 5 baje"}),
-            json!({"title": "doodh", "due": "tomorrow 5pm"}),
-        ),
-        (json!({"due": "ہر پیر صبح 9 بجے"}), json!({"due": "every monday at 9am"})),
-        (json!({"recurrence": "roz"}), json!({"recurrence": "every day"})),
-        (json!({"task": 3, "at": "کل صبح ۹ بجے"}), json!({"task": 3, "at": "tomorrow 9am"})),
-        (json!({"task": 3, "at": "30 minute pehle"}), json!({"task": 3, "at": "30 minutes before"})),
-        (
-            json!({"tasks": [{"title": "a", "due": "parson"}, 7]}),
-            json!({"tasks": [{"title": "a", "due": "in 2 days"}, 7]}),
-        ),
-        (json!({"task": 2, "priority": "فوری"}), json!({"task": 2, "priority": "p1"})),
-        (json!({"task": 2, "priority": "zaroori"}), json!({"task": 2, "priority": "p2"})),
-        // Left alone: English, ISO, words that are not a date, non-strings, known priorities.
-        (json!({"due": "friday 5pm", "priority": "High"}), json!({"due": "friday 5pm", "priority": "High"})),
-        (json!({"due": "2026-01-27T17:00"}), json!({"due": "2026-01-27T17:00"})),
-        (json!({"due": "kal ya parson"}), json!({"due": "kal ya parson"})),
-        (json!({"due": 5, "title": "kal"}), json!({"due": 5, "title": "kal"})),
-    ];
-    for (input, want) in cases {
-        assert_eq!(normalised(input.clone()), want, "{input}");
-    }
-}
-
-#[test]
-fn urdu_replies_list_tasks_from_the_structured_result_without_english() {
-    let created = json!({"created": [{"number": 1, "title": "دودھ لینا", "status": "pending",
-        "due": {"date": "2026-11-23", "time": "17:00"}}]});
-    assert_eq!(task_lines(Lang::Urdu, &created).unwrap(), "#1 دودھ لینا · \u{2066}2026-11-23 17:00\u{2069}");
-    let done = json!({"completed": [{"number": 2, "title": "bill", "status": "completed"}], "rescheduled": [], "already_completed": []});
-    assert_eq!(task_lines(Lang::RomanUrdu, &done).unwrap(), "#2 bill ✓");
-    let empty = json!({"tasks": [], "has_more": false});
-    assert_eq!(task_lines(Lang::Urdu, &empty).unwrap(), "کوئی کام نہیں ملا۔");
-    let recurring = json!({"tasks": [{"task": {"number": 4, "title": "gym", "status": "pending",
-        "due": {"date": "2026-11-24"}}, "rule": "every week", "next": []}], "has_more": false});
-    assert_eq!(task_lines(Lang::Urdu, &recurring).unwrap(), "#4 gym · \u{2066}2026-11-24\u{2069}");
-    assert_eq!(task_lines(Lang::English, &created), None, "English keeps the tool's own text");
-    assert_eq!(
-        task_lines(Lang::Urdu, &json!({"task": 3, "reminders": []})),
-        None,
-        "no tasks: the tool's text"
-    );
-}
-
-#[test]
-fn tool_steps_are_labelled_in_the_users_language() {
-    use super::{step_title, steps_title};
-    assert_eq!(step_title(Lang::English, "add_task"), "Adding a task");
-    assert_eq!(step_title(Lang::Urdu, "add_task"), "کام شامل کر رہا ہوں");
-    assert_eq!(step_title(Lang::RomanUrdu, "list_tasks"), "Tasks dekh raha hoon");
-    assert_eq!(step_title(Lang::Urdu, "some_new_tool"), "some_new_tool", "an unknown tool keeps its name");
-    assert_eq!(steps_title(Lang::English, 2), "2 tool call(s)");
-    assert_eq!(steps_title(Lang::Urdu, 1), "اقدامات: 1");
 }

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::reply::{Say, say};
+use super::tests::TOOLS;
 use super::{Lang, Plan, PlannedCall, plan};
 
 /// What one message should plan to.
@@ -293,19 +294,7 @@ fn the_table_is_split_evenly_across_the_three_languages() {
 
 #[test]
 fn every_planned_call_names_a_known_tool_with_object_arguments() {
-    let tools = [
-        "add_task",
-        "list_tasks",
-        "search_tasks",
-        "complete_task",
-        "delete_task",
-        "update_task",
-        "set_priority",
-        "add_tags",
-        "schedule_reminder",
-        "get_recurring_tasks",
-        "analytics_summary",
-    ];
+    let tools = TOOLS;
     for (text, _) in english().into_iter().chain(roman_urdu()).chain(urdu()) {
         if let Plan::Calls { calls, .. } = plan(text) {
             assert!(!calls.is_empty(), "{text}");

@@ -1,8 +1,8 @@
 //! Times of day in English, Roman Urdu and Urdu: "5pm", "17:00", "5 baje", "saade 5 baje",
 //! "subah", "شام", and how a bare hour gets its am or pm.
 
-use super::lexicon::{BAJE, HALF_PAST};
-use super::phrases::{digits, is_unit, number};
+use super::words::{BAJE, HALF_PAST, is_unit};
+use crate::agent::lang::numbers::{digits, number};
 
 /// A part of the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,22 +1,19 @@
-//! Message clean-up: tokens with a display form and a match key, phrase look-ups over keys,
-//! and language detection.
-
-use super::Lang;
-use super::lexicon::ROMAN_URDU_MARKERS;
+//! Words of a message: tokens with a display form and a match key, phrase look-ups over
+//! keys, and the raw words joined back into a title or query.
 
 /// One word of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Token {
+pub(crate) struct Token {
     /// As written, minus invisible bidi / zero-width marks and control characters: what titles
     /// and queries keep.
-    pub raw: String,
+    pub(crate) raw: String,
     /// What matching uses: lower case, ASCII digits, one spelling per Urdu letter, no
     /// diacritics, no punctuation at either edge (a leading `#` stays; `!!` stays as is).
-    pub key: String,
+    pub(crate) key: String,
 }
 
 /// Splits a message on whitespace into tokens.
-pub(super) fn tokenize(text: &str) -> Vec<Token> {
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     text.split_whitespace()
         .filter_map(|word| {
             let raw: String = word.chars().filter(|c| !is_invisible(*c) && !c.is_control()).collect();
@@ -66,27 +63,8 @@ fn fold(c: char) -> Option<char> {
     }
 }
 
-/// Whether `c` is a letter of the Arabic script (which Urdu is written in).
-fn is_arabic_letter(c: char) -> bool {
-    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}'
-        | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}')
-        && c.is_alphabetic()
-}
-
-/// Detects the language: Arabic-script letters → Urdu; Roman Urdu marker words (mujhe, kal,
-/// karo, kya, hai, mera, ko, aur, dikhao, batao, banao, hatao, mukammal, yaad …) → `RomanUrdu`;
-/// else English.
-#[must_use]
-pub fn detect_lang(text: &str) -> Lang {
-    if text.chars().any(is_arabic_letter) {
-        return Lang::Urdu;
-    }
-    let roman_urdu = tokenize(text).iter().any(|t| ROMAN_URDU_MARKERS.contains(&t.key.as_str()));
-    if roman_urdu { Lang::RomanUrdu } else { Lang::English }
-}
-
 /// Whether `phrase` (space-separated keys) occurs in `keys` starting at `at`; its length if so.
-pub(super) fn phrase_at(keys: &[&str], at: usize, phrase: &str) -> Option<usize> {
+pub(crate) fn phrase_at(keys: &[&str], at: usize, phrase: &str) -> Option<usize> {
     let rest = keys.get(at..)?;
     let mut len = 0;
     for word in phrase.split(' ') {
@@ -99,22 +77,22 @@ pub(super) fn phrase_at(keys: &[&str], at: usize, phrase: &str) -> Option<usize>
 }
 
 /// The first place any of `phrases` occurs: (start, length).
-pub(super) fn find_any(keys: &[&str], phrases: &[&str]) -> Option<(usize, usize)> {
+pub(crate) fn find_any(keys: &[&str], phrases: &[&str]) -> Option<(usize, usize)> {
     (0..keys.len()).find_map(|at| phrases.iter().find_map(|p| phrase_at(keys, at, p).map(|len| (at, len))))
 }
 
 /// Whether any of `phrases` occurs in `keys`.
-pub(super) fn has_any(keys: &[&str], phrases: &[&str]) -> bool {
+pub(crate) fn has_any(keys: &[&str], phrases: &[&str]) -> bool {
     find_any(keys, phrases).is_some()
 }
 
 /// The longest of `phrases` that `keys` starts with; its length.
-pub(super) fn prefix_len(keys: &[&str], phrases: &[&str]) -> Option<usize> {
+pub(crate) fn prefix_len(keys: &[&str], phrases: &[&str]) -> Option<usize> {
     phrases.iter().filter_map(|p| phrase_at(keys, 0, p)).max()
 }
 
 /// The longest of `phrases` that `keys` ends with; its length.
-pub(super) fn suffix_len(keys: &[&str], phrases: &[&str]) -> Option<usize> {
+pub(crate) fn suffix_len(keys: &[&str], phrases: &[&str]) -> Option<usize> {
     phrases
         .iter()
         .filter_map(|p| {
@@ -125,28 +103,8 @@ pub(super) fn suffix_len(keys: &[&str], phrases: &[&str]) -> Option<usize> {
         .max()
 }
 
-/// A task number as written: "3", "#3" (1 to 9,999,999).
-pub(super) fn task_number(key: &str) -> Option<i64> {
-    let body = key.strip_prefix('#').unwrap_or(key);
-    let ok = !body.is_empty() && body.len() <= 7 && body.bytes().all(|b| b.is_ascii_digit());
-    ok.then(|| body.parse().ok()).flatten().filter(|n| *n > 0)
-}
-
-/// Task numbers in one token: "3", "#3", "3,5", "3-5" (a range of at most 50).
-pub(super) fn task_numbers_in(key: &str) -> Vec<i64> {
-    let mut out = Vec::new();
-    for part in key.split(',') {
-        match part.split_once('-').map(|(a, b)| (task_number(a), task_number(b))) {
-            Some((Some(a), Some(b))) if a <= b && b - a <= 50 => out.extend(a..=b),
-            Some(_) => {}
-            None => out.extend(task_number(part)),
-        }
-    }
-    out
-}
-
 /// Joins the raw words into a title or query, without punctuation or quotes at either end.
-pub(super) fn join_raw<'a>(words: impl IntoIterator<Item = &'a Token>) -> String {
+pub(crate) fn join_raw<'a>(words: impl IntoIterator<Item = &'a Token>) -> String {
     let joined = words.into_iter().map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" ");
     joined
         .trim_matches(|c: char| {

@@ -1,60 +1,28 @@
 //! Date, time and recurrence phrases in English, Roman Urdu and Urdu, found anywhere in a
 //! message and rewritten in the English grammar the task server reads
 //! ("kal shaam 5 baje" → "tomorrow 5pm", "ہر پیر" → "every monday").
+//!
+//! Layout, bottom up: `words` (the date words), `clock` (times of day), `pieces` (what one
+//! recogniser finds), `phrases` (the recognisers); this file adds a message's pieces up
+//! ([`Dates`]).
 
-use chrono::Weekday;
+mod clock;
+mod phrases;
+mod pieces;
+#[rustfmt::skip] // word tables read best packed
+mod words;
 
-use super::clock::{Clock, Part, part_word};
-use super::lexicon::{PREFIXES, SUFFIXES, weekday_name};
-use super::phrases::atom;
-
-/// A calendar day (or an instant that takes no time of day).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Day {
-    Today,
-    Tomorrow,
-    InDays(u32),
-    /// A weekday; `true` for "next friday".
-    Weekday(Weekday, bool),
-    ThisWeek,
-    NextWeek,
-    NextMonth,
-    /// A month and day ("jan 27"): also what a yearly repeat repeats on.
-    Date(String),
-    /// Already in the server's words ("2026-01-27", "the 1st", "next year"); a time may follow.
-    Words(String),
-    /// An instant or offset that takes no time of day ("in 2 hours", "30 minutes before").
-    Instant(String),
-}
-
-/// A repeating schedule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Every {
-    Day,
-    Weekday(Weekday),
-    Week,
-    Month,
-    Year,
-    /// English as typed ("every month on the 1st"); `timed` if it names a time of day.
-    Words {
-        text: String,
-        timed: bool,
-    },
-}
-
-/// What one recogniser found; a message's pieces add up to its [`Dates`].
-pub(super) enum Piece {
-    Day(Day),
-    Clock(Clock),
-    Part(Part),
-    Every(Every),
-}
+use super::tokens::prefix_len;
+use clock::{Clock, Part, part_word};
+use phrases::atom;
+use pieces::{Day, Every, Piece};
+use words::{PREFIXES, SUFFIXES, weekday_name};
 
 /// The date phrases of one message, and which tokens they took.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct Dates {
-    pub day: Option<Day>,
-    pub every: Option<Every>,
+pub(crate) struct Dates {
+    pub(crate) day: Option<Day>,
+    pub(crate) every: Option<Every>,
     clock: Option<Clock>,
     part: Option<Part>,
     used: Vec<bool>,
@@ -63,7 +31,7 @@ pub(super) struct Dates {
 impl Dates {
     /// Finds the date phrases in `keys`. `roman_urdu` admits weekday names that are also
     /// English words ("peer").
-    pub(super) fn scan(keys: &[&str], roman_urdu: bool) -> Self {
+    pub(crate) fn scan(keys: &[&str], roman_urdu: bool) -> Self {
         let mut dates = Self { used: vec![false; keys.len()], ..Self::default() };
         let mut at = 0;
         while let Some(rest) = keys.get(at..).filter(|r| !r.is_empty()) {
@@ -102,7 +70,7 @@ impl Dates {
         while i + 1 < keys.len() {
             if self.is_used(i) && !self.is_used(i + 1) {
                 let tail = keys.get(i + 1..).unwrap_or_default();
-                if let Some(len) = super::text::prefix_len(tail, SUFFIXES) {
+                if let Some(len) = prefix_len(tail, SUFFIXES) {
                     self.used.iter_mut().skip(i + 1).take(len).for_each(|u| *u = true);
                     i += len;
                 }
@@ -112,22 +80,22 @@ impl Dates {
     }
 
     /// Whether token `i` belongs to a date phrase.
-    pub(super) fn is_used(&self, i: usize) -> bool {
+    pub(crate) fn is_used(&self, i: usize) -> bool {
         self.used.get(i).copied().unwrap_or(false)
     }
 
     /// Whether no date, time or recurrence was found.
-    pub(super) fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.day.is_none() && self.clock.is_none() && self.part.is_none() && self.every.is_none()
     }
 
     /// The one-off due phrase ("tomorrow 5pm"); `None` if there is none or it repeats.
-    pub(super) fn due(&self) -> Option<String> {
+    pub(crate) fn due(&self) -> Option<String> {
         if self.every.is_some() { None } else { self.when() }
     }
 
     /// The day and time as one phrase, ignoring any recurrence (reminder times).
-    pub(super) fn when(&self) -> Option<String> {
+    pub(crate) fn when(&self) -> Option<String> {
         if self.day == Some(Day::Today) && self.part == Some(Part::Night) && self.clock.is_none() {
             return Some("tonight".to_owned());
         }
@@ -140,7 +108,7 @@ impl Dates {
     }
 
     /// The recurrence phrase ("every monday at 9am"), with "starting …" for a day also named.
-    pub(super) fn recurrence(&self) -> Option<String> {
+    pub(crate) fn recurrence(&self) -> Option<String> {
         let every = self.every.as_ref()?;
         let mut text = match every {
             Every::Day => "every day".to_owned(),
@@ -176,7 +144,7 @@ impl Dates {
     }
 
     /// The `list_tasks` due window this names, if any.
-    pub(super) fn window(&self) -> Option<&'static str> {
+    pub(crate) fn window(&self) -> Option<&'static str> {
         match self.day.as_ref()? {
             Day::Today => Some("today"),
             Day::Tomorrow => Some("tomorrow"),

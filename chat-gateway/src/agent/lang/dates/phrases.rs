@@ -3,11 +3,12 @@
 //! ("kal", "agle jumma") and calendar dates ("jan 27", "2026-01-27").
 
 use super::clock::{Part, at_bare, clock, clock_word, english_part, part};
-use super::dates::{Day, Every, Piece};
-use super::lexicon::{
-    BEFORE, DAY, EVERY_TRAIL, EVERY_WORDS, LATER, MONTH, MONTHS, NEXT, THIS, WEEK, YEAR, count_word, month,
-    weekday, weekday_name,
+use super::pieces::{Day, Every, Piece};
+use super::words::{
+    BEFORE, DAY, EVERY_TRAIL, EVERY_WORDS, LATER, MONTH, MONTHS, NEXT, THIS, WEEK, YEAR, is_unit, month,
+    time_unit, weekday, weekday_name,
 };
+use crate::agent::lang::numbers::{digits, number, ordinal, ordinal_suffix};
 
 /// One date piece starting at `k[0]`: how many tokens it takes and what it means.
 pub(super) fn atom(k: &[&str], roman_urdu: bool, after_date: bool) -> Option<(usize, Vec<Piece>)> {
@@ -147,27 +148,6 @@ fn span(n: u32, unit: &str) -> Option<Day> {
     Some(Day::Words(if n == 1 { format!("in 1 {word}") } else { format!("in {n} {word}s") }))
 }
 
-/// "hours" or "minutes" for an hour or minute unit in any of the three languages.
-fn time_unit(word: &str) -> Option<&'static str> {
-    match word {
-        "hour" | "hours" | "hr" | "hrs" | "ghanta" | "ghante" | "ghantay" | "گھنٹہ" | "گھنٹے" => {
-            Some("hours")
-        }
-        "minute" | "minutes" | "min" | "mins" | "minat" | "mint" | "منٹ" => Some("minutes"),
-        _ => None,
-    }
-}
-
-/// Whether a word is a unit of time ("days", "din", "گھنٹے" …).
-pub(super) fn is_unit(word: &str) -> bool {
-    time_unit(word).is_some()
-        || matches!(word, "days" | "weeks" | "months" | "years")
-        || DAY.contains(&word)
-        || WEEK.contains(&word)
-        || MONTH.contains(&word)
-        || YEAR.contains(&word)
-}
-
 /// today, kal, parson, next friday, agle hafte, is hafte, end of month, a weekday …
 fn named_day(k: &[&str], roman_urdu: bool) -> Option<(usize, Day)> {
     let first = *k.first()?;
@@ -275,32 +255,4 @@ fn is_slash_date(word: &str) -> bool {
 /// "27", "27th" as a day of the month.
 fn day_of_month(word: &str) -> Option<u32> {
     ordinal(word).or_else(|| digits(word).filter(|d| word.len() <= 2 && (1..=31).contains(d)))
-}
-
-/// "1st", "22nd", "27th".
-fn ordinal(word: &str) -> Option<u32> {
-    let body = ["st", "nd", "rd", "th"].iter().find_map(|s| word.strip_suffix(s))?;
-    digits(body).filter(|d| body.len() <= 2 && (1..=31).contains(d))
-}
-
-/// "st", "nd", "rd" or "th" for a day of the month.
-fn ordinal_suffix(day: u32) -> &'static str {
-    match (day % 10, day % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    }
-}
-
-/// Up to four ASCII digits.
-pub(super) fn digits(word: &str) -> Option<u32> {
-    let ok = !word.is_empty() && word.len() <= 4 && word.bytes().all(|b| b.is_ascii_digit());
-    ok.then(|| word.parse().ok()).flatten()
-}
-
-/// Digits (up to four) or a small count word.
-pub(super) fn number(word: &str) -> Option<u32> {
-    digits(word).or_else(|| count_word(word))
 }

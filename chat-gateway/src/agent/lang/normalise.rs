@@ -4,10 +4,11 @@
 
 use serde_json::{Map, Value};
 
+use super::Lang;
 use super::dates::Dates;
-use super::query::priority_at;
-use super::text::tokenize;
-use super::{Lang, detect_lang};
+use super::detect::detect_lang;
+use super::priority::priority_at;
+use super::tokens::tokenize;
 
 /// The arguments that hold date phrases.
 const DATE_ARGUMENTS: [&str; 4] = ["due", "recurrence", "at", "reminder"];
