@@ -1,14 +1,17 @@
-//! What both services need: identity tokens (`identity`), tracing setup (`telemetry`),
-//! small configuration helpers (`config`), graceful shutdown on signals (`shutdown`) and
-//! Prometheus metrics (`metrics`).
+//! What both services need: the contract between them (`contract`), identity tokens
+//! (`identity`), tracing setup (`telemetry`), small configuration helpers (`config`),
+//! graceful shutdown on signals (`shutdown`) and Prometheus metrics (`metrics`).
 //!
-//! Layout: `identity` mints and verifies the HS256 JWTs that carry a user id from the
+//! Layout: `contract` declares what mcp-tasks serves and the gateway calls and reads (the
+//! eleven tool names, resource URIs, the task and reminder views), once for both crates;
+//! `identity` mints and verifies the HS256 JWTs that carry a user id from the
 //! gateway (or from `mcp-tasks token`) to mcp-tasks; `telemetry` installs the tracing
 //! subscriber (text or JSON, always on stderr); `config` reads durations and data paths;
 //! `shutdown` turns SIGTERM into a token and bounds the drain by a grace period;
 //! `metrics` installs the recorder once and holds the HTTP middleware and `/metrics`.
 
 pub mod config;
+pub mod contract;
 pub mod identity;
 pub mod metrics;
 pub mod shutdown;
