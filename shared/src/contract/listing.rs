@@ -6,8 +6,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::views::Status;
 use super::tools;
+use super::views::Status;
 
 /// The part of a task the gateway needs to write one line about it: a subset of
 /// [`TaskView`](super::TaskView) that a deleted task (number and title only) also fills.
@@ -150,7 +150,10 @@ mod tests {
             (tools::ADD_TASK, json!({"created": [one, two]})),
             (tools::LIST_TASKS, json!({"tasks": [one, two], "has_more": false})),
             (tools::SEARCH_TASKS, json!({"tasks": [one, two], "has_more": false})),
-            (tools::COMPLETE_TASK, json!({"completed": [one], "rescheduled": [two], "already_completed": [5]})),
+            (
+                tools::COMPLETE_TASK,
+                json!({"completed": [one], "rescheduled": [two], "already_completed": [5]}),
+            ),
             (tools::SET_PRIORITY, json!({"updated": [one, two], "unchanged": []})),
             (tools::ADD_TAGS, json!({"updated": [one, two], "unchanged": []})),
             (
