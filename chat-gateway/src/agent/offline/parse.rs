@@ -2,6 +2,8 @@
 //! order that keeps shared words with the right one: "remove tag work from 3" edits tags
 //! before "remove" can delete, "completed tasks" lists before "completed" can complete.
 
+use shared::contract::tools;
+
 use super::dates::Dates;
 use super::lexicon as lx;
 use super::reply::{self, Say};
@@ -160,14 +162,14 @@ fn route(m: &Msg) -> Result<Vec<PlannedCall>, Say> {
     if m.has(lx::DELETE) && !listing {
         return match nums.is_empty() {
             true => Err(Say::WhichTask),
-            false if build::only_command(m, lx::DELETE) => Ok(vec![build::select("delete_task", &nums)]),
+            false if build::only_command(m, lx::DELETE) => Ok(vec![build::select(tools::DELETE_TASK, &nums)]),
             false => Err(Say::Help),
         };
     }
     if m.has(lx::COMPLETE) {
         if about_a_task {
             return if build::only_command(m, lx::COMPLETE) {
-                Ok(vec![build::select("complete_task", &nums)])
+                Ok(vec![build::select(tools::COMPLETE_TASK, &nums)])
             } else {
                 Err(Say::Help)
             };

@@ -2,6 +2,7 @@
 //! questions, and the summary written after tool calls ran.
 
 use serde_json::Value;
+use shared::contract::{self, Status, tools};
 
 use super::{Lang, PlannedCall};
 
@@ -144,19 +145,21 @@ fn lead(tool: &str, lang: Lang) -> &'static str {
     pick(
         lang,
         match tool {
-            "add_task" => ["Done:", "Aap ka task add kar diya:", "آپ کا کام شامل کر دیا گیا:"],
-            "list_tasks" => ["Here are your tasks:", "Yeh rahe aap ke tasks:", "یہ رہے آپ کے کام:"],
-            "search_tasks" => ["Here's what I found:", "Yeh mila:", "یہ ملا:"],
-            "complete_task" => ["Marked done:", "Mukammal kar diya:", "مکمل کر دیا گیا:"],
-            "delete_task" => ["Deleted:", "Delete kar diya:", "حذف کر دیا گیا:"],
-            "update_task" => ["Updated:", "Task update kar diya:", "کام تبدیل کر دیا گیا:"],
-            "set_priority" => ["Priority set:", "Priority set kar di:", "ترجیح مقرر کر دی گئی:"],
-            "add_tags" => ["Tags updated:", "Tags update kar diye:", "ٹیگ تبدیل کر دیے گئے:"],
-            "schedule_reminder" => ["Reminder set:", "Yaad dihani set kar di:", "یاد دہانی مقرر کر دی گئی:"],
-            "get_recurring_tasks" => {
+            tools::ADD_TASK => ["Done:", "Aap ka task add kar diya:", "آپ کا کام شامل کر دیا گیا:"],
+            tools::LIST_TASKS => ["Here are your tasks:", "Yeh rahe aap ke tasks:", "یہ رہے آپ کے کام:"],
+            tools::SEARCH_TASKS => ["Here's what I found:", "Yeh mila:", "یہ ملا:"],
+            tools::COMPLETE_TASK => ["Marked done:", "Mukammal kar diya:", "مکمل کر دیا گیا:"],
+            tools::DELETE_TASK => ["Deleted:", "Delete kar diya:", "حذف کر دیا گیا:"],
+            tools::UPDATE_TASK => ["Updated:", "Task update kar diya:", "کام تبدیل کر دیا گیا:"],
+            tools::SET_PRIORITY => ["Priority set:", "Priority set kar di:", "ترجیح مقرر کر دی گئی:"],
+            tools::ADD_TAGS => ["Tags updated:", "Tags update kar diye:", "ٹیگ تبدیل کر دیے گئے:"],
+            tools::SCHEDULE_REMINDER => {
+                ["Reminder set:", "Yaad dihani set kar di:", "یاد دہانی مقرر کر دی گئی:"]
+            }
+            tools::GET_RECURRING_TASKS => {
                 ["Your recurring tasks:", "Aap ke dohrane wale tasks:", "آپ کے بار بار ہونے والے کام:"]
             }
-            "analytics_summary" => ["Your summary:", "Aap ka khulasa:", "آپ کا خلاصہ:"],
+            tools::ANALYTICS_SUMMARY => ["Your summary:", "Aap ka khulasa:", "آپ کا خلاصہ:"],
             _ => ["Done:", "Ho gaya:", "ہو گیا:"],
         },
     )
@@ -166,19 +169,19 @@ fn lead(tool: &str, lang: Lang) -> &'static str {
 #[must_use]
 pub fn step_title(lang: Lang, tool: &str) -> String {
     let titles = match tool {
-        "add_task" => ["Adding a task", "Task add kar raha hoon", "کام شامل کر رہا ہوں"],
-        "list_tasks" => ["Listing tasks", "Tasks dekh raha hoon", "کام دیکھ رہا ہوں"],
-        "search_tasks" => ["Searching tasks", "Tasks dhoond raha hoon", "کام تلاش کر رہا ہوں"],
-        "complete_task" => ["Completing", "Mukammal kar raha hoon", "مکمل کر رہا ہوں"],
-        "delete_task" => ["Deleting", "Delete kar raha hoon", "حذف کر رہا ہوں"],
-        "update_task" => ["Updating a task", "Task badal raha hoon", "کام تبدیل کر رہا ہوں"],
-        "set_priority" => ["Setting priority", "Priority set kar raha hoon", "ترجیح مقرر کر رہا ہوں"],
-        "add_tags" => ["Tagging", "Tags laga raha hoon", "ٹیگ لگا رہا ہوں"],
-        "schedule_reminder" => {
+        tools::ADD_TASK => ["Adding a task", "Task add kar raha hoon", "کام شامل کر رہا ہوں"],
+        tools::LIST_TASKS => ["Listing tasks", "Tasks dekh raha hoon", "کام دیکھ رہا ہوں"],
+        tools::SEARCH_TASKS => ["Searching tasks", "Tasks dhoond raha hoon", "کام تلاش کر رہا ہوں"],
+        tools::COMPLETE_TASK => ["Completing", "Mukammal kar raha hoon", "مکمل کر رہا ہوں"],
+        tools::DELETE_TASK => ["Deleting", "Delete kar raha hoon", "حذف کر رہا ہوں"],
+        tools::UPDATE_TASK => ["Updating a task", "Task badal raha hoon", "کام تبدیل کر رہا ہوں"],
+        tools::SET_PRIORITY => ["Setting priority", "Priority set kar raha hoon", "ترجیح مقرر کر رہا ہوں"],
+        tools::ADD_TAGS => ["Tagging", "Tags laga raha hoon", "ٹیگ لگا رہا ہوں"],
+        tools::SCHEDULE_REMINDER => {
             ["Setting a reminder", "Yaad dihani set kar raha hoon", "یاد دہانی مقرر کر رہا ہوں"]
         }
-        "get_recurring_tasks" => ["Recurring tasks", "Dohrane wale tasks", "بار بار ہونے والے کام"],
-        "analytics_summary" => ["Summarising", "Khulasa bana raha hoon", "خلاصہ بنا رہا ہوں"],
+        tools::GET_RECURRING_TASKS => ["Recurring tasks", "Dohrane wale tasks", "بار بار ہونے والے کام"],
+        tools::ANALYTICS_SUMMARY => ["Summarising", "Khulasa bana raha hoon", "خلاصہ بنا رہا ہوں"],
         other => return other.to_owned(),
     };
     pick(lang, titles).to_owned()
@@ -220,48 +223,32 @@ pub fn summary(lang: Lang, results: &[(&PlannedCall, bool, String)]) -> String {
         .join("\n\n")
 }
 
-/// For Urdu and Roman Urdu, the tasks a tool returned (its structured content) as lines in
+/// For Urdu and Roman Urdu, the tasks `tool` returned (its structured content) as lines in
 /// the user's script: `#N title · date time`, with no English around them. None for English
 /// (the tool's own text says more) and for results that hold no tasks (analytics, reminders),
 /// which keep the tool's text.
 #[must_use]
-pub fn task_lines(lang: Lang, structured: &Value) -> Option<String> {
+pub fn task_lines(lang: Lang, tool: &str, structured: &Value) -> Option<String> {
     if lang == Lang::English {
         return None;
     }
-    let mut tasks = Vec::new();
-    let mut listed = false;
-    for key in ["created", "tasks", "completed", "rescheduled", "updated", "deleted"] {
-        if let Some(list) = structured.get(key).and_then(Value::as_array) {
-            listed = true;
-            tasks.extend(list.iter());
-        }
-    }
-    if let Some(task) = structured.get("task").filter(|t| t.is_object()) {
-        listed = true;
-        tasks.push(task);
-    }
-    if !listed {
-        return None;
-    }
+    let tasks = contract::listed_tasks(tool, structured)?;
     if tasks.is_empty() {
         return Some(pick(lang, ["", "Koi task nahi mila.", "کوئی کام نہیں ملا۔"]).to_owned());
     }
     let lines: Vec<String> = tasks
         .iter()
         .map(|task| {
-            // A recurring task comes as {task, rule, next}.
-            let task = task.get("task").filter(|t| t.is_object()).unwrap_or(task);
-            let mut line = format!("#{} {}", task["number"], task["title"].as_str().unwrap_or_default());
-            if let Some(date) = task["due"]["date"].as_str() {
-                let when = match task["due"]["time"].as_str() {
-                    Some(time) => format!("{date} {time}"),
-                    None => date.to_owned(),
+            let mut line = format!("#{} {}", task.number, task.title);
+            if let Some(due) = &task.due {
+                let when = match &due.time {
+                    Some(time) => format!("{} {time}", due.date),
+                    None => due.date.clone(),
                 };
                 // Isolated left-to-right, or an Urdu line shows 2026-11-23 as 23-11-2026.
                 line.push_str(&format!(" · \u{2066}{when}\u{2069}"));
             }
-            if task["status"] == "completed" {
+            if task.status == Some(Status::Completed) {
                 line.push_str(pick(lang, ["", " ✓", " ✓"]));
             }
             line
