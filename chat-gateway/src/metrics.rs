@@ -6,6 +6,7 @@
 use std::sync::Once;
 use std::time::Duration;
 
+use shared::contract::tools;
 use shared::metrics::InFlight;
 
 /// Counter: turns run, by `outcome` (`ok`, `failed`, `disconnected`).
@@ -24,22 +25,6 @@ pub const LLM_CALLS: &str = "chat_gateway_llm_calls_total";
 pub const LLM_DURATION: &str = "chat_gateway_llm_call_duration_seconds";
 /// Counter: tokens the provider reported, by `kind` (`prompt`, `completion`).
 pub const LLM_TOKENS: &str = "chat_gateway_llm_tokens_total";
-
-/// The fixed tool names of mcp-tasks. A name the model made up is counted as `unknown`,
-/// so a model cannot mint new series.
-const TOOLS: [&str; 11] = [
-    "add_task",
-    "list_tasks",
-    "complete_task",
-    "delete_task",
-    "update_task",
-    "search_tasks",
-    "set_priority",
-    "add_tags",
-    "schedule_reminder",
-    "get_recurring_tasks",
-    "analytics_summary",
-];
 
 /// Installs the recorder (once per process) and describes this service's metrics.
 pub fn init() {
@@ -73,7 +58,8 @@ pub fn turn(outcome: &'static str) {
 
 /// Records one call to an mcp-tasks tool.
 pub fn tool_call(tool: &str, outcome: &'static str, took: Duration) {
-    let tool = TOOLS.iter().find(|t| **t == tool).copied().unwrap_or("unknown");
+    // A name the model made up is counted as `unknown`, so a model cannot mint new series.
+    let tool = tools::ALL.iter().find(|t| **t == tool).copied().unwrap_or("unknown");
     metrics::counter!(TOOL_CALLS, "tool" => tool, "outcome" => outcome).increment(1);
     metrics::histogram!(TOOL_DURATION, "tool" => tool).record(took.as_secs_f64());
 }

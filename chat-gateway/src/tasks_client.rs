@@ -23,7 +23,8 @@ use rmcp::transport::streamable_http_client::{
     StreamableHttpPostResponse,
 };
 use rmcp::{ClientLifecycleMode, ClientServiceExt, RoleClient};
-use serde_json::Value;
+use shared::contract::ReminderView;
+use shared::contract::resources::{self, DueReminders};
 use shared::identity::{TASKS_AUDIENCE, TokenKey};
 use tokio::sync::{Mutex, RwLock};
 
@@ -280,10 +281,10 @@ impl TasksClient {
     }
 
     /// The user's reminders that fell due recently (the `tasks://reminders/due` resource).
-    pub async fn due_reminders(&self, user: &User) -> Result<Vec<Value>, TasksError> {
+    pub async fn due_reminders(&self, user: &User) -> Result<Vec<ReminderView>, TasksError> {
         let connection = self.connection().await?;
         let mut request =
-            rmcp::model::ReadResourceRequest::new(ReadResourceRequestParams::new("tasks://reminders/due"));
+            rmcp::model::ReadResourceRequest::new(ReadResourceRequestParams::new(resources::DUE_REMINDERS));
         request.extensions.insert(Bearer(self.token(&user.id, user.tz.as_deref())));
         let sent = async {
             let handle = connection
@@ -303,10 +304,9 @@ impl TasksClient {
         let mut reminders = Vec::new();
         for contents in result.contents {
             if let ResourceContents::TextResourceContents { text, .. } = contents
-                && let Ok(Value::Object(mut body)) = serde_json::from_str::<Value>(&text)
-                && let Some(Value::Array(list)) = body.remove("reminders")
+                && let Ok(body) = serde_json::from_str::<DueReminders>(&text)
             {
-                reminders.extend(list);
+                reminders.extend(body.reminders);
             }
         }
         Ok(reminders)

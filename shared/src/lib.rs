@@ -1,8 +1,10 @@
-//! What both services need: identity tokens (`identity`), tracing setup (`telemetry`),
-//! small configuration helpers (`config`), graceful shutdown on signals (`shutdown`) and
-//! Prometheus metrics (`metrics`).
+//! What both services need: the contract between them (`contract`), identity tokens
+//! (`identity`), tracing setup (`telemetry`), small configuration helpers (`config`),
+//! graceful shutdown on signals (`shutdown`) and Prometheus metrics (`metrics`).
 //!
-//! Layout: `identity` mints and verifies the HS256 JWTs that carry a user id from the
+//! Layout: `contract` declares what mcp-tasks serves and the gateway calls and reads (the
+//! eleven tool names, resource URIs, the task and reminder views), once for both crates;
+//! `identity` mints and verifies the HS256 JWTs that carry a user id from the
 //! gateway (or from `mcp-tasks token`) to mcp-tasks, and the claim checks every verifier
 //! shares; `jwks` verifies tokens against an identity provider's published keys (cached,
 //! single-flight refresh, found by discovery from an issuer); `telemetry` installs the tracing
@@ -11,6 +13,7 @@
 //! `metrics` installs the recorder once and holds the HTTP middleware and `/metrics`.
 
 pub mod config;
+pub mod contract;
 pub mod identity;
 pub mod jwks;
 pub mod metrics;

@@ -15,9 +15,10 @@ mod steps;
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{SecondsFormat, Utc};
 use futures::StreamExt;
 use serde_json::{Value, json};
+use shared::contract::ReminderView;
 
 use crate::chatkit::types::{Event, ItemBody, ThreadItem, user_text};
 use crate::conversation::{AssistantMessageWriter, Responder, Turn, TurnError, TurnSink};
@@ -105,14 +106,15 @@ impl Agent {
     /// the store remembers what was shown. Best effort: a failure here never stops the turn.
     async fn notify_due_reminders(
         &self,
-        due: &[Value],
+        due: &[ReminderView],
         turn: &Turn,
         out: &mut TurnSink,
     ) -> Result<(), TurnError> {
-        let due: Vec<(String, &Value)> = due
+        // The key spells the instant as mcp-tasks' JSON does, so keys stored earlier still match.
+        let due: Vec<(String, &ReminderView)> = due
             .iter()
-            .filter(|r| r["delivered"] != true)
-            .map(|r| (format!("reminder:{}@{}", r["id"], r["at"].as_str().unwrap_or_default()), r))
+            .filter(|r| !r.delivered)
+            .map(|r| (format!("reminder:{}@{}", r.id, r.at.to_rfc3339_opts(SecondsFormat::AutoSi, true)), r))
             .collect();
         if due.is_empty() {
             return Ok(());
@@ -128,14 +130,7 @@ impl Agent {
         let lines: Vec<String> = due
             .iter()
             .filter(|(k, _)| fresh.contains(k))
-            .map(|(_, r)| {
-                format!(
-                    "- #{} {} ({})",
-                    r["task"],
-                    r["title"].as_str().unwrap_or_default(),
-                    r["at_local"].as_str().unwrap_or_default()
-                )
-            })
+            .map(|(_, r)| format!("- #{} {} ({})", r.task, r.title, r.at_local))
             .collect();
         if lines.is_empty() {
             return Ok(());

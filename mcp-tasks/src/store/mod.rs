@@ -22,7 +22,6 @@ mod sqlite;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
 
 use crate::dates::{Due, Recurrence};
 pub use query::{DueFilter, Sort, StatusFilter, TaskQuery, search_words};
@@ -73,25 +72,8 @@ pub struct DueSpec {
     pub tz: String,
 }
 
-/// Task status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Not done yet.
-    Pending,
-    /// Done.
-    Completed,
-}
-
-impl Status {
-    /// The stored and shown name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Completed => "completed",
-        }
-    }
-}
+/// Task status: the contract's type, so what is stored is what tools show.
+pub use shared::contract::Status;
 
 /// Priority 1 (urgent) to 4 (low, the default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -32,12 +32,13 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, tool_handler};
 use serde::Serialize;
+use shared::contract::resources::DueReminders;
 use shared::identity::Identity;
 
 use crate::store::{Store, StoreError};
 
-/// URI of the resource listing the caller's due reminders.
-pub const DUE_REMINDERS_URI: &str = "tasks://reminders/due";
+/// URI of the resource listing the caller's due reminders (declared in `shared::contract`).
+pub use shared::contract::resources::DUE_REMINDERS as DUE_REMINDERS_URI;
 
 /// How far back the due-reminders resource looks.
 const DUE_REMINDER_WINDOW_HOURS: i64 = 24;
@@ -61,11 +62,12 @@ pub(crate) struct Caller {
 impl TaskServer {
     /// A server for HTTP: every request must carry a verified identity.
     pub fn new(store: Arc<dyn Store>, default_tz: Tz) -> Self {
-        let tool_router = Self::task_router()
-            + Self::organize_router()
-            + Self::schedule_router()
-            + Self::analytics_router();
-        Self { store, default_tz, local_user: None, tool_router }
+        Self { store, default_tz, local_user: None, tool_router: Self::tool_router() }
+    }
+
+    /// Every tool family's router, composed: the tools `shared::contract::tools::ALL` names.
+    fn tool_router() -> ToolRouter<Self> {
+        Self::task_router() + Self::organize_router() + Self::schedule_router() + Self::analytics_router()
     }
 
     /// A server for stdio: every request is `user`'s.
@@ -154,12 +156,12 @@ impl ServerHandler for TaskServer {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_resources().build())
             .with_server_info(Implementation::new("mcp-tasks", env!("CARGO_PKG_VERSION")))
-            .with_instructions(
+            .with_instructions(format!(
                 "Personal task manager. Tasks are referred to by their number (#3). Dates and times are read \
                  in the user's time zone and accept English phrases (tomorrow 5pm, next friday, in 3 days) or \
                  ISO 8601. Recurring tasks take phrases like 'every monday at 9am'. The resource \
-                 tasks://reminders/due lists reminders that fell due in the last day.",
-            )
+                 {DUE_REMINDERS_URI} lists reminders that fell due in the last day."
+            ))
     }
 
     /// The router's dispatch, counted and timed by tool and outcome.
@@ -218,8 +220,9 @@ impl ServerHandler for TaskServer {
             tracing::error!(error = %e, "store failure");
             McpError::internal_error("the task store is unavailable; try again shortly", None)
         })?;
-        let views: Vec<_> = reminders.iter().map(|r| view::ReminderView::of(r, caller.tz)).collect();
-        let text = serde_json::json!({ "reminders": views }).to_string();
+        let body =
+            DueReminders { reminders: reminders.iter().map(|r| view::reminder_view(r, caller.tz)).collect() };
+        let text = serde_json::to_string(&body).map_err(|e| McpError::internal_error(e.to_string(), None))?;
         let contents = ResourceContents::TextResourceContents {
             uri: DUE_REMINDERS_URI.into(),
             mime_type: Some("application/json".into()),
@@ -227,5 +230,20 @@ impl ServerHandler for TaskServer {
             meta: None,
         };
         Ok(ReadResourceResult::new(vec![contents]).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TaskServer;
+
+    #[test]
+    fn the_served_tools_are_the_ones_the_contract_names() {
+        let mut served: Vec<String> =
+            TaskServer::tool_router().list_all().into_iter().map(|t| t.name.to_string()).collect();
+        let mut declared: Vec<&str> = shared::contract::tools::ALL.to_vec();
+        served.sort();
+        declared.sort_unstable();
+        assert_eq!(served, declared);
     }
 }

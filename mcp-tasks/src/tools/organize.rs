@@ -7,9 +7,10 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use shared::contract::TaskView;
 
 use super::input::{self, PriorityInput};
-use super::view::TaskView;
+use super::view;
 use super::{Caller, Reply, TaskServer, ToolError, finish, now};
 use crate::store::{Change, Task};
 
@@ -139,7 +140,7 @@ fn summarise(changes: &[(Task, Task)], caller: &Caller, what: &str) -> Reply<Bul
             out.unchanged.push(after.number);
             lines.push(format!("#{} {} was already {what}; nothing changed.", after.number, after.title));
         } else {
-            let v = TaskView::of(after, caller.tz, now);
+            let v = view::task_view(after, caller.tz, now);
             lines.push(format!("Now {what}: {}", v.line()));
             out.updated.push(v);
         }

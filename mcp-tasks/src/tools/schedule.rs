@@ -7,9 +7,10 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use shared::contract::{ReminderView, TaskView};
 
 use super::input;
-use super::view::{ReminderView, TaskView};
+use super::view;
 use super::{Caller, Reply, TaskServer, ToolError, finish, now};
 use crate::dates::{self, Due};
 use crate::store::{NewReminder, Sort, StatusFilter, TaskQuery};
@@ -109,7 +110,7 @@ impl TaskServer {
         let at = input::reminder_time(&args.at, task.due.as_ref(), caller.tz, now)?;
         let reminder = NewReminder { at, phrase: Some(args.at.trim().to_owned()) };
         let reminders = self.store().add_reminder(&caller.user, task.number, reminder, now).await?;
-        let views: Vec<ReminderView> = reminders.iter().map(|r| ReminderView::of(r, caller.tz)).collect();
+        let views: Vec<ReminderView> = reminders.iter().map(|r| view::reminder_view(r, caller.tz)).collect();
         let local = at.with_timezone(&caller.tz).format("%Y-%m-%d %H:%M %Z");
         let text = format!(
             "I'll remind you about #{} {} at {local}. It has {} now.",
@@ -157,7 +158,7 @@ impl TaskServer {
                 })
                 .collect();
             tasks.push(RecurringTask {
-                task: TaskView::of(task, caller.tz, now),
+                task: view::task_view(task, caller.tz, now),
                 rule: dates::describe(rule),
                 next,
             });

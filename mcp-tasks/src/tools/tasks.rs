@@ -9,10 +9,11 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use shared::contract::TaskView;
 
 use super::filters::{Filters, StatusInput};
 use super::input::{self, PriorityInput};
-use super::view::{self, TaskView};
+use super::view;
 use super::{Caller, Reply, TaskServer, ToolError, finish, now};
 use crate::dates;
 use crate::store::{Change, NewReminder, NewTask, Priority, Status, search_words};
@@ -277,7 +278,7 @@ impl TaskServer {
         let now = now();
         let new = inputs.iter().map(|i| new_task(i, caller, now)).collect::<Result<Vec<_>, _>>()?;
         let created = self.store().add_tasks(&caller.user, new, now).await?;
-        let views: Vec<TaskView> = created.iter().map(|t| TaskView::of(t, caller.tz, now)).collect();
+        let views: Vec<TaskView> = created.iter().map(|t| view::task_view(t, caller.tz, now)).collect();
         let hint = match views.as_slice() {
             [one] => format!("\nSay 'complete {}' when it is done.", one.number),
             _ => String::new(),
@@ -315,7 +316,7 @@ impl TaskServer {
         let q = f.query(words, caller, now)?;
         let (offset, limit) = (q.offset, q.limit);
         let page = self.store().query_tasks(&caller.user, &q).await?;
-        let tasks: Vec<TaskView> = page.tasks.iter().map(|t| TaskView::of(t, caller.tz, now)).collect();
+        let tasks: Vec<TaskView> = page.tasks.iter().map(|t| view::task_view(t, caller.tz, now)).collect();
         let next_cursor = input::next_cursor(offset, limit, page.has_more);
         let empty = if searching { "No tasks match." } else { "No tasks match these filters." };
         let mut text = view::lines(&tasks, empty);
@@ -352,7 +353,7 @@ impl TaskServer {
         let mut out = CompleteOutput { completed: vec![], rescheduled: vec![], already_completed: vec![] };
         let mut text = Vec::new();
         for (before, after) in &changes {
-            let v = TaskView::of(after, tz, now);
+            let v = view::task_view(after, tz, now);
             if before.status == Status::Completed {
                 text.push(format!("#{} {} was already completed; nothing changed.", v.number, v.title));
                 out.already_completed.push(v.number);
@@ -441,7 +442,7 @@ impl TaskServer {
             return Err(ToolError::Invalid(format!("No task #{}.", args.task)));
         };
         let changed = changed_fields(&before, &after);
-        let v = TaskView::of(&after, caller.tz, now);
+        let v = view::task_view(&after, caller.tz, now);
         let text = if changed.is_empty() {
             format!("Nothing changed: #{} already looks like that.\n{}", v.number, v.line())
         } else {

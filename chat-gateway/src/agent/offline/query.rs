@@ -2,6 +2,7 @@
 //! the analytics summary.
 
 use serde_json::{Map, Value, json};
+use shared::contract::tools;
 
 use super::calls::{PlannedCall, call};
 use super::lexicon as lx;
@@ -12,7 +13,7 @@ use crate::agent::lang::tokens::join_raw;
 
 /// `list_tasks` with the filters the message names.
 pub(super) fn list(m: &Msg) -> PlannedCall {
-    call("list_tasks", filters(m))
+    call(tools::LIST_TASKS, filters(m))
 }
 
 fn filters(m: &Msg) -> Map<String, Value> {
@@ -108,7 +109,7 @@ pub(super) fn search(m: &Msg) -> Result<Vec<PlannedCall>, Say> {
     if completed {
         args.insert("status".into(), json!("completed"));
     }
-    Ok(vec![call("search_tasks", args)])
+    Ok(vec![call(tools::SEARCH_TASKS, args)])
 }
 
 /// `get_recurring_tasks`, or `list_tasks` with `recurring: true` when other filters are named.
@@ -116,10 +117,10 @@ pub(super) fn recurring(m: &Msg) -> PlannedCall {
     let mut f = filters(m);
     f.remove("recurring");
     if f.is_empty() {
-        return call("get_recurring_tasks", Map::new());
+        return call(tools::GET_RECURRING_TASKS, Map::new());
     }
     f.insert("recurring".into(), json!(true));
-    call("list_tasks", f)
+    call(tools::LIST_TASKS, f)
 }
 
 /// `analytics_summary`, over "the last N days", a week (7), a month (30) or today (1).
@@ -141,5 +142,5 @@ pub(super) fn summary(m: &Msg) -> PlannedCall {
     if let Some(days) = days {
         args.insert("days".into(), json!(days));
     }
-    call("analytics_summary", args)
+    call(tools::ANALYTICS_SUMMARY, args)
 }
