@@ -30,6 +30,56 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `SHUTDOWN_GRACE`: how long in-flight requests may run after SIGTERM (default 30s).
     pub shutdown_grace: Duration,
+    /// `TASKS_OAUTH_ISSUER` (with `TASKS_PUBLIC_URL`, optionally `TASKS_OAUTH_JWKS_URL`):
+    /// access tokens from this authorization server are accepted too.
+    pub oauth: Option<OAuthConfig>,
+}
+
+/// The authorization server whose access tokens mcp-tasks accepts, and who it is to them.
+#[derive(Debug, Clone)]
+pub struct OAuthConfig {
+    /// `TASKS_PUBLIC_URL`: this server's public base URL; the resource is `{it}/mcp`.
+    pub public_url: reqwest::Url,
+    /// `TASKS_OAUTH_ISSUER`: the issuer exactly as its tokens' `iss` names it.
+    pub issuer: String,
+    /// `TASKS_OAUTH_JWKS_URL`: its key set, when not found by discovery from the issuer.
+    pub jwks_url: Option<reqwest::Url>,
+}
+
+impl OAuthConfig {
+    /// Reads `TASKS_OAUTH_ISSUER`, `TASKS_PUBLIC_URL` and `TASKS_OAUTH_JWKS_URL`; None when no
+    /// issuer is set.
+    fn from_env() -> Result<Option<Self>, ConfigError> {
+        let url = |name: &'static str| {
+            env(name)
+                .map(|u| {
+                    let parsed = reqwest::Url::parse(&u)
+                        .map_err(|e| ConfigError::new(name, format!("`{u}` is not a URL ({e})")))?;
+                    shared::jwks::check_url(&parsed).map_err(|e| ConfigError::new(name, e))?;
+                    Ok((u, parsed))
+                })
+                .transpose()
+        };
+        let jwks_url = url("TASKS_OAUTH_JWKS_URL")?.map(|(_, u)| u);
+        let Some((issuer, _)) = url("TASKS_OAUTH_ISSUER")? else {
+            return match jwks_url {
+                Some(_) => {
+                    Err(ConfigError::new("TASKS_OAUTH_ISSUER", "is required with TASKS_OAUTH_JWKS_URL"))
+                }
+                None => Ok(None),
+            };
+        };
+        let public_url = env("TASKS_PUBLIC_URL")
+            .and_then(|u| reqwest::Url::parse(&u).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.query().is_none() && u.fragment().is_none())
+            .ok_or_else(|| {
+                ConfigError::new(
+                    "TASKS_PUBLIC_URL",
+                    "is required with TASKS_OAUTH_ISSUER: the public base URL, like https://tasks.example.com",
+                )
+            })?;
+        Ok(Some(Self { public_url, issuer, jwks_url }))
+    }
 }
 
 impl Config {
@@ -93,6 +143,7 @@ impl Config {
             reminder_webhook,
             log_format,
             shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,
+            oauth: OAuthConfig::from_env()?,
         })
     }
 

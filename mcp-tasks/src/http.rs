@@ -17,6 +17,7 @@ use shared::identity::{TASKS_AUDIENCE, TokenKey, bearer_token};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::oauth::{self, ResourceServer};
 use crate::store::Store;
 use crate::tools::TaskServer;
 
@@ -31,6 +32,8 @@ pub struct HttpState {
     pub key: TokenKey,
     /// Accepted Host headers (None: loopback only; `*`: any).
     pub allowed_hosts: Option<Vec<String>>,
+    /// Verifies access tokens from an external authorization server, when one is configured.
+    pub oauth: Option<Arc<ResourceServer>>,
 }
 
 /// The router: `/mcp` (authenticated), `/healthz`, `/readyz`, `/metrics`. MCP requests
@@ -54,10 +57,15 @@ pub fn app(state: HttpState, stop: &CancellationToken) -> Router {
         Arc::new(NeverSessionManager::default()),
         config,
     );
-    let key = state.key.clone();
-    Router::new()
-        .nest_service("/mcp", mcp)
-        .layer(middleware::from_fn_with_state(key, authenticate))
+    let auth = (state.key.clone(), state.oauth.clone());
+    let mut router =
+        Router::new().nest_service("/mcp", mcp).layer(middleware::from_fn_with_state(auth, authenticate));
+    if let Some(oauth) = state.oauth.clone() {
+        let metadata = get(move || std::future::ready(oauth.metadata_response()));
+        router =
+            router.route(oauth::METADATA_PATH, metadata.clone()).route(oauth::ROOT_METADATA_PATH, metadata);
+    }
+    router
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(shared::metrics::scrape))
@@ -94,10 +102,18 @@ async fn ready(State(state): State<HttpState>) -> Response {
     }
 }
 
-/// Verifies the Bearer token and hands the identity to the tools; 401 otherwise.
-async fn authenticate(State(key): State<TokenKey>, mut request: Request, next: Next) -> Response {
+/// Verifies the Bearer token and hands the identity to the tools; 401 otherwise. Tokens
+/// signed by the authorization server (when one is configured) go to [`oauth`].
+async fn authenticate(
+    State((key, resource_server)): State<(TokenKey, Option<Arc<ResourceServer>>)>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let token =
         request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer_token);
+    if let Some(oauth) = resource_server.as_deref() {
+        return oauth::gate(oauth, &key, token.map(str::to_owned), request, next).await;
+    }
     let verified = match token {
         Some(token) => key.verify(token, Some(TASKS_AUDIENCE)),
         None => Err(shared::identity::AuthError::Missing),

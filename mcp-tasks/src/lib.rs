@@ -10,6 +10,9 @@
 //! * `reminders` — the worker that delivers due reminders to a webhook.
 //! * `http` — the axum router: Bearer auth, `/mcp` (stateless streamable HTTP), health,
 //!   `/metrics`.
+//! * `oauth` — the OAuth 2.1 resource server: provider access tokens verified against the
+//!   provider's keys, scopes from the tool annotations, Protected Resource Metadata and the
+//!   `WWW-Authenticate` challenges.
 //! * `metrics` — this service's Prometheus metric names and how they are recorded.
 //! * `startup` — the composition root: builds the running service from its `Config`, or
 //!   from injected `Parts` (tests, benchmarks); `main` only parses the CLI and config and
@@ -19,6 +22,7 @@ pub mod config;
 pub mod dates;
 pub mod http;
 pub mod metrics;
+pub mod oauth;
 pub mod reminders;
 pub mod startup;
 pub mod store;

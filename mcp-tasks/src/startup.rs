@@ -15,8 +15,11 @@ use shared::identity::TokenKey;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use shared::jwks::KeySet;
+
+use crate::config::{Config, OAuthConfig};
 use crate::http::{self, HttpState};
+use crate::oauth::{self, ResourceServer};
 use crate::reminders;
 use crate::store::{self, Store, StoreError};
 use crate::tools::TaskServer;
@@ -81,6 +84,8 @@ pub struct Parts {
     pub reminder_webhook: Option<reqwest::Url>,
     /// How long in-flight requests may run once shutdown begins.
     pub shutdown_grace: Duration,
+    /// Access tokens from an external authorization server, when one is configured.
+    pub oauth: Option<Arc<ResourceServer>>,
 }
 
 impl Parts {
@@ -94,6 +99,7 @@ impl Parts {
             allowed_hosts: None,
             reminder_webhook: None,
             shutdown_grace: shared::shutdown::DEFAULT_GRACE,
+            oauth: None,
         }
     }
 
@@ -104,8 +110,18 @@ impl Parts {
             store: self.store,
             key: self.key,
             allowed_hosts: self.allowed_hosts,
+            oauth: self.oauth,
         }
     }
+}
+
+/// The resource server for `oauth`: keys by discovery from the issuer unless a JWKS URL
+/// is given; the write scope for the tools not annotated read-only.
+pub fn resource_server(oauth: &OAuthConfig) -> Arc<ResourceServer> {
+    // The issuer was checked to be a URL when the configuration was read.
+    let issuer = reqwest::Url::parse(&oauth.issuer).unwrap_or_else(|_| oauth.public_url.clone());
+    let keys = KeySet::new(oauth::key_source(&issuer, oauth.jwks_url.as_ref()));
+    Arc::new(ResourceServer::new(&oauth.public_url, &oauth.issuer, keys, TaskServer::write_tools()))
 }
 
 /// mcp-tasks over HTTP, bound and ready to serve.
@@ -129,6 +145,7 @@ impl Application {
             allowed_hosts: config.allowed_hosts.clone(),
             reminder_webhook: config.reminder_webhook.clone(),
             shutdown_grace: config.shutdown_grace,
+            oauth: config.oauth.as_ref().map(resource_server),
         };
         Ok(Self::from_parts(parts, listener))
     }

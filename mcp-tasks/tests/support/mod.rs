@@ -3,6 +3,8 @@
 //! fresh SQLite files.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod oidc;
+
 use std::sync::Arc;
 
 use mcp_tasks::store::{self, Store};
