@@ -114,9 +114,11 @@ impl ResourceServer {
     /// Verifies a provider token and the scope `request` needs; returns the caller and the
     /// request, its body read and put back.
     pub async fn authorize(&self, token: &str, request: Request) -> Result<(Identity, Request), Refusal> {
+        // The body is read first, also for a token about to be refused: a response sent with
+        // the request unread makes the server drop a connection the client may be reusing.
+        let (request, needed) = self.needed_scope(request).await?;
         let identity = self.keys.verify(token, &self.expected).await?;
         let granted = granted_scopes(token);
-        let (request, needed) = self.needed_scope(request).await?;
         let allowed = match needed {
             WRITE_SCOPE => granted.contains(WRITE_SCOPE),
             _ => granted.contains(READ_SCOPE) || granted.contains(WRITE_SCOPE),

@@ -258,3 +258,89 @@ fn the_write_scope_covers_exactly_the_tools_not_annotated_read_only() {
         assert!(!writes.contains(tool), "{tool} is read-only");
     }
 }
+
+/// The `mcp-tasks serve` binary with OAuth on, on a free port; killed when dropped.
+struct Served {
+    url: String,
+    _child: tokio::process::Child,
+}
+
+async fn serve(db_url: &str, issuer: &str, port: u16) -> Served {
+    let base = format!("http://127.0.0.1:{port}");
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_mcp-tasks"))
+        .arg("serve")
+        .env("TASKS_DATABASE_URL", db_url)
+        .env("TASKS_TOKEN_SECRET", SECRET)
+        .env("TASKS_BIND", format!("127.0.0.1:{port}"))
+        .env("TASKS_OAUTH_ISSUER", issuer)
+        .env("TASKS_PUBLIC_URL", &base)
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start mcp-tasks serve");
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            return Served { url: format!("{base}/mcp"), _child: child };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("mcp-tasks serve did not come up on {base}");
+}
+
+#[tokio::test]
+async fn the_python_sdk_signs_in_by_code_with_pkce_and_by_client_credentials_and_bad_tokens_are_refused() {
+    let Some(command) = oidc::command() else { return };
+    let python = match std::env::var("MCP_PYTHON") {
+        Ok(p) if !p.trim().is_empty() => p,
+        _ if std::env::var_os("CI").is_some() => panic!("MCP_PYTHON is not set but CI is: run setup.sh"),
+        _ => return println!("skipped: set MCP_PYTHON (tests/external/setup.sh prints it)"),
+    };
+    let Some(db) = TestPg::create().await else { return };
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let resource = format!("http://127.0.0.1:{port}/mcp");
+    let keys = tempfile::tempdir().unwrap();
+    let key_file = keys.path().join("key.json");
+    let options = |issuer, clock_offset_seconds| Options {
+        resources: vec![resource.clone(), OTHER_RESOURCE.into()],
+        keys: &key_file,
+        issuer,
+        clock_offset_seconds,
+    };
+    let provider = Provider::start(&command, &options(None, 0)).await;
+    let served = serve(&db.url, &provider.issuer, port).await;
+    assert_eq!(served.url, resource);
+
+    let both = "tasks:read tasks:write";
+    let impostor = Provider::start(&command, &options(Some("http://127.0.0.1:9/impostor"), 0)).await;
+    let past = Provider::start(&command, &options(Some(&provider.issuer), -2 * 3600)).await;
+    let config = json!({
+        "issuer": provider.issuer,
+        "robot": [CLIENT.0, CLIENT.1],
+        "reader_token": provider.token(READER, &resource, "tasks:read").await,
+        "refused": {
+            "for another audience": provider.token(CLIENT, OTHER_RESOURCE, both).await,
+            "from another issuer": impostor.token(CLIENT, &resource, both).await,
+            "that has expired": past.token(CLIENT, &resource, both).await,
+        },
+    });
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/external/oauth_client.py");
+    let run = tokio::process::Command::new(python.trim())
+        .arg(script)
+        .arg(&resource)
+        .arg(config.to_string())
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(90), run).await.expect("python finished").unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    assert!(
+        output.status.success() && !stdout.contains("FAIL"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("ok: bob, signed in the same way, sees none of alice's tasks"), "{stdout}");
+}
