@@ -6,7 +6,7 @@
 //
 //   OIDC_PROVIDER_MODULES=<dir with node_modules/oidc-provider> node provider.mjs '<json>'
 //
-// <json>: {"port": 0, "issuer": null, "resources": ["http://127.0.0.1:8001/mcp"],
+// <json>: {"port": 0, "host": "127.0.0.1", "issuer": null, "resources": ["http://127.0.0.1:8001/mcp"],
 //          "keys": "/tmp/keys.json", "clockOffsetSeconds": 0,
 //          "clients": [{"client_id": "…", "client_secret": "…", "scope": "tasks:read"}]}
 // * `issuer` defaults to http://127.0.0.1:<port>; another process may claim the same issuer
@@ -42,7 +42,7 @@ function signingKey(path) {
 const TASK_SCOPES = 'tasks:read tasks:write';
 const resources = new Set(options.resources ?? []);
 const server = createServer();
-await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+await new Promise((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
 const port = server.address().port;
 const issuer = options.issuer ?? `http://127.0.0.1:${port}`;
 
