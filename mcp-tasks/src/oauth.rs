@@ -54,7 +54,7 @@ pub enum Refusal {
     /// A valid token without the scope this request needs (403).
     #[error("the token lacks scope {0}")]
     InsufficientScope(&'static str),
-    /// The request body could not be read to tell which scope it needs (413/400).
+    /// The request body could not be read (over the limit) to tell which scope it needs (413).
     #[error("request body: {0}")]
     Body(String),
 }
@@ -178,7 +178,7 @@ impl ResourceServer {
                 "the token does not grant the scope this request needs",
             ),
             Refusal::Body(reason) => {
-                let body = Json(serde_json::json!({"error": "bad_request", "message": reason}));
+                let body = Json(serde_json::json!({"error": "payload_too_large", "message": reason}));
                 return (StatusCode::PAYLOAD_TOO_LARGE, body).into_response();
             }
         };

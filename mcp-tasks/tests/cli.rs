@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-const VARS: [&str; 7] = [
+const VARS: [&str; 10] = [
     "TASKS_DATABASE_URL",
     "TASKS_BIND",
     "TASKS_TOKEN_SECRET",
@@ -12,6 +12,9 @@ const VARS: [&str; 7] = [
     "REMINDER_WEBHOOK_URL",
     "SHUTDOWN_GRACE",
     "LOG_FORMAT",
+    "TASKS_OAUTH_ISSUER",
+    "TASKS_OAUTH_JWKS_URL",
+    "TASKS_PUBLIC_URL",
 ];
 
 /// Arguments, environment, and the variable the error must name.
@@ -29,15 +32,39 @@ fn configuration_errors_are_one_line_naming_the_variable() {
         (&["migrate"], &[("REMINDER_WEBHOOK_URL", "ftp://x")], "REMINDER_WEBHOOK_URL"),
         (&["migrate"], &[("SHUTDOWN_GRACE", "soon")], "SHUTDOWN_GRACE"),
     ];
-    for (args, env, variable) in cases {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mcp-tasks"));
-        for var in VARS {
-            cmd.env_remove(var);
-        }
-        let out = cmd.args(args).envs(env.iter().copied()).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}");
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
-        assert!(stderr.contains(variable), "{stderr}");
+    cases.into_iter().for_each(assert_one_line_error);
+}
+
+#[test]
+fn oauth_settings_that_do_not_fit_together_are_one_line_errors_naming_the_variable() {
+    const SECRET: (&str, &str) = ("TASKS_TOKEN_SECRET", "0123456789abcdef0123456789abcdef");
+    let cases: [Case; 5] = [
+        (&["serve"], &[SECRET, ("TASKS_OAUTH_ISSUER", "https://id.example")], "TASKS_PUBLIC_URL"),
+        (
+            &["serve"],
+            &[SECRET, ("TASKS_OAUTH_ISSUER", "https://id.example"), ("TASKS_PUBLIC_URL", "tasks.example")],
+            "TASKS_PUBLIC_URL",
+        ),
+        (&["serve"], &[SECRET, ("TASKS_OAUTH_JWKS_URL", "https://id.example/jwks")], "TASKS_OAUTH_ISSUER"),
+        (
+            &["serve"],
+            &[SECRET, ("TASKS_OAUTH_ISSUER", "http://id.example"), ("TASKS_PUBLIC_URL", "https://t.example")],
+            "TASKS_OAUTH_ISSUER",
+        ),
+        (&["serve"], &[SECRET, ("TASKS_OAUTH_ISSUER", "not a url")], "TASKS_OAUTH_ISSUER"),
+    ];
+    cases.into_iter().for_each(assert_one_line_error);
+}
+
+/// Runs the binary with only `env` of [`VARS`] set; it must exit 2 with one line naming `variable`.
+fn assert_one_line_error((args, env, variable): Case) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mcp-tasks"));
+    for var in VARS {
+        cmd.env_remove(var);
     }
+    let out = cmd.args(args).envs(env.iter().copied()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?} {env:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(variable), "{stderr}");
 }
