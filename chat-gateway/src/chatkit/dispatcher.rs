@@ -106,6 +106,12 @@ pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> 
     }
 }
 
+/// Parses and checks a request body without running it: the fuzz target's entry point.
+#[doc(hidden)]
+pub fn parse_request(body: &[u8]) -> Result<Request, ApiError> {
+    parse(body)
+}
+
 fn parse(body: &[u8]) -> Result<Request, ApiError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
