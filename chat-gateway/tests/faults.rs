@@ -1,5 +1,6 @@
 //! Faults the product survives, driven from outside over real HTTP: PostgreSQL (a cluster of
-//! the test's own) restarted while twenty users chat on ChatKit, REST and `/v1`; mcp-tasks
+//! the test's own) restarted while twenty users chat on ChatKit, REST and `/v1`; the gateway
+//! (the real binary) SIGKILLed mid-stream and restarted on the same database; mcp-tasks
 //! (the real binary) killed with SIGKILL around a turn and started again.
 #![allow(clippy::unwrap_used)]
 
@@ -359,4 +360,135 @@ async fn mcp_tasks_killed_around_a_turn_gives_a_clear_error_and_the_next_turn_wo
     child.kill().unwrap();
     child.wait().unwrap();
     gateway.stop().await;
+}
+
+/// A model whose first answer streams one piece of text and then never finishes; later
+/// answers are whole.
+async fn stalling_model() -> String {
+    use axum::body::Body;
+    use futures::StreamExt;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        axum::routing::post(move || {
+            let calls = calls.clone();
+            async move {
+                let first = calls.fetch_add(1, Ordering::SeqCst) == 0;
+                let piece = |text: &str, finish: Option<&str>| {
+                    let chunk = support::model::chunk(&json!({"content": text}), finish);
+                    Ok::<_, std::convert::Infallible>(axum::body::Bytes::from(format!("data: {chunk}\n\n")))
+                };
+                let body = if first {
+                    let head = futures::stream::iter(vec![piece("Working on it", None)]);
+                    Body::from_stream(head.chain(futures::stream::pending()))
+                } else {
+                    let done = axum::body::Bytes::from_static(b"data: [DONE]\n\n");
+                    let all = vec![piece("Here it is again.", None), piece("", Some("stop")), Ok(done)];
+                    Body::from_stream(futures::stream::iter(all))
+                };
+                axum::response::Response::builder()
+                    .header("content-type", "text/event-stream")
+                    .body(body)
+                    .unwrap()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
+/// `chat-gateway serve` (the real binary) on `port` over `database`, with `model`.
+fn spawn_gateway(port: u16, database: &str, model: &str, tasks_base: &str) -> Child {
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_chat-gateway"));
+    let mut cmd = Command::new(exe);
+    for var in
+        ["OPENAI_API_KEY", "GROQ_API_KEY", "GEMINI_API_KEY", "JWT_JWKS_URL", "JWT_AUDIENCE", "JWT_ISSUER"]
+    {
+        cmd.env_remove(var);
+    }
+    cmd.arg("serve")
+        .env("GATEWAY_BIND", format!("127.0.0.1:{port}"))
+        .env("CHAT_DATABASE_URL", database)
+        .env("JWT_SECRET", stack::USER_SECRET)
+        .env("MCP_TASKS_URL", format!("{tasks_base}/mcp"))
+        .env("TASKS_TOKEN_SECRET", stack::TASKS_SECRET)
+        .env("LLM_BASE_URL", model)
+        .env("LLM_API_KEY", "test-key")
+        .env("LLM_MODEL", "scripted")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_killed_mid_stream_restarts_with_the_thread_readable_ended_and_retryable() {
+    use eventsource_stream::Eventsource;
+    use futures::StreamExt;
+    let Some(pg) = support::TestPg::create().await else { return };
+    let (tasks_store, _tasks_dir) = stack::tasks_sqlite().await;
+    let tasks = stack::start_tasks(tasks_store).await;
+    let model = stalling_model().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut gateway = spawn_gateway(port, &pg.url, &model, &tasks.base);
+    wait_ready(&base).await;
+
+    // A turn streams its first words, then the gateway dies with SIGKILL.
+    let create = json!({"type": "threads.create", "params": {"input": stack::input("plan my week")}});
+    let response = stack::post(&base, "kim", &create).await;
+    assert_eq!(response.status(), 200);
+    let mut sse = response.bytes_stream().eventsource();
+    let mut thread = None;
+    let mut message = None;
+    while let Some(Ok(event)) = sse.next().await {
+        let event: Value = serde_json::from_str(&event.data).unwrap();
+        if event["type"] == "thread.created" {
+            thread = event["thread"]["id"].as_str().map(str::to_owned);
+        }
+        if event["type"] == "thread.item.done" && event["item"]["type"] == "user_message" {
+            message = event["item"]["id"].as_str().map(str::to_owned);
+        }
+        if event["update"]["type"] == "assistant_message.content_part.text_delta" {
+            break;
+        }
+    }
+    let (thread, message) = (thread.unwrap(), message.unwrap());
+    gateway.kill().unwrap();
+    gateway.wait().unwrap();
+    assert!(sse.next().await.is_none_or(|e| e.is_err()), "the stream ends with the process");
+
+    // Restarted on the same database: the thread reads, the message is there, nothing is
+    // left running (no half-written or loading item).
+    let mut gateway = spawn_gateway(port, &pg.url, &model, &tasks.base);
+    wait_ready(&base).await;
+    let get = json!({"type": "threads.get_by_id", "params": {"thread_id": thread}});
+    let (status, view) = stack::json_op(&base, "kim", &get).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["status"]["type"], "active", "the thread takes new messages: {view}");
+    let items = view["items"]["data"].as_array().unwrap();
+    assert!(items.iter().any(|i| i["id"] == message.as_str()), "{view}");
+    for item in items {
+        let text = item["content"][0]["text"].as_str();
+        assert!(
+            item["type"] != "assistant_message" || text.is_some_and(|t| !t.is_empty()),
+            "no empty assistant message is left behind: {view}"
+        );
+        assert!(!item.to_string().contains("\"loading\""), "nothing is left loading: {view}");
+    }
+
+    // Retrying the message continues the thread.
+    let retry =
+        json!({"type": "threads.retry_after_item", "params": {"thread_id": thread, "item_id": message}});
+    let again = stack::stream(&base, "kim", &retry).await;
+    assert_eq!(reply(&again), "Here it is again.", "{again:?}");
+    let (_, view) = stack::json_op(&base, "kim", &get).await;
+    let kinds: Vec<&str> =
+        view["items"]["data"].as_array().unwrap().iter().map(|i| i["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["user_message", "assistant_message"], "{view}");
+    gateway.kill().unwrap();
+    gateway.wait().unwrap();
+    tasks.stop().await;
 }
