@@ -31,15 +31,25 @@ pub enum ApiError {
     /// The identity provider's signing keys cannot be fetched; retry after this many seconds.
     #[error("the identity provider is unavailable; retry in {0} s")]
     AuthUnavailable(u64),
+    /// The database is out of reach for now (restarting, say); retry after this many seconds.
+    #[error("the service is temporarily unavailable; retry in {0} s")]
+    Unavailable(u64),
     /// Something broke on our side.
     #[error("internal error")]
     Internal(String),
 }
 
+/// Seconds a client is told to wait when the database is out of reach.
+pub const UNAVAILABLE_RETRY_SECONDS: u64 = 2;
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::NotFound("thread"),
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "database unavailable");
+                Self::Unavailable(UNAVAILABLE_RETRY_SECONDS)
+            }
             other => Self::Internal(other.to_string()),
         }
     }
@@ -55,6 +65,7 @@ impl ApiError {
             Self::Unsupported(_) => (StatusCode::BAD_REQUEST, "not_supported"),
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Self::AuthUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "auth_unavailable"),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -72,7 +83,7 @@ impl IntoResponse for ApiError {
             Self::Unauthorized => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            Self::RateLimited(seconds) | Self::AuthUnavailable(seconds) => {
+            Self::RateLimited(seconds) | Self::AuthUnavailable(seconds) | Self::Unavailable(seconds) => {
                 if let Ok(v) = HeaderValue::from_str(&seconds.max(1).to_string()) {
                     response.headers_mut().insert(header::RETRY_AFTER, v);
                 }

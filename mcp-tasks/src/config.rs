@@ -8,6 +8,8 @@ use shared::config::{ConfigError, data_dir, env};
 use shared::identity::TokenKey;
 use shared::telemetry::LogFormat;
 
+use crate::reminders::Webhook;
+
 /// Everything the server reads from its environment.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -24,8 +26,10 @@ pub struct Config {
     /// `TASKS_ALLOWED_HOSTS`: Host header values accepted over HTTP (comma-separated; `*` accepts any;
     /// default loopback names only).
     pub allowed_hosts: Option<Vec<String>>,
-    /// `REMINDER_WEBHOOK_URL`: where due reminders are POSTed, if anywhere.
-    pub reminder_webhook: Option<reqwest::Url>,
+    /// `REMINDER_WEBHOOK_URL` and its settings (`REMINDER_WEBHOOK_SECRET`, required with it;
+    /// `REMINDER_MAX_ATTEMPTS`, `REMINDER_CONCURRENCY`, `REMINDER_TIMEOUT`): where and how due
+    /// reminders are delivered, if anywhere.
+    pub reminder_webhook: Option<Webhook>,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
     /// `SHUTDOWN_GRACE`: how long in-flight requests may run after SIGTERM (default 30s).
@@ -130,6 +134,8 @@ impl Config {
                     || ConfigError::new("REMINDER_WEBHOOK_URL", "must be an http:// or https:// URL"),
                 )
             })
+            .transpose()?
+            .map(webhook)
             .transpose()?;
         let log_format = LogFormat::parse(&env("LOG_FORMAT").unwrap_or_default())
             .map_err(|e| ConfigError::new("LOG_FORMAT", e))?;
@@ -153,4 +159,30 @@ impl Config {
             ConfigError::new("TASKS_TOKEN_SECRET", "is required (32+ characters; try `openssl rand -hex 32`)")
         })
     }
+}
+
+/// The webhook at `url` with its secret and limits from the environment.
+fn webhook(url: reqwest::Url) -> Result<Webhook, ConfigError> {
+    let secret = env("REMINDER_WEBHOOK_SECRET").filter(|s| s.len() >= 16).ok_or_else(|| {
+        ConfigError::new(
+            "REMINDER_WEBHOOK_SECRET",
+            "is required with REMINDER_WEBHOOK_URL (16+ characters; try `openssl rand -hex 32`)",
+        )
+    })?;
+    let positive =
+        |var: &'static str, default: usize| -> Result<usize, ConfigError> {
+            env(var).map_or(Ok(default), |v| {
+                v.trim().parse::<usize>().ok().filter(|n| (1..=10_000).contains(n)).ok_or_else(|| {
+                    ConfigError::new(var, format!("`{v}` is not a whole number from 1 to 10000"))
+                })
+            })
+        };
+    let max_attempts = positive("REMINDER_MAX_ATTEMPTS", Webhook::DEFAULT_MAX_ATTEMPTS as usize)?;
+    Ok(Webhook {
+        url,
+        secret,
+        max_attempts: u32::try_from(max_attempts).unwrap_or(Webhook::DEFAULT_MAX_ATTEMPTS),
+        concurrency: positive("REMINDER_CONCURRENCY", Webhook::DEFAULT_CONCURRENCY)?,
+        timeout: shared::config::duration("REMINDER_TIMEOUT", Webhook::DEFAULT_TIMEOUT)?,
+    })
 }

@@ -12,7 +12,8 @@ use rmcp::model::CallToolResponse;
 pub const TOOL_CALLS: &str = "mcp_tasks_tool_calls_total";
 /// Histogram: seconds a tool call took, by `tool`.
 pub const TOOL_DURATION: &str = "mcp_tasks_tool_call_duration_seconds";
-/// Counter: reminder webhook deliveries, by `outcome` (`delivered`, `failed`).
+/// Counter: reminder webhook delivery attempts, by `outcome` (`delivered`, `failed`: retried
+/// later, `gave_up`: failed for the last allowed time).
 pub const REMINDER_DELIVERIES: &str = "mcp_tasks_reminder_deliveries_total";
 
 /// The label for calls to a tool that does not exist (names come from clients).
@@ -30,7 +31,7 @@ pub fn init() {
         metrics::describe_histogram!(TOOL_DURATION, metrics::Unit::Seconds, "Seconds per tool call, by tool");
         metrics::describe_counter!(
             REMINDER_DELIVERIES,
-            "Reminder webhook deliveries, by outcome (delivered, failed)"
+            "Reminder webhook delivery attempts, by outcome (delivered, failed, gave_up)"
         );
     });
 }
@@ -47,8 +48,23 @@ pub fn tool_call(tool: &str, result: &Result<CallToolResponse, McpError>, took: 
     metrics::histogram!(TOOL_DURATION, "tool" => tool.to_owned()).record(took.as_secs_f64());
 }
 
+/// How one reminder delivery attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// The webhook answered 2xx.
+    Delivered,
+    /// It failed; another attempt follows after a backoff.
+    Failed,
+    /// It failed for the last allowed time; the reminder is given up on.
+    GaveUp,
+}
+
 /// Records one reminder delivery attempt.
-pub fn reminder_delivery(delivered: bool) {
-    let outcome = if delivered { "delivered" } else { "failed" };
+pub fn reminder_delivery(outcome: Delivery) {
+    let outcome = match outcome {
+        Delivery::Delivered => "delivered",
+        Delivery::Failed => "failed",
+        Delivery::GaveUp => "gave_up",
+    };
     metrics::counter!(REMINDER_DELIVERIES, "outcome" => outcome).increment(1);
 }

@@ -80,8 +80,8 @@ pub struct Parts {
     pub default_tz: Tz,
     /// Accepted Host headers (None: loopback only; `*`: any).
     pub allowed_hosts: Option<Vec<String>>,
-    /// Where due reminders are POSTed (None: no reminder worker).
-    pub reminder_webhook: Option<reqwest::Url>,
+    /// Where and how due reminders are POSTed (None: no reminder worker).
+    pub reminder_webhook: Option<reminders::Webhook>,
     /// How long in-flight requests may run once shutdown begins.
     pub shutdown_grace: Duration,
     /// Access tokens from an external authorization server, when one is configured.

@@ -4,12 +4,14 @@
 
 use std::process::Command;
 
-const VARS: [&str; 10] = [
+const VARS: [&str; 12] = [
     "TASKS_DATABASE_URL",
     "TASKS_BIND",
     "TASKS_TOKEN_SECRET",
     "TASKS_DEFAULT_TZ",
     "REMINDER_WEBHOOK_URL",
+    "REMINDER_WEBHOOK_SECRET",
+    "REMINDER_MAX_ATTEMPTS",
     "SHUTDOWN_GRACE",
     "LOG_FORMAT",
     "TASKS_OAUTH_ISSUER",
@@ -22,7 +24,7 @@ type Case = (&'static [&'static str], &'static [(&'static str, &'static str)], &
 
 #[test]
 fn configuration_errors_are_one_line_naming_the_variable() {
-    let cases: [Case; 8] = [
+    let cases: [Case; 10] = [
         (&["serve"], &[], "TASKS_TOKEN_SECRET"),
         (&["serve"], &[("TASKS_TOKEN_SECRET", "short")], "TASKS_TOKEN_SECRET"),
         (&["token", "--user", "a"], &[], "TASKS_TOKEN_SECRET"),
@@ -30,6 +32,16 @@ fn configuration_errors_are_one_line_naming_the_variable() {
         (&["migrate"], &[("TASKS_BIND", "everywhere")], "TASKS_BIND"),
         (&["migrate"], &[("TASKS_DEFAULT_TZ", "Mars/Olympus")], "TASKS_DEFAULT_TZ"),
         (&["migrate"], &[("REMINDER_WEBHOOK_URL", "ftp://x")], "REMINDER_WEBHOOK_URL"),
+        (&["migrate"], &[("REMINDER_WEBHOOK_URL", "http://hooks.test/r")], "REMINDER_WEBHOOK_SECRET"),
+        (
+            &["migrate"],
+            &[
+                ("REMINDER_WEBHOOK_URL", "http://hooks.test/r"),
+                ("REMINDER_WEBHOOK_SECRET", "0123456789abcdef0123"),
+                ("REMINDER_MAX_ATTEMPTS", "0"),
+            ],
+            "REMINDER_MAX_ATTEMPTS",
+        ),
         (&["migrate"], &[("SHUTDOWN_GRACE", "soon")], "SHUTDOWN_GRACE"),
     ];
     cases.into_iter().for_each(assert_one_line_error);

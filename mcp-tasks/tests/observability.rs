@@ -76,9 +76,38 @@ async fn reminder_deliveries_are_counted_by_outcome() {
     let webhook: reqwest::Url = format!("http://{}/hook", listener.local_addr().unwrap()).parse().unwrap();
     tokio::spawn(async move { axum::serve(listener, hook).await });
     let srv = TestServer::start(store.clone()).await;
+    let webhook = reminders::Webhook::new(webhook, "a-test-secret-of-some-length");
     let delivered = reminders::deliver_due(store.as_ref(), &reqwest::Client::new(), &webhook).await.unwrap();
     assert_eq!(delivered, 2);
     let text = scrape(&srv.base).await;
     let count = value(&text, "mcp_tasks_reminder_deliveries_total", &["outcome=\"delivered\""]);
     assert!(count.unwrap() >= 2.0, "{text}");
+}
+
+#[tokio::test]
+async fn reminders_given_up_on_are_counted() {
+    let (store, _dir) = support::sqlite_store().await;
+    let past = Utc::now() - chrono::Duration::minutes(1);
+    let task = NewTask {
+        title: "stretch".into(),
+        description: None,
+        priority: Priority::DEFAULT,
+        tags: vec![],
+        due: None,
+        recurrence: None,
+        reminders: vec![NewReminder { at: past, phrase: None }],
+    };
+    store.add_tasks("frank", vec![task], past - chrono::Duration::hours(1)).await.unwrap();
+    let hook = Router::new().route("/hook", post(|| async { StatusCode::BAD_GATEWAY }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url: reqwest::Url = format!("http://{}/hook", listener.local_addr().unwrap()).parse().unwrap();
+    tokio::spawn(async move { axum::serve(listener, hook).await });
+    let srv = TestServer::start(store.clone()).await;
+    let mut webhook = reminders::Webhook::new(url, "a-test-secret-of-some-length");
+    webhook.max_attempts = 1;
+    let delivered = reminders::deliver_due(store.as_ref(), &reqwest::Client::new(), &webhook).await.unwrap();
+    assert_eq!(delivered, 0);
+    let text = scrape(&srv.base).await;
+    let count = value(&text, "mcp_tasks_reminder_deliveries_total", &["outcome=\"gave_up\""]);
+    assert!(count.unwrap() >= 1.0, "{text}");
 }

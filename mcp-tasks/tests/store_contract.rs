@@ -295,6 +295,24 @@ async fn reminders_are_listed_delivered_and_retried(s: &dyn Store) {
     );
 }
 
+async fn a_reminder_given_up_on_is_no_longer_pending(s: &dyn Store) {
+    let mut with_reminder = task("renew the lease");
+    with_reminder.reminders = vec![NewReminder { at: now() + Duration::minutes(1), phrase: None }];
+    s.add_tasks("carol", vec![with_reminder], now()).await.unwrap();
+    let later = now() + Duration::minutes(5);
+    let due = s.pending_deliveries(later, 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    s.give_up_delivery(due[0].reminder.id, later).await.unwrap();
+    assert!(
+        s.pending_deliveries(later + Duration::days(30), 10).await.unwrap().is_empty(),
+        "given up for good"
+    );
+    let kept = s.user_due_reminders("carol", now(), later).await.unwrap();
+    assert_eq!(kept.len(), 1, "the reminder itself stays listed");
+    assert_eq!(kept[0].attempts, 1, "the last attempt is counted");
+    assert_eq!(kept[0].delivered_at, None);
+}
+
 async fn migrations_are_idempotent_and_ping_answers(s: &dyn Store) {
     s.migrate().await.unwrap();
     s.ping().await.unwrap();
@@ -335,5 +353,6 @@ contract!(
     pages_follow_each_other,
     search_finds_prefixes_tags_and_urdu_for_the_owner_only,
     reminders_are_listed_delivered_and_retried,
+    a_reminder_given_up_on_is_no_longer_pending,
     migrations_are_idempotent_and_ping_answers,
 );

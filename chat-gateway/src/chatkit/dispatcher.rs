@@ -25,23 +25,23 @@ pub enum Outcome {
 #[tracing::instrument(skip_all, fields(user = %user.id, op))]
 pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> Result<Outcome, ApiError> {
     let threads = conversations.threads();
-    let turn = match parse(body)? {
-        Request::CreateThread { params } => conversations.start_thread(user, params.input).await?,
+    let started = match parse(body)? {
+        Request::CreateThread { params } => conversations.start_thread(user, params.input).await,
         Request::AddUserMessage { params } => {
-            conversations.add_user_message(user, &params.thread_id, params.input).await?
+            conversations.add_user_message(user, &params.thread_id, params.input).await
         }
         Request::AddClientToolOutput { params } => {
-            conversations.add_client_tool_output(user, &params.thread_id, params.result).await?
+            conversations.add_client_tool_output(user, &params.thread_id, params.result).await
         }
         Request::AddStructuredInput { params } => {
-            conversations.add_structured_input(user, &params.thread_id, &params.item_id, params.input).await?
+            conversations.add_structured_input(user, &params.thread_id, &params.item_id, params.input).await
         }
         Request::RetryAfterItem { params } => {
-            conversations.retry_after_item(user, &params.thread_id, &params.item_id).await?
+            conversations.retry_after_item(user, &params.thread_id, &params.item_id).await
         }
         Request::CustomAction { params } => {
             let item = params.item_id.as_deref();
-            conversations.custom_action(user, &params.thread_id, params.action, item).await?
+            conversations.custom_action(user, &params.thread_id, params.action, item).await
         }
         Request::SyncCustomAction { params } => {
             let item = params.item_id.as_deref();
@@ -93,7 +93,23 @@ pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> 
             return Err(ApiError::Unsupported("voice input is not supported by this server".into()));
         }
     };
-    Ok(Outcome::Stream(turn.into_events()))
+    match started {
+        Ok(turn) => Ok(Outcome::Stream(turn.into_events())),
+        // A streaming request is answered the way ChatKit shows failures: an `error` event
+        // with a Retry button (nothing was stored, so retrying is safe).
+        Err(ApiError::Unavailable(_)) => {
+            let (tx, rx) = mpsc::channel(1);
+            let _ = tx.try_send(Box::new(Event::error(crate::conversation::UNAVAILABLE, true)));
+            Ok(Outcome::Stream(rx))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Parses and checks a request body without running it: the fuzz target's entry point.
+#[doc(hidden)]
+pub fn parse_request(body: &[u8]) -> Result<Request, ApiError> {
+    parse(body)
 }
 
 fn parse(body: &[u8]) -> Result<Request, ApiError> {

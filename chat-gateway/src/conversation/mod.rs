@@ -17,7 +17,7 @@ mod threads;
 
 pub use input::{Prior, TurnThread};
 pub use responder::{Responder, Turn};
-pub use run::{TurnStream, TurnSummary};
+pub use run::{TurnStream, TurnSummary, UNAVAILABLE};
 pub use service::Conversations;
 pub use sink::{AssistantMessageWriter, TurnError, TurnSink, new_id, record};
 pub use threads::{Threads, title_from};

@@ -15,6 +15,10 @@ use crate::auth::User;
 use crate::chatkit::types::{Action, Event, ItemBody, PageView, ThreadItem, ThreadView, user_text};
 use crate::store::{ThreadRecord, ThreadStore, ToolCallRecord};
 
+/// What the user is told when the database went away during their turn.
+pub const UNAVAILABLE: &str =
+    "The service is briefly unavailable (its database is restarting); try again in a moment.";
+
 /// Events buffered between a turn and a slow client.
 const STREAM_BUFFER: usize = 64;
 
@@ -139,6 +143,10 @@ async fn run_turn(
             let event = match &e {
                 TurnError::Failed { message, allow_retry } => Event::error(message.clone(), *allow_retry),
                 TurnError::Unsupported(_) => Event::error(e.to_string(), false),
+                TurnError::Store(s) if s.is_unavailable() => {
+                    tracing::warn!(error = %s, "turn stopped: database unavailable");
+                    Event::error(UNAVAILABLE, true)
+                }
                 _ => {
                     tracing::error!(error = %e, "turn failed");
                     Event::Error { code: "stream.error".into(), message: None, allow_retry: true }

@@ -118,6 +118,29 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+impl StoreError {
+    /// Whether the database is out of reach for now (down, restarting, refusing
+    /// connections, or the connection dropped mid-query): worth a retry in a moment, and a
+    /// 503 rather than a 500.
+    pub fn is_unavailable(&self) -> bool {
+        let Self::Database(e) = self else { return false };
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutting down, crashed,
+            // starting up), 53300 (too many connections).
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+            }),
+            _ => false,
+        }
+    }
+}
+
 /// Thread storage for every user. Every method is scoped to `user`.
 #[async_trait::async_trait]
 pub trait ThreadStore: Send + Sync + 'static {

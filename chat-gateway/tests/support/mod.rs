@@ -2,10 +2,11 @@
 //! `REQUIRE_POSTGRES` is set, else skipped with one line), fresh SQLite files, and
 //! `on_both_backends!` to run a case on each (`#[macro_use] mod support;`). `stack` holds the
 //! blocks that start both services in-process; `product` assembles them into the whole product;
-//! `model` is a scripted OpenAI-compatible model.
+//! `model` is a scripted OpenAI-compatible model; `cluster` a PostgreSQL server of the test's own.
 //! Every test binary compiles all of it, so what one binary leaves unused is allowed.
 #![allow(dead_code, unused_macros, clippy::unwrap_used)]
 
+pub mod cluster;
 pub mod model;
 pub mod product;
 pub mod stack;

@@ -360,6 +360,11 @@ where
         Ok(())
     }
 
+    async fn give_up_delivery(&self, reminder_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(sql::MARK_GAVE_UP).arg(reminder_id).arg(B::instant(now)).execute(&self.pool).await?;
+        Ok(())
+    }
+
     #[tracing::instrument(skip_all, fields(user))]
     async fn analytics(&self, user: &str, since: DateTime<Utc>) -> Result<AnalyticsData, StoreError> {
         let pending = sqlx::query(sql::ANALYTICS_PENDING).arg(user).fetch_all(&self.pool).await?;

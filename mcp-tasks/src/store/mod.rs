@@ -301,6 +301,10 @@ pub trait Store: Send + Sync + 'static {
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError>;
 
+    /// Records a last failed attempt: the reminder is given up on at `now` and no longer
+    /// pending (its attempts stay counted).
+    async fn give_up_delivery(&self, reminder_id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
+
     /// Raw figures for analytics: pending tasks, completions since `since`.
     async fn analytics(&self, user: &str, since: DateTime<Utc>) -> Result<AnalyticsData, StoreError>;
 }

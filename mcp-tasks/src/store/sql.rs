@@ -48,10 +48,11 @@ pub const USER_DUE_REMINDERS: &str = "SELECT r.id, t.number, t.title, r.remind_a
      WHERE r.user_id = $1 AND r.remind_at >= $2 AND r.remind_at <= $3 AND t.status = 'pending' \
      ORDER BY r.remind_at, r.id";
 
-/// Up to `$2` undelivered reminders (any user) due by `$1` whose next attempt is due.
+/// Up to `$2` undelivered reminders (any user) due by `$1` whose next attempt is due and
+/// that were not given up on.
 pub const PENDING_DELIVERIES: &str = "SELECT r.id, t.number, t.title, r.remind_at, r.phrase, r.delivered_at, \
      r.attempts, r.user_id FROM reminders r JOIN tasks t ON t.id = r.task_id \
-     WHERE r.delivered_at IS NULL AND r.remind_at <= $1 \
+     WHERE r.delivered_at IS NULL AND r.gave_up_at IS NULL AND r.remind_at <= $1 \
      AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= $1) ORDER BY r.remind_at, r.id LIMIT $2";
 
 /// Marks reminder `$1` delivered at `$2`.
@@ -60,6 +61,10 @@ pub const MARK_DELIVERED: &str = "UPDATE reminders SET delivered_at = $2 WHERE i
 /// Counts a failed delivery of reminder `$1` and retries at `$2`.
 pub const MARK_FAILED: &str =
     "UPDATE reminders SET attempts = attempts + 1, next_attempt_at = $2 WHERE id = $1";
+
+/// Counts a last failed delivery of reminder `$1` and gives up on it at `$2`.
+pub const MARK_GAVE_UP: &str =
+    "UPDATE reminders SET attempts = attempts + 1, next_attempt_at = NULL, gave_up_at = $2 WHERE id = $1";
 
 /// What analytics needs of user `$1`'s pending tasks.
 pub const ANALYTICS_PENDING: &str = "SELECT priority, tags, due_at, due_date FROM tasks \

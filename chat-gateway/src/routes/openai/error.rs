@@ -137,13 +137,19 @@ impl From<ApiError> for OpenAiError {
             ApiError::AuthUnavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "server_error", Some("auth_unavailable"))
             }
+            ApiError::Unavailable(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "server_error", Some("service_unavailable"))
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "server_error", None)
             }
         };
         let mut error = Self::new(status, kind, code, message);
-        if let ApiError::RateLimited(seconds) | ApiError::AuthUnavailable(seconds) = e {
+        if let ApiError::RateLimited(seconds)
+        | ApiError::AuthUnavailable(seconds)
+        | ApiError::Unavailable(seconds) = e
+        {
             error.retry_after = Some(seconds.max(1));
         }
         error

@@ -79,6 +79,7 @@ impl FromRequestParts<AppState> for Caller {
         (status = 429, description = "Rate limited; see Retry-After", body = OpenAiErrorBody),
         (status = 502, description = "The turn failed (the model or task service is down); \
             the user message is kept", body = OpenAiErrorBody),
+        (status = 503, description = "The database is briefly unavailable; see Retry-After", body = OpenAiErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
@@ -160,6 +161,7 @@ pub async fn chat_completions(
     responses(
         (status = 200, description = "The one model", body = ModelList),
         (status = 401, description = "No valid Bearer token", body = OpenAiErrorBody),
+        (status = 429, description = "Rate limited; see Retry-After", body = OpenAiErrorBody),
     )
 )]
 pub async fn list_models(_caller: Caller) -> Json<ModelList> {
@@ -175,6 +177,7 @@ pub async fn list_models(_caller: Caller) -> Json<ModelList> {
         (status = 200, description = "The model", body = Model),
         (status = 401, description = "No valid Bearer token", body = OpenAiErrorBody),
         (status = 404, description = "Not a model of this server", body = OpenAiErrorBody),
+        (status = 429, description = "Rate limited; see Retry-After", body = OpenAiErrorBody),
     )
 )]
 pub async fn get_model(_caller: Caller, Path(id): Path<String>) -> Result<Json<Model>, OpenAiError> {

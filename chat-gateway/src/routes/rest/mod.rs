@@ -30,6 +30,7 @@ const MAX_ID: usize = 128;
         (status = 400, description = "Bad paging parameters or an unknown cursor", body = ErrorBody),
         (status = 401, description = "No valid Bearer token", body = ErrorBody),
         (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
+        (status = 503, description = "The database is briefly unavailable; see Retry-After", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
@@ -62,6 +63,8 @@ pub async fn list_threads(
         (status = 200, description = "The thread", body = Thread),
         (status = 401, description = "No valid Bearer token", body = ErrorBody),
         (status = 404, description = "No such thread of this user's", body = ErrorBody),
+        (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
+        (status = 503, description = "The database is briefly unavailable; see Retry-After", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
@@ -87,6 +90,8 @@ pub async fn get_thread(
         (status = 401, description = "No valid Bearer token", body = ErrorBody),
         (status = 404, description = "No such thread of this user's", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
+        (status = 503, description = "The database is briefly unavailable; see Retry-After", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
@@ -114,6 +119,8 @@ pub async fn rename_thread(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid Bearer token", body = ErrorBody),
         (status = 404, description = "No such thread of this user's", body = ErrorBody),
+        (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
+        (status = 503, description = "The database is briefly unavailable; see Retry-After", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
@@ -137,6 +144,8 @@ pub async fn delete_thread(
         (status = 400, description = "Bad paging parameters or an unknown cursor", body = ErrorBody),
         (status = 401, description = "No valid Bearer token", body = ErrorBody),
         (status = 404, description = "No such thread of this user's", body = ErrorBody),
+        (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
+        (status = 503, description = "The database is briefly unavailable; see Retry-After", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
