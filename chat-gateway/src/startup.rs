@@ -18,6 +18,7 @@ use crate::agent::{Agent, Brain};
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::conversation::{Conversations, Responder};
+use crate::limits::RequestLimits;
 use crate::routes::{self, AppState};
 use crate::store::{self, StoreError, ThreadStore};
 use crate::tasks_client::TasksClient;
@@ -69,6 +70,8 @@ pub struct GatewayParts {
     pub cors_origins: Vec<String>,
     /// Signs the tokens `GET /dev/token` hands out (None: that route is 404).
     pub dev_login: Option<TokenKey>,
+    /// What one request may carry.
+    pub request_limits: RequestLimits,
 }
 
 impl GatewayParts {
@@ -84,6 +87,7 @@ impl GatewayParts {
             rate_burst: 0,
             cors_origins: Vec::new(),
             dev_login: None,
+            request_limits: RequestLimits::default(),
         }
     }
 }
@@ -91,7 +95,10 @@ impl GatewayParts {
 /// The gateway's router built from `parts`.
 pub fn app(parts: GatewayParts) -> Router {
     let state = AppState {
-        conversations: Arc::new(Conversations::new(parts.store, parts.responder, parts.max_message_chars)),
+        conversations: Arc::new(
+            Conversations::new(parts.store, parts.responder, parts.max_message_chars)
+                .with_limits(parts.request_limits),
+        ),
         auth: Arc::new(parts.auth),
         limiter: routes::limiter(parts.rate_per_second, parts.rate_burst),
         dev_login: parts.dev_login.map(Arc::new),
@@ -109,7 +116,10 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
         )
     })?;
     let store = migrated_store(config).await?;
-    let tasks = Arc::new(TasksClient::new(config.mcp_tasks_url.clone(), tasks_key, TASKS_TIMEOUT));
+    let tasks = Arc::new(
+        TasksClient::new(config.mcp_tasks_url.clone(), tasks_key, TASKS_TIMEOUT)
+            .with_concurrency(config.agent_limits.tasks_concurrency),
+    );
     let brain = match &config.llm {
         Some(llm) => {
             tracing::info!(model = %llm.model, base = %llm.base_url, "answering with a model");
@@ -125,13 +135,15 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
             Brain::Offline
         }
     };
-    let responder = Arc::new(Agent::new(tasks, brain, config.agent_max_steps));
+    let responder =
+        Arc::new(Agent::new(tasks, brain, config.agent_max_steps).with_limits(config.agent_limits));
     let auth = Authenticator::with_settings(config.auth_settings());
     Ok(GatewayParts {
         max_message_chars: config.max_message_chars,
         rate_per_second: config.rate_per_second,
         rate_burst: config.rate_burst,
         cors_origins: config.cors_origins.clone(),
+        request_limits: config.request_limits,
         ..GatewayParts::new(store, responder, auth)
     })
 }

@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use chrono::Utc;
+use futures::StreamExt;
 use serde_json::{Value, json};
 
 use super::Agent;
@@ -39,11 +40,13 @@ impl Outcome {
 }
 
 impl Agent {
-    /// Runs calls in parallel, shown as one workflow item, each recorded; returns outcomes in order.
+    /// Runs calls in parallel (at most `AGENT_TOOL_CONCURRENCY` at once, the first `max` of
+    /// them; the rest are answered "not run"), shown as one workflow item, each recorded;
+    /// returns outcomes in order.
     pub(super) async fn run_tools(
         &self,
         user: &User,
-        calls: &[ToolCall],
+        (calls, max): (&[ToolCall], usize),
         lang: Lang,
         out: &mut TurnSink,
     ) -> Result<Vec<Outcome>, TurnError> {
@@ -71,12 +74,25 @@ impl Agent {
         }
         let started = Utc::now();
         let clock = Instant::now();
-        let outcomes = futures::future::join_all(calls.iter().map(|call| async move {
-            let began = Instant::now();
-            let outcome = self.call_tool(user, call, lang).await;
-            (outcome, began.elapsed())
-        }))
-        .await;
+        let pending: Vec<_> = calls
+            .iter()
+            .enumerate()
+            .map(|(i, call)| {
+                Box::pin(async move {
+                    let began = Instant::now();
+                    let outcome = match i < max {
+                        true => self.call_tool(user, call, lang).await,
+                        false => Outcome::failed(format!(
+                            "Not run: at most {max} tool calls run per step; call {} again in the next step.",
+                            call.name
+                        )),
+                    };
+                    (outcome, began.elapsed())
+                })
+            })
+            .collect();
+        let outcomes: Vec<_> =
+            futures::stream::iter(pending).buffered(self.limits.tool_concurrency.max(1)).collect().await;
         let mut results = Vec::with_capacity(outcomes.len());
         for (i, ((outcome, took), call)) in outcomes.into_iter().zip(calls).enumerate() {
             let task = &mut tasks[i];
@@ -147,6 +163,32 @@ impl Agent {
                 Outcome::failed(format!("The task service could not run {}: {e}", call.name))
             }
         }
+    }
+}
+
+/// How many task numbers these planned calls name (`task` and `tasks` together).
+pub(super) fn numbers_named(calls: &[super::offline::PlannedCall]) -> usize {
+    calls
+        .iter()
+        .map(|c| {
+            usize::from(c.arguments.get("task").is_some())
+                + c.arguments["tasks"].as_array().map_or(0, Vec::len)
+        })
+        .sum()
+}
+
+/// The reply to a message naming more than `max` task numbers: nothing is run.
+pub(super) fn too_many_numbers(lang: Lang, named: usize, max: usize) -> String {
+    match lang {
+        Lang::English => format!(
+            "That message names {named} tasks; I act on at most {max} per message. Send them in smaller groups."
+        ),
+        Lang::RomanUrdu => format!(
+            "Is message mein {named} tasks hain; main ek message mein zyada se zyada {max} par kaam karta hoon. Chhote hisson mein bhejein."
+        ),
+        Lang::Urdu => format!(
+            "اس پیغام میں {named} کام ہیں؛ میں ایک پیغام میں زیادہ سے زیادہ {max} پر کام کرتا ہوں۔ چھوٹے حصوں میں بھیجیں۔"
+        ),
     }
 }
 
