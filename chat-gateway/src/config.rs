@@ -6,6 +6,7 @@ use std::time::Duration;
 use shared::config::{ConfigError, data_dir, env};
 use shared::identity::{Expected, TokenKey};
 use shared::jwks::KeySource;
+use shared::serve::ConnectionLimits;
 
 use crate::auth::AuthSettings;
 use crate::limits::{AgentLimits, RequestLimits, TASK_NUMBERS_READ_AT_MOST};
@@ -50,6 +51,8 @@ pub struct Config {
     /// `CHAT_MAX_TAGS`, `CHAT_MAX_PRIOR_MESSAGES`, `CHAT_MAX_TURNS_PER_USER`, `CHAT_MAX_TURNS`,
     /// `STREAM_WRITE_TIMEOUT`).
     pub request_limits: RequestLimits,
+    /// `HTTP_HEADER_TIMEOUT`, `HTTP_WRITE_TIMEOUT`, `HTTP_MAX_CONNECTIONS`: the listener's bounds.
+    pub connections: ConnectionLimits,
     /// `SHUTDOWN_GRACE`: how long in-flight requests and streams may run after SIGTERM
     /// (default 30s).
     pub shutdown_grace: Duration,
@@ -228,6 +231,7 @@ impl Config {
             log_format: LogFormat::parse(&env("LOG_FORMAT").unwrap_or_default())
                 .map_err(|e| ConfigError::new("LOG_FORMAT", e))?,
             agent_limits: agent_limits()?,
+            connections: shared::config::connection_limits()?,
             request_limits: request_limits()?,
             shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,
         })

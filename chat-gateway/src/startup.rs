@@ -10,6 +10,7 @@ use std::time::Duration;
 use axum::Router;
 use shared::config::ConfigError;
 use shared::identity::TokenKey;
+use shared::serve::ConnectionLimits;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -182,15 +183,15 @@ pub async fn run_with_grace(
     shutdown: CancellationToken,
     grace: Duration,
 ) -> std::io::Result<()> {
-    use axum::serve::ListenerExt as _;
-    // Without TCP_NODELAY each SSE frame after the headers waits for the client's delayed ACK (~40 ms).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
-    // `into_make_service`: serving the Router itself rebuilds (deep-clones) it per connection.
-    let server = axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown.clone().cancelled_owned());
-    shared::shutdown::drain_within(server, shutdown, grace).await
+    serve(listener, app, shutdown, (grace, ConnectionLimits::default())).await
+}
+
+/// [`run_with_grace`] within `limits` (header and write timeouts, open connections).
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+    (grace, limits): (Duration, ConnectionLimits),
+) -> std::io::Result<()> {
+    shared::serve::serve(listener, app, limits, shutdown, grace).await
 }

@@ -25,6 +25,7 @@ use chat_gateway::tasks_client::TasksClient;
 use futures::StreamExt;
 use serde_json::{Value, json};
 use shared::identity::TokenKey;
+use shared::serve::ConnectionLimits;
 use support::stack::{self, Running, TASKS_SECRET, USER_SECRET, token};
 use tokio_util::sync::CancellationToken;
 
@@ -102,6 +103,7 @@ struct Setup {
     request: RequestLimits,
     /// Replaces the agent when set.
     responder: Option<Arc<dyn Responder>>,
+    connections: ConnectionLimits,
 }
 
 impl Default for Setup {
@@ -111,6 +113,7 @@ impl Default for Setup {
             agent: AgentLimits::default(),
             request: RequestLimits::default(),
             responder: None,
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -142,7 +145,8 @@ impl Product {
         let shutdown = CancellationToken::new();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let handle = tokio::spawn(startup::run(listener, startup::app(parts), shutdown.clone()));
+        let served = (shared::shutdown::DEFAULT_GRACE, setup.connections);
+        let handle = tokio::spawn(startup::serve(listener, startup::app(parts), shutdown.clone(), served));
         let gateway = Running { base: base.clone(), shutdown, handle };
         let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
         Self { base, http, counter, store, tasks, gateway, tasks_server, _dir: dir }
@@ -489,4 +493,27 @@ async fn a_client_that_stops_reading_loses_its_stream_but_the_turn_is_stored() {
     drop(socket);
     let metrics = stack::scrape(&product.base).await;
     assert!(stack::metric(&metrics, "chat_gateway_stalled_streams_total", &[]).is_some_and(|n| n >= 1.0));
+}
+
+#[tokio::test]
+async fn a_half_sent_request_head_is_closed_by_the_header_timeout_while_others_chat() {
+    let (store, _dir) = support::sqlite_store().await;
+    let connections =
+        ConnectionLimits { header_timeout: Duration::from_secs(1), ..ConnectionLimits::default() };
+    let product = Product::start(store, Setup { connections, ..Setup::default() }).await;
+    let addr = product.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut slow, b"POST /api/chat HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: ")
+        .await
+        .unwrap();
+    let body = product.chat("alice", "add call mum").await;
+    assert_eq!(body["tool_calls"].as_array().unwrap().len(), 1, "another user chats meanwhile: {body}");
+    let mut seen = Vec::new();
+    let read = tokio::time::timeout(
+        Duration::from_secs(30),
+        tokio::io::AsyncReadExt::read_to_end(&mut slow, &mut seen),
+    );
+    assert!(read.await.is_ok(), "the half-sent request was kept open");
+    let seen = String::from_utf8_lossy(&seen);
+    assert!(seen.is_empty() || seen.starts_with("HTTP/1.1 408"), "{seen}");
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono_tz::Tz;
 use shared::config::{ConfigError, data_dir, env};
 use shared::identity::TokenKey;
+use shared::serve::ConnectionLimits;
 use shared::telemetry::LogFormat;
 
 /// Everything the server reads from its environment.
@@ -30,6 +31,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `SHUTDOWN_GRACE`: how long in-flight requests may run after SIGTERM (default 30s).
     pub shutdown_grace: Duration,
+    /// `HTTP_HEADER_TIMEOUT`, `HTTP_WRITE_TIMEOUT`, `HTTP_MAX_CONNECTIONS`: the listener's bounds.
+    pub connections: ConnectionLimits,
 }
 
 impl Config {
@@ -93,6 +96,7 @@ impl Config {
             reminder_webhook,
             log_format,
             shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,
+            connections: shared::config::connection_limits()?,
         })
     }
 

@@ -81,6 +81,8 @@ pub struct Parts {
     pub reminder_webhook: Option<reqwest::Url>,
     /// How long in-flight requests may run once shutdown begins.
     pub shutdown_grace: Duration,
+    /// The listener's bounds (header and write timeouts, open connections).
+    pub connections: shared::serve::ConnectionLimits,
 }
 
 impl Parts {
@@ -94,6 +96,7 @@ impl Parts {
             allowed_hosts: None,
             reminder_webhook: None,
             shutdown_grace: shared::shutdown::DEFAULT_GRACE,
+            connections: shared::serve::ConnectionLimits::default(),
         }
     }
 
@@ -129,6 +132,7 @@ impl Application {
             allowed_hosts: config.allowed_hosts.clone(),
             reminder_webhook: config.reminder_webhook.clone(),
             shutdown_grace: config.shutdown_grace,
+            connections: config.connections,
         };
         Ok(Self::from_parts(parts, listener))
     }
@@ -154,11 +158,11 @@ impl Application {
             tokio::spawn(reminders::run(store, webhook, reminders::POLL_INTERVAL, shutdown.clone()));
         }
         tracing::info!(addr = %listener.local_addr()?, "serving MCP over HTTP at /mcp");
-        let grace = parts.shutdown_grace;
+        let (grace, connections) = (parts.shutdown_grace, parts.connections);
         // MCP requests are aborted only once draining is over, not when it starts.
         let stop = CancellationToken::new();
         let app = http::app(parts.into_state(), &stop);
-        let served = http::run_with_grace(listener, app, shutdown, grace).await;
+        let served = shared::serve::serve(listener, app, connections, shutdown, grace).await;
         stop.cancel();
         served
     }
