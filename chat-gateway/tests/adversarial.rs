@@ -63,7 +63,9 @@ async fn proxy(State((upstream, counter)): State<(String, Arc<Counter>)>, reques
             forward = forward.header(name, value);
         }
     }
-    let answer = forward.body(body).send().await.unwrap();
+    let Ok(answer) = forward.body(body).send().await else {
+        return Response::builder().status(502).body(Body::from("mcp-tasks is down")).unwrap();
+    };
     let mut response = Response::builder().status(answer.status());
     for (name, value) in answer.headers() {
         if name != "content-length" && name != "transfer-encoding" {
@@ -516,4 +518,52 @@ async fn a_half_sent_request_head_is_closed_by_the_header_timeout_while_others_c
     assert!(read.await.is_ok(), "the half-sent request was kept open");
     let seen = String::from_utf8_lossy(&seen);
     assert!(seen.is_empty() || seen.starts_with("HTTP/1.1 408"), "{seen}");
+}
+
+#[tokio::test]
+async fn with_the_task_service_down_users_see_a_clear_error_and_no_internal_detail() {
+    let (store, _dir) = support::sqlite_store().await;
+    let product = Product::start(store, Setup::default()).await;
+    product.tasks_server.shutdown.cancel();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let body = json!({"model": "task-assistant", "messages": [{"role": "user", "content": "add buy milk"}]});
+    let (status, answer) = product.post("ann", "/v1/chat/completions", &body).await;
+    assert_eq!(status, 502, "{answer}");
+    assert_eq!(answer["error"]["code"], "turn_failed", "{answer}");
+    let (status, answer) = product.post("ann", "/api/chat", &json!({"message": "add buy bread"})).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["error"]["code"], "turn_failed", "{answer}");
+    let threads = product.store.list_threads("ann", None, 10, Order::Desc).await.unwrap().data;
+    let mut stored = vec![answer.to_string()];
+    for thread in &threads {
+        for call in product.store.list_tool_calls("ann", &thread.id).await.unwrap() {
+            stored.push(call.result.unwrap().to_string());
+        }
+        let items = product.store.list_items("ann", &thread.id, None, 100, Order::Asc).await.unwrap().data;
+        stored.extend(items.iter().map(|i| i.json.to_string()));
+    }
+    assert!(stored.len() > 2, "{stored:?}");
+    for text in stored {
+        for leak in ["http://", "/mcp", "Transport", "rmcp", "error sending request"] {
+            assert!(!text.contains(leak), "{leak} reached the user or the store: {text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn dev_login_hands_no_token_to_a_foreign_host_name() {
+    let (store, _dir) = support::sqlite_store().await;
+    let options = stack::GatewayOptions { dev_login: true, ..stack::GatewayOptions::default() };
+    let gateway =
+        stack::start_gateway(store, Arc::new(Held(Arc::new(tokio::sync::Semaphore::new(1)))), options).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/dev/token", gateway.base);
+    let rebound = http.get(&url).header("host", "attacker.example:8000").send().await.unwrap();
+    assert_eq!(rebound.status(), 403);
+    let body: Value = rebound.json().await.unwrap();
+    assert!(body.get("token").is_none(), "{body}");
+    let local = http.get(&url).header("host", "localhost:8000").send().await.unwrap();
+    assert_eq!(local.status(), 200);
+    assert!(local.json::<Value>().await.unwrap()["token"].is_string());
+    gateway.stop().await;
 }

@@ -176,6 +176,9 @@ impl Agent {
                     .collect();
                 // Already bounded by the numbers a message may name.
                 let outcomes = self.run_tools(&turn.user, (&requests, requests.len()), lang, out).await?;
+                if steps::Outcome::all_unreachable(&outcomes) {
+                    return Err(tasks_unreachable());
+                }
                 let results: Vec<(&offline::PlannedCall, bool, String)> =
                     calls.iter().zip(&outcomes).map(|(c, o)| (c, !o.ok, o.shown.clone())).collect();
                 offline::summary(lang, &results)
@@ -202,6 +205,9 @@ impl Agent {
             messages.push(LlmClient::assistant_message(&completion));
             let step = (completion.tool_calls.as_slice(), self.limits.max_tool_calls);
             let outcomes = self.run_tools(&turn.user, step, lang, out).await?;
+            if steps::Outcome::all_unreachable(&outcomes) {
+                return Err(tasks_unreachable());
+            }
             for (call, outcome) in completion.tool_calls.iter().zip(&outcomes) {
                 messages.push(LlmClient::tool_message(call, &outcome.for_model));
             }
@@ -293,6 +299,11 @@ fn llm_failed(e: &LlmError) -> TurnError {
 
 fn tasks_failed(e: &TasksError) -> TurnError {
     tracing::warn!(error = %e, "task service failed");
+    tasks_unreachable()
+}
+
+/// The turn's failure when the task service cannot be reached (its detail is logged where seen).
+fn tasks_unreachable() -> TurnError {
     TurnError::Failed {
         message: "The task service is unavailable right now. Please try again.".into(),
         allow_retry: true,

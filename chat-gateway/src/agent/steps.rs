@@ -16,6 +16,7 @@ use crate::auth::User;
 use crate::chatkit::types::{Event, ItemBody, ItemUpdate, Workflow, WorkflowTask};
 use crate::conversation::{TurnError, TurnSink};
 use crate::store::ToolCallRecord;
+use crate::tasks_client::TasksError;
 
 /// Characters of one tool result passed to the model at most.
 const TOOL_RESULT_CHARS: usize = 8_000;
@@ -30,12 +31,19 @@ pub(super) struct Outcome {
     /// For people, in the user's language: in Urdu and Roman Urdu the tasks from the
     /// structured result ([`task_lines`]), else the tool's text.
     pub(super) shown: String,
+    /// The task service could not be reached (down or timed out): nothing ran.
+    pub(super) unreachable: bool,
 }
 
 impl Outcome {
     /// A call that failed before the tool could answer: `text` for the model and for people.
     fn failed(text: String) -> Self {
-        Self { ok: false, for_model: text.clone(), shown: text.clone(), text }
+        Self { ok: false, for_model: text.clone(), shown: text.clone(), text, unreachable: false }
+    }
+
+    /// Whether every one of `outcomes` (at least one) found the task service unreachable.
+    pub(super) fn all_unreachable(outcomes: &[Self]) -> bool {
+        !outcomes.is_empty() && outcomes.iter().all(|o| o.unreachable)
     }
 }
 
@@ -156,11 +164,21 @@ impl Agent {
                     .filter(|_| ok)
                     .and_then(|data| task_lines(lang, data))
                     .unwrap_or_else(|| text.clone());
-                Outcome { ok, for_model, text, shown }
+                Outcome { ok, for_model, text, shown, unreachable: false }
             }
             Err(e) => {
+                // The detail (an internal URL, a transport error) is logged, never shown or stored.
                 tracing::warn!(error = %e, tool = %call.name, "tool call failed");
-                Outcome::failed(format!("The task service could not run {}: {e}", call.name))
+                let (text, unreachable) = match &e {
+                    TasksError::Refused(why) => {
+                        (format!("The task service refused {}: {why}", call.name), false)
+                    }
+                    _ => (
+                        format!("The task service is unavailable right now, so {} did not run.", call.name),
+                        true,
+                    ),
+                };
+                Outcome { unreachable, ..Outcome::failed(text) }
             }
         }
     }
