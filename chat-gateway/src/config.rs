@@ -6,8 +6,10 @@ use std::time::Duration;
 use shared::config::{ConfigError, data_dir, env};
 use shared::identity::{Expected, TokenKey};
 use shared::jwks::KeySource;
+use shared::serve::ConnectionLimits;
 
 use crate::auth::AuthSettings;
+use crate::limits::{AgentLimits, RequestLimits, TASK_NUMBERS_READ_AT_MOST};
 use shared::telemetry::LogFormat;
 
 /// Everything the gateway reads from its environment.
@@ -42,6 +44,15 @@ pub struct Config {
     pub agent_max_steps: usize,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// How far one turn may fan out (`AGENT_MAX_TASK_NUMBERS`, `AGENT_MAX_TOOL_CALLS`,
+    /// `AGENT_TOOL_CONCURRENCY`, `TASKS_MAX_CONCURRENT_CALLS`).
+    pub agent_limits: AgentLimits,
+    /// What one request may carry (`CHAT_MAX_FEEDBACK_ITEMS`, `CHAT_MAX_ATTACHMENT_BYTES`,
+    /// `CHAT_MAX_TAGS`, `CHAT_MAX_PRIOR_MESSAGES`, `CHAT_MAX_TURNS_PER_USER`, `CHAT_MAX_TURNS`,
+    /// `STREAM_WRITE_TIMEOUT`).
+    pub request_limits: RequestLimits,
+    /// `HTTP_HEADER_TIMEOUT`, `HTTP_WRITE_TIMEOUT`, `HTTP_MAX_CONNECTIONS`: the listener's bounds.
+    pub connections: ConnectionLimits,
     /// `SHUTDOWN_GRACE`: how long in-flight requests and streams may run after SIGTERM
     /// (default 30s).
     pub shutdown_grace: Duration,
@@ -103,6 +114,38 @@ fn number<T: std::str::FromStr>(var: &'static str, default: T) -> Result<T, Conf
             v.trim().parse().map_err(|_| ConfigError::new(var, format!("`{v}` is not a whole number")))
         }
     }
+}
+
+/// A count that must be at least 1 (and at most `most`).
+fn bound(var: &'static str, default: usize, most: usize) -> Result<usize, ConfigError> {
+    let value = number(var, default)?;
+    if value == 0 || value > most {
+        return Err(ConfigError::new(var, format!("must be between 1 and {most}")));
+    }
+    Ok(value)
+}
+
+fn agent_limits() -> Result<AgentLimits, ConfigError> {
+    let d = AgentLimits::default();
+    Ok(AgentLimits {
+        max_task_numbers: bound("AGENT_MAX_TASK_NUMBERS", d.max_task_numbers, TASK_NUMBERS_READ_AT_MOST)?,
+        max_tool_calls: bound("AGENT_MAX_TOOL_CALLS", d.max_tool_calls, 1_000)?,
+        tool_concurrency: bound("AGENT_TOOL_CONCURRENCY", d.tool_concurrency, 1_000)?,
+        tasks_concurrency: bound("TASKS_MAX_CONCURRENT_CALLS", d.tasks_concurrency, 10_000)?,
+    })
+}
+
+fn request_limits() -> Result<RequestLimits, ConfigError> {
+    let d = RequestLimits::default();
+    Ok(RequestLimits {
+        max_feedback_items: bound("CHAT_MAX_FEEDBACK_ITEMS", d.max_feedback_items, 10_000)?,
+        max_attachment_bytes: bound("CHAT_MAX_ATTACHMENT_BYTES", d.max_attachment_bytes, 1 << 20)?,
+        max_tags: bound("CHAT_MAX_TAGS", d.max_tags, 1_000)?,
+        max_prior_messages: bound("CHAT_MAX_PRIOR_MESSAGES", d.max_prior_messages, 10_000)?,
+        max_turns_per_user: bound("CHAT_MAX_TURNS_PER_USER", d.max_turns_per_user, 10_000)?,
+        max_turns: bound("CHAT_MAX_TURNS", d.max_turns, 1_000_000)?,
+        stream_write_timeout: shared::config::duration("STREAM_WRITE_TIMEOUT", d.stream_write_timeout)?,
+    })
 }
 
 fn url(var: &'static str, value: &str) -> Result<reqwest::Url, ConfigError> {
@@ -187,6 +230,9 @@ impl Config {
             agent_max_steps: number("AGENT_MAX_STEPS", 8)?,
             log_format: LogFormat::parse(&env("LOG_FORMAT").unwrap_or_default())
                 .map_err(|e| ConfigError::new("LOG_FORMAT", e))?,
+            agent_limits: agent_limits()?,
+            connections: shared::config::connection_limits()?,
+            request_limits: request_limits()?,
             shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,
         })
     }

@@ -28,6 +28,9 @@ pub enum ApiError {
     /// Too many requests; retry after this many seconds.
     #[error("too many requests; retry in {0} s")]
     RateLimited(u64),
+    /// As many turns run as the per-user or total bound allows; retry shortly.
+    #[error("{0}")]
+    Busy(String),
     /// The identity provider's signing keys cannot be fetched; retry after this many seconds.
     #[error("the identity provider is unavailable; retry in {0} s")]
     AuthUnavailable(u64),
@@ -64,6 +67,7 @@ impl ApiError {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Unsupported(_) => (StatusCode::BAD_REQUEST, "not_supported"),
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::Busy(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_turns"),
             Self::AuthUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "auth_unavailable"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -82,6 +86,9 @@ impl IntoResponse for ApiError {
         match self {
             Self::Unauthorized => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            Self::Busy(_) => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             Self::RateLimited(seconds) | Self::AuthUnavailable(seconds) | Self::Unavailable(seconds) => {
                 if let Ok(v) = HeaderValue::from_str(&seconds.max(1).to_string()) {

@@ -16,7 +16,8 @@
 //! Beside them: `startup` (builds the gateway from `config` or from injected parts, and
 //! serves it), `auth` (user JWTs into a [`auth::User`]), `error` (`ApiError`, the one JSON
 //! error), `metrics`, `dev` (`chat-gateway dev`: dev secrets, mcp-tasks as a child) and
-//! `echo` (a responder that echoes, for tests and benchmarks).
+//! `echo` (a responder that echoes, for tests and benchmarks); `limits` (the bounds on one
+//! user's requests).
 
 pub mod agent;
 pub mod auth;
@@ -26,6 +27,7 @@ pub mod conversation;
 pub mod dev;
 pub mod echo;
 pub mod error;
+pub mod limits;
 pub mod metrics;
 pub mod routes;
 pub mod startup;

@@ -94,7 +94,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let listener = startup::bind(bind.unwrap_or(config.bind)).await?;
             let shutdown = CancellationToken::new();
             tokio::spawn(shared::shutdown::on_signal(shutdown.clone()));
-            startup::run_with_grace(listener, app, shutdown, config.shutdown_grace).await?;
+            startup::serve(listener, app, shutdown, (config.shutdown_grace, config.connections)).await?;
             Ok(())
         }
         Command::Dev { bind } => Ok(chat_gateway::dev::run(config, bind).await?),

@@ -13,6 +13,8 @@ use shared::metrics::InFlight;
 pub const TURNS: &str = "chat_gateway_turns_total";
 /// Gauge: ChatKit SSE streams open right now.
 pub const ACTIVE_STREAMS: &str = "chat_gateway_active_streams";
+/// Counter: streams given up because their client stopped reading (the turn went on).
+pub const STALLED_STREAMS: &str = "chat_gateway_stalled_streams_total";
 /// Counter: calls to mcp-tasks tools, by `tool` and `outcome` (`ok`, `tool_error`,
 /// `protocol_error`, `unavailable`, `timeout`).
 pub const TOOL_CALLS: &str = "chat_gateway_tool_calls_total";
@@ -33,6 +35,7 @@ pub fn init() {
     DESCRIBED.call_once(|| {
         metrics::describe_counter!(TURNS, "Turns run, by outcome (ok, failed, disconnected)");
         metrics::describe_gauge!(ACTIVE_STREAMS, "ChatKit SSE streams open now");
+        metrics::describe_counter!(STALLED_STREAMS, "Streams given up because the client stopped reading");
         metrics::describe_counter!(TOOL_CALLS, "mcp-tasks tool calls, by tool and outcome");
         metrics::describe_histogram!(
             TOOL_DURATION,
@@ -49,6 +52,11 @@ pub fn init() {
 /// its client went away).
 pub fn stream_opened() -> InFlight {
     InFlight::new(metrics::gauge!(ACTIVE_STREAMS))
+}
+
+/// Records a stream given up on a client that stopped reading.
+pub fn stream_stalled() {
+    metrics::counter!(STALLED_STREAMS).increment(1);
 }
 
 /// Records how a turn ended.

@@ -10,6 +10,7 @@ use std::time::Duration;
 use axum::Router;
 use shared::config::ConfigError;
 use shared::identity::TokenKey;
+use shared::serve::ConnectionLimits;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -18,6 +19,7 @@ use crate::agent::{Agent, Brain};
 use crate::auth::Authenticator;
 use crate::config::Config;
 use crate::conversation::{Conversations, Responder};
+use crate::limits::RequestLimits;
 use crate::routes::{self, AppState};
 use crate::store::{self, StoreError, ThreadStore};
 use crate::tasks_client::TasksClient;
@@ -69,6 +71,8 @@ pub struct GatewayParts {
     pub cors_origins: Vec<String>,
     /// Signs the tokens `GET /dev/token` hands out (None: that route is 404).
     pub dev_login: Option<TokenKey>,
+    /// What one request may carry.
+    pub request_limits: RequestLimits,
 }
 
 impl GatewayParts {
@@ -84,6 +88,7 @@ impl GatewayParts {
             rate_burst: 0,
             cors_origins: Vec::new(),
             dev_login: None,
+            request_limits: RequestLimits::default(),
         }
     }
 }
@@ -91,7 +96,10 @@ impl GatewayParts {
 /// The gateway's router built from `parts`.
 pub fn app(parts: GatewayParts) -> Router {
     let state = AppState {
-        conversations: Arc::new(Conversations::new(parts.store, parts.responder, parts.max_message_chars)),
+        conversations: Arc::new(
+            Conversations::new(parts.store, parts.responder, parts.max_message_chars)
+                .with_limits(parts.request_limits),
+        ),
         auth: Arc::new(parts.auth),
         limiter: routes::limiter(parts.rate_per_second, parts.rate_burst),
         dev_login: parts.dev_login.map(Arc::new),
@@ -109,7 +117,10 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
         )
     })?;
     let store = migrated_store(config).await?;
-    let tasks = Arc::new(TasksClient::new(config.mcp_tasks_url.clone(), tasks_key, TASKS_TIMEOUT));
+    let tasks = Arc::new(
+        TasksClient::new(config.mcp_tasks_url.clone(), tasks_key, TASKS_TIMEOUT)
+            .with_concurrency(config.agent_limits.tasks_concurrency),
+    );
     let brain = match &config.llm {
         Some(llm) => {
             tracing::info!(model = %llm.model, base = %llm.base_url, "answering with a model");
@@ -125,13 +136,15 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
             Brain::Offline
         }
     };
-    let responder = Arc::new(Agent::new(tasks, brain, config.agent_max_steps));
+    let responder =
+        Arc::new(Agent::new(tasks, brain, config.agent_max_steps).with_limits(config.agent_limits));
     let auth = Authenticator::with_settings(config.auth_settings());
     Ok(GatewayParts {
         max_message_chars: config.max_message_chars,
         rate_per_second: config.rate_per_second,
         rate_burst: config.rate_burst,
         cors_origins: config.cors_origins.clone(),
+        request_limits: config.request_limits,
         ..GatewayParts::new(store, responder, auth)
     })
 }
@@ -170,15 +183,15 @@ pub async fn run_with_grace(
     shutdown: CancellationToken,
     grace: Duration,
 ) -> std::io::Result<()> {
-    use axum::serve::ListenerExt as _;
-    // Without TCP_NODELAY each SSE frame after the headers waits for the client's delayed ACK (~40 ms).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
-    // `into_make_service`: serving the Router itself rebuilds (deep-clones) it per connection.
-    let server = axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown.clone().cancelled_owned());
-    shared::shutdown::drain_within(server, shutdown, grace).await
+    serve(listener, app, shutdown, (grace, ConnectionLimits::default())).await
+}
+
+/// [`run_with_grace`] within `limits` (header and write timeouts, open connections).
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+    (grace, limits): (Duration, ConnectionLimits),
+) -> std::io::Result<()> {
+    shared::serve::serve(listener, app, limits, shutdown, grace).await
 }

@@ -159,14 +159,37 @@ pub struct TasksClient {
     timeout: Duration,
     connection: Mutex<Option<Arc<Connection>>>,
     tools: RwLock<Option<(Instant, Arc<Vec<Tool>>)>>,
+    /// Calls in flight at once, over all users and turns.
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
+
+/// Calls to mcp-tasks in flight at once when [`TasksClient::with_concurrency`] is not used.
+pub const DEFAULT_CONCURRENCY: usize = 32;
 
 impl TasksClient {
     /// A client for the mcp-tasks endpoint at `url`; connects on first use.
     pub fn new(url: reqwest::Url, key: TokenKey, timeout: Duration) -> Self {
         let readyz = readyz_url(&url);
         let probe = reqwest::Client::new();
-        Self { url, readyz, probe, key, timeout, connection: Mutex::new(None), tools: RwLock::new(None) }
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(DEFAULT_CONCURRENCY));
+        Self {
+            url,
+            readyz,
+            probe,
+            key,
+            timeout,
+            connection: Mutex::new(None),
+            tools: RwLock::new(None),
+            in_flight,
+        }
+    }
+
+    /// This client with at most `calls` tool calls in flight at once (at least one); the
+    /// others wait their turn.
+    #[must_use]
+    pub fn with_concurrency(mut self, calls: usize) -> Self {
+        self.in_flight = Arc::new(tokio::sync::Semaphore::new(calls.max(1)));
+        self
     }
 
     /// Whether mcp-tasks is up and its database reachable: its `/readyz` (next to the MCP
@@ -237,6 +260,8 @@ impl TasksClient {
         arguments: JsonObject,
     ) -> Result<rmcp::model::CallToolResult, TasksError> {
         let started = Instant::now();
+        // The semaphore is never closed; a closed one would only mean no bound.
+        let _permit = self.in_flight.acquire().await.ok();
         let result = self.call_uncounted(user, tool, arguments).await;
         let outcome = match &result {
             Ok(r) if r.is_error == Some(true) => "tool_error",

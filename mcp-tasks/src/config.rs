@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono_tz::Tz;
 use shared::config::{ConfigError, data_dir, env};
 use shared::identity::TokenKey;
+use shared::serve::ConnectionLimits;
 use shared::telemetry::LogFormat;
 
 use crate::reminders::Webhook;
@@ -37,6 +38,8 @@ pub struct Config {
     /// `TASKS_OAUTH_ISSUER` (with `TASKS_PUBLIC_URL`, optionally `TASKS_OAUTH_JWKS_URL`):
     /// access tokens from this authorization server are accepted too.
     pub oauth: Option<OAuthConfig>,
+    /// `HTTP_HEADER_TIMEOUT`, `HTTP_WRITE_TIMEOUT`, `HTTP_MAX_CONNECTIONS`: the listener's bounds.
+    pub connections: ConnectionLimits,
 }
 
 /// The authorization server whose access tokens mcp-tasks accepts, and who it is to them.
@@ -150,6 +153,7 @@ impl Config {
             log_format,
             shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,
             oauth: OAuthConfig::from_env()?,
+            connections: shared::config::connection_limits()?,
         })
     }
 

@@ -87,8 +87,7 @@ pub async fn run_with_grace(
     shutdown: CancellationToken,
     grace: Duration,
 ) -> std::io::Result<()> {
-    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown.clone().cancelled_owned());
-    shared::shutdown::drain_within(server, shutdown, grace).await
+    shared::serve::serve(listener, app, shared::serve::ConnectionLimits::default(), shutdown, grace).await
 }
 
 async fn ready(State(state): State<HttpState>) -> Response {

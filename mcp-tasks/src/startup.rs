@@ -86,6 +86,8 @@ pub struct Parts {
     pub shutdown_grace: Duration,
     /// Access tokens from an external authorization server, when one is configured.
     pub oauth: Option<Arc<ResourceServer>>,
+    /// The listener's bounds (header and write timeouts, open connections).
+    pub connections: shared::serve::ConnectionLimits,
 }
 
 impl Parts {
@@ -100,6 +102,7 @@ impl Parts {
             reminder_webhook: None,
             shutdown_grace: shared::shutdown::DEFAULT_GRACE,
             oauth: None,
+            connections: shared::serve::ConnectionLimits::default(),
         }
     }
 
@@ -146,6 +149,7 @@ impl Application {
             reminder_webhook: config.reminder_webhook.clone(),
             shutdown_grace: config.shutdown_grace,
             oauth: config.oauth.as_ref().map(resource_server),
+            connections: config.connections,
         };
         Ok(Self::from_parts(parts, listener))
     }
@@ -171,11 +175,11 @@ impl Application {
             tokio::spawn(reminders::run(store, webhook, reminders::POLL_INTERVAL, shutdown.clone()));
         }
         tracing::info!(addr = %listener.local_addr()?, "serving MCP over HTTP at /mcp");
-        let grace = parts.shutdown_grace;
+        let (grace, connections) = (parts.shutdown_grace, parts.connections);
         // MCP requests are aborted only once draining is over, not when it starts.
         let stop = CancellationToken::new();
         let app = http::app(parts.into_state(), &stop);
-        let served = http::run_with_grace(listener, app, shutdown, grace).await;
+        let served = shared::serve::serve(listener, app, connections, shutdown, grace).await;
         stop.cancel();
         served
     }

@@ -1,8 +1,10 @@
 //! Small configuration helpers: a typed error naming the variable at fault, durations
-//! like `30d`, and the default data directory.
+//! like `30d`, the default data directory, and the listener bounds both services read.
 
 use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::serve::ConnectionLimits;
 
 /// A configuration problem: which variable, and why. Printed as one line at start.
 #[derive(Debug, thiserror::Error)]
@@ -41,4 +43,29 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 /// `$XDG_DATA_HOME/task-assistant` or the platform equivalent, else `./.task-assistant`.
 pub fn data_dir() -> PathBuf {
     dirs::data_dir().map_or_else(|| PathBuf::from(".task-assistant"), |d| d.join("task-assistant"))
+}
+
+/// `HTTP_HEADER_TIMEOUT`, `HTTP_WRITE_TIMEOUT` and `HTTP_MAX_CONNECTIONS`, for either service's
+/// listener; the defaults of [`ConnectionLimits`] when unset.
+pub fn connection_limits() -> Result<ConnectionLimits, ConfigError> {
+    let d = ConnectionLimits::default();
+    let max_connections = match env("HTTP_MAX_CONNECTIONS") {
+        None => d.max_connections,
+        Some(v) => v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+            ConfigError::new("HTTP_MAX_CONNECTIONS", format!("`{v}` is not a whole number above 0"))
+        })?,
+    };
+    let limits = ConnectionLimits {
+        header_timeout: duration("HTTP_HEADER_TIMEOUT", d.header_timeout)?,
+        write_timeout: duration("HTTP_WRITE_TIMEOUT", d.write_timeout)?,
+        max_connections,
+    };
+    for (var, value) in
+        [("HTTP_HEADER_TIMEOUT", limits.header_timeout), ("HTTP_WRITE_TIMEOUT", limits.write_timeout)]
+    {
+        if value.is_zero() {
+            return Err(ConfigError::new(var, "must be above zero"));
+        }
+    }
+    Ok(limits)
 }

@@ -1,6 +1,7 @@
 //! What both services need: the contract between them (`contract`), identity tokens
 //! (`identity`), tracing setup (`telemetry`), small configuration helpers (`config`),
-//! graceful shutdown on signals (`shutdown`) and Prometheus metrics (`metrics`).
+//! graceful shutdown on signals (`shutdown`), Prometheus metrics (`metrics`) and serving a
+//! router with connection bounds (`serve`).
 //!
 //! Layout: `contract` declares what mcp-tasks serves and the gateway calls and reads (the
 //! eleven tool names, resource URIs, the task and reminder views), once for both crates;
@@ -17,5 +18,6 @@ pub mod contract;
 pub mod identity;
 pub mod jwks;
 pub mod metrics;
+pub mod serve;
 pub mod shutdown;
 pub mod telemetry;

@@ -22,6 +22,7 @@ use shared::contract::ReminderView;
 
 use crate::chatkit::types::{Event, ItemBody, ThreadItem, user_text};
 use crate::conversation::{AssistantMessageWriter, Responder, Turn, TurnError, TurnSink};
+use crate::limits::AgentLimits;
 use crate::store::Order;
 use crate::tasks_client::{TasksClient, TasksError};
 use llm::{Completion, LlmClient, LlmError, LlmEvent, ToolCall};
@@ -48,6 +49,8 @@ pub struct Agent {
     tasks: Arc<TasksClient>,
     brain: Brain,
     max_steps: usize,
+    /// How far one turn may fan out.
+    limits: AgentLimits,
     /// The model's tool definitions, built once per tool list the client caches.
     tool_defs: std::sync::Mutex<Option<ToolDefs>>,
 }
@@ -55,7 +58,16 @@ pub struct Agent {
 impl Agent {
     /// An agent calling `tasks` with `brain`, making at most `max_steps` model calls per turn.
     pub fn new(tasks: Arc<TasksClient>, brain: Brain, max_steps: usize) -> Self {
-        Self { tasks, brain, max_steps: max_steps.max(1), tool_defs: std::sync::Mutex::default() }
+        let limits = AgentLimits::default();
+        Self { tasks, brain, max_steps: max_steps.max(1), limits, tool_defs: std::sync::Mutex::default() }
+    }
+
+    /// This agent held to `limits` (numbers per message, tool calls per step, calls in flight
+    /// per turn); the calls in flight over all turns are the [`TasksClient`]'s to bound.
+    #[must_use]
+    pub fn with_limits(mut self, limits: AgentLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// The OpenAI tool definitions of `tools`, from the cache while the list is the same.
@@ -146,6 +158,11 @@ impl Agent {
         };
         let reply = match offline::plan(&text) {
             offline::Plan::Reply { text, .. } => text,
+            offline::Plan::Calls { lang, calls }
+                if steps::numbers_named(&calls) > self.limits.max_task_numbers =>
+            {
+                steps::too_many_numbers(lang, steps::numbers_named(&calls), self.limits.max_task_numbers)
+            }
             offline::Plan::Calls { lang, calls } => {
                 let requests: Vec<ToolCall> = calls
                     .iter()
@@ -157,7 +174,11 @@ impl Agent {
                         extra: None,
                     })
                     .collect();
-                let outcomes = self.run_tools(&turn.user, &requests, lang, out).await?;
+                // Already bounded by the numbers a message may name.
+                let outcomes = self.run_tools(&turn.user, (&requests, requests.len()), lang, out).await?;
+                if steps::Outcome::all_unreachable(&outcomes) {
+                    return Err(tasks_unreachable());
+                }
                 let results: Vec<(&offline::PlannedCall, bool, String)> =
                     calls.iter().zip(&outcomes).map(|(c, o)| (c, !o.ok, o.shown.clone())).collect();
                 offline::summary(lang, &results)
@@ -182,7 +203,11 @@ impl Agent {
                 return Ok(());
             }
             messages.push(LlmClient::assistant_message(&completion));
-            let outcomes = self.run_tools(&turn.user, &completion.tool_calls, lang, out).await?;
+            let step = (completion.tool_calls.as_slice(), self.limits.max_tool_calls);
+            let outcomes = self.run_tools(&turn.user, step, lang, out).await?;
+            if steps::Outcome::all_unreachable(&outcomes) {
+                return Err(tasks_unreachable());
+            }
             for (call, outcome) in completion.tool_calls.iter().zip(&outcomes) {
                 messages.push(LlmClient::tool_message(call, &outcome.for_model));
             }
@@ -274,6 +299,11 @@ fn llm_failed(e: &LlmError) -> TurnError {
 
 fn tasks_failed(e: &TasksError) -> TurnError {
     tracing::warn!(error = %e, "task service failed");
+    tasks_unreachable()
+}
+
+/// The turn's failure when the task service cannot be reached (its detail is logged where seen).
+fn tasks_unreachable() -> TurnError {
     TurnError::Failed {
         message: "The task service is unavailable right now. Please try again.".into(),
         allow_retry: true,

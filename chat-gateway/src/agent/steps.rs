@@ -6,6 +6,7 @@
 use std::time::Instant;
 
 use chrono::Utc;
+use futures::StreamExt;
 use serde_json::{Value, json};
 
 use super::Agent;
@@ -15,6 +16,7 @@ use crate::auth::User;
 use crate::chatkit::types::{Event, ItemBody, ItemUpdate, Workflow, WorkflowTask};
 use crate::conversation::{TurnError, TurnSink};
 use crate::store::ToolCallRecord;
+use crate::tasks_client::TasksError;
 
 /// Characters of one tool result passed to the model at most.
 const TOOL_RESULT_CHARS: usize = 8_000;
@@ -29,21 +31,30 @@ pub(super) struct Outcome {
     /// For people, in the user's language: in Urdu and Roman Urdu the tasks from the
     /// structured result ([`task_lines`]), else the tool's text.
     pub(super) shown: String,
+    /// The task service could not be reached (down or timed out): nothing ran.
+    pub(super) unreachable: bool,
 }
 
 impl Outcome {
     /// A call that failed before the tool could answer: `text` for the model and for people.
     fn failed(text: String) -> Self {
-        Self { ok: false, for_model: text.clone(), shown: text.clone(), text }
+        Self { ok: false, for_model: text.clone(), shown: text.clone(), text, unreachable: false }
+    }
+
+    /// Whether every one of `outcomes` (at least one) found the task service unreachable.
+    pub(super) fn all_unreachable(outcomes: &[Self]) -> bool {
+        !outcomes.is_empty() && outcomes.iter().all(|o| o.unreachable)
     }
 }
 
 impl Agent {
-    /// Runs calls in parallel, shown as one workflow item, each recorded; returns outcomes in order.
+    /// Runs calls in parallel (at most `AGENT_TOOL_CONCURRENCY` at once, the first `max` of
+    /// them; the rest are answered "not run"), shown as one workflow item, each recorded;
+    /// returns outcomes in order.
     pub(super) async fn run_tools(
         &self,
         user: &User,
-        calls: &[ToolCall],
+        (calls, max): (&[ToolCall], usize),
         lang: Lang,
         out: &mut TurnSink,
     ) -> Result<Vec<Outcome>, TurnError> {
@@ -71,12 +82,25 @@ impl Agent {
         }
         let started = Utc::now();
         let clock = Instant::now();
-        let outcomes = futures::future::join_all(calls.iter().map(|call| async move {
-            let began = Instant::now();
-            let outcome = self.call_tool(user, call, lang).await;
-            (outcome, began.elapsed())
-        }))
-        .await;
+        let pending: Vec<_> = calls
+            .iter()
+            .enumerate()
+            .map(|(i, call)| {
+                Box::pin(async move {
+                    let began = Instant::now();
+                    let outcome = match i < max {
+                        true => self.call_tool(user, call, lang).await,
+                        false => Outcome::failed(format!(
+                            "Not run: at most {max} tool calls run per step; call {} again in the next step.",
+                            call.name
+                        )),
+                    };
+                    (outcome, began.elapsed())
+                })
+            })
+            .collect();
+        let outcomes: Vec<_> =
+            futures::stream::iter(pending).buffered(self.limits.tool_concurrency.max(1)).collect().await;
         let mut results = Vec::with_capacity(outcomes.len());
         for (i, ((outcome, took), call)) in outcomes.into_iter().zip(calls).enumerate() {
             let task = &mut tasks[i];
@@ -140,13 +164,49 @@ impl Agent {
                     .filter(|_| ok)
                     .and_then(|data| task_lines(lang, data))
                     .unwrap_or_else(|| text.clone());
-                Outcome { ok, for_model, text, shown }
+                Outcome { ok, for_model, text, shown, unreachable: false }
             }
             Err(e) => {
+                // The detail (an internal URL, a transport error) is logged, never shown or stored.
                 tracing::warn!(error = %e, tool = %call.name, "tool call failed");
-                Outcome::failed(format!("The task service could not run {}: {e}", call.name))
+                let (text, unreachable) = match &e {
+                    TasksError::Refused(why) => {
+                        (format!("The task service refused {}: {why}", call.name), false)
+                    }
+                    _ => (
+                        format!("The task service is unavailable right now, so {} did not run.", call.name),
+                        true,
+                    ),
+                };
+                Outcome { unreachable, ..Outcome::failed(text) }
             }
         }
+    }
+}
+
+/// How many task numbers these planned calls name (`task` and `tasks` together).
+pub(super) fn numbers_named(calls: &[super::offline::PlannedCall]) -> usize {
+    calls
+        .iter()
+        .map(|c| {
+            usize::from(c.arguments.get("task").is_some())
+                + c.arguments["tasks"].as_array().map_or(0, Vec::len)
+        })
+        .sum()
+}
+
+/// The reply to a message naming more than `max` task numbers: nothing is run.
+pub(super) fn too_many_numbers(lang: Lang, named: usize, max: usize) -> String {
+    match lang {
+        Lang::English => format!(
+            "That message names {named} tasks; I act on at most {max} per message. Send them in smaller groups."
+        ),
+        Lang::RomanUrdu => format!(
+            "Is message mein {named} tasks hain; main ek message mein zyada se zyada {max} par kaam karta hoon. Chhote hisson mein bhejein."
+        ),
+        Lang::Urdu => format!(
+            "اس پیغام میں {named} کام ہیں؛ میں ایک پیغام میں زیادہ سے زیادہ {max} پر کام کرتا ہوں۔ چھوٹے حصوں میں بھیجیں۔"
+        ),
     }
 }
 

@@ -75,6 +75,11 @@ pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> 
             return Ok(Outcome::Json(to_json(&page)));
         }
         Request::Feedback { params } => {
+            let most = conversations.limits().max_feedback_items;
+            if params.item_ids.len() > most {
+                let named = params.item_ids.len();
+                return Err(ApiError::TooLarge(format!("feedback names {named} items; the limit is {most}")));
+            }
             threads.feedback(user, &params.thread_id, &params.item_ids, params.kind).await?;
             return Ok(Outcome::Json(json!({})));
         }

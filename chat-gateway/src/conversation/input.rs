@@ -5,6 +5,7 @@ use serde_json::Map;
 
 use crate::chatkit::types::{ItemBody, OutputText, UserContent, UserMessageInput};
 use crate::error::ApiError;
+use crate::limits::RequestLimits;
 
 /// A message of a client's own history, stored in a new thread before the turn's input so
 /// the agent sees it as context.
@@ -36,13 +37,19 @@ pub(super) fn plain_message(text: String) -> UserMessageInput {
 }
 
 /// Refuses input the stores cannot hold or the agent should not see: attachments, an empty
-/// message, a NUL character, more than `max_chars` characters.
-pub(super) fn check(input: &UserMessageInput, max_chars: usize) -> Result<(), ApiError> {
+/// message, a NUL character, more than `max_chars` characters of text and quoted text
+/// together, more tags or larger tag data and options than `limits` allow.
+pub(super) fn check(
+    input: &UserMessageInput,
+    max_chars: usize,
+    limits: &RequestLimits,
+) -> Result<(), ApiError> {
     if !input.attachments.is_empty() {
         return Err(ApiError::Unsupported("attachments are not supported by this server".into()));
     }
     let text = input.text();
-    let chars = text.chars().count();
+    let quoted = input.quoted_text.as_deref().map_or(0, |q| q.chars().count());
+    let chars = text.chars().count() + quoted;
     if text.trim().is_empty() {
         return Err(ApiError::BadRequest("the message is empty".into()));
     }
@@ -51,18 +58,68 @@ pub(super) fn check(input: &UserMessageInput, max_chars: usize) -> Result<(), Ap
     }
     if chars > max_chars {
         return Err(ApiError::TooLarge(format!(
-            "the message has {chars} characters; the limit is {max_chars}"
+            "the message has {chars} characters (quoted text included); the limit is {max_chars}"
+        )));
+    }
+    check_attached(input, limits)
+}
+
+/// Tags (count, and each one's data) and inference options, against `limits`.
+fn check_attached(input: &UserMessageInput, limits: &RequestLimits) -> Result<(), ApiError> {
+    let max_bytes = limits.max_attachment_bytes;
+    let mut tags = 0;
+    for part in &input.content {
+        if let UserContent::InputTag { id, data, group, .. } = part {
+            tags += 1;
+            let bytes = id.len() + group.as_deref().map_or(0, str::len) + json_bytes(data);
+            if bytes > max_bytes {
+                return Err(ApiError::TooLarge(format!(
+                    "a tag carries {bytes} bytes of id and data; the limit is {max_bytes}"
+                )));
+            }
+        }
+    }
+    if tags > limits.max_tags {
+        return Err(ApiError::TooLarge(format!(
+            "the message has {tags} tags; the limit is {}",
+            limits.max_tags
+        )));
+    }
+    let options = json_bytes(&serde_json::Value::Object(input.inference_options.clone()));
+    if options > max_bytes {
+        return Err(ApiError::TooLarge(format!(
+            "inference_options is {options} bytes of JSON; the limit is {max_bytes}"
         )));
     }
     Ok(())
 }
 
-/// Prior messages as items; empty ones are skipped, a NUL character is refused (the stores
-/// cannot hold it).
-pub(super) fn prior_items(prior: Vec<Prior>) -> Result<Vec<ItemBody>, ApiError> {
+fn json_bytes(value: &serde_json::Value) -> usize {
+    serde_json::to_vec(value).map_or(usize::MAX, |v| v.len())
+}
+
+/// Prior messages as items; empty ones are skipped; a NUL character (the stores cannot hold
+/// it), more than `max_messages` messages or one longer than `max_chars` is refused.
+pub(super) fn prior_items(
+    prior: Vec<Prior>,
+    max_chars: usize,
+    max_messages: usize,
+) -> Result<Vec<ItemBody>, ApiError> {
+    if prior.len() > max_messages {
+        return Err(ApiError::TooLarge(format!(
+            "the request carries {} earlier messages; the limit is {max_messages}",
+            prior.len()
+        )));
+    }
     let mut items = Vec::with_capacity(prior.len());
     for message in prior {
         let (Prior::User(text) | Prior::Assistant(text)) = &message;
+        let chars = text.chars().count();
+        if chars > max_chars {
+            return Err(ApiError::TooLarge(format!(
+                "an earlier message has {chars} characters; the limit is {max_chars}"
+            )));
+        }
         if text.contains('\0') {
             return Err(ApiError::BadRequest("an earlier message contains a NUL character (\\u0000)".into()));
         }

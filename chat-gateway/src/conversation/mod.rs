@@ -6,8 +6,10 @@
 //!
 //! Inside: `service` (starting turns), `run` (running one to its end), `sink` (recording
 //! and forwarding its events, and the one writer of assistant text), `responder` (the seam
-//! the agent implements), `threads` (thread operations), `input` (what a turn may start from).
+//! the agent implements), `threads` (thread operations), `input` (what a turn may start from),
+//! `admission` (how many turns run at once, per user and in all).
 
+mod admission;
 mod input;
 mod responder;
 mod run;

@@ -3,11 +3,13 @@
 //! thread after its first turn, and hands the caller a [`TurnStream`] of the turn's events.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::admission::Ticket;
 use super::responder::{Responder, Turn};
 use super::sink::{TurnError, TurnSink};
 use super::threads::title_from;
@@ -78,18 +80,24 @@ impl TurnStream {
     }
 }
 
-/// Starts `prepared` on a task of its own and returns its events.
+/// Starts `prepared` on a task of its own (holding its admission ticket; a client that stops
+/// reading for `write_timeout` loses its stream, not the turn) and returns its events.
 pub(super) fn spawn(
     store: Arc<dyn ThreadStore>,
     responder: Arc<dyn Responder>,
     user: User,
     prepared: Prepared,
+    (ticket, write_timeout): (Ticket, Duration),
 ) -> TurnStream {
     let thread_id = prepared.thread.id.clone();
     let (tx, events) = mpsc::channel(STREAM_BUFFER);
     let done = tokio::spawn(async move {
+        // The ticket is held until the turn has ended, whatever happened to its stream.
+        let _ticket = ticket;
+        let sink =
+            TurnSink::new(tx, store.clone(), &user.id, &prepared.thread.id).with_write_timeout(write_timeout);
         // `finish` drops the sender, so the events end when the turn does.
-        let (replies, tool_calls) = run_turn(store, responder, user, prepared, tx).await.finish();
+        let (replies, tool_calls) = run_turn(store, responder, user, prepared, sink).await.finish();
         TurnSummary { replies, tool_calls }
     });
     TurnStream { thread_id, events, done }
@@ -101,10 +109,9 @@ async fn run_turn(
     responder: Arc<dyn Responder>,
     user: User,
     prepared: Prepared,
-    tx: mpsc::Sender<Box<Event>>,
+    mut sink: TurnSink,
 ) -> TurnSink {
     let Prepared { thread, head, input, action } = prepared;
-    let mut sink = TurnSink::new(tx, store.clone(), &user.id, &thread.id);
     let mut turn = Turn { user, thread, input, store: store.clone() };
     let mut outcome = Ok(());
     for event in head {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::admission::{Admission, Ticket};
 use super::input::{TurnThread, check, plain_message, prior_items};
 use super::responder::{Responder, Turn};
 use super::run::{Prepared, TurnStream, spawn};
@@ -17,6 +18,7 @@ use crate::chatkit::types::{
     Action, Event, ItemBody, PageView, StreamOptions, ThreadItem, ThreadView, UserMessageInput,
 };
 use crate::error::ApiError;
+use crate::limits::RequestLimits;
 use crate::store::{ThreadRecord, ThreadStore};
 
 /// Starts and records the turns of every user's conversations.
@@ -25,13 +27,30 @@ pub struct Conversations {
     threads: Threads,
     responder: Arc<dyn Responder>,
     max_message_chars: usize,
+    limits: RequestLimits,
+    admission: Admission,
 }
 
 impl Conversations {
     /// Conversations kept in `store`, answered by `responder`, with user messages of at
     /// most `max_message_chars` characters.
     pub fn new(store: Arc<dyn ThreadStore>, responder: Arc<dyn Responder>, max_message_chars: usize) -> Self {
-        Self { threads: Threads::new(store.clone()), store, responder, max_message_chars }
+        let limits = RequestLimits::default();
+        let admission = Admission::new(limits.max_turns_per_user, limits.max_turns);
+        Self { threads: Threads::new(store.clone()), store, responder, max_message_chars, limits, admission }
+    }
+
+    /// These conversations held to `limits` (tags, options, feedback ids, earlier messages).
+    #[must_use]
+    pub fn with_limits(mut self, limits: RequestLimits) -> Self {
+        self.limits = limits;
+        self.admission = Admission::new(limits.max_turns_per_user, limits.max_turns);
+        self
+    }
+
+    /// What one request may carry.
+    pub fn limits(&self) -> &RequestLimits {
+        &self.limits
     }
 
     /// Every thread operation that runs no turn.
@@ -50,8 +69,9 @@ impl Conversations {
     /// Starts a new thread with `input` (`threads.create`).
     #[tracing::instrument(skip_all, fields(user = %user.id))]
     pub async fn start_thread(&self, user: &User, input: UserMessageInput) -> Result<TurnStream, ApiError> {
+        let ticket = self.admission.admit(&user.id)?;
         let prepared = self.prepare_new(user, input, vec![]).await?;
-        Ok(self.run(user, prepared))
+        Ok(self.run(user, ticket, prepared))
     }
 
     /// Adds `input` to one of the user's open threads and answers it.
@@ -62,8 +82,9 @@ impl Conversations {
         thread_id: &str,
         input: UserMessageInput,
     ) -> Result<TurnStream, ApiError> {
+        let ticket = self.admission.admit(&user.id)?;
         let prepared = self.prepare_message(user, thread_id, input).await?;
-        Ok(self.run(user, prepared))
+        Ok(self.run(user, ticket, prepared))
     }
 
     /// Stores `message` as a plain-text user message (in `thread`'s thread, or a new one
@@ -76,12 +97,16 @@ impl Conversations {
         message: String,
         thread: TurnThread,
     ) -> Result<TurnStream, ApiError> {
+        let ticket = self.admission.admit(&user.id)?;
         let input = plain_message(message);
         let prepared = match thread {
             TurnThread::Continue(id) => self.prepare_message(user, &id, input).await?,
-            TurnThread::New(prior) => self.prepare_new(user, input, prior_items(prior)?).await?,
+            TurnThread::New(prior) => {
+                let earlier = prior_items(prior, self.max_message_chars, self.limits.max_prior_messages)?;
+                self.prepare_new(user, input, earlier).await?
+            }
         };
-        Ok(self.run(user, prepared))
+        Ok(self.run(user, ticket, prepared))
     }
 
     /// Completes the thread's pending client tool call with `result` and continues the turn.
@@ -91,9 +116,14 @@ impl Conversations {
         thread_id: &str,
         result: Value,
     ) -> Result<TurnStream, ApiError> {
+        let ticket = self.admission.admit(&user.id)?;
         let thread = self.threads.thread(user, thread_id).await?;
         self.threads.complete_client_tool(user, &thread, result).await?;
-        Ok(self.run(user, Prepared { head: vec![stream_options()], thread, input: None, action: None }))
+        Ok(self.run(
+            user,
+            ticket,
+            Prepared { head: vec![stream_options()], thread, input: None, action: None },
+        ))
     }
 
     /// Answers a pending structured input and continues the turn.
@@ -104,10 +134,11 @@ impl Conversations {
         item_id: &str,
         submission: Value,
     ) -> Result<TurnStream, ApiError> {
+        let ticket = self.admission.admit(&user.id)?;
         let thread = self.threads.thread(user, thread_id).await?;
         let item = self.threads.answer_structured_input(user, &thread, item_id, submission).await?;
         let head = vec![stream_options(), Event::ItemReplaced { item }];
-        Ok(self.run(user, Prepared { head, thread, input: None, action: None }))
+        Ok(self.run(user, ticket, Prepared { head, thread, input: None, action: None }))
     }
 
     /// Forgets what followed a user message and answers it again.
@@ -117,13 +148,18 @@ impl Conversations {
         thread_id: &str,
         item_id: &str,
     ) -> Result<TurnStream, ApiError> {
+        let ticket = self.admission.admit(&user.id)?;
         let thread = self.threads.thread(user, thread_id).await?;
         let item = self.threads.item(user, &thread.id, item_id).await?;
         if !matches!(item.body, ItemBody::UserMessage { .. }) {
             return Err(ApiError::BadRequest("retry_after_item needs the id of a user message".into()));
         }
         self.threads.delete_items_after(user, &thread.id, &item.id).await?;
-        Ok(self.run(user, Prepared { head: vec![stream_options()], thread, input: Some(item), action: None }))
+        Ok(self.run(
+            user,
+            ticket,
+            Prepared { head: vec![stream_options()], thread, input: Some(item), action: None },
+        ))
     }
 
     /// Runs a widget action as a turn (`threads.custom_action`).
@@ -134,10 +170,11 @@ impl Conversations {
         action: Action,
         item_id: Option<&str>,
     ) -> Result<TurnStream, ApiError> {
+        let ticket = self.admission.admit(&user.id)?;
         let thread = self.threads.thread(user, thread_id).await?;
         let sender = self.threads.widget(user, &thread.id, item_id).await?;
         let action = Some((action, sender));
-        Ok(self.run(user, Prepared { head: vec![stream_options()], thread, input: None, action }))
+        Ok(self.run(user, ticket, Prepared { head: vec![stream_options()], thread, input: None, action }))
     }
 
     /// Runs a widget action answered with JSON: the replaced item, if any (stored).
@@ -158,8 +195,9 @@ impl Conversations {
         Ok(updated)
     }
 
-    fn run(&self, user: &User, prepared: Prepared) -> TurnStream {
-        spawn(self.store.clone(), self.responder.clone(), user.clone(), prepared)
+    fn run(&self, user: &User, ticket: Ticket, prepared: Prepared) -> TurnStream {
+        let write_timeout = self.limits.stream_write_timeout;
+        spawn(self.store.clone(), self.responder.clone(), user.clone(), prepared, (ticket, write_timeout))
     }
 
     /// A new thread holding `earlier` items and then the input.
@@ -169,7 +207,7 @@ impl Conversations {
         input: UserMessageInput,
         earlier: Vec<ItemBody>,
     ) -> Result<Prepared, ApiError> {
-        check(&input, self.max_message_chars)?;
+        check(&input, self.max_message_chars, &self.limits)?;
         let thread = self.threads.create(user, earlier).await?;
         let message = self.threads.add_user_message(user, &thread, input).await?;
         let created = Event::ThreadCreated { thread: ThreadView::of(&thread, PageView::empty()) };
@@ -183,7 +221,7 @@ impl Conversations {
         thread_id: &str,
         input: UserMessageInput,
     ) -> Result<Prepared, ApiError> {
-        check(&input, self.max_message_chars)?;
+        check(&input, self.max_message_chars, &self.limits)?;
         let thread: ThreadRecord = self.threads.thread(user, thread_id).await?;
         if thread.status.get("type").and_then(Value::as_str).is_some_and(|s| s != "active") {
             return Err(ApiError::BadRequest("this thread is closed to new messages".into()));

@@ -3,6 +3,7 @@
 //! [`AssistantMessageWriter`], the one writer of assistant text; and [`TurnError`].
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::Value;
@@ -48,7 +49,14 @@ pub struct TurnSink {
     pending: Vec<ThreadItem>,
     tool_calls: Vec<ToolCallRecord>,
     replies: Vec<String>,
+    /// How long one event may wait for a client that stopped reading.
+    write_timeout: Duration,
+    /// Set once the client stalled past `write_timeout`: the turn goes on, unstreamed.
+    stalled: bool,
 }
+
+/// How long an event waits for a stalled client when [`TurnSink::with_write_timeout`] is not used.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl TurnSink {
     /// A sink for `thread_id` of `user` forwarding to `tx`.
@@ -66,6 +74,32 @@ impl TurnSink {
             pending: vec![],
             tool_calls: vec![],
             replies: vec![],
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+            stalled: false,
+        }
+    }
+
+    /// This sink giving up on a client that has not taken an event for `timeout`: the turn
+    /// then runs to its end and is stored, and the rest of its events are dropped.
+    #[must_use]
+    pub fn with_write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout;
+        self
+    }
+
+    /// Hands `event` to the client, unless it stalled; `Disconnected` once it has gone away.
+    async fn deliver(&mut self, event: Event) -> Result<(), TurnError> {
+        if self.stalled {
+            return Ok(());
+        }
+        match tokio::time::timeout(self.write_timeout, self.tx.send(Box::new(event))).await {
+            Ok(sent) => sent.map_err(|_| TurnError::Disconnected),
+            Err(_) => {
+                tracing::warn!(thread = %self.thread_id, "the client stopped reading; the turn goes on unstreamed");
+                crate::metrics::stream_stalled();
+                self.stalled = true;
+                Ok(())
+            }
         }
     }
 
@@ -108,14 +142,14 @@ impl TurnSink {
             _ => {}
         }
         if forward {
-            self.tx.send(Box::new(event)).await.map_err(|_| TurnError::Disconnected)?;
+            self.deliver(event).await?;
         }
         Ok(())
     }
 
     /// Forwards an event that needs no persisting (it describes what is already stored).
     pub async fn forward(&mut self, event: Event) -> Result<(), TurnError> {
-        self.tx.send(Box::new(event)).await.map_err(|_| TurnError::Disconnected)
+        self.deliver(event).await
     }
 
     /// Records a tool call made during this turn.

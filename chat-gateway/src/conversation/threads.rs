@@ -34,6 +34,11 @@ impl Threads {
 
     /// One of the user's threads.
     pub async fn thread(&self, user: &User, thread_id: &str) -> Result<ThreadRecord, ApiError> {
+        // An id no thread can have (a NUL, which PostgreSQL cannot even compare; too long) is
+        // not found, without asking the store.
+        if thread_id.is_empty() || thread_id.len() > 200 || thread_id.contains('\0') {
+            return Err(ApiError::NotFound("thread"));
+        }
         self.store.load_thread(&user.id, thread_id).await.map_err(not_found("thread"))
     }
 
@@ -94,6 +99,16 @@ impl Threads {
     /// The tool calls made in a thread.
     pub async fn tool_calls(&self, user: &User, thread_id: &str) -> Result<Vec<ToolCallRecord>, ApiError> {
         Ok(self.store.list_tool_calls(&user.id, thread_id).await?)
+    }
+
+    /// The tool calls made in a thread that point at these items.
+    pub async fn tool_calls_of(
+        &self,
+        user: &User,
+        thread_id: &str,
+        item_ids: &[String],
+    ) -> Result<Vec<ToolCallRecord>, ApiError> {
+        Ok(self.store.list_tool_calls_of(&user.id, thread_id, item_ids).await?)
     }
 
     /// One item of a thread, as sent.

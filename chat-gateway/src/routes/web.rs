@@ -149,11 +149,49 @@ fn serve(index: usize, request: &HeaderMap) -> Response {
     response
 }
 
-/// `{"token": …}` for [`DEV_USER`], minted as `chat-gateway token` does; 404 unless dev login is on.
+/// `{"token": …}` for [`DEV_USER`], minted as `chat-gateway token` does; 404 unless dev login
+/// is on, 403 unless the `Host` is a loopback name (a page on another name that resolves here,
+/// DNS rebinding, gets no token).
 #[tracing::instrument(skip_all)]
-async fn dev_token(State(state): State<AppState>) -> Response {
+async fn dev_token(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     let Some(key) = &state.dev_login else { return ApiError::NotFound("dev login").into_response() };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    if !loopback_host(host) {
+        let body =
+            json!({"error": {"code": "forbidden_host", "message": "dev login answers only on localhost"}});
+        return (axum::http::StatusCode::FORBIDDEN, Json(body)).into_response();
+    }
     let (audience, issuer) = state.auth.token_party();
     let token = key.mint(DEV_USER, audience, issuer, None, DEV_TOKEN_TTL);
     ([(header::CACHE_CONTROL, "no-store")], Json(json!({ "token": token }))).into_response()
+}
+
+/// Whether `host` (a `Host` header, with or without a port) names this machine's loopback.
+fn loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map_or("", |(name, _)| name),
+        None => host
+            .rsplit_once(':')
+            .map_or(host, |(name, port)| if port.parse::<u16>().is_ok() { name } else { host }),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loopback_host;
+
+    #[test]
+    fn only_loopback_names_count_as_loopback_hosts() {
+        for host in ["localhost", "localhost:8000", "127.0.0.1:8000", "127.0.0.2", "[::1]:8000", "LOCALHOST"]
+        {
+            assert!(loopback_host(host), "{host}");
+        }
+        for host in
+            ["", "evil.example", "evil.example:8000", "localhost.evil.example", "10.0.0.1:8000", "[::2]:80"]
+        {
+            assert!(!loopback_host(host), "{host}");
+        }
+    }
 }

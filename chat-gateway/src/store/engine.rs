@@ -312,6 +312,30 @@ where
     }
 
     #[tracing::instrument(skip_all, fields(user, count = item_ids.len()))]
+    async fn list_tool_calls_of(
+        &self,
+        user: &str,
+        thread_id: &str,
+        item_ids: &[String],
+    ) -> Result<Vec<ToolCallRecord>, StoreError> {
+        self.own_thread(user, thread_id).await?;
+        let mut records = Vec::new();
+        // Chunks keep each statement under every engine's limit on bound parameters.
+        for chunk in item_ids.chunks(500) {
+            let statement = sql::tool_calls_of(chunk.len());
+            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(statement)).bind(user).bind(thread_id);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            let rows: Vec<ToolCallRow<B::Instant>> = query.fetch_all(&self.pool).await?;
+            for row in rows {
+                records.push(row::tool_call::<B>(row)?);
+            }
+        }
+        Ok(records)
+    }
+
+    #[tracing::instrument(skip_all, fields(user, count = item_ids.len()))]
     async fn add_feedback(
         &self,
         user: &str,

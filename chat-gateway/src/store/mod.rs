@@ -204,6 +204,14 @@ pub trait ThreadStore: Send + Sync + 'static {
     /// The tool calls of a thread, oldest first.
     async fn list_tool_calls(&self, user: &str, thread_id: &str) -> Result<Vec<ToolCallRecord>, StoreError>;
 
+    /// The tool calls of a thread that point at these items, oldest first (a page's worth).
+    async fn list_tool_calls_of(
+        &self,
+        user: &str,
+        thread_id: &str,
+        item_ids: &[String],
+    ) -> Result<Vec<ToolCallRecord>, StoreError>;
+
     /// Records feedback (`positive`/`negative`) on items of a thread (replacing earlier feedback
     /// on the same item); `NotFound` when the thread is absent. Unknown item ids are ignored.
     async fn add_feedback(

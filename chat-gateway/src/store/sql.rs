@@ -127,6 +127,16 @@ pub(super) const INSERT_TOOL_CALL: &str = "INSERT INTO chat_tool_calls \
 pub(super) const TOOL_CALLS: &str =
     select_tool_calls!("WHERE user_id = $1 AND thread_id = $2 ORDER BY created_at, seq");
 
+/// The tool calls of thread `$2` pointing at `items` items (`$3`, `$4`, …), oldest first.
+pub(super) fn tool_calls_of(items: usize) -> String {
+    let marks: Vec<String> = (3..3 + items).map(|n| format!("${n}")).collect();
+    format!(
+        "{}WHERE user_id = $1 AND thread_id = $2 AND item_id IN ({}) ORDER BY created_at, seq",
+        select_tool_calls!(""),
+        marks.join(", ")
+    )
+}
+
 /// Sets feedback `$4` on item `$3`, replacing earlier feedback; an unknown item is skipped.
 pub(super) const UPSERT_FEEDBACK: &str = "INSERT INTO chat_feedback (user_id, thread_id, item_id, kind, created_at) \
      SELECT user_id, thread_id, id, $4, $5 FROM chat_items \

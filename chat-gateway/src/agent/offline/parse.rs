@@ -6,6 +6,7 @@ use crate::agent::lang::dates::Dates;
 use crate::agent::lang::numbers::task_numbers_in;
 use crate::agent::lang::priority::{PRIORITY, Prio, priority_at};
 use crate::agent::lang::tokens::{Token, has_any};
+use crate::limits::TASK_NUMBERS_READ_AT_MOST;
 
 /// One message, tokenised, with its date phrases found.
 pub(super) struct Msg<'a> {
@@ -30,8 +31,10 @@ impl<'a> Msg<'a> {
     }
 
     /// The task numbers named, in order, without repeats: not the numbers inside date phrases
-    /// ("5 baje") nor a priority level ("priority 1").
+    /// ("5 baje") nor a priority level ("priority 1"). Reading stops past
+    /// [`TASK_NUMBERS_READ_AT_MOST`]: such a message is refused whatever the rest says.
     pub(super) fn numbers(&self) -> Vec<i64> {
+        let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for (i, key) in self.keys.iter().enumerate() {
             let after_priority =
@@ -40,8 +43,11 @@ impl<'a> Msg<'a> {
                 continue;
             }
             for n in task_numbers_in(key) {
-                if !out.contains(&n) {
+                if seen.insert(n) {
                     out.push(n);
+                }
+                if out.len() > TASK_NUMBERS_READ_AT_MOST {
+                    return out;
                 }
             }
         }

@@ -131,6 +131,7 @@ impl From<ApiError> for OpenAiError {
             ApiError::Unsupported(_) => {
                 (StatusCode::BAD_REQUEST, "invalid_request_error", Some("unsupported"))
             }
+            ApiError::Busy(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", Some("too_many_turns")),
             ApiError::RateLimited(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", Some("rate_limit_exceeded"))
             }

@@ -159,12 +159,22 @@ pub async fn list_messages(
     let (limit, after, order) = paging(query, Order::Asc)?;
     let threads = state.conversations.threads();
     let thread = threads.thread(&user, &id).await?;
-    let calls = threads.tool_calls(&user, &thread.id).await?;
-    let mut walk = messages::Walk::new(order, limit as usize, calls);
+    // The page's items first, then only their tool calls: the work follows the page, not the thread.
+    let mut page = messages::Walk::new(order, limit as usize, vec![]);
+    let mut items = Vec::new();
     threads
-        .walk_items(&user, &thread.id, after, order, |item| walk.push(item))
+        .walk_items(&user, &thread.id, after, order, |item| {
+            items.push(item.clone());
+            page.push(item)
+        })
         .await
         .map_err(unknown_cursor)?;
+    let ids: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+    let mut walk =
+        messages::Walk::new(order, limit as usize, threads.tool_calls_of(&user, &thread.id, &ids).await?);
+    for item in items {
+        walk.push(item);
+    }
     Ok(Json(walk.finish()))
 }
 
