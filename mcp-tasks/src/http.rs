@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::store::Store;
+use crate::tokens::Verifier;
 use crate::tools::TaskServer;
 
 /// What the HTTP router needs.
@@ -54,10 +55,10 @@ pub fn app(state: HttpState, stop: &CancellationToken) -> Router {
         Arc::new(NeverSessionManager::default()),
         config,
     );
-    let key = state.key.clone();
+    let verifier = Arc::new(Verifier::new(state.key.clone(), TASKS_AUDIENCE));
     Router::new()
         .nest_service("/mcp", mcp)
-        .layer(middleware::from_fn_with_state(key, authenticate))
+        .layer(middleware::from_fn_with_state(verifier, authenticate))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(shared::metrics::scrape))
@@ -95,11 +96,11 @@ async fn ready(State(state): State<HttpState>) -> Response {
 }
 
 /// Verifies the Bearer token and hands the identity to the tools; 401 otherwise.
-async fn authenticate(State(key): State<TokenKey>, mut request: Request, next: Next) -> Response {
+async fn authenticate(State(verifier): State<Arc<Verifier>>, mut request: Request, next: Next) -> Response {
     let token =
         request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer_token);
     let verified = match token {
-        Some(token) => key.verify(token, Some(TASKS_AUDIENCE)),
+        Some(token) => verifier.verify(token),
         None => Err(shared::identity::AuthError::Missing),
     };
     match verified {
