@@ -1,7 +1,8 @@
 //! Load benchmark for `mcp-tasks serve` on PostgreSQL. It measures two things:
-//! (1) throughput and latency of a mixed tool-call workload (45% `list_tasks`, 30%
-//! `search_tasks`, 10% `add_task`, 10% `complete_task`, 5% `set_priority`) from many
-//! concurrent clients, each its own user with ~200 tasks; and (2) `search_tasks` latency
+//! (1) throughput and latency of a mixed tool-call workload (by default 70% `list_tasks`,
+//! 20% `search_tasks`, 10% `add_task`; `--mix` also draws `complete_task` and `set_priority`)
+//! from many concurrent clients, each its own user with `--tasks-per-client` tasks, and the
+//! cost of each call (see `support/cost.rs`); and (2) `search_tasks` latency
 //! for one user who owns `--big-user-tasks` tasks. It recreates the database
 //! `mcp_tasks_bench` through `--database-url`, starts the sibling release binary
 //! `target/release/mcp-tasks` on a free loopback port with a generated token secret, and
@@ -38,12 +39,13 @@ use serde_json::{Value, json};
 use shared::identity::{TASKS_AUDIENCE, TokenKey};
 use sqlx::{Connection, PgConnection};
 
+#[path = "support/cost.rs"]
+mod cost;
+
 /// The database the benchmark drops and recreates.
 const BENCH_DB: &str = "mcp_tasks_bench";
 /// Tasks per `add_task` call when seeding (the server's batch limit).
 const SEED_BATCH: usize = 100;
-/// Tasks seeded per mixed-load client.
-const TASKS_PER_CLIENT: usize = 200;
 /// Concurrent seeding calls for the big user.
 const BIG_SEED_CONCURRENCY: usize = 8;
 
@@ -60,6 +62,12 @@ struct Args {
     /// Uncounted warm-up seconds before the measured window.
     #[arg(long, default_value_t = 2)]
     warmup: u64,
+    /// Tasks seeded per mixed-load client.
+    #[arg(long, default_value_t = 50)]
+    tasks_per_client: usize,
+    /// Percent of list, search, add, complete and set_priority calls in the mix.
+    #[arg(long, default_value = "70,20,10,0,0", value_parser = parse_mix)]
+    mix: [u8; 5],
     /// Tasks for the big search user; 0 skips part 2.
     #[arg(long, default_value_t = 100_000)]
     big_user_tasks: usize,
@@ -158,16 +166,27 @@ impl Tool {
         }
     }
 
-    /// 45 / 30 / 10 / 10 / 5 percent.
-    fn pick(rng: &mut Rng) -> Tool {
-        match rng.below(100) {
-            0..45 => Tool::List,
-            45..75 => Tool::Search,
-            75..85 => Tool::Add,
-            85..95 => Tool::Complete,
-            _ => Tool::SetPriority,
+    /// A tool drawn by the `--mix` percentages.
+    fn pick(rng: &mut Rng, mix: &[u8; 5]) -> Tool {
+        let mut roll = rng.below(100);
+        for (tool, share) in Tool::ALL.into_iter().zip(mix) {
+            match roll.checked_sub(usize::from(*share)) {
+                Some(rest) => roll = rest,
+                None => return tool,
+            }
         }
+        Tool::List
     }
+}
+
+/// `--mix`: five percentages adding up to 100.
+fn parse_mix(text: &str) -> Result<[u8; 5], String> {
+    let shares: Vec<u8> = text.split(',').map(|s| s.trim().parse().map_err(|_| format!("{s:?} is not a percentage"))).collect::<Result<_, _>>()?;
+    let shares: [u8; 5] = shares.try_into().map_err(|_| "give five percentages: list,search,add,complete,set_priority".to_owned())?;
+    if shares.iter().map(|s| u32::from(*s)).sum::<u32>() != 100 {
+        return Err("the five percentages must add up to 100".into());
+    }
+    Ok(shares)
 }
 
 /// One measured call.
@@ -201,9 +220,10 @@ async fn mixed_load(args: &Args, cores: usize, key: &TokenKey, mcp: &Mcp, server
     let seeded: Vec<Vec<i64>> = futures::stream::iter(users.iter().enumerate())
         .map(|(i, (_, token))| async move {
             let mut rng = Rng::new(1000 + i as u64);
-            let mut numbers = Vec::with_capacity(TASKS_PER_CLIENT);
-            for _ in 0..TASKS_PER_CLIENT.div_ceil(SEED_BATCH) {
-                numbers.extend(mcp.seed_batch(token, &mut rng, SEED_BATCH).await?);
+            let mut numbers = Vec::with_capacity(args.tasks_per_client);
+            for start in (0..args.tasks_per_client).step_by(SEED_BATCH) {
+                let size = SEED_BATCH.min(args.tasks_per_client - start);
+                numbers.extend(mcp.seed_batch(token, &mut rng, size).await?);
             }
             anyhow::Ok(numbers)
         })
@@ -225,14 +245,16 @@ async fn mixed_load(args: &Args, cores: usize, key: &TokenKey, mcp: &Mcp, server
         .enumerate()
         .map(|(i, ((_, token), pending))| {
             let mcp = mcp.clone();
+            let mix = args.mix;
             tokio::spawn(async move {
-                client_loop(mcp, token, pending, Rng::new(7 + i as u64), warm_end, end).await
+                client_loop(mcp, token, pending, Rng::new(7 + i as u64), mix, warm_end, end).await
             })
         })
         .collect();
 
     tokio::time::sleep_until(warm_end.into()).await;
     let cpu_before = CpuSnapshot::take(server.pid);
+    let probe = cost::Probe::open(&server.database, server.pid).await;
     tokio::time::sleep_until(end.into()).await;
     let cpu_after = CpuSnapshot::take(server.pid);
 
@@ -273,13 +295,19 @@ async fn mixed_load(args: &Args, cores: usize, key: &TokenKey, mcp: &Mcp, server
             lat.columns()
         );
     }
-    if let (Some(before), Some(after)) = (cpu_before, cpu_after) {
+    if let (Some(before), Some(after)) = (&cpu_before, &cpu_after) {
         println!("  CPU in the measured window ({cores} cores), in cores busy:");
-        println!("{}", CpuSnapshot::describe(&before, &after));
+        println!("{}", CpuSnapshot::describe(before, after));
     }
-    let met = calls_per_s >= 5000.0 && all.p(0.99) < 20.0 && failed == 0;
+    if let (Some(before), Some(after)) = (&cpu_before, &cpu_after) {
+        let seconds = |a: u64, b: u64| a.saturating_sub(b) as f64 / 100.0; // USER_HZ
+        probe
+            .report(total, seconds(after.server, before.server), seconds(after.postgres, before.postgres))
+            .await;
+    }
+    let met = calls_per_s >= 8000.0 && all.p(0.99) < 20.0 && failed == 0;
     println!(
-        "  target >= 5000 calls/s at 64 clients with p99 < 20 ms: {} ({calls_per_s:.0} calls/s, p99 {:.2} ms{})",
+        "  target >= 8000 calls/s at 64 clients with p99 < 20 ms: {} ({calls_per_s:.0} calls/s, p99 {:.2} ms{})",
         if met { "MET" } else { "NOT MET" },
         all.p(0.99),
         if args.clients == 64 { "" } else { "; note: not run at 64 clients" }
@@ -293,6 +321,7 @@ async fn client_loop(
     token: String,
     mut pending: Vec<i64>,
     mut rng: Rng,
+    mix: [u8; 5],
     warm_end: Instant,
     end: Instant,
 ) -> ClientReport {
@@ -303,7 +332,7 @@ async fn client_loop(
         if started >= end {
             break;
         }
-        let mut tool = Tool::pick(&mut rng);
+        let mut tool = Tool::pick(&mut rng, &mix);
         if (tool == Tool::Complete && pending.is_empty()) || (tool == Tool::SetPriority && known.is_empty()) {
             tool = Tool::Add;
         }
@@ -867,6 +896,8 @@ struct Server {
     pid: u32,
     url: String,
     log: PathBuf,
+    /// The bench database's URL.
+    database: String,
 }
 
 impl Server {
@@ -877,7 +908,7 @@ impl Server {
             .port();
         let log = std::env::temp_dir().join(format!("mcp-tasks-bench-server-{port}.log"));
         let log_file = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
-        let child = tokio::process::Command::new(binary)
+        let child = cost::server_command(binary)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("TASKS_DATABASE_URL", database_url)
             .env("TASKS_TOKEN_SECRET", secret)
@@ -890,12 +921,12 @@ impl Server {
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
         let pid = child.id().context("the server exited at once")?;
-        Ok(Self { child, pid, url: format!("http://127.0.0.1:{port}"), log })
+        Ok(Self { child, pid, url: format!("http://127.0.0.1:{port}"), log, database: database_url.to_owned() })
     }
 
-    /// Polls `/readyz` until it answers 200 (30 s at most).
+    /// Polls `/readyz` until it answers 200 (120 s at most: a server under valgrind starts slowly).
     async fn wait_ready(&mut self, http: &reqwest::Client) -> Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + Duration::from_secs(120);
         let url = format!("{}/readyz", self.url);
         loop {
             if let Some(status) = self.child.try_wait().context("checking the server")? {
@@ -907,7 +938,7 @@ impl Server {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                bail!("the server was not ready within 30 s; log:\n{}", self.log_tail());
+                bail!("the server was not ready within 120 s; log:\n{}", self.log_tail());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::oauth::{self, ResourceServer};
 use crate::store::Store;
+use crate::tokens::Verifier;
 use crate::tools::TaskServer;
 
 /// What the HTTP router needs.
@@ -57,7 +58,8 @@ pub fn app(state: HttpState, stop: &CancellationToken) -> Router {
         Arc::new(NeverSessionManager::default()),
         config,
     );
-    let auth = (state.key.clone(), state.oauth.clone());
+    let verifier = Arc::new(Verifier::new(state.key.clone(), TASKS_AUDIENCE));
+    let auth = (verifier, state.oauth.clone());
     let mut router =
         Router::new().nest_service("/mcp", mcp).layer(middleware::from_fn_with_state(auth, authenticate));
     if let Some(oauth) = state.oauth.clone() {
@@ -104,17 +106,17 @@ async fn ready(State(state): State<HttpState>) -> Response {
 /// Verifies the Bearer token and hands the identity to the tools; 401 otherwise. Tokens
 /// signed by the authorization server (when one is configured) go to [`oauth`].
 async fn authenticate(
-    State((key, resource_server)): State<(TokenKey, Option<Arc<ResourceServer>>)>,
+    State((verifier, resource_server)): State<(Arc<Verifier>, Option<Arc<ResourceServer>>)>,
     mut request: Request,
     next: Next,
 ) -> Response {
     let token =
         request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer_token);
     if let Some(oauth) = resource_server.as_deref() {
-        return oauth::gate(oauth, &key, token.map(str::to_owned), request, next).await;
+        return oauth::gate(oauth, &verifier, token.map(str::to_owned), request, next).await;
     }
     let verified = match token {
-        Some(token) => key.verify(token, Some(TASKS_AUDIENCE)),
+        Some(token) => verifier.verify(token),
         None => Err(shared::identity::AuthError::Missing),
     };
     match verified {

@@ -8,6 +8,7 @@
 //!   which differ only where their SQL truly does); all SQL lives here.
 //! * `tools` — the MCP server: one module per tool family, routers composed with `+`.
 //! * `reminders` — the worker that delivers due reminders to a webhook.
+//! * `tokens` — Bearer-token verification that remembers tokens which verified.
 //! * `http` — the axum router: Bearer auth, `/mcp` (stateless streamable HTTP), health,
 //!   `/metrics`.
 //! * `oauth` — the OAuth 2.1 resource server: provider access tokens verified against the
@@ -26,4 +27,5 @@ pub mod oauth;
 pub mod reminders;
 pub mod startup;
 pub mod store;
+pub mod tokens;
 pub mod tools;

@@ -21,8 +21,10 @@ use axum::response::{IntoResponse, Response};
 use jsonwebtoken::Algorithm;
 use reqwest::Url;
 use serde::Deserialize;
-use shared::identity::{AuthError, Expected, Identity, TASKS_AUDIENCE, TokenKey};
+use shared::identity::{AuthError, Expected, Identity};
 use shared::jwks::{KeySet, KeySource};
+
+use crate::tokens::Verifier;
 
 /// The scope for reading: read-only tools, resources, listings.
 pub const READ_SCOPE: &str = "tasks:read";
@@ -193,11 +195,11 @@ impl ResourceServer {
 }
 
 /// The `/mcp` gate when an authorization server is configured: provider tokens are verified
-/// with `oauth` (scopes included), HS256 tokens with `key` (full access, as without OAuth);
+/// with `oauth` (scopes included), HS256 tokens by `verifier` (full access, as without OAuth);
 /// refusals carry the challenges clients discover the authorization server from.
 pub async fn gate(
     oauth: &ResourceServer,
-    key: &TokenKey,
+    verifier: &Verifier,
     token: Option<String>,
     request: Request,
     next: Next,
@@ -206,7 +208,7 @@ pub async fn gate(
         None => Err(Refusal::Token(AuthError::Missing)),
         Some(token) if is_provider_token(token) => oauth.authorize(token, request).await,
         Some(token) => {
-            key.verify(token, Some(TASKS_AUDIENCE)).map(|id| (id, request)).map_err(Refusal::Token)
+verifier.verify(token).map(|id| (id, request)).map_err(Refusal::Token)
         }
     };
     match outcome {

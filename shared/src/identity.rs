@@ -143,6 +143,15 @@ impl TokenKey {
     pub fn verify_expecting(&self, token: &str, expected: &Expected) -> Result<Identity, AuthError> {
         verify_with(token, &self.decoding, Algorithm::HS256, expected)
     }
+
+    /// [`TokenKey::verify`], also giving the token's `exp` (Unix seconds), for a caller that
+    /// remembers verified tokens until they expire.
+    pub fn verify_until(&self, token: &str, audience: Option<&str>) -> Result<(Identity, i64), AuthError> {
+        let expected = Expected { audience: audience.map(str::to_owned), issuer: None };
+        let claims = decode_claims(token, &self.decoding, Algorithm::HS256, &expected)?;
+        let exp = claims.exp;
+        Ok((identity_from(claims)?, exp))
+    }
 }
 
 /// Clock skew allowed on `exp` and `nbf`, in seconds.
@@ -157,6 +166,11 @@ pub fn verify_with(
     alg: Algorithm,
     expected: &Expected,
 ) -> Result<Identity, AuthError> {
+    identity_from(decode_claims(token, key, alg, expected)?)
+}
+
+/// The claims of `token` once [`verify_with`]'s checks pass.
+fn decode_claims(token: &str, key: &DecodingKey, alg: Algorithm, expected: &Expected) -> Result<Claims, AuthError> {
     let mut validation = Validation::new(alg);
     validation.leeway = CLOCK_LEEWAY_SECS;
     validation.validate_nbf = true;
@@ -175,7 +189,7 @@ pub fn verify_with(
     validation.set_required_spec_claims(&required);
     let data = jsonwebtoken::decode::<Claims>(token, key, &validation)
         .map_err(|e| AuthError::Invalid(e.to_string()))?;
-    identity_from(data.claims)
+    Ok(data.claims)
 }
 
 fn identity_from(claims: Claims) -> Result<Identity, AuthError> {

@@ -1,14 +1,20 @@
 //! The PostgreSQL [`Backend`]: `timestamptz` instants, number lists as `= ANY($2)` with
 //! row locks (`FOR UPDATE`) around read-modify-write changes, and `tsvector` + GIN search.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
-use sqlx::Postgres;
+use sqlx::{Connection, Postgres};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::StoreError;
 use super::backend::{Backend, Columns, Search, Statement};
 use super::sql::task_columns;
+
+/// A pooled connection idle this long is pinged before use; one busier is used at once (a
+/// connection the server dropped in that window fails one statement and is replaced).
+const PING_IDLE_AFTER: Duration = Duration::from_secs(1);
 
 /// Tasks in PostgreSQL.
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +39,21 @@ impl Backend for PgBackend {
     const ORDER_BY_DUE: &'static str = "t.due_key, t.priority, t.number";
 
     async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
-        PgPoolOptions::new().max_connections(16).connect(url).await
+        PgPoolOptions::new()
+            .max_connections(16)
+            // sqlx pings every connection it takes from the pool: a round trip per query. Ping
+            // only one that sat idle long enough to have been dropped by the server.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_IDLE_AFTER {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
+            .connect(url)
+            .await
     }
 
     fn migrator() -> Migrator {
