@@ -17,6 +17,10 @@
 //! serves it), `auth` (user JWTs into a [`auth::User`]), `error` (`ApiError`, the one JSON
 //! error), `metrics`, `dev` (`chat-gateway dev`: dev secrets, mcp-tasks as a child) and
 //! `echo` (a responder that echoes, for tests and benchmarks).
+//!
+//! Outside this crate: its tests start it (and mcp-tasks) through `startup` with the
+//! workspace's `test-support` crate; its load tools are `bench`'s `chatkit_load` and
+//! `agent_load`.
 
 pub mod agent;
 pub mod auth;

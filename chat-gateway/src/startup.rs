@@ -177,8 +177,5 @@ pub async fn run_with_grace(
             tracing::warn!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    // `into_make_service`: serving the Router itself rebuilds (deep-clones) it per connection.
-    let server = axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown.clone().cancelled_owned());
-    shared::shutdown::drain_within(server, shutdown, grace).await
+    shared::shutdown::serve(listener, app, shutdown, grace).await
 }

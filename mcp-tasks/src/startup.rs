@@ -158,7 +158,7 @@ impl Application {
         // MCP requests are aborted only once draining is over, not when it starts.
         let stop = CancellationToken::new();
         let app = http::app(parts.into_state(), &stop);
-        let served = http::run_with_grace(listener, app, shutdown, grace).await;
+        let served = shared::shutdown::serve(listener, app, shutdown, grace).await;
         stop.cancel();
         served
     }

@@ -1,5 +1,6 @@
-//! Graceful shutdown: a cancellation token tripped by Ctrl-C or SIGTERM, and a bound on
-//! how long a server may then take to drain its in-flight requests and streams.
+//! Graceful shutdown: a cancellation token tripped by Ctrl-C or SIGTERM, a bound on how
+//! long a server may then take to drain its in-flight requests and streams, and [`serve`],
+//! which both services serve their routers with.
 
 use std::time::Duration;
 
@@ -51,4 +52,22 @@ where
             Ok(())
         }
     }
+}
+
+/// Serves `app` on `listener` until `shutdown` fires, stops accepting, and lets in-flight
+/// requests and streams finish for up to `grace`; then returns whatever is still open.
+pub async fn serve<L>(
+    listener: L,
+    app: axum::Router,
+    shutdown: CancellationToken,
+    grace: Duration,
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
+    // `into_make_service`: serving the Router itself rebuilds (deep-clones) it per connection.
+    let server = axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned());
+    drain_within(server, shutdown, grace).await
 }
