@@ -18,6 +18,10 @@
 //! error), `metrics`, `dev` (`chat-gateway dev`: dev secrets, mcp-tasks as a child) and
 //! `echo` (a responder that echoes, for tests and benchmarks); `limits` (the bounds on one
 //! user's requests).
+//!
+//! Outside this crate: its tests start it (and mcp-tasks) through `startup` with the
+//! workspace's `test-support` crate; its load tools are `bench`'s `chatkit_load` and
+//! `agent_load`.
 
 pub mod agent;
 pub mod auth;

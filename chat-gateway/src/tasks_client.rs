@@ -231,6 +231,26 @@ impl TasksClient {
         *self.connection.lock().await = None;
     }
 
+    /// The token `user`'s requests carry.
+    fn bearer(&self, user: &User) -> Bearer {
+        Bearer(self.token(&user.id, user.tz.as_deref()))
+    }
+
+    /// Sends `request` over the shared connection and waits for its answer, for at most the
+    /// timeout; the server's answer or why there was none.
+    async fn send(
+        &self,
+        request: ClientRequest,
+    ) -> Result<Result<ServerResult, rmcp::ServiceError>, TasksError> {
+        let connection = self.connection().await?;
+        let sent = async {
+            let handle =
+                connection.send_request_with_option(request, PeerRequestOptions::no_options()).await?;
+            handle.await_response().await
+        };
+        tokio::time::timeout(self.timeout, sent).await.map_err(|_| TasksError::Timeout(self.timeout))
+    }
+
     /// The tools mcp-tasks offers (cached for a few minutes).
     pub async fn tools(&self) -> Result<Arc<Vec<Tool>>, TasksError> {
         if let Some((at, tools)) = self.tools.read().await.as_ref()
@@ -280,51 +300,29 @@ impl TasksClient {
         tool: &str,
         arguments: JsonObject,
     ) -> Result<rmcp::model::CallToolResult, TasksError> {
-        let connection = self.connection().await?;
         let mut request =
             CallToolRequest::new(CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments));
-        request.extensions.insert(Bearer(self.token(&user.id, user.tz.as_deref())));
-        let sent = async {
-            let handle = connection
-                .send_request_with_option(
-                    ClientRequest::CallToolRequest(request),
-                    PeerRequestOptions::no_options(),
-                )
-                .await?;
-            handle.await_response().await
-        };
-        match tokio::time::timeout(self.timeout, sent).await {
-            Ok(Ok(ServerResult::CallToolResult(result))) => Ok(result),
-            Ok(Ok(other)) => Err(TasksError::Unavailable(format!("unexpected answer: {other:?}"))),
-            Ok(Err(rmcp::ServiceError::McpError(e))) => Err(TasksError::Refused(e.message.to_string())),
-            Ok(Err(e)) => {
+        request.extensions.insert(self.bearer(user));
+        match self.send(ClientRequest::CallToolRequest(request)).await? {
+            Ok(ServerResult::CallToolResult(result)) => Ok(result),
+            Ok(other) => Err(unexpected(&other)),
+            Err(rmcp::ServiceError::McpError(e)) => Err(TasksError::Refused(e.message.to_string())),
+            Err(e) => {
                 self.forget_connection().await;
                 Err(TasksError::Unavailable(e.to_string()))
             }
-            Err(_) => Err(TasksError::Timeout(self.timeout)),
         }
     }
 
     /// The user's reminders that fell due recently (the `tasks://reminders/due` resource).
     pub async fn due_reminders(&self, user: &User) -> Result<Vec<ReminderView>, TasksError> {
-        let connection = self.connection().await?;
         let mut request =
             rmcp::model::ReadResourceRequest::new(ReadResourceRequestParams::new(resources::DUE_REMINDERS));
-        request.extensions.insert(Bearer(self.token(&user.id, user.tz.as_deref())));
-        let sent = async {
-            let handle = connection
-                .send_request_with_option(
-                    ClientRequest::ReadResourceRequest(request),
-                    PeerRequestOptions::no_options(),
-                )
-                .await?;
-            handle.await_response().await
-        };
-        let result = match tokio::time::timeout(self.timeout, sent).await {
-            Ok(Ok(ServerResult::ReadResourceResult(result))) => result,
-            Ok(Ok(other)) => return Err(TasksError::Unavailable(format!("unexpected answer: {other:?}"))),
-            Ok(Err(e)) => return Err(TasksError::Unavailable(e.to_string())),
-            Err(_) => return Err(TasksError::Timeout(self.timeout)),
+        request.extensions.insert(self.bearer(user));
+        let result = match self.send(ClientRequest::ReadResourceRequest(request)).await? {
+            Ok(ServerResult::ReadResourceResult(result)) => result,
+            Ok(other) => return Err(unexpected(&other)),
+            Err(e) => return Err(TasksError::Unavailable(e.to_string())),
         };
         let mut reminders = Vec::new();
         for contents in result.contents {
@@ -336,6 +334,11 @@ impl TasksClient {
         }
         Ok(reminders)
     }
+}
+
+/// An answer of the wrong kind.
+fn unexpected(answer: &ServerResult) -> TasksError {
+    TasksError::Unavailable(format!("unexpected answer: {answer:?}"))
 }
 
 #[cfg(test)]

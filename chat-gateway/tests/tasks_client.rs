@@ -10,21 +10,14 @@ use chat_gateway::auth::User;
 use chat_gateway::tasks_client::{TasksClient, TasksError};
 use serde_json::{Value, json};
 use shared::identity::TokenKey;
+use test_support::tasks::SECRET;
 
-const SECRET: &str = "tasks-client-secret-tasks-client-secret";
-
+/// mcp-tasks on port 0 over a fresh SQLite store: its MCP URL, the store's guard, and the
+/// token that stops it.
 async fn start_tasks() -> (reqwest::Url, tempfile::TempDir, tokio_util::sync::CancellationToken) {
-    let dir = tempfile::tempdir().unwrap();
-    let store =
-        mcp_tasks::store::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
-    store.migrate().await.unwrap();
-    let state = mcp_tasks::startup::Parts::new(store, TokenKey::new(SECRET).unwrap()).into_state();
-    let shutdown = tokio_util::sync::CancellationToken::new();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/mcp", listener.local_addr().unwrap()).parse().unwrap();
-    let app = mcp_tasks::http::app(state, &shutdown);
-    tokio::spawn(mcp_tasks::http::run(listener, app, shutdown.clone()));
-    (url, dir, shutdown)
+    let (store, dir) = test_support::tasks::sqlite_store().await;
+    let server = test_support::tasks::start(store).await;
+    (format!("{}/mcp", server.base).parse().unwrap(), dir, server.shutdown)
 }
 
 fn user(id: &str, tz: Option<&str>) -> User {

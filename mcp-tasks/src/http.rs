@@ -14,7 +14,6 @@ use axum::{Json, Router};
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use shared::identity::{TASKS_AUDIENCE, TokenKey, bearer_token};
-use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::oauth::{self, ResourceServer};
@@ -73,23 +72,6 @@ pub fn app(state: HttpState, stop: &CancellationToken) -> Router {
         .route("/metrics", get(shared::metrics::scrape))
         .layer(middleware::from_fn(shared::metrics::track_http))
         .with_state(state)
-}
-
-/// Serves `app` on `listener` until `shutdown` fires, then finishes in-flight requests
-/// within the default grace period ([`shared::shutdown::DEFAULT_GRACE`]).
-pub async fn run(listener: TcpListener, app: Router, shutdown: CancellationToken) -> std::io::Result<()> {
-    run_with_grace(listener, app, shutdown, shared::shutdown::DEFAULT_GRACE).await
-}
-
-/// Serves `app` until `shutdown` fires, stops accepting, and lets in-flight requests finish
-/// for up to `grace`; then returns whatever is still open.
-pub async fn run_with_grace(
-    listener: TcpListener,
-    app: Router,
-    shutdown: CancellationToken,
-    grace: Duration,
-) -> std::io::Result<()> {
-    shared::serve::serve(listener, app, shared::serve::ConnectionLimits::default(), shutdown, grace).await
 }
 
 async fn ready(State(state): State<HttpState>) -> Response {

@@ -18,6 +18,9 @@
 //! * `startup` — the composition root: builds the running service from its `Config`, or
 //!   from injected `Parts` (tests, benchmarks); `main` only parses the CLI and config and
 //!   sets up tracing.
+//!
+//! Outside this crate: its tests start it through `startup` with the workspace's
+//! `test-support` crate, and its load tool is `bench`'s `tasks_load`.
 
 pub mod config;
 pub mod dates;

@@ -10,7 +10,8 @@
 //! shares; `jwks` verifies tokens against an identity provider's published keys (cached,
 //! single-flight refresh, found by discovery from an issuer); `telemetry` installs the tracing
 //! subscriber (text or JSON, always on stderr); `config` reads durations and data paths;
-//! `shutdown` turns SIGTERM into a token and bounds the drain by a grace period;
+//! `shutdown` turns SIGTERM into a token, bounds the drain by a grace period and serves a
+//! router with both (`serve`, used by both services);
 //! `metrics` installs the recorder once and holds the HTTP middleware and `/metrics`.
 
 pub mod config;

@@ -162,7 +162,7 @@ impl Agent {
                     .structured_content
                     .as_ref()
                     .filter(|_| ok)
-                    .and_then(|data| task_lines(lang, data))
+                    .and_then(|data| task_lines(lang, &call.name, data))
                     .unwrap_or_else(|| text.clone());
                 Outcome { ok, for_model, text, shown, unreachable: false }
             }

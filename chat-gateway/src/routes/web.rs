@@ -50,6 +50,11 @@ struct Asset {
 
 const JS: &str = "text/javascript; charset=utf-8";
 
+/// A file (not a page: no CSP of its own).
+const fn file(path: &'static str, content_type: &'static str, body: &'static [u8]) -> Asset {
+    Asset { path, content_type, csp: None, body }
+}
+
 static ASSETS: &[Asset] = &[
     Asset {
         path: "/",
@@ -63,40 +68,15 @@ static ASSETS: &[Asset] = &[
         csp: Some(WIDGET_CSP),
         body: include_bytes!("../../web/widget.html"),
     },
-    Asset {
-        path: "/assets/app.css",
-        content_type: "text/css; charset=utf-8",
-        csp: None,
-        body: include_bytes!("../../web/app.css"),
-    },
-    Asset { path: "/assets/app.js", content_type: JS, csp: None, body: include_bytes!("../../web/app.js") },
-    Asset { path: "/assets/api.js", content_type: JS, csp: None, body: include_bytes!("../../web/api.js") },
-    Asset {
-        path: "/assets/items.js",
-        content_type: JS,
-        csp: None,
-        body: include_bytes!("../../web/items.js"),
-    },
-    Asset {
-        path: "/assets/threads.js",
-        content_type: JS,
-        csp: None,
-        body: include_bytes!("../../web/threads.js"),
-    },
-    Asset { path: "/assets/dom.js", content_type: JS, csp: None, body: include_bytes!("../../web/dom.js") },
-    Asset { path: "/assets/i18n.js", content_type: JS, csp: None, body: include_bytes!("../../web/i18n.js") },
-    Asset {
-        path: "/assets/widget.js",
-        content_type: JS,
-        csp: None,
-        body: include_bytes!("../../web/widget.js"),
-    },
-    Asset {
-        path: "/assets/icon.svg",
-        content_type: "image/svg+xml",
-        csp: None,
-        body: include_bytes!("../../web/icon.svg"),
-    },
+    file("/assets/app.css", "text/css; charset=utf-8", include_bytes!("../../web/app.css")),
+    file("/assets/app.js", JS, include_bytes!("../../web/app.js")),
+    file("/assets/api.js", JS, include_bytes!("../../web/api.js")),
+    file("/assets/items.js", JS, include_bytes!("../../web/items.js")),
+    file("/assets/threads.js", JS, include_bytes!("../../web/threads.js")),
+    file("/assets/dom.js", JS, include_bytes!("../../web/dom.js")),
+    file("/assets/i18n.js", JS, include_bytes!("../../web/i18n.js")),
+    file("/assets/widget.js", JS, include_bytes!("../../web/widget.js")),
+    file("/assets/icon.svg", "image/svg+xml", include_bytes!("../../web/icon.svg")),
 ];
 
 /// Each asset's ETag, in the order of [`ASSETS`].

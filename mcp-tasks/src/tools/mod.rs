@@ -13,6 +13,7 @@ mod filters;
 mod input;
 mod organize;
 mod schedule;
+mod task_io;
 mod tasks;
 mod view;
 

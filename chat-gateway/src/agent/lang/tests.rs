@@ -2,6 +2,7 @@
 //! task lines and step labels.
 
 use serde_json::json;
+use shared::contract::tools;
 
 use super::dates::Dates;
 use super::tokens::tokenize;
@@ -171,17 +172,27 @@ fn a_models_urdu_date_arguments_are_rewritten_in_english() {
 fn urdu_replies_list_tasks_from_the_structured_result_without_english() {
     let created = json!({"created": [{"number": 1, "title": "دودھ لینا", "status": "pending",
         "due": {"date": "2026-11-23", "time": "17:00"}}]});
-    assert_eq!(task_lines(Lang::Urdu, &created).unwrap(), "#1 دودھ لینا · \u{2066}2026-11-23 17:00\u{2069}");
+    assert_eq!(
+        task_lines(Lang::Urdu, tools::ADD_TASK, &created).unwrap(),
+        "#1 دودھ لینا · \u{2066}2026-11-23 17:00\u{2069}"
+    );
     let done = json!({"completed": [{"number": 2, "title": "bill", "status": "completed"}], "rescheduled": [], "already_completed": []});
-    assert_eq!(task_lines(Lang::RomanUrdu, &done).unwrap(), "#2 bill ✓");
+    assert_eq!(task_lines(Lang::RomanUrdu, tools::COMPLETE_TASK, &done).unwrap(), "#2 bill ✓");
     let empty = json!({"tasks": [], "has_more": false});
-    assert_eq!(task_lines(Lang::Urdu, &empty).unwrap(), "کوئی کام نہیں ملا۔");
+    assert_eq!(task_lines(Lang::Urdu, tools::LIST_TASKS, &empty).unwrap(), "کوئی کام نہیں ملا۔");
     let recurring = json!({"tasks": [{"task": {"number": 4, "title": "gym", "status": "pending",
         "due": {"date": "2026-11-24"}}, "rule": "every week", "next": []}], "has_more": false});
-    assert_eq!(task_lines(Lang::Urdu, &recurring).unwrap(), "#4 gym · \u{2066}2026-11-24\u{2069}");
-    assert_eq!(task_lines(Lang::English, &created), None, "English keeps the tool's own text");
     assert_eq!(
-        task_lines(Lang::Urdu, &json!({"task": 3, "reminders": []})),
+        task_lines(Lang::Urdu, tools::GET_RECURRING_TASKS, &recurring).unwrap(),
+        "#4 gym · \u{2066}2026-11-24\u{2069}"
+    );
+    assert_eq!(
+        task_lines(Lang::English, tools::ADD_TASK, &created),
+        None,
+        "English keeps the tool's own text"
+    );
+    assert_eq!(
+        task_lines(Lang::Urdu, tools::SCHEDULE_REMINDER, &json!({"task": 3, "reminders": []})),
         None,
         "no tasks: the tool's text"
     );

@@ -2,6 +2,7 @@
 //! and tags; reminders; renames; tag edits; changes to dates and priorities.
 
 use serde_json::{Map, json};
+use shared::contract::tools;
 
 use super::calls::{PlannedCall, call, each, selector, update};
 use super::lexicon as lx;
@@ -74,7 +75,7 @@ pub(super) fn add(m: &Msg) -> Result<Vec<PlannedCall>, Say> {
     if !tags.is_empty() {
         args.insert("tags".into(), json!(tags));
     }
-    Ok(vec![call("add_task", args)])
+    Ok(vec![call(tools::ADD_TASK, args)])
 }
 
 fn is_edge_filler(key: &str) -> bool {
@@ -113,7 +114,7 @@ pub(super) fn remind(m: &Msg, nums: &[i64]) -> Result<Vec<PlannedCall>, Say> {
         let mut args = Map::new();
         args.insert("task".into(), json!(n));
         args.insert("at".into(), json!(at));
-        call("schedule_reminder", args)
+        call(tools::SCHEDULE_REMINDER, args)
     }))
 }
 
@@ -161,7 +162,7 @@ pub(super) fn tags(m: &Msg, nums: &[i64]) -> Result<Vec<PlannedCall>, Say> {
     if m.has(lx::TAG_REMOVE) {
         args.insert("remove".into(), json!(true));
     }
-    Ok(vec![call("add_tags", args)])
+    Ok(vec![call(tools::ADD_TAGS, args)])
 }
 
 /// A change to existing tasks named only by number, date and priority: "move 3 to friday",
@@ -179,7 +180,7 @@ pub(super) fn change(m: &Msg, nums: &[i64]) -> Option<Vec<PlannedCall>> {
     if due.is_none() && recurrence.is_none() {
         let mut args = selector(nums);
         args.insert("priority".into(), json!(prio?.label()));
-        return Some(vec![call("set_priority", args)]);
+        return Some(vec![call(tools::SET_PRIORITY, args)]);
     }
     let mut fields = Vec::new();
     fields.extend(due.map(|d| ("due", json!(d))));

@@ -2,6 +2,7 @@
 //! arguments, for one task or several.
 
 use serde_json::{Map, Value, json};
+use shared::contract::tools;
 
 /// One tool call the offline agent wants made.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,5 +45,5 @@ pub(super) fn update(n: i64, fields: &[(&str, Value)]) -> PlannedCall {
     for (name, value) in fields {
         args.insert((*name).to_owned(), value.clone());
     }
-    call("update_task", args)
+    call(tools::UPDATE_TASK, args)
 }

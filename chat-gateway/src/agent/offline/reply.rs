@@ -3,7 +3,7 @@
 
 use super::calls::PlannedCall;
 use crate::agent::lang::Lang;
-use crate::agent::lang::labels::pick;
+use crate::agent::lang::labels::{done_lead, pick};
 
 /// A reply that needs no tool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,29 +108,6 @@ fn texts(what: Say) -> [&'static str; 3] {
     }
 }
 
-/// The lead sentence for a call that worked.
-fn lead(tool: &str, lang: Lang) -> &'static str {
-    pick(
-        lang,
-        match tool {
-            "add_task" => ["Done:", "Aap ka task add kar diya:", "آپ کا کام شامل کر دیا گیا:"],
-            "list_tasks" => ["Here are your tasks:", "Yeh rahe aap ke tasks:", "یہ رہے آپ کے کام:"],
-            "search_tasks" => ["Here's what I found:", "Yeh mila:", "یہ ملا:"],
-            "complete_task" => ["Marked done:", "Mukammal kar diya:", "مکمل کر دیا گیا:"],
-            "delete_task" => ["Deleted:", "Delete kar diya:", "حذف کر دیا گیا:"],
-            "update_task" => ["Updated:", "Task update kar diya:", "کام تبدیل کر دیا گیا:"],
-            "set_priority" => ["Priority set:", "Priority set kar di:", "ترجیح مقرر کر دی گئی:"],
-            "add_tags" => ["Tags updated:", "Tags update kar diye:", "ٹیگ تبدیل کر دیے گئے:"],
-            "schedule_reminder" => ["Reminder set:", "Yaad dihani set kar di:", "یاد دہانی مقرر کر دی گئی:"],
-            "get_recurring_tasks" => {
-                ["Your recurring tasks:", "Aap ke dohrane wale tasks:", "آپ کے بار بار ہونے والے کام:"]
-            }
-            "analytics_summary" => ["Your summary:", "Aap ka khulasa:", "آپ کا خلاصہ:"],
-            _ => ["Done:", "Ho gaya:", "ہو گیا:"],
-        },
-    )
-}
-
 /// A short reply after the calls ran: `results` pairs each call with (`is_error`, the tool's
 /// human-readable text). Mirrors `lang`; when a tool failed, says so and includes the tool's
 /// message. The tool text (task numbers, titles, dates) is kept whole under a short lead
@@ -144,7 +121,7 @@ pub fn summary(lang: Lang, results: &[(&PlannedCall, bool, String)]) -> String {
     results
         .iter()
         .map(|(call, is_error, text)| {
-            let lead = if *is_error { pick(lang, failed) } else { lead(call.tool, lang) };
+            let lead = if *is_error { pick(lang, failed) } else { done_lead(lang, call.tool) };
             match text.trim() {
                 "" => {
                     let stop = if lang == Lang::Urdu { "۔" } else { "." };

@@ -2,6 +2,8 @@
 //! order that keeps shared words with the right one: "remove tag work from 3" edits tags
 //! before "remove" can delete, "completed tasks" lists before "completed" can complete.
 
+use shared::contract::tools;
+
 use super::calls::{self, PlannedCall};
 use super::lexicon as lx;
 use super::parse::Msg;
@@ -114,14 +116,14 @@ fn route(m: &Msg) -> Result<Vec<PlannedCall>, Say> {
     if m.has(lx::DELETE) && !listing {
         return match nums.is_empty() {
             true => Err(Say::WhichTask),
-            false if build::only_command(m, lx::DELETE) => Ok(vec![calls::select("delete_task", &nums)]),
+            false if build::only_command(m, lx::DELETE) => Ok(vec![calls::select(tools::DELETE_TASK, &nums)]),
             false => Err(Say::Help),
         };
     }
     if m.has(lx::COMPLETE) {
         if about_a_task {
             return if build::only_command(m, lx::COMPLETE) {
-                Ok(vec![calls::select("complete_task", &nums)])
+                Ok(vec![calls::select(tools::COMPLETE_TASK, &nums)])
             } else {
                 Err(Say::Help)
             };

@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! BENCH_SERVER_WRAPPER="valgrind --tool=callgrind --callgrind-out-file=/tmp/mcp-cg.%p" \
-//!   cargo run --release -p mcp-tasks --example load -- --clients 4 --seconds 20 --big-user-tasks 0
+//!   cargo run --release -p bench --example tasks_load -- --clients 4 --seconds 20 --big-user-tasks 0
 //! ```
 //!
 //! The counters are zeroed (`callgrind_control -z`) when the measured window opens and dumped

@@ -4,13 +4,13 @@
 //! from many concurrent clients, each its own user with `--tasks-per-client` tasks, and the
 //! cost of each call (see `support/cost.rs`); and (2) `search_tasks` latency
 //! for one user who owns `--big-user-tasks` tasks. It recreates the database
-//! `mcp_tasks_bench` through `--database-url`, starts the sibling release binary
+//! `mcp_tasks_bench` through `--database-url`, starts the release binary
 //! `target/release/mcp-tasks` on a free loopback port with a generated token secret, and
 //! kills it at the end. Build and run with:
 //!
 //! ```text
 //! cargo build --release -p mcp-tasks
-//! cargo run --release -p mcp-tasks --example load -- --clients 64 --seconds 10 --big-user-tasks 100000
+//! cargo run --release -p bench --example tasks_load -- --clients 64 --seconds 10 --big-user-tasks 100000
 //! ```
 //!
 //! `--big-user-tasks 0` skips part 2. The server inherits `RUST_LOG`; its log goes to a file
@@ -22,7 +22,6 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::hash::{BuildHasher, Hasher};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -31,6 +30,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
+use bench::child::ChildServer;
+use bench::cost;
+use bench::latency::Latencies;
+use bench::load::{self, Report, Window};
+use bench::proc::CpuSnapshot;
+use bench::report::{clip, print_errors};
 use clap::Parser;
 use futures::StreamExt;
 use serde::Deserialize;
@@ -39,8 +44,6 @@ use serde_json::{Value, json};
 use shared::identity::{TASKS_AUDIENCE, TokenKey};
 use sqlx::{Connection, PgConnection};
 
-#[path = "support/cost.rs"]
-mod cost;
 
 /// The database the benchmark drops and recreates.
 const BENCH_DB: &str = "mcp_tasks_bench";
@@ -87,14 +90,16 @@ async fn main() -> Result<()> {
     }
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let binary = server_binary()?;
-    let bench_url = create_bench_database(&args.database_url).await?;
+    let bench_url = bench::db::recreate(&args.database_url, BENCH_DB)
+        .await
+        .context("recreating the bench database (set --database-url or BENCH_DATABASE_URL)")?;
     let mut db = PgConnection::connect(&bench_url).await.context("connecting to the bench database")?;
     let pg_version: String = sqlx::query_scalar("SHOW server_version")
         .fetch_one(&mut db)
         .await
         .context("reading the PostgreSQL version")?;
 
-    let secret = random_secret();
+    let secret = bench::random_secret();
     let key = TokenKey::new(&secret).map_err(|e| anyhow!("token secret: {e}"))?;
     let mut server = Server::start(&binary, &bench_url, &secret).await?;
     let mcp = Mcp::new(&server.url, args.clients)?;
@@ -102,12 +107,12 @@ async fn main() -> Result<()> {
 
     println!("mcp-tasks load benchmark");
     println!("  machine: {cores} cores; PostgreSQL {pg_version}; database {BENCH_DB}");
-    println!("  server: {} (pid {}) at {}", binary.display(), server.pid, server.url);
+    println!("  server: {} (pid {}) at {}", binary.display(), server.process.pid, server.url);
     let log_filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "unset (server default: info)".to_owned());
     println!("  server log: {} (RUST_LOG {log_filter})", server.log.display());
 
     let outcome = run_parts(&args, cores, &key, &mcp, &server, &mut db).await;
-    let peak_rss = server.peak_rss_kb();
+    let peak_rss = server.process.status_kb("VmHWM");
     let log = server.log.clone();
     server.stop().await?;
     outcome?;
@@ -197,11 +202,7 @@ struct Sample {
 }
 
 /// What one client brings back.
-#[derive(Default)]
-struct ClientReport {
-    samples: Vec<Sample>,
-    errors: HashMap<String, usize>,
-}
+type ClientReport = Report<Sample>;
 
 async fn mixed_load(args: &Args, cores: usize, key: &TokenKey, mcp: &Mcp, server: &Server) -> Result<()> {
     println!();
@@ -252,21 +253,12 @@ async fn mixed_load(args: &Args, cores: usize, key: &TokenKey, mcp: &Mcp, server
         })
         .collect();
 
-    tokio::time::sleep_until(warm_end.into()).await;
-    let cpu_before = CpuSnapshot::take(server.pid);
-    let probe = cost::Probe::open(&server.database, server.pid).await;
-    tokio::time::sleep_until(end.into()).await;
-    let cpu_after = CpuSnapshot::take(server.pid);
-
-    let mut samples = Vec::new();
-    let mut errors: HashMap<String, usize> = HashMap::new();
-    for handle in handles {
-        let report = handle.await.context("a client task panicked")?;
-        samples.extend(report.samples);
-        for (k, v) in report.errors {
-            *errors.entry(k).or_default() += v;
-        }
-    }
+    let probe = async {
+        tokio::time::sleep_until(warm_end.into()).await;
+        cost::Probe::open(&server.database, server.process.pid).await
+    };
+    let (window, probe) = tokio::join!(load::measure(server.process.pid, warm_end, end, handles), probe);
+    let Window { cpu, samples, errors } = window?;
 
     let measured = args.seconds as f64;
     let total = samples.len();
@@ -284,23 +276,23 @@ async fn mixed_load(args: &Args, cores: usize, key: &TokenKey, mcp: &Mcp, server
     );
     print_errors(&errors);
     println!("  per tool:");
-    println!("    {:<14} {:>7} {:>7}  {}", "tool", "calls", "share", Latencies::header());
+    println!("    {:<14} {:>7} {:>7}  {}", "tool", "calls", "share", header());
     for tool in Tool::ALL {
         let lat = Latencies::of(samples.iter().filter(|s| s.tool == tool).map(|s| s.micros));
         println!(
             "    {:<14} {:>7} {:>7}  {}",
             tool.name(),
-            lat.count,
-            format!("{:.1}%", 100.0 * lat.count as f64 / total.max(1) as f64),
-            lat.columns()
+            lat.count(),
+            format!("{:.1}%", 100.0 * lat.count() as f64 / total.max(1) as f64),
+            columns(&lat)
         );
     }
-    if let (Some(before), Some(after)) = (&cpu_before, &cpu_after) {
+    if let Some((before, after)) = &cpu {
         println!("  CPU in the measured window ({cores} cores), in cores busy:");
         println!("{}", CpuSnapshot::describe(before, after));
     }
-    if let (Some(before), Some(after)) = (&cpu_before, &cpu_after) {
-        let seconds = |a: u64, b: u64| a.saturating_sub(b) as f64 / 100.0; // USER_HZ
+    if let Some((before, after)) = &cpu {
+        let seconds = |a: u64, b: u64| a.saturating_sub(b) as f64 / bench::proc::CLOCK_TICKS;
         probe
             .report(total, seconds(after.server, before.server), seconds(after.postgres, before.postgres))
             .await;
@@ -326,7 +318,7 @@ async fn client_loop(
     end: Instant,
 ) -> ClientReport {
     let mut known: Vec<i64> = pending.clone();
-    let mut report = ClientReport { samples: Vec::with_capacity(4096), ..Default::default() };
+    let mut report = ClientReport::with_capacity(4096);
     loop {
         let started = Instant::now();
         if started >= end {
@@ -376,14 +368,6 @@ async fn client_loop(
     }
     report.errors.retain(|_, n| *n > 0);
     report
-}
-
-fn print_errors(errors: &HashMap<String, usize>) {
-    let mut errors: Vec<_> = errors.iter().collect();
-    errors.sort_by(|a, b| b.1.cmp(a.1));
-    for (kind, n) in errors.iter().take(10) {
-        println!("    {n:>8} x {kind}");
-    }
 }
 
 /// Varied list filters, as a model would send them.
@@ -587,7 +571,7 @@ fn report_searches(
         "matches",
         "share",
         "range",
-        Latencies::header()
+        header()
     );
     for class in QueryClass::ALL {
         let of_class: Vec<_> = runs.iter().filter(|(c, _, _)| *c == class).collect();
@@ -606,7 +590,7 @@ fn report_searches(
             mean,
             format!("{:.2}%", 100.0 * mean / total.max(1) as f64),
             format!("{lo}-{hi}"),
-            lat.columns()
+            columns(&lat)
         );
     }
 }
@@ -837,17 +821,10 @@ fn tool_error_text(bytes: &[u8]) -> String {
     clip(text, 200)
 }
 
-fn clip(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // The server process and the database
 
-/// `target/release/mcp-tasks`, next to `target/release/examples/load`.
+/// `target/release/mcp-tasks`, next to `target/release/examples/tasks_load`.
 fn server_binary() -> Result<PathBuf> {
     let exe = std::env::current_exe().context("locating the benchmark executable")?;
     let examples = exe.parent().context("the benchmark executable has no parent directory")?;
@@ -859,41 +836,9 @@ fn server_binary() -> Result<PathBuf> {
     Ok(binary)
 }
 
-/// Drops and recreates [`BENCH_DB`]; returns its URL.
-async fn create_bench_database(admin_url: &str) -> Result<String> {
-    let mut admin = PgConnection::connect(admin_url)
-        .await
-        .with_context(|| format!("connecting to {admin_url} (set --database-url or BENCH_DATABASE_URL)"))?;
-    sqlx::raw_sql("DROP DATABASE IF EXISTS mcp_tasks_bench WITH (FORCE)")
-        .execute(&mut admin)
-        .await
-        .context("dropping the old bench database")?;
-    sqlx::raw_sql("CREATE DATABASE mcp_tasks_bench")
-        .execute(&mut admin)
-        .await
-        .context("creating the bench database")?;
-    admin.close().await.context("closing the admin connection")?;
-    let mut url = reqwest::Url::parse(admin_url).context("--database-url is not a URL")?;
-    url.set_path(&format!("/{BENCH_DB}"));
-    Ok(url.to_string())
-}
-
-/// A 64-hex-character secret from the standard library's per-process random keys.
-fn random_secret() -> String {
-    (0..4).fold(String::new(), |mut s, _| {
-        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u128(
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos(),
-        );
-        let _ = write!(s, "{:016x}", hasher.finish());
-        s
-    })
-}
-
 /// The `mcp-tasks serve` child; killed on drop if [`Server::stop`] was not reached.
 struct Server {
-    child: tokio::process::Child,
-    pid: u32,
+    process: ChildServer,
     url: String,
     log: PathBuf,
     /// The bench database's URL.
@@ -908,7 +853,8 @@ impl Server {
             .port();
         let log = std::env::temp_dir().join(format!("mcp-tasks-bench-server-{port}.log"));
         let log_file = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
-        let child = cost::server_command(binary)
+        let mut command = cost::server_command(binary);
+        command
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("TASKS_DATABASE_URL", database_url)
             .env("TASKS_TOKEN_SECRET", secret)
@@ -916,12 +862,9 @@ impl Server {
             .env_remove("TASKS_ALLOWED_HOSTS")
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().context("duplicating the log file handle")?)
-            .stderr(log_file)
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("starting {}", binary.display()))?;
-        let pid = child.id().context("the server exited at once")?;
-        Ok(Self { child, pid, url: format!("http://127.0.0.1:{port}"), log, database: database_url.to_owned() })
+            .stderr(log_file);
+        let process = ChildServer::spawn(command)?;
+        Ok(Self { process, url: format!("http://127.0.0.1:{port}"), log, database: database_url.to_owned() })
     }
 
     /// Polls `/readyz` until it answers 200 (120 s at most: a server under valgrind starts slowly).
@@ -929,7 +872,7 @@ impl Server {
         let deadline = Instant::now() + Duration::from_secs(120);
         let url = format!("{}/readyz", self.url);
         loop {
-            if let Some(status) = self.child.try_wait().context("checking the server")? {
+            if let Some(status) = self.process.child.try_wait().context("checking the server")? {
                 bail!("the server exited ({status}) before it was ready; log:\n{}", self.log_tail());
             }
             if let Ok(r) = http.get(&url).send().await
@@ -950,140 +893,22 @@ impl Server {
         lines[lines.len().saturating_sub(20)..].join("\n")
     }
 
-    /// Peak resident set size in KiB (`VmHWM` in `/proc/<pid>/status`).
-    fn peak_rss_kb(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-        line.split_whitespace().nth(1)?.parse().ok()
-    }
-
-    async fn stop(mut self) -> Result<()> {
-        self.child.start_kill().context("stopping the server")?;
-        self.child.wait().await.context("waiting for the server to exit")?;
-        Ok(())
+    async fn stop(self) -> Result<()> {
+        self.process.kill().await
     }
 }
 
 // ---------------------------------------------------------------------------------------
 // Measurements
 
-/// Sorted latencies in microseconds.
-struct Latencies {
-    sorted: Vec<u32>,
-    count: usize,
+/// Titles for [`columns`].
+fn header() -> String {
+    format!("{:>6}  {:>6}  {:>6}  {:>7}", "p50", "p90", "p99", "max ms")
 }
 
-impl Latencies {
-    fn of(micros: impl Iterator<Item = u32>) -> Self {
-        let mut sorted: Vec<u32> = micros.collect();
-        sorted.sort_unstable();
-        let count = sorted.len();
-        Self { sorted, count }
-    }
-
-    /// The `q` quantile in milliseconds (nearest rank).
-    fn p(&self, q: f64) -> f64 {
-        if self.sorted.is_empty() {
-            return 0.0;
-        }
-        let rank = ((q * self.count as f64).ceil() as usize).clamp(1, self.count);
-        f64::from(self.sorted[rank - 1]) / 1000.0
-    }
-
-    fn max(&self) -> f64 {
-        self.sorted.last().map_or(0.0, |m| f64::from(*m) / 1000.0)
-    }
-
-    fn line(&self) -> String {
-        format!(
-            "p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
-            self.p(0.5),
-            self.p(0.9),
-            self.p(0.99),
-            self.max()
-        )
-    }
-
-    /// Titles for [`Latencies::columns`].
-    fn header() -> String {
-        format!("{:>6}  {:>6}  {:>6}  {:>7}", "p50", "p90", "p99", "max ms")
-    }
-
-    fn columns(&self) -> String {
-        format!("{:>6.2}  {:>6.2}  {:>6.2}  {:>7.2}", self.p(0.5), self.p(0.9), self.p(0.99), self.max())
-    }
-}
-
-/// CPU time (in `/proc` clock ticks) of the machine, the server, PostgreSQL and this process.
-struct CpuSnapshot {
-    machine_busy: u64,
-    machine_total: u64,
-    server: u64,
-    postgres: u64,
-    postgres_procs: usize,
-    bench: u64,
-}
-
-impl CpuSnapshot {
-    fn take(server_pid: u32) -> Option<Self> {
-        let stat = std::fs::read_to_string("/proc/stat").ok()?;
-        let cpu: Vec<u64> =
-            stat.lines().next()?.split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
-        // user nice system idle iowait irq softirq steal (guest is already inside user).
-        let total: u64 = cpu.iter().take(8).sum();
-        let idle = cpu.get(3).copied().unwrap_or(0) + cpu.get(4).copied().unwrap_or(0);
-        let mut postgres = 0;
-        let mut postgres_procs = 0;
-        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-            let name = entry.file_name();
-            let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else { continue };
-            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-            if comm.trim() == "postgres" {
-                postgres += process_ticks(pid).unwrap_or(0);
-                postgres_procs += 1;
-            }
-        }
-        Some(Self {
-            machine_busy: total - idle,
-            machine_total: total,
-            server: process_ticks(&server_pid.to_string())?,
-            postgres,
-            postgres_procs,
-            bench: process_ticks("self")?,
-        })
-    }
-
-    fn describe(before: &Self, after: &Self) -> String {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
-        let total = after.machine_total.saturating_sub(before.machine_total).max(1) as f64;
-        let share = |a: u64, b: u64| cores * a.saturating_sub(b) as f64 / total;
-        let (server, postgres, bench) = (
-            share(after.server, before.server),
-            share(after.postgres, before.postgres),
-            share(after.bench, before.bench),
-        );
-        let machine = share(after.machine_busy, before.machine_busy);
-        let other = (machine - server - postgres - bench).max(0.0);
-        let mut text = format!(
-            "    server {server:.2}, postgres {postgres:.2} ({} processes), load generator {bench:.2}, \
-             other {other:.2}; whole machine {machine:.2}",
-            after.postgres_procs,
-        );
-        if other > 0.15 {
-            let _ = write!(
-                text,
-                "\n    warning: other processes used {other:.2} cores; the numbers are not clean"
-            );
-        }
-        text
-    }
-}
-
-/// utime + stime of `/proc/<pid>/stat`.
-fn process_ticks(pid: &str) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+/// p50, p90, p99 and max of `lat` in ms, under [`header`].
+fn columns(lat: &Latencies) -> String {
+    format!("{:>6.2}  {:>6.2}  {:>6.2}  {:>7.2}", lat.p(0.5), lat.p(0.9), lat.p(0.99), lat.max())
 }
 
 /// SplitMix64: small, fast and deterministic, so runs repeat the same workload.

@@ -3,8 +3,8 @@
 //! answers at once (or after `--model-ms`), making one tool call per turn.
 //!
 //! ```text
-//! cargo run --release -p chat-gateway --example agent_load
-//! cargo run --release -p chat-gateway --example agent_load -- --postgres postgres://postgres@127.0.0.1:5432/postgres
+//! cargo run --release -p bench --example agent_load
+//! cargo run --release -p bench --example agent_load -- --postgres postgres://postgres@127.0.0.1:5432/postgres
 //! ```
 //!
 //! A turn is: the user message; model call 1 streams one tool call (`add_task` on even turns,
@@ -31,6 +31,7 @@ use anyhow::{Context, Result, bail};
 use axum::Router;
 use axum::response::IntoResponse;
 use axum::routing::post;
+use bench::latency::Latencies;
 use chat_gateway::agent::llm::{LlmClient, LlmConfig};
 use chat_gateway::agent::{Agent, Brain};
 use chat_gateway::auth::Authenticator;
@@ -48,7 +49,7 @@ const USER_SECRET: &str = "bench-user-secret-bench-user-secret-0000";
 /// The target: overhead p50 under 10 ms at 64 users.
 const TARGET_MS: f64 = 10.0;
 
-/// Agent overhead benchmark (see the top of chat-gateway/examples/agent_load.rs).
+/// Agent overhead benchmark (see the top of bench/examples/agent_load.rs).
 #[derive(Parser, Debug)]
 struct Args {
     /// Concurrent users per phase.
@@ -80,9 +81,10 @@ fn main() -> Result<()> {
 async fn run(args: Args) -> Result<()> {
     let dir = tempfile::tempdir()?;
     let (chat_url, tasks_url) = match &args.postgres {
-        Some(admin) => {
-            (fresh_pg(admin, "agent_bench_chat").await?, fresh_pg(admin, "agent_bench_tasks").await?)
-        }
+        Some(admin) => (
+            bench::db::recreate(admin, "agent_bench_chat").await?,
+            bench::db::recreate(admin, "agent_bench_tasks").await?,
+        ),
         None => (
             format!("sqlite://{}", dir.path().join("chat.db").display()),
             format!("sqlite://{}", dir.path().join("tasks.db").display()),
@@ -148,11 +150,11 @@ struct Phase {
     warmup: u64,
 }
 
-/// One phase's samples (ms).
+/// One phase's latencies.
 struct PhaseResult {
     turns_per_s: f64,
-    wall: Vec<f64>,
-    overhead: Vec<f64>,
+    wall: Latencies,
+    overhead: Latencies,
     errors: usize,
 }
 
@@ -183,14 +185,14 @@ impl Phase {
                     let before = model_time(&spent, &user);
                     let sent = Instant::now();
                     let outcome = send_turn(&client, &gateway, &token, thread.as_deref(), &text).await;
-                    let took = sent.elapsed().as_secs_f64() * 1000.0;
-                    let model_ms = (model_time(&spent, &user) - before) as f64 / 1e6;
+                    let took = sent.elapsed();
+                    let model = Duration::from_nanos(model_time(&spent, &user) - before);
                     match outcome {
                         Ok(id) => {
                             thread = if turn % 10 == 9 { None } else { Some(id) };
                             if sent >= measure_from && Instant::now() <= end {
-                                wall.push(took);
-                                overhead.push(took - model_ms);
+                                wall.push(bench::micros(took));
+                                overhead.push(bench::micros(took.saturating_sub(model)));
                             }
                         }
                         Err(e) => {
@@ -208,16 +210,15 @@ impl Phase {
                 anyhow::Ok((wall, overhead, errors))
             }));
         }
-        let mut result = PhaseResult { turns_per_s: 0.0, wall: vec![], overhead: vec![], errors: 0 };
+        let mut result =
+            PhaseResult { turns_per_s: 0.0, wall: Latencies::new(), overhead: Latencies::new(), errors: 0 };
         for user in users {
-            let (wall, overhead, errors) = user.await??;
-            result.wall.extend(wall);
-            result.overhead.extend(overhead);
+            let (wall, overhead, errors): (Vec<u32>, Vec<u32>, usize) = user.await??;
+            wall.into_iter().for_each(|us| result.wall.record(us));
+            overhead.into_iter().for_each(|us| result.overhead.record(us));
             result.errors += errors;
         }
-        result.turns_per_s = result.wall.len() as f64 / self.seconds as f64;
-        result.wall.sort_by(f64::total_cmp);
-        result.overhead.sort_by(f64::total_cmp);
+        result.turns_per_s = result.wall.count() as f64 / self.seconds as f64;
         Ok(result)
     }
 }
@@ -271,13 +272,9 @@ fn rand_fraction(name: &str) -> f64 {
     (hash % 1000) as f64 / 1000.0
 }
 
-/// The `q` quantile of sorted samples (nearest rank).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
+/// The `q` quantile of `latencies` in ms (NaN when there are none).
+fn quantile(latencies: &Latencies, q: f64) -> f64 {
+    if latencies.count() == 0 { f64::NAN } else { latencies.p(q) }
 }
 
 /// The scripted model: a tool call for a user message, a short reply after a tool result.
@@ -375,11 +372,11 @@ fn tool_call(name: &str, args: &Value) -> Vec<Value> {
 async fn start_stack(chat_url: &str, tasks_url: &str, model_base: &str) -> Result<String> {
     let tasks = mcp_tasks::store::connect(tasks_url).await?;
     tasks.migrate().await?;
-    let state = mcp_tasks::startup::Parts::new(tasks, key(TASKS_SECRET)?).into_state();
-    let stop = CancellationToken::new();
+    let parts = mcp_tasks::startup::Parts::new(tasks, key(TASKS_SECRET)?);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let mcp_url = format!("http://{}/mcp", listener.local_addr()?).parse()?;
-    tokio::spawn(mcp_tasks::http::run(listener, mcp_tasks::http::app(state, &stop), stop));
+    let app = mcp_tasks::startup::Application::from_parts(parts, listener);
+    tokio::spawn(app.run_until_stopped(CancellationToken::new()));
 
     let chat = chat_gateway::store::connect(chat_url).await?;
     chat.migrate().await?;
@@ -400,16 +397,4 @@ async fn start_stack(chat_url: &str, tasks_url: &str, model_base: &str) -> Resul
 
 fn key(secret: &str) -> Result<TokenKey> {
     TokenKey::new(secret).map_err(anyhow::Error::msg)
-}
-
-/// Drops and recreates database `name` through `admin`; its URL.
-async fn fresh_pg(admin: &str, name: &str) -> Result<String> {
-    use sqlx::Connection as _;
-    let mut conn = sqlx::PgConnection::connect(admin).await.context("connecting to PostgreSQL")?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-        .execute(&mut conn)
-        .await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await?;
-    let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
-    Ok(format!("{base}/{name}"))
 }

@@ -3,8 +3,8 @@
 //! measured is the gateway itself: auth, the dispatcher, the thread store and SSE framing.
 //!
 //! ```text
-//! cargo run --release -p chat-gateway --example chatkit_load
-//! cargo run --release -p chat-gateway --example chatkit_load -- --postgres postgres://postgres@127.0.0.1:5432/postgres
+//! cargo run --release -p bench --example chatkit_load
+//! cargo run --release -p bench --example chatkit_load -- --postgres postgres://postgres@127.0.0.1:5432/postgres
 //! ```
 //!
 //! The driver (the default mode) re-executes this binary with `--serve` as a child process,
@@ -30,8 +30,6 @@
 //! Both processes raise `RLIMIT_NOFILE` to the hard limit. Linux only (`/proc`).
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::hash::{BuildHasher, Hasher};
 use std::io::Read as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
@@ -41,6 +39,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
+use bench::child::ChildServer;
+use bench::latency::Latencies;
+use bench::load::{self, Report, Window};
+use bench::proc::{CLOCK_TICKS, CpuSnapshot, status_kb};
+use bench::report::{clip, mib, print_errors, verdict};
+use bench::{micros, random_secret};
 use chat_gateway::auth::Authenticator;
 use chat_gateway::chatkit::types::{ItemBody, user_text};
 use chat_gateway::conversation::{AssistantMessageWriter, Responder, Turn, TurnError, TurnSink};
@@ -50,7 +54,6 @@ use chat_gateway::store;
 use clap::Parser;
 use serde_json::{Value, json};
 use shared::identity::TokenKey;
-use sqlx::{Connection, PgConnection};
 use tokio::io::AsyncBufReadExt;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
@@ -69,7 +72,7 @@ const MESSAGE: &str = "Please add a task to call the plumber about the leaking k
      appointment to next Tuesday afternoon.";
 
 /// Load benchmark for chat-gateway's ChatKit endpoint: turns/s, time to first event and
-/// peak RSS (see the docs at the top of chat-gateway/examples/load.rs).
+/// peak RSS (see the docs at the top of bench/examples/chatkit_load.rs).
 #[derive(Parser, Debug, Clone)]
 #[command(name = "load")]
 struct Args {
@@ -222,14 +225,13 @@ async fn drive(args: Args, nofile: u64) -> Result<()> {
     let secret = random_secret();
     let key = TokenKey::new(&secret).map_err(|e| anyhow!("token secret: {e}"))?;
     let database_url = match (&args.postgres, &args.database_url) {
-        (Some(admin), _) => Some(create_bench_database(admin).await?),
+        (Some(admin), _) => Some(bench::db::recreate(admin, BENCH_DB).await?),
         (None, url) => url.clone(),
     };
     let store_name = match &database_url {
         Some(url) if url.starts_with("postgres") => {
-            let mut db = PgConnection::connect(url).await.context("connecting to the bench database")?;
-            let version: String = sqlx::query_scalar("SHOW server_version").fetch_one(&mut db).await?;
-            format!("PostgreSQL {version} ({})", redact(url))
+            let version = bench::db::server_version(url).await?;
+            format!("PostgreSQL {version} ({})", bench::db::redact(url))
         }
         Some(url) => url.clone(),
         None => "SQLite (fresh file in a temp dir, WAL)".to_owned(),
@@ -244,7 +246,7 @@ async fn drive(args: Args, nofile: u64) -> Result<()> {
     );
     println!(
         "  server: this binary --serve (pid {}) at {url}; TCP_NODELAY {}",
-        server.pid,
+        server.process.pid,
         if args.nodelay { "on (--nodelay)" } else { "off (as startup::run serves)" }
     );
     println!(
@@ -267,7 +269,7 @@ async fn drive(args: Args, nofile: u64) -> Result<()> {
             }
         }
     }
-    let run_peak = server.status_kb("VmHWM");
+    let run_peak = server.process.status_kb("VmHWM");
     let mut streams = None;
     if failure.is_none() && args.streams > 0 {
         match streams_phase(&args, &key, &url, &server, results.len() + 1).await {
@@ -356,14 +358,6 @@ async fn drive(args: Args, nofile: u64) -> Result<()> {
     Ok(())
 }
 
-fn verdict(met: bool) -> &'static str {
-    if met { "MET" } else { "NOT MET" }
-}
-
-fn mib(kb: u64) -> String {
-    format!("{:.1} MiB", kb as f64 / 1024.0)
-}
-
 // ---------------------------------------------------------------------------------------
 // Load phases
 
@@ -387,11 +381,7 @@ struct Sample {
 }
 
 /// What one virtual user brings back.
-#[derive(Default)]
-struct UserReport {
-    samples: Vec<Sample>,
-    errors: HashMap<String, usize>,
-}
+type UserReport = Report<Sample>;
 
 async fn load_phase(
     args: &Args,
@@ -444,20 +434,7 @@ async fn load_phase(
         })
         .collect();
 
-    tokio::time::sleep_until(warm_end.into()).await;
-    let cpu_before = CpuSnapshot::take(server.pid);
-    tokio::time::sleep_until(end.into()).await;
-    let cpu_after = CpuSnapshot::take(server.pid);
-
-    let mut samples = Vec::new();
-    let mut errors: HashMap<String, usize> = HashMap::new();
-    for handle in handles {
-        let report = handle.await.context("a user task panicked")?;
-        samples.extend(report.samples);
-        for (k, v) in report.errors {
-            *errors.entry(k).or_default() += v;
-        }
-    }
+    let Window { cpu, samples, errors } = load::measure(server.process.pid, warm_end, end, handles).await?;
     let measured = args.seconds as f64;
     let total = samples.len();
     let failed: usize = errors.values().sum();
@@ -471,23 +448,23 @@ async fn load_phase(
         total - creates,
         (turns_per_s * (args.deltas + 6) as f64 + creates as f64 * 2.0 / measured) as u64
     );
-    println!("    {:<22} {}", "ms", Latencies::header());
-    println!("    {:<22} {}", "time to first byte", ttfb.columns());
-    println!("    {:<22} {}", "time to first event", first_event.columns());
-    println!("    {:<22} {}", "whole turn", turn.columns());
+    println!("    {:<22} {}", "ms", header());
+    println!("    {:<22} {}", "time to first byte", columns(&ttfb));
+    println!("    {:<22} {}", "time to first event", columns(&first_event));
+    println!("    {:<22} {}", "whole turn", columns(&turn));
     for (label, create) in [("  create: first event", true), ("  add: first event", false)] {
         let lat = Latencies::of(samples.iter().filter(|s| s.create == create).map(|s| s.first_event));
-        if lat.count > 0 {
-            println!("    {label:<22} {}", lat.columns());
+        if lat.count() > 0 {
+            println!("    {label:<22} {}", columns(&lat));
         }
     }
     println!("  errors: {failed} ({:.2}%)", 100.0 * failed as f64 / (total + failed).max(1) as f64);
     print_errors(&errors);
     let mut server_cpu_ms_per_turn = None;
-    if let (Some(before), Some(after)) = (cpu_before, cpu_after) {
+    if let Some((before, after)) = cpu {
         println!("  CPU in the measured window, in cores busy:");
         println!("{}", CpuSnapshot::describe(&before, &after));
-        let server_s = after.server.saturating_sub(before.server) as f64 / clock_ticks();
+        let server_s = after.server.saturating_sub(before.server) as f64 / CLOCK_TICKS;
         if total > 0 {
             let per_turn = 1000.0 * server_s / total as f64;
             server_cpu_ms_per_turn = Some(per_turn);
@@ -497,18 +474,10 @@ async fn load_phase(
             );
         }
     }
-    if let Some(kb) = server.status_kb("VmRSS") {
+    if let Some(kb) = server.process.status_kb("VmRSS") {
         println!("  server VmRSS after the phase: {}", mib(kb));
     }
     Ok(PhaseResult { users, turns_per_s, ttfb, first_event, turn, errors: failed, server_cpu_ms_per_turn })
-}
-
-fn print_errors(errors: &HashMap<String, usize>) {
-    let mut errors: Vec<_> = errors.iter().collect();
-    errors.sort_by(|a, b| b.1.cmp(a.1));
-    for (kind, n) in errors.iter().take(10) {
-        println!("    {n:>8} x {kind}");
-    }
 }
 
 /// One closed-loop user: a turn, read to the end, then the next, until `end`.
@@ -523,7 +492,7 @@ struct VirtualUser {
 
 impl VirtualUser {
     async fn run(self, warm_end: Instant, end: Instant) -> UserReport {
-        let mut report = UserReport { samples: Vec::with_capacity(1024), ..Default::default() };
+        let mut report = UserReport::with_capacity(1024);
         let mut thread: Option<String> = None;
         let mut turns_on_thread = 0;
         while Instant::now() < end {
@@ -697,9 +666,9 @@ async fn streams_phase(
     );
     // Give glibc a moment to trim, then start the peak over from the current RSS.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let reset = server.reset_peak();
-    let rss_before_kb = server.status_kb("VmRSS");
-    let fds_before = server.open_fds();
+    let reset = server.process.reset_peak();
+    let rss_before_kb = server.process.status_kb("VmRSS");
+    let fds_before = server.process.open_fds();
     println!(
         "  server before: VmRSS {}, {} open fds{}",
         rss_before_kb.map_or("-".into(), mib),
@@ -752,9 +721,9 @@ async fn streams_phase(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let open_time = start.elapsed();
-    let rss_kb = server.status_kb("VmRSS");
-    let hwm_kb = server.status_kb("VmHWM");
-    let fds = server.open_fds();
+    let rss_kb = server.process.status_kb("VmRSS");
+    let hwm_kb = server.process.status_kb("VmHWM");
+    let fds = server.process.open_fds();
     let own_rss = status_kb("self", "VmRSS");
     let (open, fail, early) =
         (ready.load(Ordering::Relaxed), failed.load(Ordering::Relaxed), ended_early.load(Ordering::Relaxed));
@@ -790,20 +759,20 @@ async fn streams_phase(
             first_event_micros.push(us);
         }
     }
-    let lat = Latencies::of(first_event_micros.into_iter());
+    let lat = Latencies::of(first_event_micros);
     println!("  time to first event while opening (ms): {}", lat.line());
     drop(client);
     let target = fds_before.unwrap_or(0) + 16;
     let settle = Instant::now() + Duration::from_secs(15);
-    while server.open_fds().is_some_and(|f| f > target) && Instant::now() < settle {
+    while server.process.open_fds().is_some_and(|f| f > target) && Instant::now() < settle {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     println!(
         "  closed in {:.1} s; server after closing: VmRSS {}, {} open fds",
         closing.elapsed().as_secs_f64(),
-        server.status_kb("VmRSS").map_or("-".into(), mib),
-        server.open_fds().map_or("-".into(), |n| n.to_string()),
+        server.process.status_kb("VmRSS").map_or("-".into(), mib),
+        server.process.open_fds().map_or("-".into(), |n| n.to_string()),
     );
     Ok(StreamsResult { open: still_open, rss_before_kb, rss_kb, hwm_kb })
 }
@@ -885,16 +854,14 @@ impl HeldStream {
 
 /// The `--serve` child; killed on drop if [`Server::stop`] was not reached.
 struct Server {
-    child: tokio::process::Child,
-    pid: u32,
+    process: ChildServer,
     addr: SocketAddr,
 }
 
 impl Server {
     async fn start(args: &Args, database_url: Option<&str>, secret: &str) -> Result<Self> {
         // `/proc/self/exe` is this very binary even if the file at its path has been replaced
-        // since: mcp-tasks also has an example named `load`, and both are written to
-        // `target/release/examples/load`.
+        // since it started (a rebuild while it runs).
         let exe = match Path::new("/proc/self/exe") {
             proc if proc.exists() => proc.to_path_buf(),
             _ => std::env::current_exe().context("locating this executable")?,
@@ -907,17 +874,15 @@ impl Server {
             .env(SECRET_ENV, secret)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
+            .stderr(Stdio::inherit());
         if let Some(url) = database_url {
             command.args(["--database-url", url]);
         }
         if args.nodelay {
             command.arg("--nodelay");
         }
-        let mut child = command.spawn().with_context(|| format!("starting {} --serve", exe.display()))?;
-        let pid = child.id().context("the server exited at once")?;
-        let stdout = child.stdout.take().context("no stdout")?;
+        let mut process = ChildServer::spawn(command)?;
+        let stdout = process.child.stdout.take().context("no stdout")?;
         let mut lines = tokio::io::BufReader::new(stdout).lines();
         let listening = async {
             while let Some(line) = lines.next_line().await? {
@@ -930,222 +895,31 @@ impl Server {
         let addr = tokio::time::timeout(Duration::from_secs(60), listening)
             .await
             .context("the server did not start within 60 s")??;
-        Ok(Self { child, pid, addr })
-    }
-
-    fn status_kb(&self, key: &str) -> Option<u64> {
-        status_kb(&self.pid.to_string(), key)
-    }
-
-    /// Resets VmHWM to the current RSS (`echo 5 > /proc/<pid>/clear_refs`, Linux 4.0+).
-    fn reset_peak(&self) -> bool {
-        std::fs::write(format!("/proc/{}/clear_refs", self.pid), "5").is_ok()
-    }
-
-    fn open_fds(&self) -> Option<usize> {
-        Some(std::fs::read_dir(format!("/proc/{}/fd", self.pid)).ok()?.count())
+        Ok(Self { process, addr })
     }
 
     /// Closes the server's stdin (it shuts down), then kills it if it is not gone in 10 s.
-    async fn stop(mut self) {
-        drop(self.child.stdin.take());
-        if tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await.is_err() {
-            let _ = self.child.start_kill();
-            let _ = self.child.wait().await;
-        }
+    async fn stop(self) {
+        self.process.close_stdin(Duration::from_secs(10)).await;
     }
-}
-
-/// A field of `/proc/<pid>/status` in KiB.
-fn status_kb(pid: &str, key: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Drops and recreates [`BENCH_DB`] through `admin_url`; returns its URL.
-async fn create_bench_database(admin_url: &str) -> Result<String> {
-    let mut admin = PgConnection::connect(admin_url)
-        .await
-        .with_context(|| format!("connecting to {}", redact(admin_url)))?;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")))
-        .execute(&mut admin)
-        .await
-        .context("dropping the old bench database")?;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {BENCH_DB}")))
-        .execute(&mut admin)
-        .await
-        .context("creating the bench database")?;
-    admin.close().await.context("closing the admin connection")?;
-    let mut url = reqwest::Url::parse(admin_url).context("--postgres is not a URL")?;
-    url.set_path(&format!("/{BENCH_DB}"));
-    Ok(url.to_string())
-}
-
-/// `url` without its password.
-fn redact(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_owned(),
-    }
-}
-
-/// A 64-hex-character secret from the standard library's per-process random keys.
-fn random_secret() -> String {
-    (0..4).fold(String::new(), |mut s, _| {
-        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u128(
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos(),
-        );
-        let _ = write!(s, "{:016x}", hasher.finish());
-        s
-    })
-}
-
-fn clip(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
-}
-
-fn micros(d: Duration) -> u32 {
-    u32::try_from(d.as_micros()).unwrap_or(u32::MAX)
 }
 
 // ---------------------------------------------------------------------------------------
 // Measurements
 
-/// Sorted latencies in microseconds.
-struct Latencies {
-    sorted: Vec<u32>,
-    count: usize,
+/// Titles for [`columns`].
+fn header() -> String {
+    format!("{:>7}  {:>8}  {:>8}  {:>8}  {:>8}", "count", "p50", "p90", "p99", "max")
 }
 
-impl Latencies {
-    fn of(micros: impl Iterator<Item = u32>) -> Self {
-        let mut sorted: Vec<u32> = micros.collect();
-        sorted.sort_unstable();
-        let count = sorted.len();
-        Self { sorted, count }
-    }
-
-    /// The `q` quantile in milliseconds (nearest rank).
-    fn p(&self, q: f64) -> f64 {
-        if self.sorted.is_empty() {
-            return 0.0;
-        }
-        let rank = ((q * self.count as f64).ceil() as usize).clamp(1, self.count);
-        f64::from(self.sorted[rank - 1]) / 1000.0
-    }
-
-    fn max(&self) -> f64 {
-        self.sorted.last().map_or(0.0, |m| f64::from(*m) / 1000.0)
-    }
-
-    fn line(&self) -> String {
-        format!(
-            "p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}",
-            self.p(0.5),
-            self.p(0.9),
-            self.p(0.99),
-            self.max()
-        )
-    }
-
-    /// Titles for [`Latencies::columns`].
-    fn header() -> String {
-        format!("{:>7}  {:>8}  {:>8}  {:>8}  {:>8}", "count", "p50", "p90", "p99", "max")
-    }
-
-    fn columns(&self) -> String {
-        format!(
-            "{:>7}  {:>8.2}  {:>8.2}  {:>8.2}  {:>8.2}",
-            self.count,
-            self.p(0.5),
-            self.p(0.9),
-            self.p(0.99),
-            self.max()
-        )
-    }
-}
-
-/// `/proc` clock ticks per second (USER_HZ; 100 on every Linux this runs on).
-fn clock_ticks() -> f64 {
-    100.0
-}
-
-/// CPU time (in `/proc` clock ticks) of the machine, the server, PostgreSQL and this process.
-struct CpuSnapshot {
-    machine_busy: u64,
-    machine_total: u64,
-    server: u64,
-    postgres: u64,
-    postgres_procs: usize,
-    bench: u64,
-}
-
-impl CpuSnapshot {
-    fn take(server_pid: u32) -> Option<Self> {
-        let stat = std::fs::read_to_string("/proc/stat").ok()?;
-        let cpu: Vec<u64> =
-            stat.lines().next()?.split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
-        // user nice system idle iowait irq softirq steal (guest is already inside user).
-        let total: u64 = cpu.iter().take(8).sum();
-        let idle = cpu.get(3).copied().unwrap_or(0) + cpu.get(4).copied().unwrap_or(0);
-        let mut postgres = 0;
-        let mut postgres_procs = 0;
-        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-            let name = entry.file_name();
-            let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else { continue };
-            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-            if comm.trim() == "postgres" {
-                postgres += process_ticks(pid).unwrap_or(0);
-                postgres_procs += 1;
-            }
-        }
-        Some(Self {
-            machine_busy: total - idle,
-            machine_total: total,
-            server: process_ticks(&server_pid.to_string())?,
-            postgres,
-            postgres_procs,
-            bench: process_ticks("self")?,
-        })
-    }
-
-    fn describe(before: &Self, after: &Self) -> String {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
-        let total = after.machine_total.saturating_sub(before.machine_total).max(1) as f64;
-        let share = |a: u64, b: u64| cores * a.saturating_sub(b) as f64 / total;
-        let (server, postgres, bench) = (
-            share(after.server, before.server),
-            share(after.postgres, before.postgres),
-            share(after.bench, before.bench),
-        );
-        let machine = share(after.machine_busy, before.machine_busy);
-        let other = (machine - server - postgres - bench).max(0.0);
-        let mut text = format!(
-            "    server {server:.2}, postgres {postgres:.2} ({} processes), load generator {bench:.2}, \
-             other {other:.2}; whole machine {machine:.2}",
-            after.postgres_procs,
-        );
-        if other > 0.15 {
-            let _ = write!(
-                text,
-                "\n    warning: other processes used {other:.2} cores; the numbers are not clean"
-            );
-        }
-        text
-    }
-}
-
-/// utime + stime of `/proc/<pid>/stat`.
-fn process_ticks(pid: &str) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+/// Count, p50, p90, p99 and max of `lat` in ms, under [`header`].
+fn columns(lat: &Latencies) -> String {
+    format!(
+        "{:>7}  {:>8.2}  {:>8.2}  {:>8.2}  {:>8.2}",
+        lat.count(),
+        lat.p(0.5),
+        lat.p(0.9),
+        lat.p(0.99),
+        lat.max()
+    )
 }

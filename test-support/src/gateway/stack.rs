@@ -1,7 +1,8 @@
 //! The building blocks for running the two services in-process on port 0: mcp-tasks serving
 //! a given task store, gateways in front of it (with what tests vary in [`GatewayOptions`]),
 //! agents calling the task server, and a small ChatKit client over real HTTP and real SSE
-//! parsing. `product::Stack` assembles them into the whole product.
+//! parsing. `product::Stack` assembles them into the whole product. The task server's half
+//! is [`crate::tasks`], re-exported here under the names the gateway's tests use.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,62 +19,14 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 use shared::identity::TokenKey;
 use tokio::sync::Semaphore;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
+
+pub use crate::running::Running;
+pub use crate::tasks::{sqlite_store as tasks_sqlite, start as start_tasks, task_titles};
 
 /// The secret mcp-tasks and the gateways share for per-user tokens.
-pub const TASKS_SECRET: &str = "test-tasks-secret-test-tasks-secret-0000";
+pub const TASKS_SECRET: &str = crate::tasks::SECRET;
 /// The secret user tokens (and dev-login tokens) are signed with.
 pub const USER_SECRET: &str = "test-user-secret-test-user-secret-000000";
-
-/// A running server: its base URL, the token that stops it, and its task (ends when it has stopped).
-pub struct Running {
-    /// `http://127.0.0.1:PORT`.
-    pub base: String,
-    /// Cancelling starts the graceful shutdown.
-    pub shutdown: CancellationToken,
-    /// The server itself; resolves once it has stopped.
-    pub handle: JoinHandle<std::io::Result<()>>,
-}
-
-impl Running {
-    /// Starts the shutdown and waits (at most 20 s) for the server to stop.
-    pub async fn stop(self) {
-        self.shutdown.cancel();
-        let stopped = tokio::time::timeout(Duration::from_secs(20), self.handle).await;
-        assert!(matches!(stopped, Ok(Ok(Ok(())))), "the server did not stop cleanly");
-    }
-}
-
-/// A migrated mcp-tasks store on a fresh SQLite file (kept alive by the returned guard).
-pub async fn tasks_sqlite() -> (Arc<dyn mcp_tasks::store::Store>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("tasks.db").display());
-    let store = mcp_tasks::store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
-    (store, dir)
-}
-
-/// The titles of `user`'s tasks (all statuses, up to 50) in `store`.
-pub async fn task_titles(store: &dyn mcp_tasks::store::Store, user: &str) -> Vec<String> {
-    let query = mcp_tasks::store::TaskQuery {
-        limit: 50,
-        status: mcp_tasks::store::StatusFilter::All,
-        ..Default::default()
-    };
-    store.query_tasks(user, &query).await.unwrap().tasks.into_iter().map(|t| t.title).collect()
-}
-
-/// mcp-tasks over HTTP on port 0, serving `store`.
-pub async fn start_tasks(store: Arc<dyn mcp_tasks::store::Store>) -> Running {
-    let state = mcp_tasks::startup::Parts::new(store, TokenKey::new(TASKS_SECRET).unwrap()).into_state();
-    let shutdown = CancellationToken::new();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = mcp_tasks::http::app(state, &shutdown);
-    let handle = tokio::spawn(mcp_tasks::http::run(listener, app, shutdown.clone()));
-    Running { base, shutdown, handle }
-}
 
 /// A client of the mcp-tasks at `tasks_base`, giving up on a call after `timeout`.
 pub fn tasks_client(tasks_base: &str, timeout: Duration) -> Arc<TasksClient> {
@@ -152,12 +105,8 @@ pub async fn start_gateway(
         dev_login: options.dev_login.then(|| key.clone()),
         ..GatewayParts::new(store, responder, Authenticator::new(Some(key), None))
     };
-    let shutdown = CancellationToken::new();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let app = startup::app(parts);
-    let handle = tokio::spawn(startup::run_with_grace(listener, app, shutdown.clone(), options.grace));
-    Running { base, shutdown, handle }
+    Running::spawn(|listener, shutdown| startup::run_with_grace(listener, app, shutdown, options.grace)).await
 }
 
 /// A user token the gateways accept, valid for an hour (longer than any test runs).
