@@ -44,7 +44,6 @@ use serde_json::{Value, json};
 use shared::identity::{TASKS_AUDIENCE, TokenKey};
 use sqlx::{Connection, PgConnection};
 
-
 /// The database the benchmark drops and recreates.
 const BENCH_DB: &str = "mcp_tasks_bench";
 /// Tasks per `add_task` call when seeding (the server's batch limit).
@@ -186,8 +185,13 @@ impl Tool {
 
 /// `--mix`: five percentages adding up to 100.
 fn parse_mix(text: &str) -> Result<[u8; 5], String> {
-    let shares: Vec<u8> = text.split(',').map(|s| s.trim().parse().map_err(|_| format!("{s:?} is not a percentage"))).collect::<Result<_, _>>()?;
-    let shares: [u8; 5] = shares.try_into().map_err(|_| "give five percentages: list,search,add,complete,set_priority".to_owned())?;
+    let shares: Vec<u8> = text
+        .split(',')
+        .map(|s| s.trim().parse().map_err(|_| format!("{s:?} is not a percentage")))
+        .collect::<Result<_, _>>()?;
+    let shares: [u8; 5] = shares
+        .try_into()
+        .map_err(|_| "give five percentages: list,search,add,complete,set_priority".to_owned())?;
     if shares.iter().map(|s| u32::from(*s)).sum::<u32>() != 100 {
         return Err("the five percentages must add up to 100".into());
     }

@@ -207,9 +207,7 @@ pub async fn gate(
     let outcome = match token.as_deref() {
         None => Err(Refusal::Token(AuthError::Missing)),
         Some(token) if is_provider_token(token) => oauth.authorize(token, request).await,
-        Some(token) => {
-verifier.verify(token).map(|id| (id, request)).map_err(Refusal::Token)
-        }
+        Some(token) => verifier.verify(token).map(|id| (id, request)).map_err(Refusal::Token),
     };
     match outcome {
         Ok((identity, mut request)) => {

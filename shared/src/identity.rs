@@ -170,7 +170,12 @@ pub fn verify_with(
 }
 
 /// The claims of `token` once [`verify_with`]'s checks pass.
-fn decode_claims(token: &str, key: &DecodingKey, alg: Algorithm, expected: &Expected) -> Result<Claims, AuthError> {
+fn decode_claims(
+    token: &str,
+    key: &DecodingKey,
+    alg: Algorithm,
+    expected: &Expected,
+) -> Result<Claims, AuthError> {
     let mut validation = Validation::new(alg);
     validation.leeway = CLOCK_LEEWAY_SECS;
     validation.validate_nbf = true;

@@ -1,6 +1,6 @@
 //! Graceful shutdown: a cancellation token tripped by Ctrl-C or SIGTERM, and a bound on how
 //! long a server may then take to drain its in-flight requests and streams (used by
-//! [`crate::serve`], which both services serve their routers with).
+//! the `serve` module, which both services serve their routers with).
 
 use std::time::Duration;
 

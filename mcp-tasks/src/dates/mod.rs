@@ -9,6 +9,7 @@
 //! take the earlier instant and nonexistent ones (DST gap) are moved forward by the length of the
 //! gap, as RFC 5545 §3.3.5 prescribes.
 
+mod clock;
 mod phrase;
 mod recurrence;
 mod rule;

@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::{Connection, Postgres};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Connection, Postgres};
 
 use super::StoreError;
 use super::backend::{Backend, Columns, Search, Statement};
