@@ -41,7 +41,7 @@ async fn schemathesis_finds_no_server_error_and_no_schema_mismatch_on_rest_and_v
             .arg(format!("{}/openapi.json", stack.base))
             .args(["--checks", "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"])
             .args(["--max-examples", MAX_EXAMPLES, "--generation-deterministic", "--request-timeout", "30"])
-            .args(["--phases", "examples,coverage,fuzzing", "--workers", "2", "--no-color"])
+            .args(["--phases", "examples,coverage,fuzzing", "--workers", "1", "--no-color"])
             .arg("--header")
             .arg(format!("Authorization: Bearer {}", stack.token("st-user")))
             .stdin(Stdio::null())

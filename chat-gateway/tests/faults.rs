@@ -314,8 +314,9 @@ async fn mcp_tasks_killed_around_a_turn_gives_a_clear_error_and_the_next_turn_wo
     let first = stack::stream(&base, "alice", &create("add water the plants")).await;
     assert!(reply(&first).contains("water the plants"), "{first:?}");
 
-    // Turns in flight while mcp-tasks is SIGKILLed: each ends (an answer or an error), none hangs.
-    let turns: Vec<_> = (0..5)
+    // Turns in flight while mcp-tasks is SIGKILLed (as many as one user may run at once): each
+    // ends (an answer or an error), none hangs.
+    let turns: Vec<_> = (0..4)
         .map(|i| {
             let base = base.clone();
             tokio::spawn(
