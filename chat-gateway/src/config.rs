@@ -56,6 +56,42 @@ pub struct Config {
     /// `SHUTDOWN_GRACE`: how long in-flight requests and streams may run after SIGTERM
     /// (default 30s).
     pub shutdown_grace: Duration,
+    /// `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_SCOPES`: the chat page's sign-in with an OpenID
+    /// provider (None: paste a token or dev login only).
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The OpenID provider the chat page signs people in with (authorization code + PKCE, as a
+/// public client: the page holds no secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcSettings {
+    /// `OIDC_ISSUER`: its endpoints come from this issuer's discovery document.
+    pub issuer: reqwest::Url,
+    /// `OIDC_CLIENT_ID`: the public client registered for the page (redirect URI: the page, `/`).
+    pub client_id: String,
+    /// `OIDC_SCOPES` (default `openid offline_access`).
+    pub scopes: String,
+    /// The `resource` (RFC 8707) the page asks tokens for: `JWT_AUDIENCE`, when set.
+    pub resource: Option<String>,
+}
+
+/// `OIDC_ISSUER` with `OIDC_CLIENT_ID` (and optionally `OIDC_SCOPES`).
+fn oidc_settings(expected: &Expected) -> Result<Option<OidcSettings>, ConfigError> {
+    let Some(raw) = env("OIDC_ISSUER") else {
+        if env("OIDC_CLIENT_ID").is_some() {
+            return Err(ConfigError::new("OIDC_ISSUER", "is required with OIDC_CLIENT_ID"));
+        }
+        return Ok(None);
+    };
+    let issuer = url("OIDC_ISSUER", &raw)?;
+    shared::jwks::check_url(&issuer).map_err(|e| ConfigError::new("OIDC_ISSUER", e))?;
+    let client_id = env("OIDC_CLIENT_ID")
+        .ok_or_else(|| ConfigError::new("OIDC_CLIENT_ID", "is required with OIDC_ISSUER"))?;
+    let scopes = env("OIDC_SCOPES").unwrap_or_else(|| "openid offline_access".into());
+    if !scopes.split_whitespace().any(|s| s == "openid") {
+        return Err(ConfigError::new("OIDC_SCOPES", "must include `openid`"));
+    }
+    Ok(Some(OidcSettings { issuer, client_id, scopes, resource: expected.audience.clone() }))
 }
 
 /// Where the model is: `LLM_BASE_URL`, `LLM_API_KEY`, `LLM_MODEL`, or a provider's own key
@@ -211,6 +247,7 @@ impl Config {
             return Err(ConfigError::new("CHAT_MAX_MESSAGE_CHARS", "must be at least 1"));
         }
         let (jwks_url, jwt_expected) = user_token_rules()?;
+        let oidc = oidc_settings(&jwt_expected)?;
         Ok(Self {
             database_url,
             bind,
@@ -234,6 +271,7 @@ impl Config {
             connections: shared::config::connection_limits()?,
             request_limits: request_limits()?,
             shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,
+            oidc,
         })
     }
 

@@ -17,9 +17,10 @@ use tokio_util::sync::CancellationToken;
 use crate::agent::llm::{LlmClient, LlmConfig};
 use crate::agent::{Agent, Brain};
 use crate::auth::Authenticator;
-use crate::config::Config;
+use crate::config::{Config, OidcSettings};
 use crate::conversation::{Conversations, Responder};
 use crate::limits::RequestLimits;
+use crate::routes::sign_in::PageSignIn;
 use crate::routes::{self, AppState};
 use crate::store::{self, StoreError, ThreadStore};
 use crate::tasks_client::TasksClient;
@@ -73,11 +74,13 @@ pub struct GatewayParts {
     pub dev_login: Option<TokenKey>,
     /// What one request may carry.
     pub request_limits: RequestLimits,
+    /// The OpenID provider the chat page signs people in with (None: tokens and dev login only).
+    pub oidc: Option<OidcSettings>,
 }
 
 impl GatewayParts {
     /// These parts with messages of up to [`DEFAULT_MAX_MESSAGE_CHARS`], no rate limit, no
-    /// CORS origins and no dev login.
+    /// CORS origins, no dev login and no OpenID sign-in.
     pub fn new(store: Arc<dyn ThreadStore>, responder: Arc<dyn Responder>, auth: Authenticator) -> Self {
         Self {
             store,
@@ -89,6 +92,7 @@ impl GatewayParts {
             cors_origins: Vec::new(),
             dev_login: None,
             request_limits: RequestLimits::default(),
+            oidc: None,
         }
     }
 }
@@ -103,6 +107,7 @@ pub fn app(parts: GatewayParts) -> Router {
         auth: Arc::new(parts.auth),
         limiter: routes::limiter(parts.rate_per_second, parts.rate_burst),
         dev_login: parts.dev_login.map(Arc::new),
+        sign_in: parts.oidc.map(|settings| Arc::new(PageSignIn::new(settings))),
     };
     routes::app(state, &parts.cors_origins)
 }
@@ -145,6 +150,7 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
         rate_burst: config.rate_burst,
         cors_origins: config.cors_origins.clone(),
         request_limits: config.request_limits,
+        oidc: config.oidc.clone(),
         ..GatewayParts::new(store, responder, auth)
     })
 }

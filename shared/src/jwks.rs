@@ -112,11 +112,7 @@ impl KeySet {
 
     /// Keys from `source`, trusted and refetched as `freshness` says.
     pub fn with_freshness(source: KeySource, freshness: Freshness) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(FETCH_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
+        let client = fetch_client();
         Self { source, freshness, client, cache: RwLock::new(Cache::default()), fetching: Mutex::new(None) }
     }
 
@@ -213,43 +209,62 @@ impl KeySet {
         Ok(keys.iter().filter_map(|k| serde_json::from_value::<Jwk>(k.clone()).ok()).collect())
     }
 
-    /// The `jwks_uri` of `issuer`: RFC 8414 metadata first, then OpenID discovery; the
-    /// document must name `issuer` as its own.
+    /// The `jwks_uri` of `issuer`'s discovery document.
     async fn discover(&self, issuer: &Url) -> Result<Url, String> {
-        let mut last_error = String::new();
-        for url in discovery_urls(issuer) {
-            match self.get_json(&url).await {
-                Ok(doc) => {
-                    let named = doc.get("issuer").and_then(|v| v.as_str()).unwrap_or_default();
-                    if named.trim_end_matches('/') != issuer.as_str().trim_end_matches('/') {
-                        return Err(format!("{url} names issuer `{named}`, not `{issuer}`"));
-                    }
-                    let jwks_uri = doc.get("jwks_uri").and_then(|v| v.as_str()).ok_or("no jwks_uri")?;
-                    let jwks_uri = Url::parse(jwks_uri).map_err(|e| format!("jwks_uri: {e}"))?;
-                    check_url(&jwks_uri)?;
-                    return Ok(jwks_uri);
-                }
-                Err(e) => last_error = e,
-            }
-        }
-        Err(format!("discovery failed: {last_error}"))
+        let doc = discover(&self.client, issuer).await?;
+        let jwks_uri = doc.get("jwks_uri").and_then(|v| v.as_str()).ok_or("no jwks_uri")?;
+        let jwks_uri = Url::parse(jwks_uri).map_err(|e| format!("jwks_uri: {e}"))?;
+        check_url(&jwks_uri)?;
+        Ok(jwks_uri)
     }
 
     async fn get_json(&self, url: &Url) -> Result<serde_json::Value, String> {
-        check_url(url)?;
-        let mut response = self.client.get(url.clone()).send().await.map_err(|e| e.to_string())?;
-        if !response.status().is_success() {
-            return Err(format!("{url}: HTTP {}", response.status()));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
-            body.extend_from_slice(&chunk);
-            if body.len() > MAX_DOCUMENT_BYTES {
-                return Err(format!("{url}: over {MAX_DOCUMENT_BYTES} bytes"));
-            }
-        }
-        serde_json::from_slice(&body).map_err(|e| format!("{url}: {e}"))
+        get_json(&self.client, url).await
     }
+}
+
+/// A client for discovery documents and key sets: a short timeout, no redirects.
+pub fn fetch_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(FETCH_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default()
+}
+
+/// `issuer`'s discovery document: RFC 8414 metadata first, then OpenID discovery; the
+/// document must name `issuer` as its own.
+pub async fn discover(client: &reqwest::Client, issuer: &Url) -> Result<serde_json::Value, String> {
+    let mut last_error = String::new();
+    for url in discovery_urls(issuer) {
+        match get_json(client, &url).await {
+            Ok(doc) => {
+                let named = doc.get("issuer").and_then(|v| v.as_str()).unwrap_or_default();
+                if named.trim_end_matches('/') != issuer.as_str().trim_end_matches('/') {
+                    return Err(format!("{url} names issuer `{named}`, not `{issuer}`"));
+                }
+                return Ok(doc);
+            }
+            Err(e) => last_error = e,
+        }
+    }
+    Err(format!("discovery failed: {last_error}"))
+}
+
+async fn get_json(client: &reqwest::Client, url: &Url) -> Result<serde_json::Value, String> {
+    check_url(url)?;
+    let mut response = client.get(url.clone()).send().await.map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_DOCUMENT_BYTES {
+            return Err(format!("{url}: over {MAX_DOCUMENT_BYTES} bytes"));
+        }
+    }
+    serde_json::from_slice(&body).map_err(|e| format!("{url}: {e}"))
 }
 
 /// The discovery documents of `issuer`, in the order they are tried.

@@ -1,6 +1,6 @@
 //! The HTTP faces of the gateway and [`app`], which lists every route in one place. Each
 //! face is a module: `chatkit` (the ChatKit protocol), `chat` (`/api/chat`), `rest` (the
-//! threads API), `openai` (`/v1`), `web` (the pages), `openapi` (`/openapi.json`), `health`.
+//! threads API), `openai` (`/v1`), `web` (the pages), `sign_in` (the pages' OpenID provider), `openapi` (`/openapi.json`), `health`.
 //! Every authenticated handler takes an [`AuthUser`](extract::AuthUser) (auth plus the
 //! per-user rate limit) and goes through the conversation service in [`AppState`].
 
@@ -11,6 +11,7 @@ pub mod health;
 pub mod openai;
 pub mod openapi;
 pub mod rest;
+pub mod sign_in;
 pub mod state;
 pub mod web;
 
@@ -52,6 +53,7 @@ pub fn app(state: AppState, cors_origins: &[String]) -> Router {
         .merge(v1)
         .route("/openapi.json", openapi::route([threads_doc, v1_doc]))
         .merge(web::routes())
+        .route("/web/sign-in.json", get(sign_in::config))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         // Unauthenticated: keep it on an internal network.

@@ -22,6 +22,8 @@ pub struct AppState {
     pub limiter: Option<Arc<UserLimiter>>,
     /// Signs the tokens `GET /dev/token` hands out (the `dev` command only; None: that route is 404).
     pub dev_login: Option<Arc<shared::identity::TokenKey>>,
+    /// The chat page's sign-in with an OpenID provider (None: not configured).
+    pub sign_in: Option<Arc<super::sign_in::PageSignIn>>,
 }
 
 /// A per-user limiter allowing `per_second` with bursts of `burst`; None when `per_second` is 0.

@@ -7,6 +7,7 @@
 //! Every file is served with an `ETag` (a hash of its bytes) and `Cache-Control: no-cache`, so a
 //! browser revalidates with `If-None-Match` and gets `304` until the binary changes.
 
+use std::borrow::Cow;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -26,7 +27,8 @@ pub const DEV_USER: &str = "dev";
 /// How long a dev-login token is valid.
 pub const DEV_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 
-/// The chat page may load and call only its own origin.
+/// The chat page may load and call only its own origin (and, with OpenID sign-in, the
+/// provider's token endpoint: see [`super::sign_in`]).
 pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
@@ -95,8 +97,14 @@ static ETAGS: LazyLock<Vec<String>> = LazyLock::new(|| {
 pub fn routes() -> Router<AppState> {
     let mut router = Router::new().route("/dev/token", get(dev_token));
     for (index, asset) in ASSETS.iter().enumerate() {
-        router =
-            router.route(asset.path, get(move |headers: HeaderMap| async move { serve(index, &headers) }));
+        let page = move |State(state): State<AppState>, headers: HeaderMap| async move {
+            let csp = match (asset.csp, &state.sign_in) {
+                (Some(PAGE_CSP), Some(sign_in)) => Some(sign_in.page_csp(PAGE_CSP).await),
+                (csp, _) => csp.map(Cow::Borrowed),
+            };
+            serve(index, &headers, csp)
+        };
+        router = router.route(asset.path, get(page));
     }
     router
 }
@@ -106,7 +114,7 @@ pub fn paths() -> impl Iterator<Item = &'static str> {
     ASSETS.iter().map(|asset| asset.path)
 }
 
-fn serve(index: usize, request: &HeaderMap) -> Response {
+fn serve(index: usize, request: &HeaderMap, csp: Option<Cow<'static, str>>) -> Response {
     let asset = &ASSETS[index];
     let etag = &ETAGS[index];
     let fresh = request
@@ -123,8 +131,8 @@ fn serve(index: usize, request: &HeaderMap) -> Response {
     if let Ok(value) = HeaderValue::from_str(etag) {
         headers.insert(header::ETAG, value);
     }
-    if let Some(csp) = asset.csp {
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    if let Some(value) = csp.and_then(|csp| HeaderValue::from_str(&csp).ok()) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     response
 }
