@@ -12,7 +12,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Talks to one ChatKit endpoint with one Bearer token. */
+/** Talks to one ChatKit endpoint with a Bearer token: a string, or a function giving one. */
 export class ChatKitClient {
   constructor(url, token) {
     this.url = url;
@@ -20,12 +20,13 @@ export class ChatKitClient {
   }
 
   async #post(type, params, signal) {
+    const token = typeof this.token === 'function' ? await this.token() : this.token;
     let response;
     try {
       response = await fetch(this.url, {
         method: 'POST',
         headers: {
-          'Authorization': `Bearer ${this.token}`,
+          'Authorization': `Bearer ${token}`,
           'Content-Type': 'application/json',
           'Accept': 'application/json, text/event-stream',
         },

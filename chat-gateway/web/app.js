@@ -1,10 +1,13 @@
-// The chat page's controller: sign-in (a pasted token, or one-click dev login when the gateway
-// offers it), the thread list, and the conversation, all over the ChatKit protocol at /chatkit.
-// The token lives in localStorage and goes out only as a Bearer header to this origin.
+// The chat page's controller: sign-in (with the gateway's OpenID provider when it has one, see
+// oidc.js; a pasted token; or one-click dev login when the gateway offers it), the thread list,
+// and the conversation, all over the ChatKit protocol at /chatkit. A pasted token lives in
+// localStorage, the provider's in sessionStorage; either goes out only as a Bearer header to
+// this origin.
 
 import { ApiError, ChatKitClient } from './api.js';
 import { applyLabels, t } from './i18n.js';
 import { Conversation } from './items.js';
+import * as oidc from './oidc.js';
 import { ThreadList } from './threads.js';
 
 const ENDPOINT = '/chatkit';
@@ -17,7 +20,7 @@ const MAX_ITEM_PAGES = 100;
 const $ = (id) => document.getElementById(id);
 const ui = {
   signin: $('signin'), signinForm: $('signin-form'), tokenInput: $('token-input'),
-  signinError: $('signin-error'), devLogin: $('dev-login'),
+  signinError: $('signin-error'), devLogin: $('dev-login'), providerLogin: $('provider-login'),
   app: $('app'), toggle: $('toggle-threads'), nav: $('threads'), signOut: $('sign-out'),
   newThread: $('new-thread'), threadList: $('thread-list'), moreThreads: $('more-threads'),
   title: $('thread-title'), appError: $('app-error'), messages: $('message-list'),
@@ -27,7 +30,7 @@ const ui = {
 
 // `view` counts what the pane shows: a stream that outlives its view (the user opened another
 // thread) no longer touches the pane.
-const state = { client: null, threadId: null, busy: false, abort: null, threadsAfter: null, view: 0 };
+const state = { oidc: null, client: null, threadId: null, busy: false, abort: null, threadsAfter: null, view: 0 };
 const conversation = new Conversation(ui.messages, ui.progress, ui.emptyHint);
 const threads = new ThreadList(ui.threadList, { open: openThread, rename: renameThread, remove: deleteThread });
 
@@ -54,6 +57,7 @@ async function call(type, params) {
 
 // --- signing in and out -------------------------------------------------------------------
 
+/** Signs in with `token`: a pasted string, or a function giving the provider's current one. */
 async function signIn(token, remembered = false) {
   ui.signinError.textContent = '';
   const client = new ChatKitClient(ENDPOINT, token);
@@ -63,13 +67,14 @@ async function signIn(token, remembered = false) {
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       localStorage.removeItem(TOKEN_KEY);
+      oidc.forget();
       showSignIn(remembered ? t('sessionEnded') : t('tokenRejected'));
     } else {
       showSignIn(describe(error));
     }
     return;
   }
-  localStorage.setItem(TOKEN_KEY, token);
+  if (typeof token === 'string') localStorage.setItem(TOKEN_KEY, token);
   state.client = client;
   ui.tokenInput.value = '';
   ui.signin.hidden = true;
@@ -78,10 +83,13 @@ async function signIn(token, remembered = false) {
   newThread();
 }
 
-function signOut(message = '') {
+/** Signs out; `everywhere` (the Sign out button) also ends the provider's session. */
+function signOut(message = '', everywhere = false) {
   state.abort?.abort();
   state.view += 1;
   localStorage.removeItem(TOKEN_KEY);
+  if (everywhere && oidc.signOut(state.oidc)) return;
+  oidc.forget();
   state.client = null;
   state.threadId = null;
   threads.set([]);
@@ -104,6 +112,33 @@ async function offerDevLogin() {
   } catch {
     ui.devLogin.hidden = true;
   }
+}
+
+/** Goes to the provider's sign-in page. */
+async function providerLogin() {
+  try {
+    await oidc.startSignIn(state.oidc);
+  } catch (error) {
+    showSignIn(t('providerFailed', error.message));
+  }
+}
+
+/** Comes back from the provider (a code to trade), or resumes this tab's provider session. */
+async function resumeProvider() {
+  state.oidc = await oidc.loadConfig();
+  ui.providerLogin.hidden = !state.oidc;
+  if (!state.oidc) return false;
+  if (oidc.isCallback()) {
+    try {
+      await oidc.completeSignIn(state.oidc);
+    } catch (error) {
+      showSignIn(t('providerFailed', error.message));
+      return true;
+    }
+  }
+  if (!oidc.hasSession()) return false;
+  await signIn(() => oidc.accessToken(state.oidc), true);
+  return true;
 }
 
 async function devLogin() {
@@ -284,7 +319,8 @@ ui.signinForm.addEventListener('submit', (event) => {
   else signIn(token);
 });
 ui.devLogin.addEventListener('click', devLogin);
-ui.signOut.addEventListener('click', () => signOut());
+ui.providerLogin.addEventListener('click', providerLogin);
+ui.signOut.addEventListener('click', () => signOut('', true));
 ui.newThread.addEventListener('click', newThread);
 ui.moreThreads.addEventListener('click', moreThreads);
 ui.toggle.addEventListener('click', toggleDrawer);
@@ -312,6 +348,8 @@ ui.input.addEventListener('keydown', (event) => {
 
 applyLabels();
 offerDevLogin();
-const saved = localStorage.getItem(TOKEN_KEY);
-if (saved) signIn(saved, true);
-else showSignIn();
+if (!(await resumeProvider())) {
+  const saved = localStorage.getItem(TOKEN_KEY);
+  if (saved) signIn(saved, true);
+  else showSignIn();
+}

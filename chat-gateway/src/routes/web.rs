@@ -72,6 +72,7 @@ static ASSETS: &[Asset] = &[
     },
     file("/assets/app.css", "text/css; charset=utf-8", include_bytes!("../../web/app.css")),
     file("/assets/app.js", JS, include_bytes!("../../web/app.js")),
+    file("/assets/oidc.js", JS, include_bytes!("../../web/oidc.js")),
     file("/assets/api.js", JS, include_bytes!("../../web/api.js")),
     file("/assets/items.js", JS, include_bytes!("../../web/items.js")),
     file("/assets/threads.js", JS, include_bytes!("../../web/threads.js")),

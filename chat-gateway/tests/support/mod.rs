@@ -4,8 +4,11 @@
 //! (`sqlite_url`, `sqlite_store`), and `on_both_backends!` to run a case on each
 //! (`#[macro_use] mod support;`). `stack` holds the blocks that start both services
 //! in-process; `product` assembles them into the whole product; `model` is a scripted
-//! OpenAI-compatible model; `cluster` a PostgreSQL server of the test's own.
-#![allow(unused_imports, unused_macros)]
+//! OpenAI-compatible model; `cluster` a PostgreSQL server of the test's own;
+//! `browser` (here) runs scripts in headless Chromium.
+#![allow(dead_code, unused_imports, unused_macros)]
+
+pub mod browser;
 
 pub use test_support::cluster;
 pub use test_support::gateway::*;
