@@ -1,5 +1,5 @@
 //! The chat page signing people in with a real OpenID provider (the certified `oidc-provider`
-//! from npm that mcp-tasks' OAuth tests run, `mcp-tasks/tests/support/oidc.rs`): the gateway
+//! from npm that mcp-tasks' OAuth tests run, `test_support::oidc`): the gateway
 //! verifies the provider's JWT access tokens (issuer discovery, `aud` = its resource), mcp-tasks
 //! is an OAuth resource server of the same provider, and the page is a public client registered
 //! by dynamic registration. Without a browser: `/web/sign-in.json` and the page's CSP. In headless
@@ -13,9 +13,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
-#[path = "../../mcp-tasks/tests/support/oidc.rs"]
-#[allow(dead_code)]
-mod oidc;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +22,7 @@ use chat_gateway::config::OidcSettings;
 use chat_gateway::startup::{self, GatewayParts};
 use mcp_tasks::config::OAuthConfig;
 use mcp_tasks::startup::{Application, Parts, resource_server};
-use oidc::{Options, Provider};
+use test_support::oidc::{self, Options, Provider};
 use serde_json::{Value, json};
 use shared::identity::{Expected, TokenKey};
 use shared::jwks::{Freshness, KeySource};

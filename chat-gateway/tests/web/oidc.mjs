@@ -41,6 +41,8 @@ const browser = await chromium.launch({
 });
 const requests = [];
 const problems = [];
+/** Failed requests and non-2xx answers, printed when a step fails. */
+const failures = [];
 let page = null;
 
 async function newPage() {
@@ -48,6 +50,10 @@ async function newPage() {
   context.on('request', (request) => requests.push({
     url: request.url(), method: request.method(), type: request.resourceType(), from: request.frame().url(),
   }));
+  context.on('requestfailed', (request) => failures.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
+  context.on('response', (response) => {
+    if (response.status() >= 300) failures.push(`${response.status()} ${response.request().method()} ${response.url()} -> ${response.headers().location ?? ''}`);
+  });
   const created = await context.newPage();
   created.setDefaultTimeout(TIMEOUT);
   created.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
@@ -65,6 +71,7 @@ async function step(name, body) {
     console.log(`ok - ${name}`);
   } catch (error) {
     console.log(`not ok - ${name}`);
+    for (const line of failures.slice(-12)) console.log(`# ${line}`);
     if (page) await page.screenshot({ path: join(shots, 'oidc-failure.png'), fullPage: true }).catch(() => {});
     throw error;
   }

@@ -13,7 +13,7 @@
 //   (with the same keys) to mint tokens with a shifted clock (`clockOffsetSeconds`, e.g. expired).
 // * `keys`: a JSON file with the private signing JWK; written on first use, read after.
 // * `clients`: static confidential clients for the client-credentials grant.
-// Prints one JSON line {"issuer": …, "port": …} on stdout once it listens; logs go to stderr.
+// Prints one JSON line {"issuer": …, "port": …} on stdout once it listens; everything else goes to stderr.
 import { createServer } from 'node:http';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -89,4 +89,8 @@ provider.proxy = false;
 provider.on('server_error', (_ctx, err) => console.error('oidc-provider server_error', err));
 server.on('request', provider.callback());
 process.stdout.write(`${JSON.stringify({ issuer, port })}\n`);
+// The test reads only that line and then closes stdout: the package's own notices (console.info,
+// e.g. on logout) go to stderr instead, or writing them would fail with EPIPE and end the process.
+console.log = console.error;
+console.info = console.error;
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));
