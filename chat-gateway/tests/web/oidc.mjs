@@ -138,15 +138,19 @@ async function mcpToken(login) {
     state, resource: tasksResource, code_challenge_method: 'S256',
     code_challenge: base64url(createHash('sha256').update(verifier).digest()),
   })) url.searchParams.set(name, value);
+  // The provider's redirect back carries the code (read from its Location header; the page
+  // that then loads finds no sign-in of its own under way and stays signed out).
   let code = null;
-  // The redirect back carries the code; the page itself is not needed for this one.
-  await page.route(`${origin}/?*`, async (route) => {
-    code = new URL(route.request().url()).searchParams.get('code');
-    await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>code</title>' });
-  });
+  const watch = (response) => {
+    const location = response.headers().location;
+    if (!location || !response.url().startsWith(provider)) return;
+    const target = new URL(location, response.url());
+    if (target.origin === origin && target.searchParams.get('state') === state) code = target.searchParams.get('code');
+  };
+  page.on('response', watch);
   await page.goto(url.href);
   await throughProvider(login);
-  await page.unroute(`${origin}/?*`);
+  page.off('response', watch);
   assert.ok(code, `the provider sent a code for ${login}`);
   const response = await fetch(`${provider}/token`, {
     method: 'POST',
