@@ -75,8 +75,9 @@ pub struct OidcSettings {
     pub resource: Option<String>,
 }
 
-/// `OIDC_ISSUER` with `OIDC_CLIENT_ID` (and optionally `OIDC_SCOPES`).
-fn oidc_settings(expected: &Expected) -> Result<Option<OidcSettings>, ConfigError> {
+/// `OIDC_ISSUER` with `OIDC_CLIENT_ID` (and optionally `OIDC_SCOPES`); the provider's tokens
+/// are verified with its keys, so `JWT_JWKS_URL` (hence `JWT_AUDIENCE`, `JWT_ISSUER`) is required.
+fn oidc_settings(jwks_url: Option<&reqwest::Url>, expected: &Expected) -> Result<Option<OidcSettings>, ConfigError> {
     let Some(raw) = env("OIDC_ISSUER") else {
         if env("OIDC_CLIENT_ID").is_some() {
             return Err(ConfigError::new("OIDC_ISSUER", "is required with OIDC_CLIENT_ID"));
@@ -87,6 +88,12 @@ fn oidc_settings(expected: &Expected) -> Result<Option<OidcSettings>, ConfigErro
     shared::jwks::check_url(&issuer).map_err(|e| ConfigError::new("OIDC_ISSUER", e))?;
     let client_id = env("OIDC_CLIENT_ID")
         .ok_or_else(|| ConfigError::new("OIDC_CLIENT_ID", "is required with OIDC_ISSUER"))?;
+    if jwks_url.is_none() {
+        return Err(ConfigError::new(
+            "JWT_JWKS_URL",
+            "is required with OIDC_ISSUER: the gateway verifies the provider's tokens with its keys",
+        ));
+    }
     let scopes = env("OIDC_SCOPES").unwrap_or_else(|| "openid offline_access".into());
     if !scopes.split_whitespace().any(|s| s == "openid") {
         return Err(ConfigError::new("OIDC_SCOPES", "must include `openid`"));
@@ -247,7 +254,7 @@ impl Config {
             return Err(ConfigError::new("CHAT_MAX_MESSAGE_CHARS", "must be at least 1"));
         }
         let (jwks_url, jwt_expected) = user_token_rules()?;
-        let oidc = oidc_settings(&jwt_expected)?;
+        let oidc = oidc_settings(jwks_url.as_ref(), &jwt_expected)?;
         Ok(Self {
             database_url,
             bind,

@@ -18,6 +18,9 @@ fn binary() -> Command {
         "MCP_TASKS_URL",
         "SHUTDOWN_GRACE",
         "GATEWAY_BIND",
+        "OIDC_ISSUER",
+        "OIDC_CLIENT_ID",
+        "OIDC_SCOPES",
     ] {
         cmd.env_remove(var);
     }
@@ -121,4 +124,22 @@ async fn token_mints_with_the_configured_audience_and_issuer_so_the_gateway_stil
     assert_eq!(auth.verify(token.trim()).await.unwrap().id, "alice");
     let other = chat_gateway::auth::Authenticator::with_settings(settings("another-app"));
     assert!(other.verify(token.trim()).await.is_err(), "the audience is checked on HS256 tokens");
+}
+
+#[test]
+fn the_pages_openid_sign_in_settings_that_do_not_fit_are_one_line_configuration_errors() {
+    const ISSUER: (&str, &str) = ("OIDC_ISSUER", "https://id.example");
+    const CLIENT: (&str, &str) = ("OIDC_CLIENT_ID", "tasks-web");
+    const JWKS: (&str, &str) = ("JWT_JWKS_URL", "https://id.example/jwks");
+    const AUD: (&str, &str) = ("JWT_AUDIENCE", "https://chat.example/");
+    const ISS: (&str, &str) = ("JWT_ISSUER", "https://id.example");
+    let cases: [Case; 6] = [
+        (&["migrate"], &[CLIENT, JWKS, AUD, ISS], "OIDC_ISSUER"),
+        (&["migrate"], &[ISSUER, JWKS, AUD, ISS], "OIDC_CLIENT_ID"),
+        (&["migrate"], &[ISSUER, CLIENT], "JWT_JWKS_URL"),
+        (&["migrate"], &[("OIDC_ISSUER", "http://id.example"), CLIENT, JWKS, AUD, ISS], "OIDC_ISSUER"),
+        (&["migrate"], &[("OIDC_ISSUER", "not a url"), CLIENT, JWKS, AUD, ISS], "OIDC_ISSUER"),
+        (&["migrate"], &[ISSUER, CLIENT, JWKS, AUD, ISS, ("OIDC_SCOPES", "profile email")], "OIDC_SCOPES"),
+    ];
+    assert_one_line_configuration_errors(&cases);
 }

@@ -84,9 +84,17 @@ async fn world() -> Option<World> {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let client_id = register_page(&provider, &base).await;
     let issuer: reqwest::Url = provider.issuer.parse().unwrap();
+    // As the README configures it: JWT_JWKS_URL (the provider's `jwks_uri`), JWT_ISSUER, JWT_AUDIENCE.
+    let discovery: Value = reqwest::get(format!("{}/.well-known/openid-configuration", provider.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jwks_url = discovery["jwks_uri"].as_str().unwrap().parse().unwrap();
     let auth = Authenticator::with_settings(AuthSettings {
         hs256: None,
-        keys: Some(KeySource::Issuer(issuer.clone())),
+        keys: Some(KeySource::JwksUrl(jwks_url)),
         expected: Expected { audience: Some(AUDIENCE.into()), issuer: Some(provider.issuer.clone()) },
         freshness: Freshness::default(),
     });
@@ -219,4 +227,40 @@ async fn mcp_titles(resource: &str, token: &str) -> Vec<String> {
     let tasks = answer["result"]["structuredContent"]["tasks"].as_array().cloned().unwrap_or_default();
     assert!(!tasks.is_empty(), "{answer}");
     tasks.iter().filter_map(|t| t["title"].as_str().map(str::to_owned)).collect()
+}
+
+/// A gateway with `oidc` as its page's sign-in (HS256 tokens only), on port 0.
+async fn gateway_with(oidc: Option<OidcSettings>) -> (String, CancellationToken, tempfile::TempDir) {
+    let (chat, dir) = support::sqlite_store().await;
+    let auth = Authenticator::new(Some(TokenKey::new(stack::USER_SECRET).unwrap()), None);
+    let parts = GatewayParts { oidc, ..GatewayParts::new(chat, stack::offline_agent("http://127.0.0.1:9/mcp"), auth) };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let shutdown = CancellationToken::new();
+    tokio::spawn(startup::run(listener, startup::app(parts), shutdown.clone()));
+    (base, shutdown, dir)
+}
+
+#[tokio::test]
+async fn without_a_provider_sign_in_json_is_404_and_with_one_out_of_reach_503_and_the_csp_names_no_one() {
+    let (base, stop, _dir) = gateway_with(None).await;
+    let response = reqwest::get(format!("{base}/web/sign-in.json")).await.unwrap();
+    assert_eq!(response.status(), 404);
+    stop.cancel();
+
+    // An issuer nobody listens on: the page is told to retry, and its CSP stays its own origin only.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer: reqwest::Url = format!("http://{}", closed.local_addr().unwrap()).parse().unwrap();
+    drop(closed);
+    let settings = OidcSettings { issuer, client_id: "page".into(), scopes: "openid".into(), resource: None };
+    let (base, stop, _dir) = gateway_with(Some(settings)).await;
+    let response = reqwest::get(format!("{base}/web/sign-in.json")).await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "auth_unavailable", "{body}");
+    let page = reqwest::get(format!("{base}/")).await.unwrap();
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
+    stop.cancel();
 }
