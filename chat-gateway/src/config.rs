@@ -77,7 +77,10 @@ pub struct OidcSettings {
 
 /// `OIDC_ISSUER` with `OIDC_CLIENT_ID` (and optionally `OIDC_SCOPES`); the provider's tokens
 /// are verified with its keys, so `JWT_JWKS_URL` (hence `JWT_AUDIENCE`, `JWT_ISSUER`) is required.
-fn oidc_settings(jwks_url: Option<&reqwest::Url>, expected: &Expected) -> Result<Option<OidcSettings>, ConfigError> {
+fn oidc_settings(
+    jwks_url: Option<&reqwest::Url>,
+    expected: &Expected,
+) -> Result<Option<OidcSettings>, ConfigError> {
     let Some(raw) = env("OIDC_ISSUER") else {
         if env("OIDC_CLIENT_ID").is_some() {
             return Err(ConfigError::new("OIDC_ISSUER", "is required with OIDC_CLIENT_ID"));

@@ -22,12 +22,12 @@ use chat_gateway::config::OidcSettings;
 use chat_gateway::startup::{self, GatewayParts};
 use mcp_tasks::config::OAuthConfig;
 use mcp_tasks::startup::{Application, Parts, resource_server};
-use test_support::oidc::{self, Options, Provider};
 use serde_json::{Value, json};
 use shared::identity::{Expected, TokenKey};
 use shared::jwks::{Freshness, KeySource};
 use support::browser::{expect_success, run, target_dir, web_tools};
 use support::stack;
+use test_support::oidc::{self, Options, Provider};
 use tokio::process::Command;
 use tokio_util::sync::CancellationToken;
 
@@ -72,8 +72,11 @@ async fn world() -> Option<World> {
     let shutdown = CancellationToken::new();
 
     let (tasks, tasks_dir) = stack::tasks_sqlite().await;
-    let oauth =
-        OAuthConfig { public_url: tasks_base.parse().unwrap(), issuer: provider.issuer.clone(), jwks_url: None };
+    let oauth = OAuthConfig {
+        public_url: tasks_base.parse().unwrap(),
+        issuer: provider.issuer.clone(),
+        jwks_url: None,
+    };
     let parts = Parts {
         oauth: Some(resource_server(&oauth)),
         ..Parts::new(tasks.clone(), TokenKey::new(stack::TASKS_SECRET).unwrap())
@@ -147,7 +150,8 @@ async fn register_page(provider: &Provider, base: &str) -> String {
 #[tokio::test]
 async fn the_page_learns_the_providers_endpoints_and_its_csp_adds_only_the_token_endpoints_origin() {
     let Some(world) = world().await else { return };
-    let config: Value = reqwest::get(format!("{}/web/sign-in.json", world.base)).await.unwrap().json().await.unwrap();
+    let config: Value =
+        reqwest::get(format!("{}/web/sign-in.json", world.base)).await.unwrap().json().await.unwrap();
     let provider = &world.provider.base;
     assert_eq!(config["issuer"].as_str().unwrap().trim_end_matches('/'), world.provider.issuer);
     assert_eq!(config["client_id"], world.client_id.as_str());
@@ -168,7 +172,8 @@ async fn the_page_learns_the_providers_endpoints_and_its_csp_adds_only_the_token
 }
 
 #[tokio::test]
-async fn two_people_sign_in_through_the_provider_in_headless_chromium_and_see_only_their_own_threads_and_tasks() {
+async fn two_people_sign_in_through_the_provider_in_headless_chromium_and_see_only_their_own_threads_and_tasks()
+ {
     let Some(world) = world().await else { return };
     let Some(tools) = web_tools() else { return };
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/web/oidc.mjs");
@@ -233,7 +238,10 @@ async fn mcp_titles(resource: &str, token: &str) -> Vec<String> {
 async fn gateway_with(oidc: Option<OidcSettings>) -> (String, CancellationToken, tempfile::TempDir) {
     let (chat, dir) = support::sqlite_store().await;
     let auth = Authenticator::new(Some(TokenKey::new(stack::USER_SECRET).unwrap()), None);
-    let parts = GatewayParts { oidc, ..GatewayParts::new(chat, stack::offline_agent("http://127.0.0.1:9/mcp"), auth) };
+    let parts = GatewayParts {
+        oidc,
+        ..GatewayParts::new(chat, stack::offline_agent("http://127.0.0.1:9/mcp"), auth)
+    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let shutdown = CancellationToken::new();

@@ -40,7 +40,6 @@ pub fn web_tools() -> Option<WebTools> {
     }
 }
 
-
 /// The target directory this test binary was built into (`<target>/debug/deps/web_browser-…`).
 pub fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
