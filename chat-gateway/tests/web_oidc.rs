@@ -206,6 +206,14 @@ async fn two_people_sign_in_through_the_provider_in_headless_chromium_and_see_on
         let prefix = format!("mcp-token {login} ");
         stdout.lines().find_map(|l| l.strip_prefix(&prefix)).map(str::to_owned).expect("token printed")
     };
+    // A token the same provider issued for mcp-tasks is not one for the gateway (`aud`).
+    let other_audience = reqwest::Client::new()
+        .get(format!("{}/api/threads", world.base))
+        .bearer_auth(token("alice"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_audience.status(), 401);
     let alice_sees = mcp_titles(&world.tasks_resource, &token("alice")).await;
     let bob_sees = mcp_titles(&world.tasks_resource, &token("bob")).await;
     assert!(alice_sees.contains(&"buy milk".to_owned()) && !alice_sees.contains(&"walk the dog".to_owned()));
