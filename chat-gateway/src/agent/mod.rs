@@ -5,13 +5,16 @@
 //!
 //! Each tool call is shown while it runs (a workflow item with one task per call), stored
 //! as a tool-call record, and fed back to the model (`steps`). Due reminders are shown as a
-//! notice, each once.
+//! notice, each once. Tasks in a tool result are also shown as a ChatKit widget
+//! (`widgets`) whose buttons send actions the agent runs itself (`actions`).
 
+mod actions;
 pub mod lang;
 pub mod llm;
 pub mod offline;
 mod prompt;
 mod steps;
+pub mod widgets;
 
 use std::sync::Arc;
 
@@ -20,8 +23,8 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 use shared::contract::ReminderView;
 
-use crate::chatkit::types::{Event, ItemBody, ThreadItem, user_text};
-use crate::conversation::{AssistantMessageWriter, Responder, Turn, TurnError, TurnSink};
+use crate::chatkit::types::{Action, Event, ItemBody, ThreadItem, user_text};
+use crate::conversation::{AssistantMessageWriter, Responder, Turn, TurnError, TurnSink, record};
 use crate::limits::AgentLimits;
 use crate::store::Order;
 use crate::tasks_client::{TasksClient, TasksError};
@@ -110,6 +113,41 @@ impl Responder for Agent {
 
     async fn readiness(&self) -> Vec<(&'static str, Result<(), String>)> {
         vec![("mcp_tasks", self.tasks.ready().await.map_err(|e| e.to_string()))]
+    }
+
+    fn check_action(&self, action: &Action, sender: Option<&ThreadItem>) -> Result<(), TurnError> {
+        actions::TaskAction::check(action, sender).map(|_| ())
+    }
+
+    async fn action(
+        &self,
+        turn: &Turn,
+        action: &Action,
+        sender: Option<&ThreadItem>,
+        out: &mut TurnSink,
+    ) -> Result<(), TurnError> {
+        let checked = actions::TaskAction::check(action, sender)?;
+        let applied = self.apply_action(turn, checked, sender).await?;
+        out.record_tool_call(applied.call).await?;
+        if let Some(widget) = &applied.widget {
+            out.update_widget(widget).await?;
+        }
+        out.send(Event::ItemDone { item: applied.context }).await?;
+        out.send(applied.effect).await
+    }
+
+    async fn sync_action(
+        &self,
+        turn: &Turn,
+        action: &Action,
+        sender: Option<&ThreadItem>,
+    ) -> Result<Option<ThreadItem>, TurnError> {
+        let checked = actions::TaskAction::check(action, sender)?;
+        let applied = self.apply_action(turn, checked, sender).await?;
+        // The conversation stores the updated widget; the record and the context are ours.
+        turn.store.record_tool_call(&turn.user.id, &applied.call).await?;
+        turn.store.add_item(&turn.user.id, &record(&applied.context)).await?;
+        Ok(applied.widget)
     }
 }
 
@@ -249,7 +287,8 @@ impl Agent {
 }
 
 /// The thread's recent user and assistant messages as chat messages, oldest first, within
-/// the item and character budgets.
+/// the item and character budgets; hidden context (what the user did with a widget's
+/// buttons) comes as a user message marked as context.
 async fn history(turn: &Turn) -> Result<Vec<Value>, TurnError> {
     let page =
         turn.store.list_items(&turn.user.id, &turn.thread.id, None, HISTORY_ITEMS, Order::Desc).await?;
@@ -261,6 +300,13 @@ async fn history(turn: &Turn) -> Result<Vec<Value>, TurnError> {
             ItemBody::UserMessage { content, .. } => ("user", user_text(&content)),
             ItemBody::AssistantMessage { content } => {
                 ("assistant", content.iter().map(|c| c.text.as_str()).collect())
+            }
+            ItemBody::SdkHiddenContext { content } => {
+                ("user", format!("[context, not typed by the user] {content}"))
+            }
+            ItemBody::HiddenContextItem { content } => {
+                let text = content.as_str().map_or_else(|| content.to_string(), str::to_owned);
+                ("user", format!("[context, not typed by the user] {text}"))
             }
             _ => continue,
         };

@@ -1,0 +1,261 @@
+//! Widget actions on tasks (`threads.custom_action` and `threads.sync_custom_action`):
+//! `tasks.complete`, `tasks.reopen`, `tasks.snooze` (to tomorrow) and `tasks.delete`, with
+//! the payload `{number, lang?}`. The gateway runs each itself through mcp-tasks as the
+//! user (the minted per-user token: mcp-tasks scopes the number to that user), updates the
+//! sending widget's row, records a hidden context item the model reads next turn ("the user
+//! completed #3 …") and, when streamed, emits the `tasks.changed` client effect.
+
+use std::time::Instant;
+
+use chrono::Utc;
+use rmcp::model::JsonObject;
+use serde_json::{Value, json};
+use shared::contract::{listed_tasks, listed_views, tools};
+
+use super::lang::Lang;
+use super::{Agent, widgets};
+use crate::chatkit::types::{Action, Event, ItemBody, ThreadItem};
+use crate::conversation::{Turn, TurnError, new_id};
+use crate::store::ToolCallRecord;
+use crate::tasks_client::TasksError;
+
+/// The client effect sent after every change.
+pub const TASKS_CHANGED: &str = "tasks.changed";
+
+/// What a task action does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Complete,
+    Reopen,
+    Snooze,
+    Delete,
+}
+
+/// A checked task action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TaskAction {
+    kind: Kind,
+    number: i64,
+    lang: Lang,
+}
+
+/// What an action did, for the stream or the JSON answer.
+pub(super) struct Applied {
+    /// The sending widget with the task's row changed (None when there was no widget).
+    pub(super) widget: Option<ThreadItem>,
+    /// The hidden context item telling the model what the user did.
+    pub(super) context: ThreadItem,
+    /// The `tasks.changed` client effect.
+    pub(super) effect: Event,
+    /// The tool call, as recorded.
+    pub(super) call: ToolCallRecord,
+}
+
+impl TaskAction {
+    /// Reads an action: a known `type` and a payload `{"number": n ≥ 1, "lang"?: "en" | "ur-Latn" | "ur"}`.
+    pub(super) fn parse(action: &Action) -> Result<Self, TurnError> {
+        let kind = match action.kind.as_str() {
+            widgets::COMPLETE => Kind::Complete,
+            widgets::REOPEN => Kind::Reopen,
+            widgets::SNOOZE => Kind::Snooze,
+            widgets::DELETE => Kind::Delete,
+            other => {
+                return Err(invalid(format!(
+                    "unknown action type `{other}`; this server handles tasks.complete, tasks.reopen, \
+                     tasks.snooze and tasks.delete"
+                )));
+            }
+        };
+        let Some(payload) = action.payload.as_object() else {
+            return Err(invalid(format!("`{}` needs a payload object like {{\"number\": 3}}", action.kind)));
+        };
+        let number = payload.get("number").and_then(Value::as_i64).filter(|n| *n >= 1).ok_or_else(|| {
+            invalid(format!("`{}` needs `payload.number`, a task number of 1 or more", action.kind))
+        })?;
+        let lang = match payload.get("lang") {
+            None | Some(Value::Null) => Lang::English,
+            Some(Value::String(code)) => Lang::from_code(code)
+                .ok_or_else(|| invalid(format!("`payload.lang` must be en, ur-Latn or ur, not `{code}`")))?,
+            Some(_) => return Err(invalid("`payload.lang` must be a string (en, ur-Latn or ur)".into())),
+        };
+        Ok(Self { kind, number, lang })
+    }
+
+    /// Checks the action against the widget that sent it: that widget must list the task.
+    pub(super) fn check(action: &Action, sender: Option<&ThreadItem>) -> Result<Self, TurnError> {
+        let parsed = Self::parse(action)?;
+        if let Some(ItemBody::Widget { widget, .. }) = sender.map(|s| &s.body)
+            && !widgets::has_row(widget, parsed.number)
+        {
+            return Err(TurnError::NotFound("task"));
+        }
+        Ok(parsed)
+    }
+
+    /// The tool call that does it.
+    fn call(self) -> (&'static str, JsonObject) {
+        let mut arguments = JsonObject::new();
+        arguments.insert("task".into(), json!(self.number));
+        let tool = match self.kind {
+            Kind::Complete => tools::COMPLETE_TASK,
+            Kind::Delete => tools::DELETE_TASK,
+            Kind::Reopen => {
+                arguments.insert("status".into(), json!("pending"));
+                tools::UPDATE_TASK
+            }
+            Kind::Snooze => {
+                arguments.insert("due".into(), json!("tomorrow"));
+                tools::UPDATE_TASK
+            }
+        };
+        (tool, arguments)
+    }
+
+    fn verb(self) -> &'static str {
+        match self.kind {
+            Kind::Complete => "completed",
+            Kind::Reopen => "reopened",
+            Kind::Snooze => "snoozed to tomorrow",
+            Kind::Delete => "deleted",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self.kind {
+            Kind::Complete => "complete",
+            Kind::Reopen => "reopen",
+            Kind::Snooze => "snooze",
+            Kind::Delete => "delete",
+        }
+    }
+}
+
+impl Agent {
+    /// Runs a checked action as the turn's user and works out what changed.
+    pub(super) async fn apply_action(
+        &self,
+        turn: &Turn,
+        action: TaskAction,
+        sender: Option<&ThreadItem>,
+    ) -> Result<Applied, TurnError> {
+        let (tool, arguments) = action.call();
+        let started = Instant::now();
+        let result = self.tasks.call(&turn.user, tool, arguments.clone()).await.map_err(|e| {
+            tracing::warn!(error = %e, tool, "widget action failed");
+            match e {
+                TasksError::Refused(why) => TurnError::Failed { message: why, allow_retry: false },
+                _ => super::tasks_unreachable(),
+            }
+        })?;
+        let text: String = result
+            .content
+            .iter()
+            .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if result.is_error == Some(true) {
+            // mcp-tasks scopes numbers to the caller: another user's task is "No task #N".
+            if text.starts_with("No task #") {
+                return Err(TurnError::NotFound("task"));
+            }
+            return Err(TurnError::Failed { message: text, allow_retry: false });
+        }
+        let data = result.structured_content.unwrap_or(Value::Null);
+        let task = listed_views(tool, &data).and_then(|v| v.into_iter().find(|t| t.number == action.number));
+        let title = listed_tasks(tool, &data)
+            .and_then(|v| v.into_iter().find(|t| t.number == action.number))
+            .map(|t| t.title)
+            .unwrap_or_default();
+        let widget = sender.and_then(|sender| {
+            let mut item = sender.clone();
+            let changed = match (action.kind, &task) {
+                (Kind::Delete, _) => widgets::update_row(&mut item.body, action.lang, action.number, None),
+                (_, Some(task)) => {
+                    widgets::update_row(&mut item.body, action.lang, action.number, Some(task))
+                }
+                // Nothing came back (e.g. it was already completed): the row stays as it is.
+                (_, None) => false,
+            };
+            changed.then_some(item)
+        });
+        let context = ThreadItem {
+            id: new_id("hcx"),
+            thread_id: turn.thread.id.clone(),
+            created_at: Utc::now(),
+            body: ItemBody::HiddenContextItem {
+                content: Value::String(format!(
+                    "The user {} task #{} \"{title}\" from the task list (a button in the widget, not a message).",
+                    action.verb(),
+                    action.number
+                )),
+            },
+        };
+        let effect = Event::ClientEffect {
+            name: TASKS_CHANGED.into(),
+            data: json!({"action": action.name(), "numbers": [action.number]}),
+        };
+        let call = ToolCallRecord {
+            id: new_id("call"),
+            thread_id: turn.thread.id.clone(),
+            item_id: sender.map(|s| s.id.clone()),
+            name: tool.to_owned(),
+            arguments: Value::Object(arguments),
+            result: Some(json!({"ok": true, "text": text})),
+            status: "ok".into(),
+            duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            created_at: Utc::now(),
+        };
+        Ok(Applied { widget, context, effect, call })
+    }
+}
+
+fn invalid(message: String) -> TurnError {
+    TurnError::Failed { message, allow_retry: false }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn action(kind: &str, payload: Value) -> Action {
+        Action { kind: kind.into(), payload }
+    }
+
+    #[test]
+    fn actions_are_read_and_bad_payloads_refused_with_a_reason() {
+        let parsed = TaskAction::parse(&action("tasks.complete", json!({"number": 3}))).unwrap();
+        assert_eq!(parsed, TaskAction { kind: Kind::Complete, number: 3, lang: Lang::English });
+        let urdu = TaskAction::parse(&action("tasks.snooze", json!({"number": 1, "lang": "ur"}))).unwrap();
+        assert_eq!(urdu.lang, Lang::Urdu);
+        assert_eq!(urdu.call().1["due"], "tomorrow");
+        for (kind, payload, says) in [
+            ("tasks.explode", json!({"number": 1}), "unknown action type"),
+            ("tasks.delete", Value::Null, "payload object"),
+            ("tasks.delete", json!({"number": "3"}), "payload.number"),
+            ("tasks.delete", json!({"number": 0}), "payload.number"),
+            ("tasks.delete", json!({"number": 1.5}), "payload.number"),
+            ("tasks.delete", json!({"number": 1, "lang": "fr"}), "payload.lang"),
+            ("tasks.delete", json!({"number": 1, "lang": 7}), "payload.lang"),
+        ] {
+            match TaskAction::parse(&action(kind, payload.clone())) {
+                Err(TurnError::Failed { message, allow_retry: false }) => {
+                    assert!(message.contains(says), "{kind} {payload}: {message}");
+                }
+                other => panic!("{kind} {payload}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_number_the_sending_widget_does_not_list_is_not_found() {
+        let tasks = [];
+        let item = ThreadItem {
+            id: "w".into(),
+            thread_id: "t".into(),
+            created_at: Utc::now(),
+            body: widgets::task_list_item(Lang::English, &tasks),
+        };
+        let refused = TaskAction::check(&action("tasks.complete", json!({"number": 1})), Some(&item));
+        assert!(matches!(refused, Err(TurnError::NotFound("task"))));
+    }
+}

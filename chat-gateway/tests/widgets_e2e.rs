@@ -1,0 +1,246 @@
+//! Task widgets and their actions end to end, over real HTTP: the real gateway and the real
+//! mcp-tasks (both on port 0), the offline agent or a scripted model. A list shows a
+//! `ListView` widget; the action its Complete button carries, sent back as
+//! `threads.custom_action`, completes the task in mcp-tasks, updates the widget in place
+//! (`widget.root.updated`, stored), records hidden context the model reads next turn and
+//! emits `tasks.changed`; `threads.sync_custom_action` answers with the updated item. Another
+//! user's thread or item is "not found"; malformed actions are 400s.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chat_gateway::agent::Agent;
+use mcp_tasks::store::Status;
+use serde_json::{Value, json};
+use support::model::{self, text_chunks, tool_chunks};
+use support::product::Stack;
+use support::stack::{self, GatewayOptions};
+
+async fn offline() -> (Stack, tempfile::TempDir) {
+    let (store, dir) = support::sqlite_store().await;
+    (Stack::start(store).await, dir)
+}
+
+/// Says `text` as `user`, in `thread` or a new one; returns the thread id and the events.
+async fn say(stack: &Stack, user: &str, text: &str, thread: Option<&str>) -> (String, Vec<Value>) {
+    let body = match thread {
+        None => json!({"type": "threads.create", "params": {"input": stack::input(text)}}),
+        Some(id) => {
+            json!({"type": "threads.add_user_message", "params": {"thread_id": id, "input": stack::input(text)}})
+        }
+    };
+    let events = stack::stream(&stack.base, user, &body).await;
+    let id = thread.map_or_else(|| events[0]["thread"]["id"].as_str().unwrap().to_owned(), str::to_owned);
+    (id, events)
+}
+
+/// The last widget item among `events`.
+fn last_widget(events: &[Value]) -> Value {
+    events
+        .iter()
+        .rev()
+        .find(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "widget")
+        .map(|e| e["item"].clone())
+        .unwrap_or_else(|| panic!("no widget item in {events:#?}"))
+}
+
+/// The row of task `number` in a task-list widget root.
+fn row(widget: &Value, number: i64) -> Option<Value> {
+    widget["children"].as_array().unwrap().iter().find(|r| r["key"] == format!("task-{number}")).cloned()
+}
+
+/// The action of the button in `row` whose action type is `kind`, as the widget would send it.
+fn button_action(row: &Value, kind: &str) -> Option<Value> {
+    row["children"].as_array().unwrap().iter().find_map(|c| {
+        let action = &c["onClickAction"];
+        (action["type"] == kind).then(|| json!({"type": action["type"], "payload": action["payload"]}))
+    })
+}
+
+fn action_body(op: &str, thread: &str, item: Option<&str>, action: Value) -> Value {
+    json!({"type": op, "params": {"thread_id": thread, "item_id": item, "action": action}})
+}
+
+#[tokio::test]
+async fn a_task_completed_from_the_list_widget_is_done_in_mcp_tasks_and_the_widget_updates() {
+    let (stack, _dir) = offline().await;
+    let (thread, _) = say(&stack, "alice", "add buy milk tomorrow #errands", None).await;
+    say(&stack, "alice", "add call mom", Some(&thread)).await;
+    let (_, listed) = say(&stack, "alice", "show my tasks", Some(&thread)).await;
+    let item = last_widget(&listed);
+    let widget = &item["widget"];
+    assert_eq!(widget["type"], "ListView");
+    assert_eq!(widget["children"].as_array().unwrap().len(), 2, "{widget}");
+    let copy = item["copy_text"].as_str().unwrap();
+    assert!(copy.contains("#1 buy milk") && copy.contains("#2 call mom"), "{copy}");
+    assert!(stack::reply(&listed).contains("buy milk"), "the assistant message keeps the plain text");
+
+    // Complete #1 with exactly the action its button carries.
+    let complete = button_action(&row(widget, 1).unwrap(), "tasks.complete").unwrap();
+    let item_id = item["id"].as_str().unwrap();
+    let events = stack::stream(
+        &stack.base,
+        "alice",
+        &action_body("threads.custom_action", &thread, Some(item_id), complete),
+    )
+    .await;
+    let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["stream_options", "thread.item.updated", "client_effect"], "{events:#?}");
+    assert_eq!(events[1]["item_id"], item_id);
+    assert_eq!(events[1]["update"]["type"], "widget.root.updated");
+    let updated = &events[1]["update"]["widget"];
+    assert!(button_action(&row(updated, 1).unwrap(), "tasks.reopen").is_some(), "#1 now offers Reopen");
+    assert!(button_action(&row(updated, 2).unwrap(), "tasks.complete").is_some(), "#2 is untouched");
+    assert_eq!(
+        events[2],
+        json!({"type": "client_effect", "name": "tasks.changed", "data": {"action": "complete", "numbers": [1]}})
+    );
+    let task = stack.tasks.get_tasks("alice", &[1]).await.unwrap().remove(0);
+    assert_eq!(task.status, Status::Completed, "completed in mcp-tasks");
+
+    // Stored: the widget as updated, and hidden context that the client never sees.
+    let (status, page) = stack::json_op(
+        &stack.base,
+        "alice",
+        &json!({"type": "items.list", "params": {"thread_id": thread, "order": "asc", "limit": 100}}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let stored = page["data"].as_array().unwrap().iter().find(|i| i["id"] == item_id).unwrap();
+    assert_eq!(&stored["widget"], updated);
+    assert!(stored["copy_text"].as_str().unwrap().contains("#1 buy milk · done"), "{stored}");
+    assert!(page["data"].as_array().unwrap().iter().all(|i| i["type"] != "hidden_context_item"));
+    let raw = stack.store.list_items("alice", &thread, None, 100, Default::default()).await.unwrap();
+    let context: Vec<&Value> =
+        raw.data.iter().filter(|i| i.kind == "hidden_context_item").map(|i| &i.json["content"]).collect();
+    assert_eq!(context.len(), 1);
+    assert!(context[0].as_str().unwrap().contains("completed task #1 \"buy milk\""), "{context:?}");
+
+    // Snooze #2 with the sync op: the answer is the updated item.
+    let snooze = button_action(&row(updated, 2).unwrap(), "tasks.snooze").unwrap();
+    let (status, answer) = stack::json_op(
+        &stack.base,
+        "alice",
+        &action_body("threads.sync_custom_action", &thread, Some(item_id), snooze),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["updated_item"]["id"], item_id);
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    let task = stack.tasks.get_tasks("alice", &[2]).await.unwrap().remove(0);
+    assert!(format!("{:?}", task.due).contains(&tomorrow.to_string()), "due tomorrow: {:?}", task.due);
+
+    // Delete #2: its row goes, and so does the task.
+    let delete = button_action(&row(&answer["updated_item"]["widget"], 2).unwrap(), "tasks.delete").unwrap();
+    let events = stack::stream(
+        &stack.base,
+        "alice",
+        &action_body("threads.custom_action", &thread, Some(item_id), delete),
+    )
+    .await;
+    let widget = &events[1]["update"]["widget"];
+    assert!(row(widget, 2).is_none() && row(widget, 1).is_some(), "{widget}");
+    assert_eq!(stack.task_titles("alice").await, vec!["buy milk"]);
+}
+
+#[tokio::test]
+async fn another_users_widget_is_not_found_and_malformed_actions_are_400() {
+    let (stack, _dir) = offline().await;
+    let (thread, _) = say(&stack, "alice", "add buy milk", None).await;
+    let (_, listed) = say(&stack, "alice", "show my tasks", Some(&thread)).await;
+    let item = last_widget(&listed);
+    let item_id = item["id"].as_str().unwrap();
+    let complete = json!({"type": "tasks.complete", "payload": {"number": 1}});
+    let (bobs_thread, _) = say(&stack, "bob", "show my tasks", None).await;
+
+    for op in ["threads.custom_action", "threads.sync_custom_action"] {
+        // Alice's thread, and alice's item from bob's own thread: both "not found".
+        for (thread, item) in [(thread.as_str(), Some(item_id)), (bobs_thread.as_str(), Some(item_id))] {
+            let (status, error) =
+                stack::json_op(&stack.base, "bob", &action_body(op, thread, item, complete.clone())).await;
+            assert_eq!(status, 404, "{op}: {error}");
+            assert_eq!(error["error"]["code"], "not_found");
+        }
+    }
+    // Bob naming alice's number outside any widget: mcp-tasks scopes it to bob.
+    let (status, error) = stack::json_op(
+        &stack.base,
+        "bob",
+        &action_body("threads.sync_custom_action", &bobs_thread, None, complete.clone()),
+    )
+    .await;
+    assert_eq!(status, 404, "{error}");
+    let events = stack::stream(
+        &stack.base,
+        "bob",
+        &action_body("threads.custom_action", &bobs_thread, None, complete.clone()),
+    )
+    .await;
+    assert_eq!(events.last().unwrap()["type"], "error", "{events:?}");
+    assert_eq!(events.last().unwrap()["message"], "task not found");
+    let task = stack.tasks.get_tasks("alice", &[1]).await.unwrap().remove(0);
+    assert_eq!(task.status, Status::Pending, "alice's task is untouched");
+
+    for (action, code, says) in [
+        (json!({"type": "tasks.complete", "payload": {"number": "one"}}), 400, "payload.number"),
+        (json!({"type": "tasks.complete"}), 400, "payload object"),
+        (json!({"type": "tasks.explode", "payload": {"number": 1}}), 400, "unknown action type"),
+        (json!({"type": "tasks.complete", "payload": {"number": 7}}), 404, "task not found"),
+    ] {
+        for op in ["threads.custom_action", "threads.sync_custom_action"] {
+            let body = action_body(op, &thread, Some(item_id), action.clone());
+            let (status, error) = stack::json_op(&stack.base, "alice", &body).await;
+            assert_eq!(status, code, "{op} {action}: {error}");
+            assert!(error["error"]["message"].as_str().unwrap().contains(says), "{op} {action}: {error}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_model_is_told_next_turn_what_the_user_did_with_the_widget() {
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let base = model::serve(requests.clone(), |body| {
+        let last = body["messages"].as_array().and_then(|m| m.last()).cloned().unwrap_or(Value::Null);
+        Ok(match (last["role"].as_str(), last["content"].as_str()) {
+            (Some("tool"), _) => text_chunks(&["Added."]),
+            (_, Some(said)) if said.starts_with("add ") => {
+                tool_chunks("add_task", &json!({"title": &said[4..]}).to_string())
+            }
+            _ => text_chunks(&["Noted."]),
+        })
+    })
+    .await;
+    let (store, _dir) = support::sqlite_store().await;
+    let stack = Stack::build(store, GatewayOptions::default(), |tasks| {
+        Arc::new(Agent::new(
+            stack::tasks_client(tasks, Duration::from_secs(5)),
+            stack::llm(&base, "scripted"),
+            8,
+        ))
+    })
+    .await;
+    let (thread, events) = say(&stack, "alice", "add water the plants", None).await;
+    let item = last_widget(&events);
+    assert_eq!(
+        row(&item["widget"], 1).unwrap()["children"][1]["children"][0]["value"],
+        "#1 water the plants"
+    );
+    let complete = button_action(&row(&item["widget"], 1).unwrap(), "tasks.complete").unwrap();
+    let body = action_body("threads.custom_action", &thread, item["id"].as_str(), complete);
+    stack::stream(&stack.base, "alice", &body).await;
+    say(&stack, "alice", "what now?", Some(&thread)).await;
+
+    let sent = requests.lock().unwrap().clone();
+    let last: Vec<String> = sent.last().unwrap()["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let context = last.iter().position(|m| m.contains("completed task #1 \"water the plants\"")).unwrap();
+    assert!(last[context].starts_with("[context, not typed by the user]"), "{last:?}");
+    assert_eq!(last.last().unwrap(), "what now?", "the context comes before the new message");
+}
