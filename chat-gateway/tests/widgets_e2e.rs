@@ -61,7 +61,9 @@ fn button_action(row: &Value, kind: &str) -> Option<Value> {
 }
 
 fn action_body(op: &str, thread: &str, item: Option<&str>, action: Value) -> Value {
-    json!({"type": op, "params": {"thread_id": thread, "item_id": item, "action": action}})
+    let mut body = json!({"type": op, "params": {"thread_id": thread, "item_id": item}});
+    body["params"]["action"] = action;
+    body
 }
 
 #[tokio::test]

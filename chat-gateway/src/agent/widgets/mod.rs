@@ -138,8 +138,8 @@ fn button(label: &str, icon: Option<&str>, color: &str, variant: &str, action: V
         "color": color,
         "variant": variant,
         "size": "sm",
-        "onClickAction": action,
     });
+    button["onClickAction"] = action;
     if let Some(icon) = icon {
         button["iconStart"] = Value::String(icon.to_owned());
     }
