@@ -246,3 +246,55 @@ async fn the_model_is_told_next_turn_what_the_user_did_with_the_widget() {
     assert!(last[context].starts_with("[context, not typed by the user]"), "{last:?}");
     assert_eq!(last.last().unwrap(), "what now?", "the context comes before the new message");
 }
+
+#[tokio::test]
+async fn a_batch_delete_waits_for_confirm_and_runs_only_what_the_card_showed() {
+    let (stack, _dir) = offline().await;
+    let (thread, _) = say(&stack, "alice", "add alpha", None).await;
+    say(&stack, "alice", "add beta", Some(&thread)).await;
+    say(&stack, "alice", "add gamma", Some(&thread)).await;
+
+    // Asked, then cancelled: nothing changes, and the card cannot be answered twice.
+    let (_, asked) = say(&stack, "alice", "delete 1 and 2", Some(&thread)).await;
+    assert!(asked.iter().all(|e| e["item"]["type"] != "workflow"), "no tool ran: {asked:#?}");
+    let card = last_widget(&asked);
+    assert_eq!(card["widget"]["type"], "Card");
+    assert!(stack::reply(&asked).contains("#1, #2"), "{}", stack::reply(&asked));
+    let cancel = card["widget"]["cancel"]["action"].clone();
+    let card_id = card["id"].as_str().unwrap();
+    let events = stack::stream(
+        &stack.base,
+        "alice",
+        &action_body("threads.custom_action", &thread, Some(card_id), cancel.clone()),
+    )
+    .await;
+    let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["stream_options", "thread.item.updated"], "no tasks.changed: {events:#?}");
+    let answered = &events[1]["update"]["widget"];
+    assert!(
+        answered.get("confirm").is_none() && answered.to_string().contains("nothing changed"),
+        "{answered}"
+    );
+    assert_eq!(stack.task_titles("alice").await.len(), 3, "cancel deletes nothing");
+    let (status, _) = stack::json_op(
+        &stack.base,
+        "alice",
+        &action_body("threads.custom_action", &thread, Some(card_id), cancel),
+    )
+    .await;
+    assert_eq!(status, 400, "an answered card takes no second answer");
+
+    // Asked again, confirmed with a doctored payload: what runs is what the card showed.
+    let (_, asked) = say(&stack, "alice", "delete 1 and 2", Some(&thread)).await;
+    let card = last_widget(&asked);
+    let mut confirm = card["widget"]["confirm"]["action"].clone();
+    confirm["payload"]["numbers"] = json!([3]);
+    let body = action_body("threads.sync_custom_action", &thread, card["id"].as_str(), confirm.clone());
+    let (status, answer) = stack::json_op(&stack.base, "alice", &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["updated_item"]["copy_text"], "Deleted #1, #2.");
+    assert_eq!(stack.task_titles("alice").await, vec!["gamma"]);
+    let (status, _) = stack::json_op(&stack.base, "alice", &body).await;
+    assert_eq!(status, 400, "confirmed once only");
+    assert_eq!(stack.task_titles("alice").await, vec!["gamma"]);
+}

@@ -4,6 +4,8 @@
 //! user (the minted per-user token: mcp-tasks scopes the number to that user), updates the
 //! sending widget's row, records a hidden context item the model reads next turn ("the user
 //! completed #3 …") and, when streamed, emits the `tasks.changed` client effect.
+//! `tasks.confirm` and `tasks.cancel` answer a confirmation card (`widgets::confirm`): the
+//! batch it holds runs, or nothing does, and the card is replaced by what happened.
 
 use std::time::Instant;
 
@@ -13,6 +15,7 @@ use serde_json::{Value, json};
 use shared::contract::{listed_tasks, listed_views, tools};
 
 use super::lang::Lang;
+use super::widgets::confirm::{self, Batch};
 use super::{Agent, widgets};
 use crate::chatkit::types::{Action, Event, ItemBody, ThreadItem};
 use crate::conversation::{Turn, TurnError, new_id};
@@ -39,16 +42,46 @@ pub(super) struct TaskAction {
     lang: Lang,
 }
 
+/// A checked widget action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Checked {
+    /// A button on a task row.
+    Task(TaskAction),
+    /// Confirm on a confirmation card: the batch the stored card holds.
+    Confirm(Batch),
+    /// Cancel on a confirmation card.
+    Cancel(Batch),
+}
+
+impl Checked {
+    /// Checks an action and the widget that sent it, before anything runs.
+    pub(super) fn check(action: &Action, sender: Option<&ThreadItem>) -> Result<Self, TurnError> {
+        let answer = match action.kind.as_str() {
+            confirm::CONFIRM => Self::Confirm,
+            confirm::CANCEL => Self::Cancel,
+            _ => return TaskAction::check(action, sender).map(Self::Task),
+        };
+        // What runs is what the stored card holds, whatever the request's payload says.
+        let batch = sender.and_then(|s| confirm::pending(&s.body)).ok_or_else(|| {
+            invalid(format!(
+                "`{}` answers a confirmation card that is still waiting: send it with that card's item_id",
+                action.kind
+            ))
+        })?;
+        Ok(answer(batch))
+    }
+}
+
 /// What an action did, for the stream or the JSON answer.
 pub(super) struct Applied {
-    /// The sending widget with the task's row changed (None when there was no widget).
+    /// The sending widget as it now is (None when there was no widget or it did not change).
     pub(super) widget: Option<ThreadItem>,
     /// The hidden context item telling the model what the user did.
     pub(super) context: ThreadItem,
-    /// The `tasks.changed` client effect.
-    pub(super) effect: Event,
-    /// The tool call, as recorded.
-    pub(super) call: ToolCallRecord,
+    /// The `tasks.changed` client effect, when tasks changed.
+    pub(super) effect: Option<Event>,
+    /// The tool call, as recorded, when one ran.
+    pub(super) call: Option<ToolCallRecord>,
 }
 
 impl TaskAction {
@@ -135,10 +168,91 @@ impl Agent {
     pub(super) async fn apply_action(
         &self,
         turn: &Turn,
+        checked: Checked,
+        sender: Option<&ThreadItem>,
+    ) -> Result<Applied, TurnError> {
+        match checked {
+            Checked::Task(action) => self.apply_task(turn, action, sender).await,
+            Checked::Confirm(batch) => {
+                let mut arguments = JsonObject::new();
+                arguments.insert("tasks".into(), json!(batch.numbers));
+                let (_, call) = self.run(turn, batch.tool, arguments, sender).await?;
+                let list = numbers(&batch.numbers);
+                let said = format!(
+                    "The user confirmed {} tasks {list} on the confirmation card; it is done.",
+                    batch.verb()
+                );
+                let effect = changed(batch.action_name(), &batch.numbers);
+                Ok(Applied {
+                    widget: answered(sender, &batch.done()),
+                    context: context(turn, said),
+                    effect: Some(effect),
+                    call: Some(call),
+                })
+            }
+            Checked::Cancel(batch) => {
+                let list = numbers(&batch.numbers);
+                let said = format!(
+                    "The user cancelled {} tasks {list} on the confirmation card; nothing changed.",
+                    batch.verb()
+                );
+                Ok(Applied {
+                    widget: answered(sender, batch.cancelled()),
+                    context: context(turn, said),
+                    effect: None,
+                    call: None,
+                })
+            }
+        }
+    }
+
+    async fn apply_task(
+        &self,
+        turn: &Turn,
         action: TaskAction,
         sender: Option<&ThreadItem>,
     ) -> Result<Applied, TurnError> {
         let (tool, arguments) = action.call();
+        let (data, call) = self.run(turn, tool, arguments, sender).await?;
+        let task = listed_views(tool, &data).and_then(|v| v.into_iter().find(|t| t.number == action.number));
+        let title = listed_tasks(tool, &data)
+            .and_then(|v| v.into_iter().find(|t| t.number == action.number))
+            .map(|t| t.title)
+            .unwrap_or_default();
+        let widget = sender.and_then(|sender| {
+            let mut item = sender.clone();
+            let changed = match (action.kind, &task) {
+                (Kind::Delete, _) => widgets::update_row(&mut item.body, action.lang, action.number, None),
+                (_, Some(task)) => {
+                    widgets::update_row(&mut item.body, action.lang, action.number, Some(task))
+                }
+                // Nothing came back (e.g. it was already completed): the row stays as it is.
+                (_, None) => false,
+            };
+            changed.then_some(item)
+        });
+        let said = format!(
+            "The user {} task #{} \"{title}\" from the task list (a button in the widget, not a message).",
+            action.verb(),
+            action.number
+        );
+        Ok(Applied {
+            widget,
+            context: context(turn, said),
+            effect: Some(changed(action.name(), &[action.number])),
+            call: Some(call),
+        })
+    }
+
+    /// Calls `tool` as the turn's user: its structured result and the call's record. A tool
+    /// error is the action's error ("No task #N" is "task not found").
+    async fn run(
+        &self,
+        turn: &Turn,
+        tool: &'static str,
+        arguments: JsonObject,
+        sender: Option<&ThreadItem>,
+    ) -> Result<(Value, ToolCallRecord), TurnError> {
         let started = Instant::now();
         let result = self.tasks.call(&turn.user, tool, arguments.clone()).await.map_err(|e| {
             tracing::warn!(error = %e, tool, "widget action failed");
@@ -160,40 +274,6 @@ impl Agent {
             }
             return Err(TurnError::Failed { message: text, allow_retry: false });
         }
-        let data = result.structured_content.unwrap_or(Value::Null);
-        let task = listed_views(tool, &data).and_then(|v| v.into_iter().find(|t| t.number == action.number));
-        let title = listed_tasks(tool, &data)
-            .and_then(|v| v.into_iter().find(|t| t.number == action.number))
-            .map(|t| t.title)
-            .unwrap_or_default();
-        let widget = sender.and_then(|sender| {
-            let mut item = sender.clone();
-            let changed = match (action.kind, &task) {
-                (Kind::Delete, _) => widgets::update_row(&mut item.body, action.lang, action.number, None),
-                (_, Some(task)) => {
-                    widgets::update_row(&mut item.body, action.lang, action.number, Some(task))
-                }
-                // Nothing came back (e.g. it was already completed): the row stays as it is.
-                (_, None) => false,
-            };
-            changed.then_some(item)
-        });
-        let context = ThreadItem {
-            id: new_id("hcx"),
-            thread_id: turn.thread.id.clone(),
-            created_at: Utc::now(),
-            body: ItemBody::HiddenContextItem {
-                content: Value::String(format!(
-                    "The user {} task #{} \"{title}\" from the task list (a button in the widget, not a message).",
-                    action.verb(),
-                    action.number
-                )),
-            },
-        };
-        let effect = Event::ClientEffect {
-            name: TASKS_CHANGED.into(),
-            data: json!({"action": action.name(), "numbers": [action.number]}),
-        };
         let call = ToolCallRecord {
             id: new_id("call"),
             thread_id: turn.thread.id.clone(),
@@ -205,8 +285,32 @@ impl Agent {
             duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
             created_at: Utc::now(),
         };
-        Ok(Applied { widget, context, effect, call })
+        Ok((result.structured_content.unwrap_or(Value::Null), call))
     }
+}
+
+/// The sending card, answered with `text`.
+fn answered(sender: Option<&ThreadItem>, text: &str) -> Option<ThreadItem> {
+    sender.map(|s| ThreadItem { body: confirm::answered_card(text), ..s.clone() })
+}
+
+/// A hidden context item saying `said` to the model.
+fn context(turn: &Turn, said: String) -> ThreadItem {
+    ThreadItem {
+        id: new_id("hcx"),
+        thread_id: turn.thread.id.clone(),
+        created_at: Utc::now(),
+        body: ItemBody::HiddenContextItem { content: Value::String(said) },
+    }
+}
+
+/// The `tasks.changed` client effect.
+fn changed(action: &str, numbers: &[i64]) -> Event {
+    Event::ClientEffect { name: TASKS_CHANGED.into(), data: json!({"action": action, "numbers": numbers}) }
+}
+
+fn numbers(numbers: &[i64]) -> String {
+    numbers.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ")
 }
 
 fn invalid(message: String) -> TurnError {

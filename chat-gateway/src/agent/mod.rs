@@ -116,7 +116,7 @@ impl Responder for Agent {
     }
 
     fn check_action(&self, action: &Action, sender: Option<&ThreadItem>) -> Result<(), TurnError> {
-        actions::TaskAction::check(action, sender).map(|_| ())
+        actions::Checked::check(action, sender).map(|_| ())
     }
 
     async fn action(
@@ -126,14 +126,19 @@ impl Responder for Agent {
         sender: Option<&ThreadItem>,
         out: &mut TurnSink,
     ) -> Result<(), TurnError> {
-        let checked = actions::TaskAction::check(action, sender)?;
+        let checked = actions::Checked::check(action, sender)?;
         let applied = self.apply_action(turn, checked, sender).await?;
-        out.record_tool_call(applied.call).await?;
+        if let Some(call) = applied.call {
+            out.record_tool_call(call).await?;
+        }
         if let Some(widget) = &applied.widget {
             out.update_widget(widget).await?;
         }
         out.send(Event::ItemDone { item: applied.context }).await?;
-        out.send(applied.effect).await
+        match applied.effect {
+            Some(effect) => out.send(effect).await,
+            None => Ok(()),
+        }
     }
 
     async fn sync_action(
@@ -142,10 +147,12 @@ impl Responder for Agent {
         action: &Action,
         sender: Option<&ThreadItem>,
     ) -> Result<Option<ThreadItem>, TurnError> {
-        let checked = actions::TaskAction::check(action, sender)?;
+        let checked = actions::Checked::check(action, sender)?;
         let applied = self.apply_action(turn, checked, sender).await?;
         // The conversation stores the updated widget; the record and the context are ours.
-        turn.store.record_tool_call(&turn.user.id, &applied.call).await?;
+        if let Some(call) = &applied.call {
+            turn.store.record_tool_call(&turn.user.id, call).await?;
+        }
         turn.store.add_item(&turn.user.id, &record(&applied.context)).await?;
         Ok(applied.widget)
     }
@@ -200,6 +207,16 @@ impl Agent {
                 if steps::numbers_named(&calls) > self.limits.max_task_numbers =>
             {
                 steps::too_many_numbers(lang, steps::numbers_named(&calls), self.limits.max_task_numbers)
+            }
+            offline::Plan::Calls { lang, calls }
+                if let [only] = calls.as_slice()
+                    && let Some(batch) =
+                        widgets::confirm::Batch::of_call(only.tool, &only.arguments, lang) =>
+            {
+                // A batch delete or complete waits for the user's Confirm: nothing runs now.
+                let card = out.item("wgt", widgets::confirm::confirm_card(&batch));
+                out.send(Event::ItemDone { item: card }).await?;
+                batch.question()
             }
             offline::Plan::Calls { lang, calls } => {
                 let requests: Vec<ToolCall> = calls

@@ -18,7 +18,8 @@ for a user with no threads yet; when omitted it is read from $CHATKIT_TOKEN (whi
               node by node with its own strict `chatkit.widgets` class (`ListView`, `ListViewItem`,
               `Button`, `Badge` …, never `DynamicWidgetComponent`, which accepts anything) and every
               button's action with `chatkit.actions.ActionConfig`; `threads.sync_custom_action`
-              answers with `SyncCustomActionResponse`; malformed actions are 4xx JSON errors.
+              answers with `SyncCustomActionResponse`; a batch delete's confirmation `Card` (its
+              confirm/cancel `CardAction`s) and its answer; malformed actions are 4xx JSON errors.
 
 Every request is validated with `ChatKitReq` before it is sent; every SSE event with
 `ThreadStreamEvent`; every JSON answer with `Thread`, `Page[Thread]`, `Page[ThreadItem]` or `{}`.
@@ -784,6 +785,21 @@ def run_tasks(c: Client) -> None:
     last = [i for i in got["items"]["data"] if i["id"] == item]
     require(last and task_rows(last[0]["widget"]).keys() == {1}, "get_by_id: the widget as last updated", got)
     ok("threads.get_by_id: the stored widget is the updated one")
+
+    # a batch delete asks first: a strict Card with confirm/cancel footer actions
+    turn("add call dad", thread)
+    _, ev = turn("delete 1 and 3", thread)
+    card = widgets_in(ev)[-1]
+    n = strict_widget(card["widget"], "confirmation card")
+    for key in ("confirm", "cancel"):
+        validate(ACTION, card["widget"][key]["action"], f"confirmation card {key} action")
+    ok(f"delete 1 and 3: a confirmation Card ({n} strict nodes) with confirm and cancel ActionConfigs")
+    cancel = card["widget"]["cancel"]["action"]
+    ev = action("threads.custom_action", thread, card["id"], {"type": cancel["type"], "payload": cancel["payload"]})
+    require(types(ev) == ["stream_options", "thread.item.updated"], "cancel: the card is updated, no effect", ev)
+    strict_widget(ev[1]["update"]["widget"], "cancelled card")
+    require("confirm" not in ev[1]["update"]["widget"], "cancel: the answered card has no actions", ev[1])
+    ok("threads.custom_action tasks.cancel: the card answered in place (strict Card), nothing changed")
 
     for bad, what in (
         ({"type": "tasks.complete", "payload": {"number": "one"}}, "a non-numeric task number"),

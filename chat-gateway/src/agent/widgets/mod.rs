@@ -7,8 +7,10 @@
 //! (the item's `copy_text`) is built beside it, one line per task, and both are updated row
 //! by row when an action changes a task.
 //!
-//! `words` holds what the widget says in each language.
+//! `words` holds what the widget says in each language; `confirm` is the confirmation card
+//! shown before a batch change.
 
+pub mod confirm;
 mod words;
 
 use serde_json::{Value, json};
