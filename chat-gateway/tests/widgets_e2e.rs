@@ -298,3 +298,34 @@ async fn a_batch_delete_waits_for_confirm_and_runs_only_what_the_card_showed() {
     assert_eq!(status, 400, "confirmed once only");
     assert_eq!(stack.task_titles("alice").await, vec!["gamma"]);
 }
+
+#[tokio::test]
+async fn without_buttons_a_batch_is_confirmed_by_saying_yes_and_dropped_by_saying_no() {
+    let (stack, _dir) = offline().await;
+    let chat = |text: &str, thread: Option<&str>| {
+        let body = json!({"message": text, "thread_id": thread});
+        let stack = &stack;
+        async move {
+            let (status, reply) = stack.call("alice", reqwest::Method::POST, "/api/chat", Some(body)).await;
+            assert_eq!(status, 200, "{reply}");
+            reply
+        }
+    };
+    let thread = chat("add alpha", None).await["thread_id"].as_str().unwrap().to_owned();
+    for title in ["beta", "gamma"] {
+        chat(&format!("add {title}"), Some(&thread)).await;
+    }
+    let asked = chat("delete 1 and 2", Some(&thread)).await;
+    assert!(asked["reply"].as_str().unwrap().contains("Nothing changes until you confirm"), "{asked}");
+    let no = chat("nahi", Some(&thread)).await;
+    assert!(no["reply"].as_str().unwrap().contains("nothing changed"), "{no}");
+    assert_eq!(stack.task_titles("alice").await.len(), 3);
+    let yes = chat("yes", Some(&thread)).await;
+    assert!(!yes["reply"].as_str().unwrap().contains("Deleted"), "the card was answered already: {yes}");
+    assert_eq!(stack.task_titles("alice").await.len(), 3);
+
+    chat("delete 1 and 2", Some(&thread)).await;
+    let yes = chat("ہاں", Some(&thread)).await;
+    assert_eq!(yes["reply"], "Deleted #1, #2.", "{yes}");
+    assert_eq!(stack.task_titles("alice").await, vec!["gamma"]);
+}

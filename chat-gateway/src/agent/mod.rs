@@ -128,17 +128,7 @@ impl Responder for Agent {
     ) -> Result<(), TurnError> {
         let checked = actions::Checked::check(action, sender)?;
         let applied = self.apply_action(turn, checked, sender).await?;
-        if let Some(call) = applied.call {
-            out.record_tool_call(call).await?;
-        }
-        if let Some(widget) = &applied.widget {
-            out.update_widget(widget).await?;
-        }
-        out.send(Event::ItemDone { item: applied.context }).await?;
-        match applied.effect {
-            Some(effect) => out.send(effect).await,
-            None => Ok(()),
-        }
+        actions::emit(applied, out).await
     }
 
     async fn sync_action(
@@ -201,6 +191,9 @@ impl Agent {
             Some(ItemBody::UserMessage { content, .. }) => user_text(content),
             _ => String::new(),
         };
+        if let Some(reply) = self.answer_by_message(turn, &text, out).await? {
+            return out.assistant_text(words(&reply)).await;
+        }
         let reply = match offline::plan(&text) {
             offline::Plan::Reply { text, .. } => text,
             offline::Plan::Calls { lang, calls }

@@ -162,6 +162,41 @@ pub fn pending(body: &ItemBody) -> Option<Batch> {
     Batch::new(payload["tool"].as_str()?, numbers, lang)
 }
 
+/// A typed answer to a waiting card, for faces without buttons (`/api/chat`, REST, `/v1`):
+/// `Some(true)` for yes ("yes", "haan", "ہاں" …), `Some(false)` for no ("no", "nahi", "نہیں"
+/// …), `None` for anything else.
+#[must_use]
+pub fn spoken_answer(text: &str) -> Option<bool> {
+    const YES: [&str; 16] = [
+        "yes",
+        "y",
+        "yeah",
+        "yep",
+        "ok",
+        "okay",
+        "sure",
+        "confirm",
+        "do it",
+        "haan",
+        "han",
+        "haan ji",
+        "ji haan",
+        "ہاں",
+        "جی ہاں",
+        "ہاں جی",
+    ];
+    const NO: [&str; 11] =
+        ["no", "n", "nope", "cancel", "don't", "nahi", "nahin", "na", "nahi karo", "نہیں", "منسوخ"];
+    let said = text.trim().trim_end_matches(['.', '!', '۔', '?', '؟']).trim().to_lowercase();
+    if YES.contains(&said.as_str()) {
+        Some(true)
+    } else if NO.contains(&said.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 fn action(kind: &str, payload: Value) -> Value {
     let mut action =
         json!({"type": kind, "handler": "server", "loadingBehavior": "container", "streaming": true});
@@ -183,6 +218,17 @@ mod tests {
         assert!(widget.to_string().contains("Tasks #1, #3 will be deleted"));
         assert_eq!(pending(&answered_card(&batch.done())), None, "an answered card waits on nothing");
         assert!(Batch::new(tools::ADD_TASK, vec![1, 2], Lang::English).is_none());
+        for (said, answer) in [
+            ("Yes!", Some(true)),
+            ("haan", Some(true)),
+            ("ہاں", Some(true)),
+            ("nahi", Some(false)),
+            ("نہیں۔", Some(false)),
+            ("yes delete everything else", None),
+            ("add milk", None),
+        ] {
+            assert_eq!(spoken_answer(said), answer, "{said}");
+        }
         let urdu = Batch::new(tools::COMPLETE_TASK, vec![2, 4], Lang::Urdu).unwrap();
         assert!(!urdu.question().chars().any(|c| c.is_ascii_alphabetic()), "{}", urdu.question());
     }

@@ -18,8 +18,8 @@ use super::lang::Lang;
 use super::widgets::confirm::{self, Batch};
 use super::{Agent, widgets};
 use crate::chatkit::types::{Action, Event, ItemBody, ThreadItem};
-use crate::conversation::{Turn, TurnError, new_id};
-use crate::store::ToolCallRecord;
+use crate::conversation::{Turn, TurnError, TurnSink, new_id};
+use crate::store::{Order, ToolCallRecord};
 use crate::tasks_client::TasksError;
 
 /// The client effect sent after every change.
@@ -289,6 +289,48 @@ impl Agent {
     }
 }
 
+impl Agent {
+    /// A typed yes or no (faces without buttons) to the confirmation card still waiting in
+    /// the thread's last few items: answers it as its buttons would, and returns the reply.
+    /// `None` when the message is not such an answer or no card waits.
+    pub(super) async fn answer_by_message(
+        &self,
+        turn: &Turn,
+        text: &str,
+        out: &mut TurnSink,
+    ) -> Result<Option<String>, TurnError> {
+        let Some(yes) = confirm::spoken_answer(text) else { return Ok(None) };
+        let recent = turn.store.list_items(&turn.user.id, &turn.thread.id, None, 8, Order::Desc).await?;
+        let card = recent
+            .data
+            .into_iter()
+            .filter_map(|r| serde_json::from_value::<ThreadItem>(r.json).ok())
+            .find_map(|item| confirm::pending(&item.body).map(|batch| (item, batch)));
+        let Some((card, batch)) = card else { return Ok(None) };
+        let reply = if yes { batch.done() } else { batch.cancelled().to_owned() };
+        let checked = if yes { Checked::Confirm(batch) } else { Checked::Cancel(batch) };
+        let applied = self.apply_action(turn, checked, Some(&card)).await?;
+        emit(applied, out).await?;
+        Ok(Some(reply))
+    }
+}
+
+/// Streams what an action did: its record, the widget updated in place, the hidden
+/// context (stored, not sent) and the client effect.
+pub(super) async fn emit(applied: Applied, out: &mut TurnSink) -> Result<(), TurnError> {
+    if let Some(call) = applied.call {
+        out.record_tool_call(call).await?;
+    }
+    if let Some(widget) = &applied.widget {
+        out.update_widget(widget).await?;
+    }
+    out.send(Event::ItemDone { item: applied.context }).await?;
+    match applied.effect {
+        Some(effect) => out.send(effect).await,
+        None => Ok(()),
+    }
+}
+
 /// The sending card, answered with `text`.
 fn answered(sender: Option<&ThreadItem>, text: &str) -> Option<ThreadItem> {
     sender.map(|s| ThreadItem { body: confirm::answered_card(text), ..s.clone() })
@@ -318,48 +360,4 @@ fn invalid(message: String) -> TurnError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn action(kind: &str, payload: Value) -> Action {
-        Action { kind: kind.into(), payload }
-    }
-
-    #[test]
-    fn actions_are_read_and_bad_payloads_refused_with_a_reason() {
-        let parsed = TaskAction::parse(&action("tasks.complete", json!({"number": 3}))).unwrap();
-        assert_eq!(parsed, TaskAction { kind: Kind::Complete, number: 3, lang: Lang::English });
-        let urdu = TaskAction::parse(&action("tasks.snooze", json!({"number": 1, "lang": "ur"}))).unwrap();
-        assert_eq!(urdu.lang, Lang::Urdu);
-        assert_eq!(urdu.call().1["due"], "tomorrow");
-        for (kind, payload, says) in [
-            ("tasks.explode", json!({"number": 1}), "unknown action type"),
-            ("tasks.delete", Value::Null, "payload object"),
-            ("tasks.delete", json!({"number": "3"}), "payload.number"),
-            ("tasks.delete", json!({"number": 0}), "payload.number"),
-            ("tasks.delete", json!({"number": 1.5}), "payload.number"),
-            ("tasks.delete", json!({"number": 1, "lang": "fr"}), "payload.lang"),
-            ("tasks.delete", json!({"number": 1, "lang": 7}), "payload.lang"),
-        ] {
-            match TaskAction::parse(&action(kind, payload.clone())) {
-                Err(TurnError::Failed { message, allow_retry: false }) => {
-                    assert!(message.contains(says), "{kind} {payload}: {message}");
-                }
-                other => panic!("{kind} {payload}: {other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn a_number_the_sending_widget_does_not_list_is_not_found() {
-        let tasks = [];
-        let item = ThreadItem {
-            id: "w".into(),
-            thread_id: "t".into(),
-            created_at: Utc::now(),
-            body: widgets::task_list_item(Lang::English, &tasks),
-        };
-        let refused = TaskAction::check(&action("tasks.complete", json!({"number": 1})), Some(&item));
-        assert!(matches!(refused, Err(TurnError::NotFound("task"))));
-    }
-}
+mod tests;
