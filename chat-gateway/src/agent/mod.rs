@@ -194,22 +194,23 @@ impl Agent {
         if let Some(reply) = self.answer_by_message(turn, &text, out).await? {
             return out.assistant_text(words(&reply)).await;
         }
-        let reply = match offline::plan(&text) {
+        let plan = offline::plan(&text);
+        if let offline::Plan::Calls { lang, calls } = &plan
+            && let [only] = calls.as_slice()
+            && steps::numbers_named(calls) <= self.limits.max_task_numbers
+            && let Some(batch) = widgets::confirm::Batch::of_call(only.tool, &only.arguments, *lang)
+        {
+            // A batch delete or complete waits for the user's Confirm: nothing runs now.
+            let card = out.item("wgt", widgets::confirm::confirm_card(&batch));
+            out.send(Event::ItemDone { item: card }).await?;
+            return out.assistant_text(words(&batch.question())).await;
+        }
+        let reply = match plan {
             offline::Plan::Reply { text, .. } => text,
             offline::Plan::Calls { lang, calls }
                 if steps::numbers_named(&calls) > self.limits.max_task_numbers =>
             {
                 steps::too_many_numbers(lang, steps::numbers_named(&calls), self.limits.max_task_numbers)
-            }
-            offline::Plan::Calls { lang, calls }
-                if let [only] = calls.as_slice()
-                    && let Some(batch) =
-                        widgets::confirm::Batch::of_call(only.tool, &only.arguments, lang) =>
-            {
-                // A batch delete or complete waits for the user's Confirm: nothing runs now.
-                let card = out.item("wgt", widgets::confirm::confirm_card(&batch));
-                out.send(Event::ItemDone { item: card }).await?;
-                batch.question()
             }
             offline::Plan::Calls { lang, calls } => {
                 let requests: Vec<ToolCall> = calls
