@@ -329,3 +329,68 @@ async fn without_buttons_a_batch_is_confirmed_by_saying_yes_and_dropped_by_sayin
     assert_eq!(yes["reply"], "Deleted #1, #2.", "{yes}");
     assert_eq!(stack.task_titles("alice").await, vec!["gamma"]);
 }
+
+#[tokio::test]
+async fn a_batch_delete_the_model_asks_for_waits_for_the_users_approval() {
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let base = model::serve(requests.clone(), |body| {
+        let last = body["messages"].as_array().and_then(|m| m.last()).cloned().unwrap_or(Value::Null);
+        Ok(match (last["role"].as_str(), last["content"].as_str()) {
+            (Some("tool"), _) => text_chunks(&["Please confirm in the card."]),
+            (_, Some(said)) if said.starts_with("add ") => {
+                tool_chunks("add_task", &json!({"title": &said[4..]}).to_string())
+            }
+            (_, Some("delete both")) => tool_chunks("delete_task", r#"{"tasks": [1, 2]}"#),
+            (_, Some("delete the new ones")) => tool_chunks("delete_task", r#"{"tasks": [3, 4]}"#),
+            _ => text_chunks(&["Noted."]),
+        })
+    })
+    .await;
+    let (store, _dir) = support::sqlite_store().await;
+    let stack = Stack::build(store, GatewayOptions::default(), |tasks| {
+        Arc::new(Agent::new(
+            stack::tasks_client(tasks, Duration::from_secs(5)),
+            stack::llm(&base, "scripted"),
+            8,
+        ))
+    })
+    .await;
+    let (thread, _) = say(&stack, "alice", "add alpha", None).await;
+    say(&stack, "alice", "add beta", Some(&thread)).await;
+    let (_, events) = say(&stack, "alice", "delete both", Some(&thread)).await;
+    let card = last_widget(&events);
+    assert_eq!(card["widget"]["type"], "Card", "{card}");
+    assert!(card["copy_text"].as_str().unwrap().contains("#1, #2"), "{card}");
+    assert_eq!(stack.task_titles("alice").await.len(), 2, "nothing deleted before approval");
+    let told =
+        requests.lock().unwrap().last().unwrap()["messages"].as_array().unwrap().last().cloned().unwrap();
+    assert_eq!(told["role"], "tool");
+    assert!(told["content"].as_str().unwrap().contains("needs the user's approval"), "{told}");
+
+    let confirm = card["widget"]["confirm"]["action"].clone();
+    let events = stack::stream(
+        &stack.base,
+        "alice",
+        &action_body("threads.custom_action", &thread, card["id"].as_str(), confirm),
+    )
+    .await;
+    assert_eq!(events.last().unwrap()["data"], json!({"action": "delete", "numbers": [1, 2]}), "{events:#?}");
+    assert!(stack.task_titles("alice").await.is_empty(), "deleted on Confirm");
+    say(&stack, "alice", "thanks", Some(&thread)).await;
+    let sent = requests.lock().unwrap().clone();
+    let last = sent.last().unwrap()["messages"].to_string();
+    assert!(last.contains("The user confirmed deleting tasks #1, #2"), "{last}");
+
+    // Over /api/chat (no buttons) the model's batch is approved by the next message.
+    say(&stack, "alice", "add gamma", Some(&thread)).await;
+    say(&stack, "alice", "add delta", Some(&thread)).await;
+    let before = requests.lock().unwrap().len();
+    let body = json!({"message": "delete the new ones", "thread_id": thread});
+    let (_, asked) = stack.call("alice", reqwest::Method::POST, "/api/chat", Some(body)).await;
+    assert!(asked["reply"].as_str().unwrap().contains("confirm"), "{asked}");
+    let body = json!({"message": "haan", "thread_id": thread});
+    let (status, answered) = stack.call("alice", reqwest::Method::POST, "/api/chat", Some(body)).await;
+    assert_eq!((status, answered["reply"].as_str()), (200, Some("Deleted #3, #4.")), "{answered}");
+    assert!(stack.task_titles("alice").await.is_empty());
+    assert_eq!(requests.lock().unwrap().len(), before + 2, "the yes went to no model");
+}

@@ -6,9 +6,11 @@
 //! Each tool call is shown while it runs (a workflow item with one task per call), stored
 //! as a tool-call record, and fed back to the model (`steps`). Due reminders are shown as a
 //! notice, each once. Tasks in a tool result are also shown as a ChatKit widget
-//! (`widgets`) whose buttons send actions the agent runs itself (`actions`).
+//! (`widgets`) whose buttons send actions the agent runs itself (`actions`); a batch delete
+//! or complete waits for the user's Confirm on a card (`approval` for the model's calls).
 
 mod actions;
+mod approval;
 pub mod lang;
 pub mod llm;
 pub mod offline;
@@ -101,9 +103,19 @@ impl Responder for Agent {
         // path) and shown once it has answered.
         let (tasks, user) = (self.tasks.clone(), turn.user.clone());
         let due = tokio::spawn(async move { tasks.due_reminders(&user).await });
-        match &self.brain {
-            Brain::Offline => self.offline_turn(turn, out).await?,
-            Brain::Llm(llm) => self.llm_turn(llm, turn, out).await?,
+        let said = match turn.input.as_ref().map(|i| &i.body) {
+            Some(ItemBody::UserMessage { content, .. }) => user_text(content),
+            _ => String::new(),
+        };
+        // A typed yes or no to a waiting confirmation card is answered here, by either brain
+        // (the model would only ask again).
+        if let Some(reply) = self.answer_by_message(turn, &said, out).await? {
+            out.assistant_text(words(&reply)).await?;
+        } else {
+            match &self.brain {
+                Brain::Offline => self.offline_turn(turn, out).await?,
+                Brain::Llm(llm) => self.llm_turn(llm, turn, out).await?,
+            }
         }
         match due.await {
             Ok(Ok(due)) => self.notify_due_reminders(&due, turn, out).await,
@@ -191,9 +203,6 @@ impl Agent {
             Some(ItemBody::UserMessage { content, .. }) => user_text(content),
             _ => String::new(),
         };
-        if let Some(reply) = self.answer_by_message(turn, &text, out).await? {
-            return out.assistant_text(words(&reply)).await;
-        }
         let plan = offline::plan(&text);
         if let offline::Plan::Calls { lang, calls } = &plan
             && let [only] = calls.as_slice()
@@ -253,12 +262,9 @@ impl Agent {
             }
             messages.push(LlmClient::assistant_message(&completion));
             let step = (completion.tool_calls.as_slice(), self.limits.max_tool_calls);
-            let outcomes = self.run_tools(&turn.user, step, lang, out).await?;
-            if steps::Outcome::all_unreachable(&outcomes) {
-                return Err(tasks_unreachable());
-            }
-            for (call, outcome) in completion.tool_calls.iter().zip(&outcomes) {
-                messages.push(LlmClient::tool_message(call, &outcome.for_model));
+            let results = self.run_step(&turn.user, step, lang, out).await?;
+            for (call, result) in completion.tool_calls.iter().zip(&results) {
+                messages.push(LlmClient::tool_message(call, result));
             }
         }
         let closing =
