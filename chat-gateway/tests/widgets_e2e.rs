@@ -70,7 +70,7 @@ fn action_body(op: &str, thread: &str, item: Option<&str>, action: Value) -> Val
 async fn a_task_completed_from_the_list_widget_is_done_in_mcp_tasks_and_the_widget_updates() {
     let (stack, _dir) = offline().await;
     let (thread, _) = say(&stack, "alice", "add buy milk tomorrow #errands", None).await;
-    say(&stack, "alice", "add call mom", Some(&thread)).await;
+    say(&stack, "alice", "add call mom today at 5pm", Some(&thread)).await;
     let (_, listed) = say(&stack, "alice", "show my tasks", Some(&thread)).await;
     let item = last_widget(&listed);
     let widget = &item["widget"];
@@ -133,7 +133,8 @@ async fn a_task_completed_from_the_list_widget_is_done_in_mcp_tasks_and_the_widg
     assert_eq!(answer["updated_item"]["id"], item_id);
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
     let task = stack.tasks.get_tasks("alice", &[2]).await.unwrap().remove(0);
-    assert!(format!("{:?}", task.due).contains(&tomorrow.to_string()), "due tomorrow: {:?}", task.due);
+    let due = format!("{:?}", task.due);
+    assert!(due.contains(&format!("{tomorrow}T17:00")), "due tomorrow at the same time: {due}");
 
     // Delete #2: its row goes, and so does the task.
     let delete = button_action(&row(&answer["updated_item"]["widget"], 2).unwrap(), "tasks.delete").unwrap();

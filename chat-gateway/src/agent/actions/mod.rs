@@ -40,6 +40,8 @@ pub(super) struct TaskAction {
     kind: Kind,
     number: i64,
     lang: Lang,
+    /// The time of day a snoozed task keeps (its due time, as the row knew it).
+    time: Option<(u32, u32)>,
 }
 
 /// A checked widget action.
@@ -111,7 +113,14 @@ impl TaskAction {
                 .ok_or_else(|| invalid(format!("`payload.lang` must be en, ur-Latn or ur, not `{code}`")))?,
             Some(_) => return Err(invalid("`payload.lang` must be a string (en, ur-Latn or ur)".into())),
         };
-        Ok(Self { kind, number, lang })
+        let time = match payload.get("time") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(hhmm)) => Some(clock(hhmm).ok_or_else(|| {
+                invalid(format!("`payload.time` must be a time of day HH:MM, not `{hhmm}`"))
+            })?),
+            Some(_) => return Err(invalid("`payload.time` must be a string HH:MM".into())),
+        };
+        Ok(Self { kind, number, lang, time })
     }
 
     /// Checks the action against the widget that sent it: that widget must list the task.
@@ -137,7 +146,11 @@ impl TaskAction {
                 tools::UPDATE_TASK
             }
             Kind::Snooze => {
-                arguments.insert("due".into(), json!("tomorrow"));
+                let due = match self.time {
+                    Some((h, m)) => format!("tomorrow {h:02}:{m:02}"),
+                    None => "tomorrow".to_owned(),
+                };
+                arguments.insert("due".into(), json!(due));
                 tools::UPDATE_TASK
             }
         };
@@ -353,6 +366,17 @@ fn changed(action: &str, numbers: &[i64]) -> Event {
 
 fn numbers(numbers: &[i64]) -> String {
     numbers.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ")
+}
+
+/// `HH:MM` as hours and minutes.
+fn clock(hhmm: &str) -> Option<(u32, u32)> {
+    let (h, m) = hhmm.split_once(':')?;
+    let all_digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(h) || !all_digits(m) {
+        return None;
+    }
+    let (h, m) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some((h, m))
 }
 
 fn invalid(message: String) -> TurnError {

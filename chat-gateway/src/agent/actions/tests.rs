@@ -9,10 +9,12 @@ fn action(kind: &str, payload: Value) -> Action {
 #[test]
 fn actions_are_read_and_bad_payloads_refused_with_a_reason() {
     let parsed = TaskAction::parse(&action("tasks.complete", json!({"number": 3}))).unwrap();
-    assert_eq!(parsed, TaskAction { kind: Kind::Complete, number: 3, lang: Lang::English });
+    assert_eq!(parsed, TaskAction { kind: Kind::Complete, number: 3, lang: Lang::English, time: None });
     let urdu = TaskAction::parse(&action("tasks.snooze", json!({"number": 1, "lang": "ur"}))).unwrap();
     assert_eq!(urdu.lang, Lang::Urdu);
     assert_eq!(urdu.call().1["due"], "tomorrow");
+    let timed = TaskAction::parse(&action("tasks.snooze", json!({"number": 1, "time": "07:30"}))).unwrap();
+    assert_eq!(timed.call().1["due"], "tomorrow 07:30", "the time of day is kept");
     for (kind, payload, says) in [
         ("tasks.explode", json!({"number": 1}), "unknown action type"),
         ("tasks.delete", Value::Null, "payload object"),
@@ -21,6 +23,9 @@ fn actions_are_read_and_bad_payloads_refused_with_a_reason() {
         ("tasks.delete", json!({"number": 1.5}), "payload.number"),
         ("tasks.delete", json!({"number": 1, "lang": "fr"}), "payload.lang"),
         ("tasks.delete", json!({"number": 1, "lang": 7}), "payload.lang"),
+        ("tasks.snooze", json!({"number": 1, "time": "25:00"}), "payload.time"),
+        ("tasks.snooze", json!({"number": 1, "time": "5pm; drop"}), "payload.time"),
+        ("tasks.snooze", json!({"number": 1, "time": 5}), "payload.time"),
     ] {
         match TaskAction::parse(&action(kind, payload.clone())) {
             Err(TurnError::Failed { message, allow_retry: false }) => {

@@ -199,13 +199,12 @@ fn row(lang: Lang, task: &TaskView) -> Value {
         ]}),
     ];
     if !done {
-        children.push(button(
-            words::snooze(lang),
-            Some("clock"),
-            "secondary",
-            "ghost",
-            action(SNOOZE, lang, n),
-        ));
+        let mut snooze = action(SNOOZE, lang, n);
+        // Snoozed to tomorrow at the same time of day, when it has one.
+        if let Some(time) = task.due.as_ref().and_then(|d| d.time.clone()) {
+            snooze["payload"]["time"] = Value::String(time);
+        }
+        children.push(button(words::snooze(lang), Some("clock"), "secondary", "ghost", snooze));
     }
     children.push(button(words::delete(lang), None, "danger", "ghost", action(DELETE, lang, n)));
     json!({"type": "ListViewItem", "key": row_key(n), "gap": 3, "align": "center", "children": children})
