@@ -5,7 +5,10 @@
 //! round-trips each payload to catch keys the models drop, defaults left out and coerced values.
 //! Three responders cover the event kinds: the echo responder (assistant text), a scripted
 //! one (progress, a workflow with a task added and updated, a notice, a client effect, text)
-//! and a failing one (the `error` event).
+//! and a failing one (the `error` event). A fourth run puts the offline agent over a real
+//! mcp-tasks and checks task widgets and their actions: every widget node against its own
+//! strict `chatkit.widgets` class, every button's `ActionConfig`, `threads.custom_action`
+//! events and the `threads.sync_custom_action` answer (`SyncCustomActionResponse`).
 //!
 //! The models are Python, so the test is opt-in. To enable (needs python3 and PyPI):
 //!
@@ -114,6 +117,20 @@ async fn workflow_progress_notice_and_client_effect_events_match_the_reference_m
 #[tokio::test]
 async fn the_error_event_of_a_failing_turn_matches_the_reference_models() {
     conformance("failing", Arc::new(Failing)).await;
+}
+
+#[tokio::test]
+async fn task_widgets_and_their_actions_match_the_strict_reference_widget_models() {
+    let Some(python) = chatkit_python() else { return };
+    let (store, _dir) = support::sqlite_store().await;
+    let stack = support::product::Stack::start(store).await;
+    let mut cmd = Command::new(&python);
+    cmd.arg(script())
+        .arg(format!("{}/chatkit", stack.base))
+        .args(["--responder", "tasks"])
+        .env("CHATKIT_TOKEN", stack.token("conformance-tasks"));
+    let out = run(cmd).await;
+    expect_success("chatkit_conformance.py --responder tasks", &out);
 }
 
 /// Starts the gateway with `responder` and runs the script against it with `--responder name`.

@@ -5,13 +5,18 @@
 //!
 //! Each tool call is shown while it runs (a workflow item with one task per call), stored
 //! as a tool-call record, and fed back to the model (`steps`). Due reminders are shown as a
-//! notice, each once.
+//! notice, each once. Tasks in a tool result are also shown as a ChatKit widget
+//! (`widgets`) whose buttons send actions the agent runs itself (`actions`); a batch delete
+//! or complete waits for the user's Confirm on a card (`approval` for the model's calls).
 
+mod actions;
+mod approval;
 pub mod lang;
 pub mod llm;
 pub mod offline;
 mod prompt;
 mod steps;
+pub mod widgets;
 
 use std::sync::Arc;
 
@@ -20,8 +25,8 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 use shared::contract::ReminderView;
 
-use crate::chatkit::types::{Event, ItemBody, ThreadItem, user_text};
-use crate::conversation::{AssistantMessageWriter, Responder, Turn, TurnError, TurnSink};
+use crate::chatkit::types::{Action, Event, ItemBody, ThreadItem, user_text};
+use crate::conversation::{AssistantMessageWriter, Responder, Turn, TurnError, TurnSink, record};
 use crate::limits::AgentLimits;
 use crate::store::Order;
 use crate::tasks_client::{TasksClient, TasksError};
@@ -98,9 +103,19 @@ impl Responder for Agent {
         // path) and shown once it has answered.
         let (tasks, user) = (self.tasks.clone(), turn.user.clone());
         let due = tokio::spawn(async move { tasks.due_reminders(&user).await });
-        match &self.brain {
-            Brain::Offline => self.offline_turn(turn, out).await?,
-            Brain::Llm(llm) => self.llm_turn(llm, turn, out).await?,
+        let said = match turn.input.as_ref().map(|i| &i.body) {
+            Some(ItemBody::UserMessage { content, .. }) => user_text(content),
+            _ => String::new(),
+        };
+        // A typed yes or no to a waiting confirmation card is answered here, by either brain
+        // (the model would only ask again).
+        if let Some(reply) = self.answer_by_message(turn, &said, out).await? {
+            out.assistant_text(words(&reply)).await?;
+        } else {
+            match &self.brain {
+                Brain::Offline => self.offline_turn(turn, out).await?,
+                Brain::Llm(llm) => self.llm_turn(llm, turn, out).await?,
+            }
         }
         match due.await {
             Ok(Ok(due)) => self.notify_due_reminders(&due, turn, out).await,
@@ -110,6 +125,38 @@ impl Responder for Agent {
 
     async fn readiness(&self) -> Vec<(&'static str, Result<(), String>)> {
         vec![("mcp_tasks", self.tasks.ready().await.map_err(|e| e.to_string()))]
+    }
+
+    fn check_action(&self, action: &Action, sender: Option<&ThreadItem>) -> Result<(), TurnError> {
+        actions::Checked::check(action, sender).map(|_| ())
+    }
+
+    async fn action(
+        &self,
+        turn: &Turn,
+        action: &Action,
+        sender: Option<&ThreadItem>,
+        out: &mut TurnSink,
+    ) -> Result<(), TurnError> {
+        let checked = actions::Checked::check(action, sender)?;
+        let applied = self.apply_action(turn, checked, sender).await?;
+        actions::emit(applied, out).await
+    }
+
+    async fn sync_action(
+        &self,
+        turn: &Turn,
+        action: &Action,
+        sender: Option<&ThreadItem>,
+    ) -> Result<Option<ThreadItem>, TurnError> {
+        let checked = actions::Checked::check(action, sender)?;
+        let applied = self.apply_action(turn, checked, sender).await?;
+        // The conversation stores the updated widget; the record and the context are ours.
+        if let Some(call) = &applied.call {
+            turn.store.record_tool_call(&turn.user.id, call).await?;
+        }
+        turn.store.add_item(&turn.user.id, &record(&applied.context)).await?;
+        Ok(applied.widget)
     }
 }
 
@@ -156,7 +203,18 @@ impl Agent {
             Some(ItemBody::UserMessage { content, .. }) => user_text(content),
             _ => String::new(),
         };
-        let reply = match offline::plan(&text) {
+        let plan = offline::plan(&text);
+        if let offline::Plan::Calls { lang, calls } = &plan
+            && let [only] = calls.as_slice()
+            && steps::numbers_named(calls) <= self.limits.max_task_numbers
+            && let Some(batch) = widgets::confirm::Batch::of_call(only.tool, &only.arguments, *lang)
+        {
+            // A batch delete or complete waits for the user's Confirm: nothing runs now.
+            let card = out.item("wgt", widgets::confirm::confirm_card(&batch));
+            out.send(Event::ItemDone { item: card }).await?;
+            return out.assistant_text(words(&batch.question())).await;
+        }
+        let reply = match plan {
             offline::Plan::Reply { text, .. } => text,
             offline::Plan::Calls { lang, calls }
                 if steps::numbers_named(&calls) > self.limits.max_task_numbers =>
@@ -204,12 +262,9 @@ impl Agent {
             }
             messages.push(LlmClient::assistant_message(&completion));
             let step = (completion.tool_calls.as_slice(), self.limits.max_tool_calls);
-            let outcomes = self.run_tools(&turn.user, step, lang, out).await?;
-            if steps::Outcome::all_unreachable(&outcomes) {
-                return Err(tasks_unreachable());
-            }
-            for (call, outcome) in completion.tool_calls.iter().zip(&outcomes) {
-                messages.push(LlmClient::tool_message(call, &outcome.for_model));
+            let results = self.run_step(&turn.user, step, lang, out).await?;
+            for (call, result) in completion.tool_calls.iter().zip(&results) {
+                messages.push(LlmClient::tool_message(call, result));
             }
         }
         let closing =
@@ -249,7 +304,8 @@ impl Agent {
 }
 
 /// The thread's recent user and assistant messages as chat messages, oldest first, within
-/// the item and character budgets.
+/// the item and character budgets; hidden context (what the user did with a widget's
+/// buttons) comes as a user message marked as context.
 async fn history(turn: &Turn) -> Result<Vec<Value>, TurnError> {
     let page =
         turn.store.list_items(&turn.user.id, &turn.thread.id, None, HISTORY_ITEMS, Order::Desc).await?;
@@ -261,6 +317,13 @@ async fn history(turn: &Turn) -> Result<Vec<Value>, TurnError> {
             ItemBody::UserMessage { content, .. } => ("user", user_text(&content)),
             ItemBody::AssistantMessage { content } => {
                 ("assistant", content.iter().map(|c| c.text.as_str()).collect())
+            }
+            ItemBody::SdkHiddenContext { content } => {
+                ("user", format!("[context, not typed by the user] {content}"))
+            }
+            ItemBody::HiddenContextItem { content } => {
+                let text = content.as_str().map_or_else(|| content.to_string(), str::to_owned);
+                ("user", format!("[context, not typed by the user] {text}"))
             }
             _ => continue,
         };

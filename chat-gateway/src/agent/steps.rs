@@ -10,8 +10,11 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 
 use super::Agent;
+use shared::contract::{TaskView, listed_views, tools};
+
 use super::lang::{Lang, normalise_arguments, step_title, steps_title, task_lines};
 use super::llm::ToolCall;
+use super::widgets;
 use crate::auth::User;
 use crate::chatkit::types::{Event, ItemBody, ItemUpdate, Workflow, WorkflowTask};
 use crate::conversation::{TurnError, TurnSink};
@@ -33,12 +36,22 @@ pub(super) struct Outcome {
     pub(super) shown: String,
     /// The task service could not be reached (down or timed out): nothing ran.
     pub(super) unreachable: bool,
+    /// The tasks the result shows as a widget: every listing (even an empty one), and the
+    /// tasks a change returned.
+    pub(super) views: Option<Vec<TaskView>>,
 }
 
 impl Outcome {
     /// A call that failed before the tool could answer: `text` for the model and for people.
     fn failed(text: String) -> Self {
-        Self { ok: false, for_model: text.clone(), shown: text.clone(), text, unreachable: false }
+        Self {
+            ok: false,
+            for_model: text.clone(),
+            shown: text.clone(),
+            text,
+            unreachable: false,
+            views: None,
+        }
     }
 
     /// Whether every one of `outcomes` (at least one) found the task service unreachable.
@@ -132,6 +145,10 @@ impl Agent {
             w.summary = Some(json!({"title": steps_title(lang, calls.len())}));
         }
         out.send(Event::ItemDone { item: workflow }).await?;
+        for views in results.iter().filter_map(|o| o.views.as_ref()) {
+            let widget = out.item("wgt", widgets::task_list_item(lang, views));
+            out.send(Event::ItemDone { item: widget }).await?;
+        }
         Ok(results)
     }
 
@@ -164,7 +181,13 @@ impl Agent {
                     .filter(|_| ok)
                     .and_then(|data| task_lines(lang, &call.name, data))
                     .unwrap_or_else(|| text.clone());
-                Outcome { ok, for_model, text, shown, unreachable: false }
+                let views = result
+                    .structured_content
+                    .as_ref()
+                    .filter(|_| ok)
+                    .and_then(|data| listed_views(&call.name, data))
+                    .filter(|views| !views.is_empty() || is_listing(&call.name));
+                Outcome { ok, for_model, text, shown, unreachable: false, views }
             }
             Err(e) => {
                 // The detail (an internal URL, a transport error) is logged, never shown or stored.
@@ -208,6 +231,11 @@ pub(super) fn too_many_numbers(lang: Lang, named: usize, max: usize) -> String {
             "اس پیغام میں {named} کام ہیں؛ میں ایک پیغام میں زیادہ سے زیادہ {max} پر کام کرتا ہوں۔ چھوٹے حصوں میں بھیجیں۔"
         ),
     }
+}
+
+/// Whether `tool` lists tasks (its widget is shown even when the list is empty).
+fn is_listing(tool: &str) -> bool {
+    [tools::LIST_TASKS, tools::SEARCH_TASKS, tools::GET_RECURRING_TASKS].contains(&tool)
 }
 
 fn first_line(text: &str) -> String {

@@ -32,6 +32,13 @@ pub trait Responder: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// Checks a widget action before anything runs or streams (its type, its payload, that
+    /// it belongs to `sender`), so bad input is a 4xx answer. Default: every action passes
+    /// (and [`Responder::action`] then refuses it inside the stream).
+    fn check_action(&self, _action: &Action, _sender: Option<&ThreadItem>) -> Result<(), TurnError> {
+        Ok(())
+    }
+
     /// Handles a streamed widget action.
     async fn action(
         &self,

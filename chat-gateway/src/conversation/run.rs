@@ -149,7 +149,7 @@ async fn run_turn(
         Err(e) => {
             let event = match &e {
                 TurnError::Failed { message, allow_retry } => Event::error(message.clone(), *allow_retry),
-                TurnError::Unsupported(_) => Event::error(e.to_string(), false),
+                TurnError::Unsupported(_) | TurnError::NotFound(_) => Event::error(e.to_string(), false),
                 TurnError::Store(s) if s.is_unavailable() => {
                     tracing::warn!(error = %s, "turn stopped: database unavailable");
                     Event::error(UNAVAILABLE, true)

@@ -173,6 +173,7 @@ impl Conversations {
         let ticket = self.admission.admit(&user.id)?;
         let thread = self.threads.thread(user, thread_id).await?;
         let sender = self.threads.widget(user, &thread.id, item_id).await?;
+        self.responder.check_action(&action, sender.as_ref()).map_err(turn_error)?;
         let action = Some((action, sender));
         Ok(self.run(user, ticket, Prepared { head: vec![stream_options()], thread, input: None, action }))
     }
@@ -187,6 +188,7 @@ impl Conversations {
     ) -> Result<Option<ThreadItem>, ApiError> {
         let thread = self.threads.thread(user, thread_id).await?;
         let sender = self.threads.widget(user, &thread.id, item_id).await?;
+        self.responder.check_action(action, sender.as_ref()).map_err(turn_error)?;
         let turn = Turn { user: user.clone(), thread, input: None, store: self.store.clone() };
         let updated = self.responder.sync_action(&turn, action, sender.as_ref()).await.map_err(turn_error)?;
         if let Some(item) = &updated {
@@ -240,6 +242,7 @@ fn turn_error(e: TurnError) -> ApiError {
     match e {
         TurnError::Unsupported(_) => ApiError::Unsupported(e.to_string()),
         TurnError::Failed { message, .. } => ApiError::BadRequest(message),
+        TurnError::NotFound(what) => ApiError::NotFound(what),
         TurnError::Store(s) => ApiError::from(s),
         TurnError::Disconnected => ApiError::BadRequest("client disconnected".into()),
     }

@@ -29,6 +29,9 @@ pub enum TurnError {
     /// The responder does not do this.
     #[error("{0} is not supported by this assistant")]
     Unsupported(&'static str),
+    /// What the request names does not exist for this user (`task`, `item`).
+    #[error("{0} not found")]
+    NotFound(&'static str),
     /// Storage failed.
     #[error("storage failed: {0}")]
     Store(#[from] StoreError),
@@ -145,6 +148,15 @@ impl TurnSink {
             self.deliver(event).await?;
         }
         Ok(())
+    }
+
+    /// Stores `item` (a widget an action changed) in place of the stored one and tells the
+    /// client with `widget.root.updated`.
+    pub async fn update_widget(&mut self, item: &ThreadItem) -> Result<(), TurnError> {
+        let ItemBody::Widget { widget, .. } = &item.body else { return Ok(()) };
+        self.store.save_item(&self.user, &record(item)).await?;
+        let update = ItemUpdate::WidgetRootUpdated { widget: widget.clone() };
+        self.deliver(Event::ItemUpdated { item_id: item.id.clone(), update }).await
     }
 
     /// Forwards an event that needs no persisting (it describes what is already stored).

@@ -2,7 +2,7 @@
 """ChatKit wire conformance of chat-gateway, judged by the reference models (PyPI `openai-chatkit==1.6.5`).
 
 Usage:
-    chatkit_conformance.py URL [TOKEN] [--responder echo|scripted|failing]
+    chatkit_conformance.py URL [TOKEN] [--responder echo|scripted|failing|tasks]
 
 URL is the gateway's ChatKit endpoint (e.g. http://127.0.0.1:PORT/chatkit). TOKEN is a Bearer token
 for a user with no threads yet; when omitted it is read from $CHATKIT_TOKEN (which keeps it out of
@@ -13,6 +13,13 @@ for a user with no threads yet; when omitted it is read from $CHATKIT_TOKEN (whi
               a workflow item with one task added then updated, a notice, a client_effect, then the
               assistant message "Done: <user text>" in two deltas
     failing   a responder that fails with TurnError::Failed: one `error` event, nothing stored
+    tasks     the offline agent over a real mcp-tasks: task widgets and their actions. Every widget
+              (in events, in `items.list`, in `widget.root.updated`, in the sync answer) is checked
+              node by node with its own strict `chatkit.widgets` class (`ListView`, `ListViewItem`,
+              `Button`, `Badge` …, never `DynamicWidgetComponent`, which accepts anything) and every
+              button's action with `chatkit.actions.ActionConfig`; `threads.sync_custom_action`
+              answers with `SyncCustomActionResponse`; a batch delete's confirmation `Card` (its
+              confirm/cancel `CardAction`s) and its answer; malformed actions are 4xx JSON errors.
 
 Every request is validated with `ChatKitReq` before it is sent; every SSE event with
 `ThreadStreamEvent`; every JSON answer with `Thread`, `Page[Thread]`, `Page[ThreadItem]` or `{}`.
@@ -30,6 +37,7 @@ payload and exits 1. Exits 2 on bad usage or when the models cannot be imported.
 from __future__ import annotations
 
 import argparse
+import warnings
 import datetime as dt
 import json
 import os
@@ -40,7 +48,17 @@ from typing import Any
 try:
     import httpx
     from pydantic import TypeAdapter, ValidationError
-    from chatkit.types import ChatKitReq, Page, Thread, ThreadItem, ThreadStreamEvent, is_streaming_req
+    from chatkit import widgets as W
+    from chatkit.actions import ActionConfig
+    from chatkit.types import (
+        ChatKitReq,
+        Page,
+        SyncCustomActionResponse,
+        Thread,
+        ThreadItem,
+        ThreadStreamEvent,
+        is_streaming_req,
+    )
 except ImportError as e:  # pragma: no cover - environment problem, said plainly
     print(
         f"chatkit_conformance.py: cannot import the reference models ({e}); run "
@@ -48,6 +66,9 @@ except ImportError as e:  # pragma: no cover - environment problem, said plainly
         file=sys.stderr,
     )
     sys.exit(2)
+
+# The named widget classes are deprecated for building widgets in Python; validating with them is fine.
+warnings.simplefilter("ignore", DeprecationWarning)
 
 REQ = TypeAdapter(ChatKitReq)
 EVENT = TypeAdapter(ThreadStreamEvent)
@@ -62,13 +83,19 @@ ANSWER: dict[str, TypeAdapter | None] = {
     "items.list": ITEM_PAGE,
     "items.feedback": None,
     "threads.delete": None,
+    "threads.sync_custom_action": TypeAdapter(SyncCustomActionResponse),
 }
 EMPTY_PAGE = {"data": [], "has_more": False}
 TIMEOUT_S = 30
 
 # What each responder writes per turn (see the module docstring).
 FAILING_MESSAGE = "The model is busy; try again."
-TURN_ITEMS = {"echo": ["assistant_message"], "scripted": ["workflow", "assistant_message"], "failing": []}
+TURN_ITEMS = {
+    "echo": ["assistant_message"],
+    "scripted": ["workflow", "assistant_message"],
+    "failing": [],
+    "tasks": ["workflow", "widget", "assistant_message"],
+}
 
 
 class Failure(Exception):
@@ -621,6 +648,169 @@ def run(c: Client, responder: str) -> None:
     )
 
 
+# --- task widgets and actions (--responder tasks) ---------------------------------------------
+
+ACTION = TypeAdapter(ActionConfig)
+STRICT_ROOTS = ("Card", "ListView")
+
+
+def strict_widget(raw: Any, what: str, path: str = "$") -> int:
+    """Validates a widget tree node by node, each with its own strict `chatkit.widgets` class
+    (the union the item models use falls back to `DynamicWidgetComponent`, which accepts any
+    object with a `type`), and each action config with `ActionConfig`; round trips must lose
+    and add nothing. Returns the number of nodes checked."""
+    require(isinstance(raw, dict), f"{what}: {path} is not an object", raw)
+    kind = raw.get("type")
+    if path == "$":
+        require(kind in STRICT_ROOTS, f"{what}: the root is {kind!r}, not one of {STRICT_ROOTS}", raw)
+    cls = getattr(W, str(kind), None)
+    require(
+        isinstance(cls, type)
+        and issubclass(cls, W.WidgetComponentBase)
+        and not issubclass(cls, W.DynamicWidgetComponent),
+        f"{what}: {path} has type {kind!r}, which is not a strict chatkit.widgets component",
+        raw,
+    )
+    validate(TypeAdapter(cls), raw, f"{what} {path} ({kind})")
+    for key in ("onClickAction", "onChangeAction", "onSubmitAction"):
+        if key in raw:
+            action = raw[key]
+            validate(ACTION, action, f"{what} {path}.{key}")
+            require(action.get("handler") == "server", f"{what}: {path}.{key} is not a server action", action)
+    checked = 1
+    for i, child in enumerate(raw.get("children") or []):
+        checked += strict_widget(child, what, f"{path}.children[{i}]")
+    return checked
+
+
+def task_rows(widget: dict) -> dict[int, dict]:
+    """The rows of a task list by task number (from each row's button payloads)."""
+    rows = {}
+    for row in widget["children"]:
+        numbers = {c["onClickAction"]["payload"]["number"] for c in row["children"] if "onClickAction" in c}
+        require(len(numbers) == 1, "a task row's buttons all name its task", row)
+        rows[numbers.pop()] = row
+    return rows
+
+
+def row_action(row: dict, kind: str) -> dict | None:
+    """The action a row's button sends, as the widget would send it ({type, payload})."""
+    for c in row["children"]:
+        a = c.get("onClickAction")
+        if a and a["type"] == kind:
+            return {"type": a["type"], "payload": a["payload"]}
+    return None
+
+
+def widgets_in(events: list[dict]) -> list[dict]:
+    return [e["item"] for e in events if e["type"] == "thread.item.done" and e["item"]["type"] == "widget"]
+
+
+def run_tasks(c: Client) -> None:
+    def turn(text: str, thread: str | None) -> tuple[str, list[dict]]:
+        if thread is None:
+            ev = c.stream({"type": "threads.create", "params": {"input": message(text)}})
+            return ev[0]["thread"]["id"], ev
+        ev = c.stream({"type": "threads.add_user_message", "params": {"thread_id": thread, "input": message(text)}})
+        return thread, ev
+
+    def action(op: str, thread: str, item: str, act: dict) -> Any:
+        req = {"type": op, "params": {"thread_id": thread, "item_id": item, "action": act}}
+        return c.stream(req) if op == "threads.custom_action" else c.json(req)
+
+    thread, ev = turn("add buy milk tomorrow #errands", None)
+    added = widgets_in(ev)
+    require(len(added) == 1, "add: one widget item shows the new task", ev)
+    n = strict_widget(added[0]["widget"], "add widget")
+    ok(f"add_task: a ListView widget of {n} nodes, each valid under its strict chatkit.widgets class")
+    turn("add call mom p1", thread)
+    _, ev = turn("show my tasks", thread)
+    listed = widgets_in(ev)[-1]
+    n = strict_widget(listed["widget"], "list widget")
+    rows = task_rows(listed["widget"])
+    require(sorted(rows) == [1, 2], "list: one row per task", listed)
+    require(
+        listed["copy_text"].splitlines()[0].startswith("#1 buy milk"),
+        "list: copy_text keeps the plain-text lines",
+        listed,
+    )
+    ok(f"list_tasks: a ListView of 2 rows ({n} strict nodes), copy_text one line per task")
+    item = listed["id"]
+
+    page = c.json({"type": "items.list", "params": {"thread_id": thread, "order": "asc", "limit": 100}})
+    stored = [i for i in page["data"] if i["type"] == "widget"]
+    require(len(stored) == 3, "items.list: the three widget items are stored", page)
+    for i, w in enumerate(stored):
+        strict_widget(w["widget"], f"items.list widget {i}")
+    require(all(i["type"] != "hidden_context_item" for i in page["data"]), "items.list: nothing hidden", page)
+    ok("items.list: stored widgets are valid Page[ThreadItem] and strict widgets")
+
+    # sync: complete #1
+    answer = action("threads.sync_custom_action", thread, item, row_action(rows[1], "tasks.complete"))
+    updated = answer.get("updated_item")
+    require(updated and updated["id"] == item, "sync_custom_action: updated_item is the sending widget", answer)
+    strict_widget(updated["widget"], "sync updated_item")
+    after = task_rows(updated["widget"])
+    require(row_action(after[1], "tasks.reopen") is not None, "sync: #1 now offers Reopen", updated)
+    require("#1 buy milk · done" in updated["copy_text"], "sync: copy_text says #1 is done", updated)
+    ok("threads.sync_custom_action tasks.complete: a valid SyncCustomActionResponse, row #1 updated")
+
+    # streamed: snooze #2, reopen #1, delete #2
+    for number, kind, effect in ((2, "tasks.snooze", "snooze"), (1, "tasks.reopen", "reopen"), (2, "tasks.delete", "delete")):
+        act = row_action(after[number], kind)
+        require(act is not None, f"{kind}: row #{number} has the button", after[number])
+        ev = action("threads.custom_action", thread, item, act)
+        require(
+            types(ev) == ["stream_options", "thread.item.updated", "client_effect"],
+            f"custom_action {kind}: stream_options, thread.item.updated, client_effect",
+            ev,
+        )
+        update = ev[1]
+        require(
+            update["item_id"] == item and update["update"]["type"] == "widget.root.updated",
+            f"custom_action {kind}: widget.root.updated of the sending widget",
+            update,
+        )
+        strict_widget(update["update"]["widget"], f"custom_action {kind} widget.root.updated")
+        require(
+            ev[2] == {"type": "client_effect", "name": "tasks.changed", "data": {"action": effect, "numbers": [number]}},
+            f"custom_action {kind}: the tasks.changed client effect",
+            ev[2],
+        )
+        after = task_rows(update["update"]["widget"])
+        ok(f"threads.custom_action {kind}: widget.root.updated (strict widget), client_effect tasks.changed")
+    require(sorted(after) == [1] and row_action(after[1], "tasks.complete"), "#2 deleted, #1 reopened", after)
+
+    got = c.json({"type": "threads.get_by_id", "params": {"thread_id": thread}})
+    last = [i for i in got["items"]["data"] if i["id"] == item]
+    require(last and task_rows(last[0]["widget"]).keys() == {1}, "get_by_id: the widget as last updated", got)
+    ok("threads.get_by_id: the stored widget is the updated one")
+
+    # a batch delete asks first: a strict Card with confirm/cancel footer actions
+    turn("add call dad", thread)
+    _, ev = turn("delete 1 and 3", thread)
+    card = widgets_in(ev)[-1]
+    n = strict_widget(card["widget"], "confirmation card")
+    for key in ("confirm", "cancel"):
+        validate(ACTION, card["widget"][key]["action"], f"confirmation card {key} action")
+    ok(f"delete 1 and 3: a confirmation Card ({n} strict nodes) with confirm and cancel ActionConfigs")
+    cancel = card["widget"]["cancel"]["action"]
+    ev = action("threads.custom_action", thread, card["id"], {"type": cancel["type"], "payload": cancel["payload"]})
+    require(types(ev) == ["stream_options", "thread.item.updated"], "cancel: the card is updated, no effect", ev)
+    strict_widget(ev[1]["update"]["widget"], "cancelled card")
+    require("confirm" not in ev[1]["update"]["widget"], "cancel: the answered card has no actions", ev[1])
+    ok("threads.custom_action tasks.cancel: the card answered in place (strict Card), nothing changed")
+
+    for bad, what in (
+        ({"type": "tasks.complete", "payload": {"number": "one"}}, "a non-numeric task number"),
+        ({"type": "tasks.complete"}, "no payload"),
+        ({"type": "tasks.explode", "payload": {"number": 1}}, "an unknown action type"),
+        ({"type": "tasks.complete", "payload": {"number": 99}}, "a task the widget does not list"),
+    ):
+        for op in ("threads.custom_action", "threads.sync_custom_action"):
+            c.error({"type": op, "params": {"thread_id": thread, "item_id": item, "action": bad}}, what)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("url")
@@ -631,7 +821,7 @@ def main() -> int:
         parser.error("TOKEN is required (argument or $CHATKIT_TOKEN)")
     client = Client(args.url, args.token)
     try:
-        run(client, args.responder)
+        run_tasks(client) if args.responder == "tasks" else run(client, args.responder)
     except Failure as f:
         print(f"FAIL {f}", flush=True)
         if f.payload is not None:

@@ -1,13 +1,15 @@
 //! What the gateway reads back from a tool's structured result: the tasks it lists, each
 //! as a [`TaskHeadline`] (the part of a [`TaskView`](super::TaskView) one line needs).
 //! Which field holds the tasks depends on the tool; that mapping is here, next to the
-//! tool names, instead of as string keys in the gateway.
+//! tool names, instead of as string keys in the gateway. [`listed_views`] reads the same
+//! fields as whole [`TaskView`]s (what a task widget shows).
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::tools;
-use super::views::Status;
+use super::views::{Status, TaskView};
 
 /// The part of a task the gateway needs to write one line about it: a subset of
 /// [`TaskView`](super::TaskView) that a deleted task (number and title only) also fills.
@@ -38,6 +40,18 @@ pub struct DueDay {
 /// unknown tools, and for a result that does not have the tool's shape.
 #[must_use]
 pub fn listed_tasks(tool: &str, structured: &Value) -> Option<Vec<TaskHeadline>> {
+    listed(tool, structured)
+}
+
+/// The tasks in `tool`'s structured result as whole [`TaskView`]s, in the order the tool
+/// gives them. `None` where [`listed_tasks`] is `None`, and for `delete_task`, whose
+/// result names deleted tasks by number and title only.
+#[must_use]
+pub fn listed_views(tool: &str, structured: &Value) -> Option<Vec<TaskView>> {
+    listed(tool, structured)
+}
+
+fn listed<T: DeserializeOwned>(tool: &str, structured: &Value) -> Option<Vec<T>> {
     let tasks = match tool {
         tools::ADD_TASK => Created::deserialize(structured).ok()?.created,
         tools::LIST_TASKS | tools::SEARCH_TASKS => Page::deserialize(structured).ok()?.tasks,
@@ -58,57 +72,65 @@ pub fn listed_tasks(tool: &str, structured: &Value) -> Option<Vec<TaskHeadline>>
 
 /// `add_task`.
 #[derive(Deserialize)]
-struct Created {
-    created: Vec<TaskHeadline>,
+#[serde(bound = "T: DeserializeOwned")]
+struct Created<T> {
+    created: Vec<T>,
 }
 
 /// `list_tasks`, `search_tasks`.
 #[derive(Deserialize)]
-struct Page {
-    tasks: Vec<TaskHeadline>,
+#[serde(bound = "T: DeserializeOwned")]
+struct Page<T> {
+    tasks: Vec<T>,
 }
 
 /// `complete_task`.
 #[derive(Deserialize)]
-struct Completed {
-    completed: Vec<TaskHeadline>,
-    rescheduled: Vec<TaskHeadline>,
+#[serde(bound = "T: DeserializeOwned")]
+struct Completed<T> {
+    completed: Vec<T>,
+    rescheduled: Vec<T>,
 }
 
 /// `delete_task`.
 #[derive(Deserialize)]
-struct Deleted {
-    deleted: Vec<TaskHeadline>,
+#[serde(bound = "T: DeserializeOwned")]
+struct Deleted<T> {
+    deleted: Vec<T>,
 }
 
 /// `update_task`.
 #[derive(Deserialize)]
-struct Updated {
-    task: TaskHeadline,
+#[serde(bound = "T: DeserializeOwned")]
+struct Updated<T> {
+    task: T,
 }
 
 /// `set_priority`, `add_tags`.
 #[derive(Deserialize)]
-struct Bulk {
-    updated: Vec<TaskHeadline>,
+#[serde(bound = "T: DeserializeOwned")]
+struct Bulk<T> {
+    updated: Vec<T>,
 }
 
 /// `get_recurring_tasks`: each task comes as `{task, rule, next}`.
 #[derive(Deserialize)]
-struct Recurring {
-    tasks: Vec<RecurringEntry>,
+#[serde(bound = "T: DeserializeOwned")]
+struct Recurring<T> {
+    tasks: Vec<RecurringEntry<T>>,
 }
 
 #[derive(Deserialize)]
-struct RecurringEntry {
-    task: TaskHeadline,
+#[serde(bound = "T: DeserializeOwned")]
+struct RecurringEntry<T> {
+    task: T,
 }
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
-    use super::{DueDay, TaskHeadline, listed_tasks};
+    use super::{DueDay, TaskHeadline, listed_tasks, listed_views};
     use crate::contract::{DueView, Status, TaskView, tools};
 
     fn view(number: i64) -> TaskView {
@@ -167,6 +189,17 @@ mod tests {
         }
         let updated = json!({"task": one, "changed": ["title"]});
         assert_eq!(listed_tasks(tools::UPDATE_TASK, &updated), Some(vec![headline(1)]));
+    }
+
+    #[test]
+    fn whole_views_come_back_and_a_deletion_has_none() {
+        let (one, two) = (view(1), view(2));
+        let listed = json!({"tasks": [one, two], "has_more": false});
+        assert_eq!(listed_views(tools::LIST_TASKS, &listed), Some(vec![view(1), view(2)]));
+        let updated = json!({"task": one, "changed": ["due"]});
+        assert_eq!(listed_views(tools::UPDATE_TASK, &updated), Some(vec![view(1)]));
+        let deleted = json!({"deleted": [{"number": 7, "title": "gone"}]});
+        assert_eq!(listed_views(tools::DELETE_TASK, &deleted), None);
     }
 
     #[test]

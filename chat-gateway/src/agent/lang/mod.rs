@@ -16,7 +16,7 @@ pub(crate) mod labels;
 mod normalise;
 pub(crate) mod numbers;
 pub(crate) mod priority;
-mod task_lines;
+pub(crate) mod task_lines;
 #[cfg(test)]
 mod tests;
 pub(crate) mod tokens;
@@ -35,4 +35,22 @@ pub enum Lang {
     RomanUrdu,
     /// Urdu in its own (Arabic) script.
     Urdu,
+}
+
+impl Lang {
+    /// The language's tag (BCP 47): `en`, `ur-Latn` (Roman Urdu) or `ur`.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::English => "en",
+            Self::RomanUrdu => "ur-Latn",
+            Self::Urdu => "ur",
+        }
+    }
+
+    /// The language a [`Lang::code`] names.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::English, Self::RomanUrdu, Self::Urdu].into_iter().find(|l| l.code() == code)
+    }
 }

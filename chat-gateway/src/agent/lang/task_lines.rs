@@ -25,8 +25,8 @@ pub fn task_lines(lang: Lang, tool: &str, structured: &Value) -> Option<String> 
     Some(lines.join("\n"))
 }
 
-/// One task's line.
-fn line(lang: Lang, task: &TaskHeadline) -> String {
+/// One task's line in Urdu or Roman Urdu: `#N title · date time`, ✓ when done.
+pub(crate) fn line(lang: Lang, task: &TaskHeadline) -> String {
     let mut line = format!("#{} {}", task.number, task.title);
     if let Some(due) = &task.due {
         let when = match &due.time {

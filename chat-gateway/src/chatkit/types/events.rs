@@ -152,6 +152,12 @@ pub enum ItemUpdate {
         /// The step.
         task: WorkflowTask,
     },
+    /// A widget's whole tree was replaced (an action changed what it shows).
+    #[serde(rename = "widget.root.updated")]
+    WidgetRootUpdated {
+        /// The new widget root.
+        widget: Value,
+    },
 }
 
 impl Event {
