@@ -618,7 +618,11 @@ async fn a_host_name_not_allowed_is_refused_on_every_route_but_the_probes() {
     assert_eq!(product.thread_count("ann").await, 0);
     assert_eq!(product.calls(), 0);
     for path in ["/healthz", "/readyz"] {
-        assert_eq!(get_as_host(&product, path, "10.1.2.3:8000").await.0, 200, "{path} answers probes by address");
+        assert_eq!(
+            get_as_host(&product, path, "10.1.2.3:8000").await.0,
+            200,
+            "{path} answers probes by address"
+        );
     }
     let (status, body) = get_as_host(&product, "/api/threads", "CHAT.example:443").await;
     assert_eq!(status, 200, "a listed name on any port: {body}");
@@ -634,7 +638,14 @@ async fn the_rate_limiters_map_forgets_users_whose_allowance_has_refilled() {
             let product = &product;
             async move {
                 let url = format!("{}/api/threads", product.base);
-                product.http.get(url).bearer_auth(token(&format!("passer-{i}"))).send().await.unwrap().status()
+                product
+                    .http
+                    .get(url)
+                    .bearer_auth(token(&format!("passer-{i}")))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
             }
         })
         .buffer_unordered(32)
@@ -669,7 +680,14 @@ async fn with_metrics_bind_the_main_port_has_no_metrics_and_answers_only_loopbac
     let dir = tempfile::tempdir().unwrap();
     let (port, metrics_port) = (free_port(), free_port());
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_chat-gateway"));
-    for var in ["OPENAI_API_KEY", "GROQ_API_KEY", "GEMINI_API_KEY", "LLM_API_KEY", "JWT_JWKS_URL", "GATEWAY_ALLOWED_HOSTS"] {
+    for var in [
+        "OPENAI_API_KEY",
+        "GROQ_API_KEY",
+        "GEMINI_API_KEY",
+        "LLM_API_KEY",
+        "JWT_JWKS_URL",
+        "GATEWAY_ALLOWED_HOSTS",
+    ] {
         cmd.env_remove(var);
     }
     let mut child = cmd
@@ -704,8 +722,13 @@ async fn with_metrics_bind_the_main_port_has_no_metrics_and_answers_only_loopbac
     let text = scraped.text().await.unwrap();
     assert!(text.contains("route=\"/api/threads\""), "the main listener's requests are counted: {text}");
     for (host, status) in [("localhost:8000", 200), ("[::1]", 200), ("attacker.example", 403)] {
-        let answer =
-            http.get(format!("{base}/api/threads")).header("host", host).bearer_auth(token("ann")).send().await.unwrap();
+        let answer = http
+            .get(format!("{base}/api/threads"))
+            .header("host", host)
+            .bearer_auth(token("ann"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(answer.status(), status, "{host}");
     }
     child.kill().await.unwrap();

@@ -81,11 +81,17 @@ fn compose_keeps_metrics_off_published_ports_and_names_the_gateways_hosts() {
         let port = bind.and_then(|b| b.rsplit_once(':')).map(|(_, p)| p).unwrap_or_else(|| {
             panic!("{service} sets METRICS_BIND: {block:?}");
         });
-        let published: Vec<&str> =
-            block.iter().skip_while(|l| l.trim() != "ports:").skip(1).take_while(|l| l.trim().starts_with("- ")).copied().collect();
+        let published: Vec<&str> = block
+            .iter()
+            .skip_while(|l| l.trim() != "ports:")
+            .skip(1)
+            .take_while(|l| l.trim().starts_with("- "))
+            .copied()
+            .collect();
         assert!(!published.is_empty(), "{service} publishes its main port");
         for entry in published {
-            let container_port = entry.trim().trim_start_matches("- ").trim_matches('"').rsplit(':').next().unwrap();
+            let container_port =
+                entry.trim().trim_start_matches("- ").trim_matches('"').rsplit(':').next().unwrap();
             assert_ne!(container_port, port, "{service} publishes its metrics port: {entry}");
         }
     }

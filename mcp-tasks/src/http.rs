@@ -73,9 +73,7 @@ pub fn app(state: HttpState, stop: &CancellationToken) -> Router {
     if state.metrics_route {
         router = router.route("/metrics", get(shared::metrics::scrape));
     }
-    router
-        .layer(middleware::from_fn(shared::metrics::track_http))
-        .with_state(state)
+    router.layer(middleware::from_fn(shared::metrics::track_http)).with_state(state)
 }
 
 async fn ready(State(state): State<HttpState>) -> Response {

@@ -78,7 +78,10 @@ pub async fn scrape() -> Response {
 }
 
 /// Serves only `GET /metrics` on `listener` (the `METRICS_BIND` listener) until `shutdown`.
-pub async fn serve(listener: tokio::net::TcpListener, shutdown: tokio_util::sync::CancellationToken) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> std::io::Result<()> {
     init();
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "serving /metrics on a listener of its own");

@@ -50,16 +50,17 @@ impl AllowedHosts {
 pub fn host_name(host: &str) -> &str {
     match host.strip_prefix('[') {
         Some(v6) => v6.split_once(']').map_or("", |(name, _)| name),
-        None => {
-            host.rsplit_once(':').map_or(host, |(name, port)| if port.parse::<u16>().is_ok() { name } else { host })
-        }
+        None => host
+            .rsplit_once(':')
+            .map_or(host, |(name, port)| if port.parse::<u16>().is_ok() { name } else { host }),
     }
 }
 
 /// Whether `host` (a `Host` header, with or without a port) names this machine's loopback.
 pub fn loopback_host(host: &str) -> bool {
     let name = host_name(host);
-    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    name.eq_ignore_ascii_case("localhost")
+        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Refuses a request whose `Host` is not allowed (or missing) with `403 forbidden_host`.
@@ -78,7 +79,8 @@ pub async fn check(State(allowed): State<Arc<AllowedHosts>>, request: Request, n
     }
     tracing::info!(host = host.unwrap_or_default(), "refused a request for a host name not allowed");
     let message = "this server does not answer to that host name";
-    let body = json!({"error": {"code": "forbidden_host", "type": "invalid_request_error", "message": message}});
+    let body =
+        json!({"error": {"code": "forbidden_host", "type": "invalid_request_error", "message": message}});
     (StatusCode::FORBIDDEN, Json(body)).into_response()
 }
 

@@ -70,7 +70,8 @@ pub fn app(state: AppState, shape: Shape) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready));
     // Unauthenticated: keep it on an internal network (or on METRICS_BIND's listener).
-    let router = if shape.metrics_route { router.route("/metrics", get(shared::metrics::scrape)) } else { router };
+    let router =
+        if shape.metrics_route { router.route("/metrics", get(shared::metrics::scrape)) } else { router };
     router
         .layer(DefaultBodyLimit::max(extract::MAX_BODY))
         .layer(cors(&shape.cors_origins))
