@@ -446,6 +446,33 @@ async fn a_user_past_the_open_turn_bound_gets_a_429_and_other_users_go_on() {
 }
 
 #[tokio::test]
+async fn past_the_process_wide_turn_bound_every_user_gets_a_429_until_turns_end() {
+    let (store, _dir) = support::sqlite_store().await;
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let request = RequestLimits { max_turns_per_user: 4, max_turns: 2, ..RequestLimits::default() };
+    let responder: Arc<dyn Responder> = Arc::new(Held(gate.clone()));
+    let product =
+        Product::start(store, Setup { request, responder: Some(responder), ..Setup::default() }).await;
+    let create = json!({"type": "threads.create", "params": {"input": stack::input("hi")}});
+    let held = [
+        stack::post(&product.base, "alice", &create).await,
+        stack::post(&product.base, "bob", &create).await,
+    ];
+    assert!(held.iter().all(|r| r.status() == 200));
+    for user in ["carol", "alice"] {
+        let (status, body) = product.post(user, "/api/chat", &json!({"message": "me too"})).await;
+        assert_eq!(status, 429, "{user}: {body}");
+        assert_eq!(body["error"]["code"], "too_many_turns");
+    }
+    assert_eq!(product.thread_count("carol").await, 0, "the refused message was not stored");
+    gate.add_permits(3);
+    for response in held {
+        assert_eq!(stack::reply(&stack::events(response).await), "answered");
+    }
+    product.chat("carol", "now").await;
+}
+
+#[tokio::test]
 async fn a_nul_in_the_thread_id_of_api_chat_is_a_404_on_postgresql() {
     let Some(db) = support::TestPg::create().await else { return };
     let product = Product::start(db.store().await, Setup::default()).await;
