@@ -557,6 +557,31 @@ async fn a_half_sent_request_head_is_closed_by_the_header_timeout_while_others_c
 }
 
 #[tokio::test]
+async fn connections_past_the_cap_wait_until_one_closes_and_are_then_served() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (store, _dir) = support::sqlite_store().await;
+    let connections = ConnectionLimits { max_connections: 2, ..ConnectionLimits::default() };
+    let product = Product::start(store, Setup { connections, ..Setup::default() }).await;
+    let addr = product.base.trim_start_matches("http://").to_owned();
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        socket.write_all(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n").await.unwrap();
+        let mut head = [0u8; 12];
+        socket.read_exact(&mut head).await.unwrap();
+        assert_eq!(&head, b"HTTP/1.1 200");
+        held.push(socket);
+    }
+    let url = format!("{}/healthz", product.base);
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let third = http.get(&url).timeout(Duration::from_millis(800)).send().await;
+    assert!(third.is_err_and(|e| e.is_timeout()), "a third connection was served past the cap");
+    drop(held);
+    let served = tokio::time::timeout(Duration::from_secs(30), http.get(&url).send()).await.unwrap().unwrap();
+    assert_eq!(served.status(), 200);
+}
+
+#[tokio::test]
 async fn with_the_task_service_down_users_see_a_clear_error_and_no_internal_detail() {
     let (store, _dir) = support::sqlite_store().await;
     let product = Product::start(store, Setup::default()).await;
