@@ -582,6 +582,24 @@ async fn connections_past_the_cap_wait_until_one_closes_and_are_then_served() {
 }
 
 #[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_header_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (store, _dir) = support::sqlite_store().await;
+    let connections =
+        ConnectionLimits { header_timeout: Duration::from_secs(1), ..ConnectionLimits::default() };
+    let product = Product::start(store, Setup { connections, ..Setup::default() }).await;
+    let addr = product.base.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    socket.write_all(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut seen = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), socket.read_to_end(&mut seen)).await;
+    assert!(read.is_ok(), "an idle keep-alive connection was kept open");
+    assert!(String::from_utf8_lossy(&seen).starts_with("HTTP/1.1 200"), "answered first");
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
 async fn with_the_task_service_down_users_see_a_clear_error_and_no_internal_detail() {
     let (store, _dir) = support::sqlite_store().await;
     let product = Product::start(store, Setup::default()).await;
