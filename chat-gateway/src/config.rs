@@ -19,6 +19,11 @@ pub struct Config {
     pub database_url: String,
     /// `GATEWAY_BIND` (default 127.0.0.1:8000).
     pub bind: SocketAddr,
+    /// `GATEWAY_ALLOWED_HOSTS`: `Host` names answered (comma-separated; `*` any; default the
+    /// loopback names).
+    pub allowed_hosts: Option<Vec<String>>,
+    /// `METRICS_BIND`: a listener of its own for `GET /metrics` (unset: on the main one).
+    pub metrics_bind: Option<SocketAddr>,
     /// `JWT_SECRET`: HS256 key for user tokens.
     pub jwt_key: Option<TokenKey>,
     /// `JWT_JWKS_URL`: where asymmetric signing keys are published (https, or http to loopback).
@@ -261,6 +266,8 @@ impl Config {
         Ok(Self {
             database_url,
             bind,
+            allowed_hosts: shared::config::list("GATEWAY_ALLOWED_HOSTS"),
+            metrics_bind: shared::config::socket_addr("METRICS_BIND")?,
             jwt_key: key("JWT_SECRET")?,
             jwks_url,
             jwt_expected,

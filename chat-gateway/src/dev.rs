@@ -88,6 +88,8 @@ pub async fn run(mut config: Config, bind: Option<SocketAddr>) -> Result<(), Dev
 
     let mut parts = startup::parts_from_config(&config).await?;
     parts.dev_login = Some(user_key.clone());
+    // dev serves no metrics listener of its own.
+    parts.metrics_route = true;
     let app = startup::app(parts);
     let listener = startup::bind(bind.unwrap_or(config.bind)).await?;
     let addr = listener.local_addr()?;

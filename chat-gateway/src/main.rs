@@ -94,6 +94,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let listener = startup::bind(bind.unwrap_or(config.bind)).await?;
             let shutdown = CancellationToken::new();
             tokio::spawn(shared::shutdown::on_signal(shutdown.clone()));
+            if let Some(addr) = config.metrics_bind {
+                let metrics = startup::bind_metrics(addr).await?;
+                tokio::spawn(shared::metrics::serve(metrics, shutdown.clone()));
+            }
             startup::serve(listener, app, shutdown, (config.shutdown_grace, config.connections)).await?;
             Ok(())
         }

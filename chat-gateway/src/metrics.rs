@@ -15,6 +15,8 @@ pub const TURNS: &str = "chat_gateway_turns_total";
 pub const ACTIVE_STREAMS: &str = "chat_gateway_active_streams";
 /// Counter: streams given up because their client stopped reading (the turn went on).
 pub const STALLED_STREAMS: &str = "chat_gateway_stalled_streams_total";
+/// Gauge: users the per-user rate limiter holds a bucket for (pruned every few seconds).
+pub const RATE_LIMITED_USERS: &str = "chat_gateway_rate_limiter_users";
 /// Counter: calls to mcp-tasks tools, by `tool` and `outcome` (`ok`, `tool_error`,
 /// `protocol_error`, `unavailable`, `timeout`).
 pub const TOOL_CALLS: &str = "chat_gateway_tool_calls_total";
@@ -36,6 +38,7 @@ pub fn init() {
         metrics::describe_counter!(TURNS, "Turns run, by outcome (ok, failed, disconnected)");
         metrics::describe_gauge!(ACTIVE_STREAMS, "ChatKit SSE streams open now");
         metrics::describe_counter!(STALLED_STREAMS, "Streams given up because the client stopped reading");
+        metrics::describe_gauge!(RATE_LIMITED_USERS, "Users the per-user rate limiter holds a bucket for");
         metrics::describe_counter!(TOOL_CALLS, "mcp-tasks tool calls, by tool and outcome");
         metrics::describe_histogram!(
             TOOL_DURATION,
@@ -52,6 +55,11 @@ pub fn init() {
 /// its client went away).
 pub fn stream_opened() -> InFlight {
     InFlight::new(metrics::gauge!(ACTIVE_STREAMS))
+}
+
+/// Records how many users the rate limiter holds a bucket for.
+pub fn rate_limited_users(users: usize) {
+    metrics::gauge!(RATE_LIMITED_USERS).set(users as f64);
 }
 
 /// Records a stream given up on a client that stopped reading.

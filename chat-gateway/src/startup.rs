@@ -21,6 +21,7 @@ use crate::config::{Config, OidcSettings};
 use crate::conversation::{Conversations, Responder};
 use crate::limits::RequestLimits;
 use crate::routes::sign_in::PageSignIn;
+use crate::routes::host::AllowedHosts;
 use crate::routes::{self, AppState};
 use crate::store::{self, StoreError, ThreadStore};
 use crate::tasks_client::TasksClient;
@@ -76,11 +77,15 @@ pub struct GatewayParts {
     pub request_limits: RequestLimits,
     /// The OpenID provider the chat page signs people in with (None: tokens and dev login only).
     pub oidc: Option<OidcSettings>,
+    /// The `Host` names answered (`GATEWAY_ALLOWED_HOSTS`).
+    pub allowed_hosts: AllowedHosts,
+    /// Whether `GET /metrics` is on this router (false when `METRICS_BIND` gives it a listener).
+    pub metrics_route: bool,
 }
 
 impl GatewayParts {
     /// These parts with messages of up to [`DEFAULT_MAX_MESSAGE_CHARS`], no rate limit, no
-    /// CORS origins, no dev login and no OpenID sign-in.
+    /// CORS origins, no dev login, no OpenID sign-in, any `Host`, and `/metrics` on the router.
     pub fn new(store: Arc<dyn ThreadStore>, responder: Arc<dyn Responder>, auth: Authenticator) -> Self {
         Self {
             store,
@@ -93,6 +98,8 @@ impl GatewayParts {
             dev_login: None,
             request_limits: RequestLimits::default(),
             oidc: None,
+            allowed_hosts: AllowedHosts::Any,
+            metrics_route: true,
         }
     }
 }
@@ -109,7 +116,12 @@ pub fn app(parts: GatewayParts) -> Router {
         dev_login: parts.dev_login.map(Arc::new),
         sign_in: parts.oidc.map(|settings| Arc::new(PageSignIn::new(settings))),
     };
-    routes::app(state, &parts.cors_origins)
+    let shape = routes::Shape {
+        cors_origins: parts.cors_origins,
+        allowed_hosts: parts.allowed_hosts,
+        metrics_route: parts.metrics_route,
+    };
+    routes::app(state, shape)
 }
 
 /// The parts `config` describes: the database opened and migrated, the agent calling
@@ -151,6 +163,8 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
         cors_origins: config.cors_origins.clone(),
         request_limits: config.request_limits,
         oidc: config.oidc.clone(),
+        allowed_hosts: AllowedHosts::from_setting(config.allowed_hosts.clone()),
+        metrics_route: config.metrics_bind.is_none(),
         ..GatewayParts::new(store, responder, auth)
     })
 }
@@ -173,6 +187,11 @@ pub async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
     let local = listener.local_addr().map_err(|reason| StartupError::Bind { addr, reason })?;
     tracing::info!(addr = %local, "chat gateway listening");
     Ok(listener)
+}
+
+/// Binds `addr` for `GET /metrics` alone (`METRICS_BIND`).
+pub async fn bind_metrics(addr: SocketAddr) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(addr).await.map_err(|reason| StartupError::Bind { addr, reason })
 }
 
 /// Serves `app` until `shutdown` fires, then lets in-flight requests and streams finish

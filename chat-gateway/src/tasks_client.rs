@@ -68,18 +68,39 @@ fn readyz_url(mcp: &reqwest::Url) -> reqwest::Url {
 #[derive(Debug, Clone)]
 struct Bearer(String);
 
-/// A reqwest client that sends each request's own [`Bearer`] when it has one.
-#[derive(Clone, Default)]
-struct PerRequestAuth {
-    inner: reqwest::Client,
+/// Mints tokens for mcp-tasks: per user, and for the gateway itself.
+#[derive(Clone)]
+struct Minter {
+    key: TokenKey,
+    ttl: Duration,
 }
 
-fn bearer_for(message: &ClientJsonRpcMessage, fallback: Option<String>) -> Option<String> {
-    match message {
-        ClientJsonRpcMessage::Request(r) => {
-            r.request.extensions().get::<Bearer>().map(|b| b.0.clone()).or(fallback)
-        }
-        _ => fallback,
+impl Minter {
+    fn token(&self, sub: &str, tz: Option<&str>) -> String {
+        self.key.mint(sub, TASKS_AUDIENCE, "chat-gateway", tz, self.ttl)
+    }
+}
+
+/// A reqwest client that sends each request's own [`Bearer`] when it has one, and else a
+/// service token minted for that message (the handshake, `tools/list`, notifications), so
+/// no message ever carries a token minted long ago that has expired since.
+#[derive(Clone)]
+struct PerRequestAuth {
+    inner: reqwest::Client,
+    minter: Minter,
+}
+
+impl PerRequestAuth {
+    fn bearer_for(&self, message: &ClientJsonRpcMessage) -> String {
+        let own = match message {
+            ClientJsonRpcMessage::Request(r) => r.request.extensions().get::<Bearer>().map(|b| b.0.clone()),
+            _ => None,
+        };
+        own.unwrap_or_else(|| self.service_token())
+    }
+
+    fn service_token(&self) -> String {
+        self.minter.token(SERVICE_SUBJECT, None)
     }
 }
 
@@ -91,11 +112,11 @@ impl StreamableHttpClient for PerRequestAuth {
         uri: Arc<str>,
         message: ClientJsonRpcMessage,
         session_id: Option<Arc<str>>,
-        auth_header: Option<String>,
+        _auth_header: Option<String>,
         custom_headers: HashMap<HeaderName, HeaderValue>,
     ) -> impl Future<Output = Result<StreamableHttpPostResponse, StreamableHttpError<Self::Error>>> + Send + '_
     {
-        let auth = bearer_for(&message, auth_header);
+        let auth = Some(self.bearer_for(&message));
         self.inner.post_message(uri, message, session_id, auth, custom_headers)
     }
 
@@ -104,12 +125,12 @@ impl StreamableHttpClient for PerRequestAuth {
         uri: Arc<str>,
         message: ClientJsonRpcMessage,
         session_id: Option<Arc<str>>,
-        auth_header: Option<String>,
+        _auth_header: Option<String>,
         custom_headers: HashMap<HeaderName, HeaderValue>,
         max_sse_event_size: usize,
     ) -> impl Future<Output = Result<StreamableHttpPostResponse, StreamableHttpError<Self::Error>>> + Send + '_
     {
-        let auth = bearer_for(&message, auth_header);
+        let auth = Some(self.bearer_for(&message));
         self.inner.post_message_with_max_sse_event_size(
             uri,
             message,
@@ -124,10 +145,11 @@ impl StreamableHttpClient for PerRequestAuth {
         &self,
         uri: Arc<str>,
         session_id: Arc<str>,
-        auth_header: Option<String>,
+        _auth_header: Option<String>,
         custom_headers: HashMap<HeaderName, HeaderValue>,
     ) -> impl Future<Output = Result<(), StreamableHttpError<Self::Error>>> + Send + '_ {
-        self.inner.delete_session(uri, session_id, auth_header, custom_headers)
+        let auth = Some(self.service_token());
+        self.inner.delete_session(uri, session_id, auth, custom_headers)
     }
 
     fn get_stream(
@@ -135,7 +157,7 @@ impl StreamableHttpClient for PerRequestAuth {
         uri: Arc<str>,
         session_id: Option<Arc<str>>,
         last_event_id: Option<String>,
-        auth_header: Option<String>,
+        _auth_header: Option<String>,
         custom_headers: HashMap<HeaderName, HeaderValue>,
     ) -> impl Future<
         Output = Result<
@@ -144,7 +166,8 @@ impl StreamableHttpClient for PerRequestAuth {
         >,
     > + Send
     + '_ {
-        self.inner.get_stream(uri, session_id, last_event_id, auth_header, custom_headers)
+        let auth = Some(self.service_token());
+        self.inner.get_stream(uri, session_id, last_event_id, auth, custom_headers)
     }
 }
 
@@ -155,10 +178,11 @@ pub struct TasksClient {
     url: reqwest::Url,
     readyz: reqwest::Url,
     probe: reqwest::Client,
-    key: TokenKey,
+    minter: Minter,
     timeout: Duration,
     connection: Mutex<Option<Arc<Connection>>>,
     tools: RwLock<Option<(Instant, Arc<Vec<Tool>>)>>,
+    tools_ttl: Duration,
     /// Calls in flight at once, over all users and turns.
     in_flight: Arc<tokio::sync::Semaphore>,
 }
@@ -176,10 +200,11 @@ impl TasksClient {
             url,
             readyz,
             probe,
-            key,
+            minter: Minter { key, ttl: TOKEN_TTL },
             timeout,
             connection: Mutex::new(None),
             tools: RwLock::new(None),
+            tools_ttl: TOOLS_TTL,
             in_flight,
         }
     }
@@ -189,6 +214,20 @@ impl TasksClient {
     #[must_use]
     pub fn with_concurrency(mut self, calls: usize) -> Self {
         self.in_flight = Arc::new(tokio::sync::Semaphore::new(calls.max(1)));
+        self
+    }
+
+    /// This client minting tokens that live `ttl` (default five minutes).
+    #[must_use]
+    pub fn with_token_ttl(mut self, ttl: Duration) -> Self {
+        self.minter.ttl = ttl;
+        self
+    }
+
+    /// This client reusing the tool list for `ttl` (default five minutes; zero: list every time).
+    #[must_use]
+    pub fn with_tools_ttl(mut self, ttl: Duration) -> Self {
+        self.tools_ttl = ttl;
         self
     }
 
@@ -203,18 +242,14 @@ impl TasksClient {
         }
     }
 
-    fn token(&self, sub: &str, tz: Option<&str>) -> String {
-        self.key.mint(sub, TASKS_AUDIENCE, "chat-gateway", tz, TOKEN_TTL)
-    }
-
     async fn connection(&self) -> Result<Arc<Connection>, TasksError> {
         let mut slot = self.connection.lock().await;
         if let Some(c) = slot.as_ref().filter(|c| !c.is_closed()) {
             return Ok(c.clone());
         }
-        let config = StreamableHttpClientTransportConfig::with_uri(self.url.as_str())
-            .auth_header(self.token(SERVICE_SUBJECT, None));
-        let transport = StreamableHttpClientTransport::with_client(PerRequestAuth::default(), config);
+        let config = StreamableHttpClientTransportConfig::with_uri(self.url.as_str());
+        let client = PerRequestAuth { inner: reqwest::Client::default(), minter: self.minter.clone() };
+        let transport = StreamableHttpClientTransport::with_client(client, config);
         let lifecycle =
             ClientLifecycleMode::Discover { preferred_versions: vec![ProtocolVersion::V_2026_07_28] };
         let connect = ().serve_with_lifecycle(transport, lifecycle);
@@ -233,7 +268,7 @@ impl TasksClient {
 
     /// The token `user`'s requests carry.
     fn bearer(&self, user: &User) -> Bearer {
-        Bearer(self.token(&user.id, user.tz.as_deref()))
+        Bearer(self.minter.token(&user.id, user.tz.as_deref()))
     }
 
     /// Sends `request` over the shared connection and waits for its answer, for at most the
@@ -254,7 +289,7 @@ impl TasksClient {
     /// The tools mcp-tasks offers (cached for a few minutes).
     pub async fn tools(&self) -> Result<Arc<Vec<Tool>>, TasksError> {
         if let Some((at, tools)) = self.tools.read().await.as_ref()
-            && at.elapsed() < TOOLS_TTL
+            && at.elapsed() < self.tools_ttl
         {
             return Ok(tools.clone());
         }

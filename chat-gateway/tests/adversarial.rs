@@ -19,6 +19,7 @@ use chat_gateway::agent::{Agent, Brain};
 use chat_gateway::auth::Authenticator;
 use chat_gateway::conversation::{Responder, Turn, TurnError, TurnSink};
 use chat_gateway::limits::{AgentLimits, RequestLimits};
+use chat_gateway::routes::host::AllowedHosts;
 use chat_gateway::startup::{self, GatewayParts};
 use chat_gateway::store::{Order, ThreadStore};
 use chat_gateway::tasks_client::TasksClient;
@@ -106,6 +107,9 @@ struct Setup {
     /// Replaces the agent when set.
     responder: Option<Arc<dyn Responder>>,
     connections: ConnectionLimits,
+    /// Requests per second and burst per user (0: no limit).
+    rate: (u32, u32),
+    allowed_hosts: AllowedHosts,
 }
 
 impl Default for Setup {
@@ -116,6 +120,8 @@ impl Default for Setup {
             request: RequestLimits::default(),
             responder: None,
             connections: ConnectionLimits::default(),
+            rate: (0, 0),
+            allowed_hosts: AllowedHosts::Any,
         }
     }
 }
@@ -142,6 +148,9 @@ impl Product {
         let key = TokenKey::new(USER_SECRET).unwrap();
         let parts = GatewayParts {
             request_limits: setup.request,
+            rate_per_second: setup.rate.0,
+            rate_burst: setup.rate.1,
+            allowed_hosts: setup.allowed_hosts,
             ..GatewayParts::new(store.clone(), responder, Authenticator::new(Some(key), None))
         };
         let shutdown = CancellationToken::new();
@@ -437,6 +446,33 @@ async fn a_user_past_the_open_turn_bound_gets_a_429_and_other_users_go_on() {
 }
 
 #[tokio::test]
+async fn past_the_process_wide_turn_bound_every_user_gets_a_429_until_turns_end() {
+    let (store, _dir) = support::sqlite_store().await;
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let request = RequestLimits { max_turns_per_user: 4, max_turns: 2, ..RequestLimits::default() };
+    let responder: Arc<dyn Responder> = Arc::new(Held(gate.clone()));
+    let product =
+        Product::start(store, Setup { request, responder: Some(responder), ..Setup::default() }).await;
+    let create = json!({"type": "threads.create", "params": {"input": stack::input("hi")}});
+    let held = [
+        stack::post(&product.base, "alice", &create).await,
+        stack::post(&product.base, "bob", &create).await,
+    ];
+    assert!(held.iter().all(|r| r.status() == 200));
+    for user in ["carol", "alice"] {
+        let (status, body) = product.post(user, "/api/chat", &json!({"message": "me too"})).await;
+        assert_eq!(status, 429, "{user}: {body}");
+        assert_eq!(body["error"]["code"], "too_many_turns");
+    }
+    assert_eq!(product.thread_count("carol").await, 0, "the refused message was not stored");
+    gate.add_permits(3);
+    for response in held {
+        assert_eq!(stack::reply(&stack::events(response).await), "answered");
+    }
+    product.chat("carol", "now").await;
+}
+
+#[tokio::test]
 async fn a_nul_in_the_thread_id_of_api_chat_is_a_404_on_postgresql() {
     let Some(db) = support::TestPg::create().await else { return };
     let product = Product::start(db.store().await, Setup::default()).await;
@@ -521,6 +557,49 @@ async fn a_half_sent_request_head_is_closed_by_the_header_timeout_while_others_c
 }
 
 #[tokio::test]
+async fn connections_past_the_cap_wait_until_one_closes_and_are_then_served() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (store, _dir) = support::sqlite_store().await;
+    let connections = ConnectionLimits { max_connections: 2, ..ConnectionLimits::default() };
+    let product = Product::start(store, Setup { connections, ..Setup::default() }).await;
+    let addr = product.base.trim_start_matches("http://").to_owned();
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        socket.write_all(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n").await.unwrap();
+        let mut head = [0u8; 12];
+        socket.read_exact(&mut head).await.unwrap();
+        assert_eq!(&head, b"HTTP/1.1 200");
+        held.push(socket);
+    }
+    let url = format!("{}/healthz", product.base);
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let third = http.get(&url).timeout(Duration::from_millis(800)).send().await;
+    assert!(third.is_err_and(|e| e.is_timeout()), "a third connection was served past the cap");
+    drop(held);
+    let served = tokio::time::timeout(Duration::from_secs(30), http.get(&url).send()).await.unwrap().unwrap();
+    assert_eq!(served.status(), 200);
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_header_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (store, _dir) = support::sqlite_store().await;
+    let connections =
+        ConnectionLimits { header_timeout: Duration::from_secs(1), ..ConnectionLimits::default() };
+    let product = Product::start(store, Setup { connections, ..Setup::default() }).await;
+    let addr = product.base.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    socket.write_all(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut seen = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), socket.read_to_end(&mut seen)).await;
+    assert!(read.is_ok(), "an idle keep-alive connection was kept open");
+    assert!(String::from_utf8_lossy(&seen).starts_with("HTTP/1.1 200"), "answered first");
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
 async fn with_the_task_service_down_users_see_a_clear_error_and_no_internal_detail() {
     let (store, _dir) = support::sqlite_store().await;
     let product = Product::start(store, Setup::default()).await;
@@ -566,4 +645,161 @@ async fn dev_login_hands_no_token_to_a_foreign_host_name() {
     assert_eq!(local.status(), 200);
     assert!(local.json::<Value>().await.unwrap()["token"].is_string());
     gateway.stop().await;
+}
+
+// --- Small leaks (item 5): Host names, the rate limiter's map, /metrics off the public port ---
+
+/// A request to `path` on `product` naming `host` in its `Host` header: (status, body).
+async fn get_as_host(product: &Product, path: &str, host: &str) -> (u16, Value) {
+    let response = product
+        .http
+        .get(format!("{}{path}", product.base))
+        .header("host", host)
+        .bearer_auth(token("ann"))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_host_name_not_allowed_is_refused_on_every_route_but_the_probes() {
+    let (store, _dir) = support::sqlite_store().await;
+    let allowed_hosts = AllowedHosts::from_setting(Some(vec!["chat.example".into()]));
+    let product = Product::start(store, Setup { allowed_hosts, ..Setup::default() }).await;
+    for path in ["/", "/api/threads", "/v1/models", "/openapi.json", "/metrics"] {
+        let (status, body) = get_as_host(&product, path, "attacker.example:8000").await;
+        assert_eq!(status, 403, "{path}: {body}");
+        assert_eq!(body["error"]["code"], "forbidden_host", "{path}");
+    }
+    // A rebound page posting a message: refused before anything runs or is stored.
+    let addr = product.base.trim_start_matches("http://");
+    let refused = product
+        .http
+        .post(format!("http://{addr}/api/chat"))
+        .header("host", "attacker.example")
+        .bearer_auth(token("ann"))
+        .json(&json!({"message": "add stolen"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    assert_eq!(product.thread_count("ann").await, 0);
+    assert_eq!(product.calls(), 0);
+    for path in ["/healthz", "/readyz"] {
+        assert_eq!(
+            get_as_host(&product, path, "10.1.2.3:8000").await.0,
+            200,
+            "{path} answers probes by address"
+        );
+    }
+    let (status, body) = get_as_host(&product, "/api/threads", "CHAT.example:443").await;
+    assert_eq!(status, 200, "a listed name on any port: {body}");
+}
+
+#[tokio::test]
+async fn the_rate_limiters_map_forgets_users_whose_allowance_has_refilled() {
+    let (store, _dir) = support::sqlite_store().await;
+    let product = Product::start(store, Setup { rate: (10, 20), ..Setup::default() }).await;
+    let users = 300;
+    let answered = futures::stream::iter(0..users)
+        .map(|i| {
+            let product = &product;
+            async move {
+                let url = format!("{}/api/threads", product.base);
+                product
+                    .http
+                    .get(url)
+                    .bearer_auth(token(&format!("passer-{i}")))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        })
+        .buffer_unordered(32)
+        .collect::<Vec<_>>()
+        .await;
+    assert!(answered.iter().all(|s| s.as_u16() == 200), "{answered:?}");
+    let held = stack::metric(&stack::scrape(&product.base).await, "chat_gateway_rate_limiter_users", &[]);
+    assert!(held.is_some_and(|n| n >= f64::from(users)), "every user got a bucket: {held:?}");
+    // Past the prune interval, each bucket has long refilled (20 at 10/s: 2 s).
+    tokio::time::sleep(chat_gateway::routes::limiter::PRUNE_INTERVAL + Duration::from_secs(1)).await;
+    let (status, _) = get_as_host(&product, "/api/threads", "127.0.0.1").await;
+    assert_eq!(status, 200);
+    let held = stack::metric(&stack::scrape(&product.base).await, "chat_gateway_rate_limiter_users", &[]);
+    assert_eq!(held, Some(1.0), "only the user just seen is held");
+    // The limit itself still bites.
+    let mut statuses = Vec::new();
+    for _ in 0..25 {
+        statuses.push(get_as_host(&product, "/api/threads", "127.0.0.1").await.0);
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+}
+
+/// A port nobody listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `chat-gateway serve` as compose runs it, with `METRICS_BIND` and without
+/// `GATEWAY_ALLOWED_HOSTS`: /metrics only on the internal listener, loopback names only.
+#[tokio::test]
+async fn with_metrics_bind_the_main_port_has_no_metrics_and_answers_only_loopback_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (port, metrics_port) = (free_port(), free_port());
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_chat-gateway"));
+    for var in [
+        "OPENAI_API_KEY",
+        "GROQ_API_KEY",
+        "GEMINI_API_KEY",
+        "LLM_API_KEY",
+        "JWT_JWKS_URL",
+        "GATEWAY_ALLOWED_HOSTS",
+    ] {
+        cmd.env_remove(var);
+    }
+    let mut child = cmd
+        .arg("serve")
+        .env("GATEWAY_BIND", format!("127.0.0.1:{port}"))
+        .env("METRICS_BIND", format!("127.0.0.1:{metrics_port}"))
+        .env("CHAT_DATABASE_URL", format!("sqlite://{}", dir.path().join("chat.db").display()))
+        .env("JWT_SECRET", stack::USER_SECRET)
+        .env("TASKS_TOKEN_SECRET", TASKS_SECRET)
+        .env("MCP_TASKS_URL", "http://127.0.0.1:9/mcp")
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..300 {
+        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(up, "the gateway did not start");
+    let threads = http.get(format!("{base}/api/threads")).bearer_auth(token("ann")).send().await.unwrap();
+    assert_eq!(threads.status(), 200);
+    assert_eq!(http.get(format!("{base}/metrics")).send().await.unwrap().status(), 404);
+    let scraped = http.get(format!("http://127.0.0.1:{metrics_port}/metrics")).send().await.unwrap();
+    assert_eq!(scraped.status(), 200);
+    let text = scraped.text().await.unwrap();
+    assert!(text.contains("route=\"/api/threads\""), "the main listener's requests are counted: {text}");
+    for (host, status) in [("localhost:8000", 200), ("[::1]", 200), ("attacker.example", 403)] {
+        let answer = http
+            .get(format!("{base}/api/threads"))
+            .header("host", host)
+            .bearer_auth(token("ann"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), status, "{host}");
+    }
+    child.kill().await.unwrap();
 }

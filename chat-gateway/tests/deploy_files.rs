@@ -57,3 +57,44 @@ fn env_example_documents_every_variable_compose_reads() {
     let missing: Vec<_> = read.iter().filter(|v| !documented.contains(&v.as_str())).collect();
     assert!(missing.is_empty(), ".env.example lacks {missing:?}");
 }
+
+/// The lines of one service's block in `compose.yaml` (two-space indented `name:` to the next).
+fn service_block<'a>(compose: &'a str, name: &str) -> Vec<&'a str> {
+    let start = format!("  {name}:");
+    compose
+        .lines()
+        .skip_while(|l| *l != start)
+        .skip(1)
+        .take_while(|l| l.is_empty() || l.starts_with("   ") || l.starts_with("    "))
+        .collect()
+}
+
+/// `/metrics` is unauthenticated: compose serves it on `METRICS_BIND`'s port, which no service
+/// publishes, and the gateway answers only the names `GATEWAY_ALLOWED_HOSTS` lists.
+#[test]
+fn compose_keeps_metrics_off_published_ports_and_names_the_gateways_hosts() {
+    let compose = std::fs::read_to_string(root().join("compose.yaml")).unwrap();
+    for service in ["chat-gateway", "mcp-tasks"] {
+        let block = service_block(&compose, service);
+        assert!(block.len() > 10, "{service} found in compose.yaml");
+        let bind = block.iter().find_map(|l| l.trim().strip_prefix("METRICS_BIND:")).map(str::trim);
+        let port = bind.and_then(|b| b.rsplit_once(':')).map(|(_, p)| p).unwrap_or_else(|| {
+            panic!("{service} sets METRICS_BIND: {block:?}");
+        });
+        let published: Vec<&str> = block
+            .iter()
+            .skip_while(|l| l.trim() != "ports:")
+            .skip(1)
+            .take_while(|l| l.trim().starts_with("- "))
+            .copied()
+            .collect();
+        assert!(!published.is_empty(), "{service} publishes its main port");
+        for entry in published {
+            let container_port =
+                entry.trim().trim_start_matches("- ").trim_matches('"').rsplit(':').next().unwrap();
+            assert_ne!(container_port, port, "{service} publishes its metrics port: {entry}");
+        }
+    }
+    let gateway = service_block(&compose, "chat-gateway");
+    assert!(gateway.iter().any(|l| l.trim().starts_with("GATEWAY_ALLOWED_HOSTS:")), "{gateway:?}");
+}

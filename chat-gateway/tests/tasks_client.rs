@@ -80,3 +80,20 @@ async fn a_dead_task_server_is_a_prompt_error_not_a_hang() {
     );
     assert!(nowhere.tools().await.is_err());
 }
+
+/// The handshake and `tools/list` act for no user; their token must be minted for each
+/// message, not once per connection: a connection outliving that token would otherwise fail
+/// every tool listing after it expired (here: tokens live one second, and mcp-tasks allows
+/// its clock leeway past that).
+#[tokio::test]
+async fn the_tool_list_still_loads_after_the_connections_first_token_has_expired() {
+    let (url, _dir, _stop) = start_tasks().await;
+    let client = TasksClient::new(url, TokenKey::new(SECRET).unwrap(), Duration::from_secs(5))
+        .with_token_ttl(Duration::from_secs(1))
+        .with_tools_ttl(Duration::ZERO);
+    assert_eq!(client.tools().await.unwrap().len(), 11);
+    tokio::time::sleep(Duration::from_secs(shared::identity::CLOCK_LEEWAY_SECS + 3)).await;
+    assert_eq!(client.tools().await.unwrap().len(), 11, "listed again over the same connection");
+    let listed = client.call(&user("alice", None), "list_tasks", args(json!({}))).await.unwrap();
+    assert_ne!(listed.is_error, Some(true), "{listed:?}");
+}

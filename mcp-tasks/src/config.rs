@@ -27,6 +27,8 @@ pub struct Config {
     /// `TASKS_ALLOWED_HOSTS`: Host header values accepted over HTTP (comma-separated; `*` accepts any;
     /// default loopback names only).
     pub allowed_hosts: Option<Vec<String>>,
+    /// `METRICS_BIND`: a listener of its own for `GET /metrics` (unset: on the main one).
+    pub metrics_bind: Option<SocketAddr>,
     /// `REMINDER_WEBHOOK_URL` and its settings (`REMINDER_WEBHOOK_SECRET`, required with it;
     /// `REMINDER_MAX_ATTEMPTS`, `REMINDER_CONCURRENCY`, `REMINDER_TIMEOUT`): where and how due
     /// reminders are delivered, if anywhere.
@@ -149,6 +151,7 @@ impl Config {
             user: env("TASKS_USER").unwrap_or_else(|| "local".into()),
             default_tz,
             allowed_hosts,
+            metrics_bind: shared::config::socket_addr("METRICS_BIND")?,
             reminder_webhook,
             log_format,
             shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,

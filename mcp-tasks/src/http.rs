@@ -1,5 +1,6 @@
 //! The HTTP face: stateless streamable HTTP MCP at `/mcp` behind Bearer-token auth, plus
-//! `/healthz`, `/readyz` and `/metrics` (unauthenticated: keep it on an internal network).
+//! `/healthz`, `/readyz` and `/metrics` (unauthenticated: keep it on an internal network, or
+//! on `METRICS_BIND`'s listener).
 //! Any replica serves any request (no sessions).
 
 use std::sync::Arc;
@@ -34,6 +35,8 @@ pub struct HttpState {
     pub allowed_hosts: Option<Vec<String>>,
     /// Verifies access tokens from an external authorization server, when one is configured.
     pub oauth: Option<Arc<ResourceServer>>,
+    /// Whether `GET /metrics` is on this router (false when `METRICS_BIND` gives it a listener).
+    pub metrics_route: bool,
 }
 
 /// The router: `/mcp` (authenticated), `/healthz`, `/readyz`, `/metrics`. MCP requests
@@ -66,12 +69,11 @@ pub fn app(state: HttpState, stop: &CancellationToken) -> Router {
         router =
             router.route(oauth::METADATA_PATH, metadata.clone()).route(oauth::ROOT_METADATA_PATH, metadata);
     }
-    router
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
-        .route("/metrics", get(shared::metrics::scrape))
-        .layer(middleware::from_fn(shared::metrics::track_http))
-        .with_state(state)
+    router = router.route("/healthz", get(|| async { "ok" })).route("/readyz", get(ready));
+    if state.metrics_route {
+        router = router.route("/metrics", get(shared::metrics::scrape));
+    }
+    router.layer(middleware::from_fn(shared::metrics::track_http)).with_state(state)
 }
 
 async fn ready(State(state): State<HttpState>) -> Response {

@@ -88,6 +88,8 @@ pub struct Parts {
     pub oauth: Option<Arc<ResourceServer>>,
     /// The listener's bounds (header and write timeouts, open connections).
     pub connections: shared::serve::ConnectionLimits,
+    /// Whether `GET /metrics` is on the main router (false with `METRICS_BIND`).
+    pub metrics_route: bool,
 }
 
 impl Parts {
@@ -103,6 +105,7 @@ impl Parts {
             shutdown_grace: shared::shutdown::DEFAULT_GRACE,
             oauth: None,
             connections: shared::serve::ConnectionLimits::default(),
+            metrics_route: true,
         }
     }
 
@@ -114,6 +117,7 @@ impl Parts {
             key: self.key,
             allowed_hosts: self.allowed_hosts,
             oauth: self.oauth,
+            metrics_route: self.metrics_route,
         }
     }
 }
@@ -131,6 +135,8 @@ pub fn resource_server(oauth: &OAuthConfig) -> Arc<ResourceServer> {
 pub struct Application {
     listener: TcpListener,
     parts: Parts,
+    /// `METRICS_BIND`'s listener, serving `GET /metrics` alone.
+    metrics: Option<TcpListener>,
 }
 
 impl Application {
@@ -141,6 +147,12 @@ impl Application {
         let store = open_store(config).await?;
         let listener =
             TcpListener::bind(bind).await.map_err(|source| StartupError::Bind { addr: bind, source })?;
+        let metrics = match config.metrics_bind {
+            Some(addr) => {
+                Some(TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { addr, source })?)
+            }
+            None => None,
+        };
         let parts = Parts {
             store,
             key,
@@ -150,14 +162,15 @@ impl Application {
             shutdown_grace: config.shutdown_grace,
             oauth: config.oauth.as_ref().map(resource_server),
             connections: config.connections,
+            metrics_route: metrics.is_none(),
         };
-        Ok(Self::from_parts(parts, listener))
+        Ok(Self { metrics, ..Self::from_parts(parts, listener) })
     }
 
     /// The service built from injected `parts`, on a listener the caller bound (tests bind
     /// `127.0.0.1:0`).
     pub fn from_parts(parts: Parts, listener: TcpListener) -> Self {
-        Self { listener, parts }
+        Self { listener, parts, metrics: None }
     }
 
     /// The address it listens on.
@@ -169,7 +182,10 @@ impl Application {
     /// fires; then lets in-flight requests finish within the grace period and aborts the
     /// MCP requests still running.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> io::Result<()> {
-        let Self { listener, parts } = self;
+        let Self { listener, parts, metrics } = self;
+        if let Some(metrics) = metrics {
+            tokio::spawn(shared::metrics::serve(metrics, shutdown.clone()));
+        }
         if let Some(webhook) = parts.reminder_webhook.clone() {
             let store = parts.store.clone();
             tokio::spawn(reminders::run(store, webhook, reminders::POLL_INTERVAL, shutdown.clone()));

@@ -97,3 +97,49 @@ async fn tool_calls_past_the_batch_and_field_limits_are_refused_and_change_nothi
     let listed = ok(&client, "list_tasks", json!({"status": "all"})).await;
     assert_eq!(listed["tasks"], json!([]), "nothing was stored");
 }
+
+/// A port nobody listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `mcp-tasks serve` with `METRICS_BIND` (as compose runs it): the unauthenticated `/metrics`
+/// is only on that listener; on the main port, the one published, it is an unknown path
+/// (behind the Bearer check like every path but the probes).
+#[tokio::test]
+async fn with_metrics_bind_metrics_leave_the_main_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let (port, metrics_port) = (free_port(), free_port());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_mcp-tasks"))
+        .arg("serve")
+        .env_remove("TASKS_ALLOWED_HOSTS")
+        .env_remove("TASKS_OAUTH_ISSUER")
+        .env("TASKS_BIND", format!("127.0.0.1:{port}"))
+        .env("METRICS_BIND", format!("127.0.0.1:{metrics_port}"))
+        .env("TASKS_DATABASE_URL", format!("sqlite://{}", dir.path().join("tasks.db").display()))
+        .env("TASKS_TOKEN_SECRET", SECRET)
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..300 {
+        if http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(up, "mcp-tasks did not start");
+    let main = http.get(format!("{base}/metrics")).send().await.unwrap();
+    assert!(main.status().is_client_error(), "{}", main.status());
+    assert!(!main.text().await.unwrap().contains("http_requests_total"));
+    let scraped = http.get(format!("http://127.0.0.1:{metrics_port}/metrics")).send().await.unwrap();
+    assert_eq!(scraped.status(), 200);
+    let text = scraped.text().await.unwrap();
+    assert!(text.contains("route=\"/readyz\""), "the main listener's requests are counted: {text}");
+    child.kill().await.unwrap();
+}

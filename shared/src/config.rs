@@ -1,6 +1,8 @@
 //! Small configuration helpers: a typed error naming the variable at fault, durations
-//! like `30d`, the default data directory, and the listener bounds both services read.
+//! like `30d`, lists, socket addresses, the default data directory, and the listener bounds
+//! both services read.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -26,6 +28,22 @@ impl ConfigError {
 /// Reads an environment variable, treating empty as unset.
 pub fn env(var: &str) -> Option<String> {
     std::env::var(var).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Reads a comma-separated list (entries trimmed, empty ones dropped); None when unset.
+pub fn list(var: &str) -> Option<Vec<String>> {
+    env(var).map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+}
+
+/// Reads an optional socket address such as `METRICS_BIND=0.0.0.0:9100`.
+pub fn socket_addr(var: &'static str) -> Result<Option<SocketAddr>, ConfigError> {
+    env(var)
+        .map(|v| {
+            v.trim().parse().map_err(|e| {
+                ConfigError::new(var, format!("`{v}` is not a socket address like 127.0.0.1:9100 ({e})"))
+            })
+        })
+        .transpose()
 }
 
 /// Reads a duration variable such as `SHUTDOWN_GRACE=30s`; `default` when unset.

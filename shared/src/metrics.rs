@@ -3,8 +3,9 @@
 //! request by method, matched route and status, a guard for "currently open" gauges, and
 //! the `/metrics` handler rendering the plain-text exposition format.
 //!
-//! The recorder has no listener of its own: each service routes `GET /metrics` to
-//! [`scrape`]. That route is unauthenticated, so it belongs on an internal network.
+//! Each service routes `GET /metrics` to [`scrape`], on its main listener or, with
+//! `METRICS_BIND`, on a listener of its own ([`serve`]), which a deployment keeps on its
+//! internal network while publishing the main one. The route is unauthenticated.
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -74,6 +75,20 @@ fn install() -> PrometheusHandle {
 pub async fn scrape() -> Response {
     let body = init().render();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
+}
+
+/// Serves only `GET /metrics` on `listener` (the `METRICS_BIND` listener) until `shutdown`.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> std::io::Result<()> {
+    init();
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "serving /metrics on a listener of its own");
+    }
+    let app = axum::Router::new().route("/metrics", axum::routing::get(scrape));
+    let limits = crate::serve::ConnectionLimits { max_connections: 16, ..Default::default() };
+    crate::serve::serve(listener, app, limits, shutdown, Duration::from_secs(1)).await
 }
 
 /// Middleware (`axum::middleware::from_fn(track_http)`, applied last so it wraps every

@@ -47,10 +47,8 @@ async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<User, ApiErr
         }
     })?;
     if let Some(limiter) = &state.limiter
-        && let Err(not_until) = limiter.check_key(&user.id)
+        && let Err(wait) = limiter.check(&user.id)
     {
-        let wait =
-            not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
         return Err(ApiError::RateLimited(wait.as_secs_f64().ceil() as u64));
     }
     if user.locale.is_none() {

@@ -8,12 +8,16 @@ pub mod chat;
 pub mod chatkit;
 pub mod extract;
 pub mod health;
+pub mod host;
+pub mod limiter;
 pub mod openai;
 pub mod openapi;
 pub mod rest;
 pub mod sign_in;
 pub mod state;
 pub mod web;
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -26,8 +30,19 @@ use utoipa_axum::routes;
 
 pub use state::{AppState, limiter};
 
+/// How the router is put together beyond its state.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    /// Browser origins CORS allows (`*` for any).
+    pub cors_origins: Vec<String>,
+    /// The `Host` names answered.
+    pub allowed_hosts: host::AllowedHosts,
+    /// Whether `GET /metrics` is served here (false when it has a listener of its own).
+    pub metrics_route: bool,
+}
+
 /// The router: every route of the gateway.
-pub fn app(state: AppState, cors_origins: &[String]) -> Router {
+pub fn app(state: AppState, shape: Shape) -> Router {
     crate::metrics::init();
     // Documented in /openapi.json (all need a Bearer token).
     let (threads_api, threads_doc) = OpenApiRouter::<AppState>::new()
@@ -44,7 +59,7 @@ pub fn app(state: AppState, cors_origins: &[String]) -> Router {
     let v1 = v1
         .route("/v1/{*rest}", any(openai::unknown_route))
         .method_not_allowed_fallback(openai::method_not_allowed);
-    Router::new()
+    let router = Router::new()
         .route("/chatkit", post(chatkit::chatkit))
         .route("/api/chatkit", post(chatkit::chatkit))
         .route("/api/v1/chatkit", post(chatkit::chatkit))
@@ -55,11 +70,14 @@ pub fn app(state: AppState, cors_origins: &[String]) -> Router {
         .merge(web::routes())
         .route("/web/sign-in.json", get(sign_in::config))
         .route("/healthz", get(health::live))
-        .route("/readyz", get(health::ready))
-        // Unauthenticated: keep it on an internal network.
-        .route("/metrics", get(shared::metrics::scrape))
+        .route("/readyz", get(health::ready));
+    // Unauthenticated: keep it on an internal network (or on METRICS_BIND's listener).
+    let router =
+        if shape.metrics_route { router.route("/metrics", get(shared::metrics::scrape)) } else { router };
+    router
         .layer(DefaultBodyLimit::max(extract::MAX_BODY))
-        .layer(cors(cors_origins))
+        .layer(cors(&shape.cors_origins))
+        .layer(middleware::from_fn_with_state(Arc::new(shape.allowed_hosts), host::check))
         // Last, so it wraps every route above.
         .layer(middleware::from_fn(shared::metrics::track_http))
         .with_state(state)

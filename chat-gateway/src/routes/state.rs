@@ -1,15 +1,10 @@
 //! [`AppState`]: what every route handler shares.
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-
+use super::limiter::UserLimiter;
 use crate::auth::Authenticator;
 use crate::conversation::Conversations;
-
-/// A rate limiter keyed by user id.
-pub type UserLimiter = DefaultKeyedRateLimiter<String>;
 
 /// Shared state of the HTTP handlers.
 #[derive(Clone)]
@@ -28,7 +23,5 @@ pub struct AppState {
 
 /// A per-user limiter allowing `per_second` with bursts of `burst`; None when `per_second` is 0.
 pub fn limiter(per_second: u32, burst: u32) -> Option<Arc<UserLimiter>> {
-    let rate = NonZeroU32::new(per_second)?;
-    let burst = NonZeroU32::new(burst.max(per_second)).unwrap_or(rate);
-    Some(Arc::new(RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst))))
+    UserLimiter::new(per_second, burst).map(Arc::new)
 }

@@ -19,6 +19,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
+use super::host::loopback_host;
 use super::state::AppState;
 use crate::error::ApiError;
 
@@ -153,34 +154,4 @@ async fn dev_token(State(state): State<AppState>, headers: axum::http::HeaderMap
     let (audience, issuer) = state.auth.token_party();
     let token = key.mint(DEV_USER, audience, issuer, None, DEV_TOKEN_TTL);
     ([(header::CACHE_CONTROL, "no-store")], Json(json!({ "token": token }))).into_response()
-}
-
-/// Whether `host` (a `Host` header, with or without a port) names this machine's loopback.
-fn loopback_host(host: &str) -> bool {
-    let name = match host.strip_prefix('[') {
-        Some(v6) => v6.split_once(']').map_or("", |(name, _)| name),
-        None => host
-            .rsplit_once(':')
-            .map_or(host, |(name, port)| if port.parse::<u16>().is_ok() { name } else { host }),
-    };
-    name.eq_ignore_ascii_case("localhost")
-        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::loopback_host;
-
-    #[test]
-    fn only_loopback_names_count_as_loopback_hosts() {
-        for host in ["localhost", "localhost:8000", "127.0.0.1:8000", "127.0.0.2", "[::1]:8000", "LOCALHOST"]
-        {
-            assert!(loopback_host(host), "{host}");
-        }
-        for host in
-            ["", "evil.example", "evil.example:8000", "localhost.evil.example", "10.0.0.1:8000", "[::2]:80"]
-        {
-            assert!(!loopback_host(host), "{host}");
-        }
-    }
 }
