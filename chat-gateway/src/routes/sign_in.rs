@@ -8,6 +8,7 @@
 //! authorization and end-session endpoints are navigations, not requests).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
@@ -17,7 +18,6 @@ use reqwest::Url;
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
-use super::state::AppState;
 use crate::config::OidcSettings;
 use crate::error::ApiError;
 
@@ -88,8 +88,8 @@ async fn discover(client: &reqwest::Client, issuer: &Url) -> Result<Endpoints, S
 /// `GET /web/sign-in.json`: the provider's endpoints and the page's client, scopes and
 /// resource; 404 when no provider is configured, 503 while it cannot be discovered.
 #[tracing::instrument(skip_all)]
-pub async fn config(State(state): State<AppState>) -> Response {
-    let Some(sign_in) = &state.sign_in else { return ApiError::NotFound("OpenID sign-in").into_response() };
+pub async fn config(State(sign_in): State<Option<Arc<PageSignIn>>>) -> Response {
+    let Some(sign_in) = sign_in else { return ApiError::NotFound("OpenID sign-in").into_response() };
     let endpoints = match sign_in.endpoints().await {
         Ok(found) => found,
         Err(reason) => {

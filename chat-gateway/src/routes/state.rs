@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
+use axum::extract::FromRef;
+
 use super::limiter::UserLimiter;
+use super::sign_in::PageSignIn;
 use crate::auth::Authenticator;
 use crate::conversation::Conversations;
 
@@ -18,7 +21,13 @@ pub struct AppState {
     /// Signs the tokens `GET /dev/token` hands out (the `dev` command only; None: that route is 404).
     pub dev_login: Option<Arc<shared::identity::TokenKey>>,
     /// The chat page's sign-in with an OpenID provider (None: not configured).
-    pub sign_in: Option<Arc<super::sign_in::PageSignIn>>,
+    pub sign_in: Option<Arc<PageSignIn>>,
+}
+
+impl FromRef<AppState> for Option<Arc<PageSignIn>> {
+    fn from_ref(state: &AppState) -> Self {
+        state.sign_in.clone()
+    }
 }
 
 /// A per-user limiter allowing `per_second` with bursts of `burst`; None when `per_second` is 0.
