@@ -85,9 +85,9 @@ impl Probe {
         match instructions {
             Some(ir) => println!("    server instructions (callgrind Ir) {:.0}", ir as f64 / calls_f),
             None if under_callgrind() => println!("    server instructions: callgrind dump not found"),
-            None => println!(
-                "    server instructions: not measured (set {WRAPPER_ENV}, see examples/support/cost.rs)"
-            ),
+            None => {
+                println!("    server instructions: not measured (set {WRAPPER_ENV}, see bench/src/cost.rs)")
+            }
         }
         match (self.pg, self.pg_error) {
             (Some(mut pg), _) => match statements(&mut pg).await {

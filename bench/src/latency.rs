@@ -18,8 +18,11 @@ impl Latencies {
     /// No latencies yet.
     #[must_use]
     pub fn new() -> Self {
-        // Three significant digits, growing to whatever the largest value needs.
-        let histogram = Histogram::new(3).unwrap_or_else(|_| unreachable!("3 significant digits are valid"));
+        // 1 µs to u32::MAX µs (71 minutes, the largest latency `record` takes), three significant
+        // digits. Fixed bounds: `saturating_record` clamps rather than grows an auto-resizing
+        // histogram, which would read every latency past ~2 ms as 2 µs.
+        let histogram = Histogram::new_with_bounds(1, u64::from(u32::MAX), 3)
+            .unwrap_or_else(|_| unreachable!("1 µs to u32::MAX µs at 3 significant digits are valid bounds"));
         Self { histogram }
     }
 
@@ -90,6 +93,14 @@ mod tests {
         assert!((lat.p(0.5) - 0.5).abs() < 0.001, "{}", lat.p(0.5));
         assert!((lat.p(0.99) - 0.99).abs() < 0.001, "{}", lat.p(0.99));
         assert!((lat.max() - 1.0).abs() < 0.001, "{}", lat.max());
+    }
+
+    #[test]
+    fn latencies_of_seconds_are_read_as_they_were() {
+        let lat = Latencies::of([2_500, 40_000, 5_000_000]);
+        assert!((lat.p(0.0) - 2.5).abs() < 0.01, "{}", lat.p(0.0));
+        assert!((lat.p(0.5) - 40.0).abs() < 0.05, "{}", lat.p(0.5));
+        assert!((lat.max() - 5_000.0).abs() < 5.0, "{}", lat.max());
     }
 
     #[test]

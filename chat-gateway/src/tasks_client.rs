@@ -392,3 +392,9 @@ mod tests {
         }
     }
 }
+
+/// The text parts of a tool result, one per line.
+#[must_use]
+pub fn result_text(result: &rmcp::model::CallToolResult) -> String {
+    result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.as_str())).collect::<Vec<_>>().join("\n")
+}

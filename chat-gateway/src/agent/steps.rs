@@ -19,7 +19,7 @@ use crate::auth::User;
 use crate::chatkit::types::{Event, ItemBody, ItemUpdate, Workflow, WorkflowTask};
 use crate::conversation::{TurnError, TurnSink};
 use crate::store::ToolCallRecord;
-use crate::tasks_client::TasksError;
+use crate::tasks_client::{TasksError, result_text};
 
 /// Characters of one tool result passed to the model at most.
 const TOOL_RESULT_CHARS: usize = 8_000;
@@ -164,12 +164,7 @@ impl Agent {
         };
         match self.tasks.call(user, &call.name, arguments).await {
             Ok(result) => {
-                let text: String = result
-                    .content
-                    .iter()
-                    .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-                    .collect::<Vec<_>>()
-                    .join("\n");
+                let text = result_text(&result);
                 let ok = result.is_error != Some(true);
                 let for_model = match (&result.structured_content, ok) {
                     (Some(data), true) => clip(&data.to_string(), TOOL_RESULT_CHARS),

@@ -20,7 +20,7 @@ use super::{Agent, widgets};
 use crate::chatkit::types::{Action, Event, ItemBody, ThreadItem};
 use crate::conversation::{Turn, TurnError, TurnSink, new_id};
 use crate::store::{Order, ToolCallRecord};
-use crate::tasks_client::TasksError;
+use crate::tasks_client::{TasksError, result_text};
 
 /// The client effect sent after every change.
 pub const TASKS_CHANGED: &str = "tasks.changed";
@@ -274,12 +274,7 @@ impl Agent {
                 _ => super::tasks_unreachable(),
             }
         })?;
-        let text: String = result
-            .content
-            .iter()
-            .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let text = result_text(&result);
         if result.is_error == Some(true) {
             // mcp-tasks scopes numbers to the caller: another user's task is "No task #N".
             if text.starts_with("No task #") {
