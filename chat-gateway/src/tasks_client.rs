@@ -376,6 +376,12 @@ fn unexpected(answer: &ServerResult) -> TasksError {
     TasksError::Unavailable(format!("unexpected answer: {answer:?}"))
 }
 
+/// The text parts of a tool result, one per line.
+#[must_use]
+pub fn result_text(result: &rmcp::model::CallToolResult) -> String {
+    result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.as_str())).collect::<Vec<_>>().join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::readyz_url;
@@ -391,10 +397,4 @@ mod tests {
             assert_eq!(readyz_url(&mcp.parse().unwrap()).as_str(), readyz, "{mcp}");
         }
     }
-}
-
-/// The text parts of a tool result, one per line.
-#[must_use]
-pub fn result_text(result: &rmcp::model::CallToolResult) -> String {
-    result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.as_str())).collect::<Vec<_>>().join("\n")
 }
