@@ -775,15 +775,7 @@ async fn with_metrics_bind_the_main_port_has_no_metrics_and_answers_only_loopbac
         .unwrap();
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    let mut up = false;
-    for _ in 0..300 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "the gateway did not start");
+    support::wait_until_ok(&format!("{base}/healthz")).await;
     let threads = http.get(format!("{base}/api/threads")).bearer_auth(token("ann")).send().await.unwrap();
     assert_eq!(threads.status(), 200);
     assert_eq!(http.get(format!("{base}/metrics")).send().await.unwrap().status(), 404);

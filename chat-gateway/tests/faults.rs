@@ -15,6 +15,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use support::cluster::Cluster;
 use support::stack::{self, GatewayOptions, reply};
+use support::wait_until_ok;
 use tokio::sync::Mutex;
 
 /// A user message the gateway accepted (answered 200 with the message stored): its thread and text.
@@ -288,16 +289,6 @@ fn spawn_tasks(port: u16, db: &std::path::Path) -> Option<Child> {
     Some(child)
 }
 
-async fn wait_ready(base: &str) {
-    for _ in 0..300 {
-        if reqwest::get(format!("{base}/readyz")).await.is_ok_and(|r| r.status() == 200) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("mcp-tasks at {base} never became ready");
-}
-
 #[tokio::test]
 async fn mcp_tasks_killed_around_a_turn_gives_a_clear_error_and_the_next_turn_works_once_it_is_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -305,7 +296,7 @@ async fn mcp_tasks_killed_around_a_turn_gives_a_clear_error_and_the_next_turn_wo
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let Some(mut child) = spawn_tasks(port, &db) else { return };
     let tasks_base = format!("http://127.0.0.1:{port}");
-    wait_ready(&tasks_base).await;
+    wait_until_ok(&format!("{tasks_base}/readyz")).await;
     let (store, _chat) = support::sqlite_store().await;
     let gateway =
         stack::start_gateway(store, stack::offline_agent(&tasks_base), GatewayOptions::default()).await;
@@ -346,7 +337,7 @@ async fn mcp_tasks_killed_around_a_turn_gives_a_clear_error_and_the_next_turn_wo
 
     // Back on the same port and database: the next turn works, and nothing was lost.
     let mut child = spawn_tasks(port, &db).unwrap();
-    wait_ready(&tasks_base).await;
+    wait_until_ok(&format!("{tasks_base}/readyz")).await;
     let mut again = Vec::new();
     for _ in 0..20 {
         again = stack::stream(&base, "alice", &create("add renew passport")).await;
@@ -435,7 +426,7 @@ async fn a_gateway_killed_mid_stream_restarts_with_the_thread_readable_ended_and
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
     let mut gateway = spawn_gateway(port, &pg.url, &model, &tasks.base);
-    wait_ready(&base).await;
+    wait_until_ok(&format!("{base}/readyz")).await;
 
     // A turn streams its first words, then the gateway dies with SIGKILL.
     let create = json!({"type": "threads.create", "params": {"input": stack::input("plan my week")}});
@@ -464,7 +455,7 @@ async fn a_gateway_killed_mid_stream_restarts_with_the_thread_readable_ended_and
     // Restarted on the same database: the thread reads, the message is there, nothing is
     // left running (no half-written or loading item).
     let mut gateway = spawn_gateway(port, &pg.url, &model, &tasks.base);
-    wait_ready(&base).await;
+    wait_until_ok(&format!("{base}/readyz")).await;
     let get = json!({"type": "threads.get_by_id", "params": {"thread_id": thread}});
     let (status, view) = stack::json_op(&base, "kim", &get).await;
     assert_eq!(status, 200, "{view}");

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use support::cluster::Cluster;
 use support::stack::{self, reply};
+use support::wait_until_ok;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -37,16 +38,6 @@ fn spawn(exe: &Path, envs: &[(&str, String)]) -> Child {
     }
     cmd.arg("serve").envs(envs.iter().map(|(k, v)| (*k, v.as_str())));
     cmd.env("RUST_LOG", "warn").stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().unwrap()
-}
-
-async fn wait_ready(base: &str) {
-    for _ in 0..600 {
-        if reqwest::get(format!("{base}/readyz")).await.is_ok_and(|r| r.status() == 200) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{base} never became ready");
 }
 
 /// Peak resident set of process `pid`, in MiB.
@@ -136,7 +127,7 @@ async fn a_thousand_users_times_ten_turns_through_chatkit_make_no_error_and_keep
             ("TASKS_TOKEN_SECRET", stack::TASKS_SECRET.to_owned()),
         ],
     );
-    wait_ready(&tasks_base).await;
+    wait_until_ok(&format!("{tasks_base}/readyz")).await;
     let mut gateway = spawn(
         &gateway_exe,
         &[
@@ -147,7 +138,7 @@ async fn a_thousand_users_times_ten_turns_through_chatkit_make_no_error_and_keep
             ("TASKS_TOKEN_SECRET", stack::TASKS_SECRET.to_owned()),
         ],
     );
-    wait_ready(&base).await;
+    wait_until_ok(&format!("{base}/readyz")).await;
 
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(300))

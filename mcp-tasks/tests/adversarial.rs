@@ -125,15 +125,7 @@ async fn with_metrics_bind_metrics_leave_the_main_port() {
         .unwrap();
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    let mut up = false;
-    for _ in 0..300 {
-        if http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "mcp-tasks did not start");
+    support::wait_until_ok(&format!("{base}/readyz")).await;
     let main = http.get(format!("{base}/metrics")).send().await.unwrap();
     assert!(main.status().is_client_error(), "{}", main.status());
     assert!(!main.text().await.unwrap().contains("http_requests_total"));

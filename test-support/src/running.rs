@@ -35,3 +35,15 @@ impl Running {
         assert!(matches!(stopped, Ok(Ok(Ok(())))), "the server did not stop cleanly");
     }
 }
+
+/// Polls `url` until it answers 200 (a server started as a child process coming up); panics
+/// after 30 s.
+pub async fn wait_until_ok(url: &str) {
+    for _ in 0..600 {
+        if reqwest::get(url).await.is_ok_and(|r| r.status() == 200) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{url} did not answer 200 within 30 s");
+}

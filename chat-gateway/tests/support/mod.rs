@@ -12,6 +12,7 @@ pub mod browser;
 
 pub use test_support::cluster;
 pub use test_support::gateway::*;
+pub use test_support::running::wait_until_ok;
 
 /// Stamps each `case(store)` out for SQLite and PostgreSQL (see `test_support::on_both_backends`).
 macro_rules! on_both_backends {

@@ -6,4 +6,5 @@
 #![allow(unused_imports)]
 
 pub use test_support::oidc;
+pub use test_support::running::wait_until_ok;
 pub use test_support::tasks::*;
