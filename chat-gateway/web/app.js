@@ -51,6 +51,7 @@ function actionFailed(error) {
     signOut(t('sessionEnded'));
     return null;
   }
+  if (error instanceof ApiError && error.status === 404) return t('taskGone');
   const refused = error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429;
   return refused && error.message ? error.message : describe(error);
 }

@@ -6,7 +6,7 @@
 
 import { el } from './dom.js';
 import { t } from './i18n.js';
-import { focusSpot, restoreFocus, setBusy, showError, updatedWidget, widgetItem } from './widgets.js';
+import { foldRepeats, focusSpot, restoreFocus, setBusy, showError, updatedWidget, widgetItem } from './widgets.js';
 
 /** The rendered conversation of one thread. */
 export class Conversation {
@@ -134,6 +134,8 @@ export class Conversation {
     const node = item.type === 'widget' ? this.#widget(item) : render(item, done);
     if (!node) return;
     const old = this.#nodes.get(item.id);
+    // A finished reply does not repeat, as text, the lines a widget of its turn already shows.
+    if (item.type === 'assistant_message' && done) foldRepeats(node, this.#turnWidgets(old));
     if (old) old.replaceWith(node);
     else this.#append(node);
     this.#nodes.set(item.id, node);
@@ -162,6 +164,17 @@ export class Conversation {
         break;
       }
     }
+  }
+
+  /** The widget items shown in the current turn before `node` (or before the end). */
+  #turnWidgets(node) {
+    const found = [];
+    let at = node ? node.previousElementSibling : this.#list.lastElementChild;
+    for (; at && at.dataset.role !== 'user'; at = at.previousElementSibling) {
+      const item = this.#widgets.get(at.dataset.itemId);
+      if (item) found.push(item);
+    }
+    return found;
   }
 
   #widget(item) {
@@ -193,7 +206,7 @@ export class Conversation {
       } else {
         for await (const event of host.client().stream('threads.custom_action', params)) {
           if (!current()) break;
-          if (event.type === 'error') failure = event.code === 'custom' && event.message ? event.message : t('errorGeneric');
+          if (event.type === 'error') failure = actionError(event);
           else this.apply(event);
         }
       }
@@ -244,6 +257,12 @@ function render(item, done) {
     default:
       return null; // end_of_turn, client tool calls, hidden context
   }
+}
+
+/** What a failed widget action's error event says, in the page's language where it is known. */
+function actionError(event) {
+  if (event.code !== 'custom' || !event.message) return t('errorGeneric');
+  return /^task not found$/i.test(event.message) ? t('taskGone') : event.message;
 }
 
 function userText(content = []) {

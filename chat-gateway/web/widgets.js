@@ -83,6 +83,46 @@ export function updatedWidget(item, update) {
   }
 }
 
+/**
+ * Hides the lines of a reply (`node`, a message) that repeat what `items` (widgets of the same
+ * turn) show: a line of their copy_text, or a line about a task they have a row for (`#3 …`).
+ * The lines stay in the text (hidden), and a reply that was only such lines is hidden whole.
+ */
+export function foldRepeats(node, items) {
+  if (!items.length) return;
+  const lines = new Set();
+  const numbers = new Set();
+  for (const item of items) {
+    for (const line of (item.copy_text ?? '').split('\n')) if (line.trim()) lines.add(line.trim());
+    rowNumbers(item.widget, numbers);
+  }
+  const repeated = (line) => lines.has(line.trim()) || numbers.has(/^\W*#(\d+)\s/u.exec(line)?.[1]);
+  let shown = 0;
+  for (const part of node.querySelectorAll('.part')) {
+    const text = part.textContent.split('\n');
+    if (!text.some(repeated)) {
+      if (part.textContent.trim()) shown += 1;
+      continue;
+    }
+    part.replaceChildren(...text.map((line, i) => {
+      const piece = (i ? '\n' : '') + line;
+      if (!repeated(line)) {
+        if (line.trim()) shown += 1;
+        return piece;
+      }
+      return el('span', { class: 'repeated', hidden: true, text: piece });
+    }));
+  }
+  if (!shown) node.hidden = true;
+}
+
+function rowNumbers(node, into) {
+  if (!node || typeof node !== 'object') return;
+  const number = /^task-(\d+)$/.exec(node.type === 'ListViewItem' ? node.key ?? '' : '')?.[1];
+  if (number) into.add(number);
+  for (const value of Object.values(node)) rowNumbers(value, into);
+}
+
 /** Disables (or re-enables) every control of a widget while its action runs. */
 export function setBusy(node, busy) {
   node.setAttribute('aria-busy', busy ? 'true' : 'false');
