@@ -3,8 +3,9 @@
 //! Debian Chromium through playwright-core. In English and then in Urdu (right to left), a
 //! person lists their tasks, ticks one off in the list widget from the keyboard (done in
 //! mcp-tasks, and still done after a reload), asks to delete two tasks, cancels (nothing is
-//! deleted), asks again and confirms (both are gone), and sees an error in the widget when a
-//! task was deleted elsewhere. The script asks this test what mcp-tasks holds at each step
+//! deleted), asks again and confirms (both are gone), deletes #4 from its row (focus moves to the
+//! row before), and sees an error in the widget when it completes #2 from the now stale list. The
+//! script asks this test what mcp-tasks holds at each step
 //! (`? tasks USER` on its stdout, answered with the user's tasks from mcp-tasks' store as one
 //! JSON line on its stdin). Screenshots go to `target/web-screenshots/`.
 //!
@@ -69,16 +70,10 @@ async fn tasks_of(stack: &Stack, user: &str) -> Value {
     Value::Array(tasks)
 }
 
-/// Answers one question of the script: `tasks USER`, or `delete USER N` (a change made
-/// elsewhere, behind the page's back).
+/// Answers one question of the script: `tasks USER`.
 async fn answer(stack: &Stack, question: &str) -> Value {
-    let words: Vec<&str> = question.split_whitespace().collect();
-    match words.as_slice() {
+    match question.split_whitespace().collect::<Vec<_>>().as_slice() {
         ["tasks", user] => tasks_of(stack, user).await,
-        ["delete", user, number] => {
-            let deleted = stack.tasks.delete_tasks(user, &[number.parse().unwrap()]).await.unwrap();
-            json!(deleted.len())
-        }
         _ => panic!("the script asked something unknown: {question:?}"),
     }
 }
@@ -131,8 +126,8 @@ async fn task_widgets_complete_cancel_and_confirm_in_english_and_urdu_in_headles
     stderr.read_to_string(&mut errors).await.unwrap();
     assert!(status.success(), "widgets.mjs failed ({status}):\n{said}\n--- stderr ---\n{errors}");
 
-    // What the script saw is what mcp-tasks ends with: #1 completed, #2 and #3 deleted, #4
-    // deleted behind the page's back; the other user's tasks are their own.
+    // What the script saw is what mcp-tasks ends with: #1 completed, #2 and #3 deleted by the
+    // confirmed batch, #4 from its row; each user's tasks are their own.
     for (user, titles) in [("alice", ENGLISH), ("amna", URDU)] {
         let tasks = tasks_of(&stack, user).await;
         assert_eq!(tasks, json!([{"number": 1, "title": titles[0], "status": "completed"}]), "{user}");

@@ -4,8 +4,7 @@
 //
 // Environment: WEB_BASE_URL, WEB_TOKEN_EN and WEB_TOKEN_UR (an English and an Urdu user),
 // WEB_CHROMIUM, WEB_PLAYWRIGHT, WEB_SCREENSHOTS. To learn what mcp-tasks holds, the script
-// prints `? tasks USER` and reads the answer (a JSON line) from stdin; `? delete USER N` deletes
-// a task behind the page's back. Prints `ok - <step>` per step; exits 1 on the first failure,
+// prints `? tasks USER` and reads the answer (a JSON line) from stdin. Prints `ok - <step>` per step; exits 1 on the first failure,
 // after saving widgets-failure.png.
 
 import assert from 'node:assert/strict';
@@ -231,13 +230,22 @@ async function runFlow(flow) {
     assert.deepEqual(await statuses(flow.user), { 1: 'completed', 4: 'pending' });
   });
 
-  await step(`${flow.name}: an action on a task deleted elsewhere shows an error in the widget`, async () => {
-    assert.equal(await ask(`delete ${flow.user} 4`), 1);
-    await row(4).locator('[data-action="tasks.complete"]').click();
+  await step(`${flow.name}: Delete in a row deletes the task and the row; focus moves to the row before`, async () => {
+    await row(4).locator('[data-action="tasks.delete"]').click();
+    await row(4).waitFor({ state: 'detached' });
+    await settled();
+    const focused = await page.evaluate(() => document.activeElement?.closest('[data-key]')?.dataset.key);
+    assert.equal(focused, 'task-3');
+    assert.deepEqual(await statuses(flow.user), { 1: 'completed' });
+  });
+
+  await step(`${flow.name}: Complete on a row the confirmed batch deleted shows an error in the widget`, async () => {
+    await row(2).locator('[data-action="tasks.complete"]').click();
     await list().locator('[data-testid="widget-error"]').waitFor();
     await settled();
     assert.match(await list().locator('[data-testid="widget-error"]').textContent(), flow.gone);
-    assert.equal(await row(4).locator('[data-action="tasks.complete"]').isEnabled(), true, 'controls are usable again');
+    assert.equal(await row(2).locator('[data-action="tasks.complete"]').isEnabled(), true, 'controls are usable again');
+    assert.deepEqual(await statuses(flow.user), { 1: 'completed' });
   });
 
   await step(`${flow.name}: every widget control is a named button or labelled field`, async () => {
