@@ -109,9 +109,11 @@ export class Conversation {
     this.#progress.textContent = text;
   }
 
-  /** Ends a stream: no message is still marked busy. */
+  /** Ends a stream: no message is still marked busy (a widget whose action runs still is). */
   finish() {
-    for (const node of this.#list.querySelectorAll('[aria-busy="true"]')) node.setAttribute('aria-busy', 'false');
+    for (const node of this.#list.querySelectorAll('[aria-busy="true"]')) {
+      if (!this.#acting.has(node.dataset.itemId)) node.setAttribute('aria-busy', 'false');
+    }
   }
 
   /** The id of the last user message shown, if any. */

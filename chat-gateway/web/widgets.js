@@ -176,10 +176,18 @@ function controls(scope) {
 function direction(item) {
   const code = findLang(item.widget);
   if (code) return { dir: code === 'ur' ? 'rtl' : 'ltr', lang: code };
-  const text = item.copy_text ?? JSON.stringify(item.widget ?? {});
+  const text = item.copy_text ?? shownText(item.widget).join(' ');
   const first = [...text].find((c) => STRONG.test(c));
   if (!first) return { dir: 'auto', lang: null };
   return { dir: RTL.test(first) ? 'rtl' : 'ltr', lang: null };
+}
+
+/** The texts a widget shows (values, labels, its status line), in order. */
+function shownText(node, into = []) {
+  if (!node || typeof node !== 'object') return into;
+  for (const key of ['value', 'label', 'text']) if (typeof node[key] === 'string') into.push(node[key]);
+  for (const value of Object.values(node)) shownText(value, into);
+  return into;
 }
 
 function findLang(node) {

@@ -215,6 +215,7 @@ async function runFlow(flow) {
     await card().filter({ hasText: flow.cancelled }).waitFor();
     await settled();
     assert.equal(await card().locator('button').count(), 0, 'an answered card has no buttons');
+    assert.equal(await card().getAttribute('dir'), flow.dir, 'the answered card keeps its direction');
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'widget',
       'focus is on the answered card');
     assert.deepEqual(Object.keys(await statuses(flow.user)), ['1', '2', '3', '4']);
