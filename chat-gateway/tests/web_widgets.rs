@@ -132,7 +132,13 @@ async fn task_widgets_complete_cancel_and_confirm_in_english_and_urdu_in_headles
         let tasks = tasks_of(&stack, user).await;
         assert_eq!(tasks, json!([{"number": 1, "title": titles[0], "status": "completed"}]), "{user}");
     }
-    for shot in ["widgets-en.png", "widgets-en-confirm.png", "widgets-ur.png", "widgets-ur-phone.png"] {
+    for shot in [
+        "widgets-en.png",
+        "widgets-en-confirm.png",
+        "widgets-en-dark.png",
+        "widgets-ur.png",
+        "widgets-ur-phone.png",
+    ] {
         assert!(shots.join(shot).is_file(), "screenshot {shot} saved in {}", shots.display());
     }
 }

@@ -225,6 +225,9 @@ async function runFlow(flow) {
     await say(flow.deleteTwo);
     await card().locator('[data-testid="widget-confirm"]').waitFor();
     await page.screenshot({ path: join(shots, `${flow.shot}-confirm.png`), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(shots, `${flow.shot}-dark.png`), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
     await card().locator('[data-testid="widget-confirm"]').click();
     await card().filter({ hasText: flow.deleted }).waitFor();
     await settled();
