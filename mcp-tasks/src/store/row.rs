@@ -136,11 +136,17 @@ impl<'a> TaskColumns<'a> {
 }
 
 /// Orders `found` as `numbers` asks (duplicates collapsed); `NotFound` lists what is missing.
-pub(super) fn in_requested_order(mut found: Vec<Task>, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
+pub(super) fn in_requested_order(found: Vec<Task>, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
+    let (ordered, missing) = found_in_requested_order(found, numbers);
+    if missing.is_empty() { Ok(ordered) } else { Err(StoreError::NotFound(missing)) }
+}
+
+/// The tasks found in the order asked (each once), and the numbers asked that were not found.
+pub(super) fn found_in_requested_order(mut found: Vec<Task>, numbers: &[i64]) -> (Vec<Task>, Vec<i64>) {
     let mut missing = Vec::new();
     let mut ordered = Vec::with_capacity(found.len());
     for n in numbers {
-        if ordered.iter().any(|t: &Task| t.number == *n) {
+        if ordered.iter().any(|t: &Task| t.number == *n) || missing.contains(n) {
             continue;
         }
         match found.iter().position(|t| t.number == *n) {
@@ -148,7 +154,7 @@ pub(super) fn in_requested_order(mut found: Vec<Task>, numbers: &[i64]) -> Resul
             None => missing.push(*n),
         }
     }
-    if missing.is_empty() { Ok(ordered) } else { Err(StoreError::NotFound(missing)) }
+    (ordered, missing)
 }
 
 /// Tags from their stored, space-separated form.
