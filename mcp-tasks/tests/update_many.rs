@@ -14,7 +14,11 @@ use serde_json::{Value, json};
 use support::{TestServer, ok, tool_error};
 
 fn numbers(list: &Value) -> Vec<i64> {
-    list.as_array().unwrap().iter().map(|v| v.as_i64().unwrap_or_else(|| v["number"].as_i64().unwrap())).collect()
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap_or_else(|| v["number"].as_i64().unwrap()))
+        .collect()
 }
 
 async fn titles_and_statuses(client: &support::Client) -> Vec<(i64, String, String, String)> {
@@ -63,7 +67,8 @@ async fn another_users_numbers_are_not_found_and_untouched(store: Arc<dyn Store>
     let before = titles_and_statuses(&alice).await;
 
     // Bob names his #1 and numbers only Alice has: his one task changes, hers do not.
-    let out = ok(&bob, "update_task", json!({"tasks": [1, 2, 3, 4, 5], "title": "pwned", "priority": "p1"})).await;
+    let out =
+        ok(&bob, "update_task", json!({"tasks": [1, 2, 3, 4, 5], "title": "pwned", "priority": "p1"})).await;
     assert_eq!(numbers(&out["updated"]), vec![1], "{out}");
     assert_eq!(numbers(&out["not_found"]), vec![2, 3, 4, 5], "{out}");
     // Only numbers of hers: a tool error, nothing changed.

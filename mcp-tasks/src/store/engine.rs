@@ -58,7 +58,12 @@ where
     }
 
     /// The rows of these numbers that exist for `user`, in no particular order.
-    async fn select(tx: &mut Tx<B>, user: &str, numbers: &[i64], lock: bool) -> Result<Vec<Task>, StoreError> {
+    async fn select(
+        tx: &mut Tx<B>,
+        user: &str,
+        numbers: &[i64],
+        lock: bool,
+    ) -> Result<Vec<Task>, StoreError> {
         let select = if lock { B::SELECT_NUMBERS_FOR_UPDATE } else { B::SELECT_NUMBERS };
         let statement = B::bind_numbers(sqlx::query(select).arg(user), numbers);
         let rows = statement.fetch_all(&mut **tx).await?;
@@ -76,7 +81,8 @@ where
         all_or_none: bool,
     ) -> Result<Modified, StoreError> {
         let mut tx = self.begin_write().await?;
-        let (tasks, missing) = found_in_requested_order(Self::select(&mut tx, user, numbers, true).await?, numbers);
+        let (tasks, missing) =
+            found_in_requested_order(Self::select(&mut tx, user, numbers, true).await?, numbers);
         if all_or_none && !missing.is_empty() {
             return Err(StoreError::NotFound(missing));
         }
