@@ -116,6 +116,25 @@ async fn bulk_changes_are_all_or_nothing(s: &dyn Store) {
     assert_eq!(left.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), vec!["one", "two"]);
 }
 
+async fn modify_found_changes_what_exists_and_names_what_does_not(s: &dyn Store) {
+    s.add_tasks("alice", vec![task("a1"), task("a2"), task("a3")], now()).await.unwrap();
+    s.add_tasks("bob", vec![task("b1")], now()).await.unwrap();
+    let later = now() + Duration::minutes(5);
+    let (changes, missing) = s
+        .modify_found("bob", &[3, 1, 2, 1], later, &|t| {
+            t.title.push('!');
+            Ok(Change::Edited)
+        })
+        .await
+        .unwrap();
+    assert_eq!(changes.iter().map(|(_, after)| after.title.as_str()).collect::<Vec<_>>(), vec!["b1!"]);
+    assert_eq!(missing, vec![3, 2], "each number once, in the order asked");
+    let alices = s.get_tasks("alice", &[1, 2, 3]).await.unwrap();
+    assert_eq!(alices.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), vec!["a1", "a2", "a3"]);
+    let (changes, missing) = s.modify_found("alice", &[9], later, &|_| Ok(Change::Edited)).await.unwrap();
+    assert!(changes.is_empty() && missing == vec![9]);
+}
+
 async fn modify_reports_before_and_after_and_records_completions(s: &dyn Store) {
     s.add_tasks("alice", vec![task("a"), task("b")], now()).await.unwrap();
     let later = now() + Duration::minutes(5);
@@ -347,6 +366,7 @@ contract!(
     every_field_round_trips,
     missing_and_foreign_numbers_are_not_found,
     bulk_changes_are_all_or_nothing,
+    modify_found_changes_what_exists_and_names_what_does_not,
     modify_reports_before_and_after_and_records_completions,
     list_filters_by_status_priority_tags_and_recurrence,
     due_windows_and_sorting,
