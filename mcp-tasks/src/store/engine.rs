@@ -87,40 +87,30 @@ where
             return Err(StoreError::NotFound(missing));
         }
         let mut changed = Vec::with_capacity(tasks.len());
+        let (mut rows, mut completed) = (Vec::new(), Vec::new());
         for before in tasks {
             let mut after = before.clone();
             let change = modify(&mut after).map_err(StoreError::Rejected)?;
             if after != before || change == Change::Completed {
                 after.updated_at = now;
-                Self::write_task(&mut tx, user, &after, now).await?;
+                rows.push(task_json::<B>(&after));
             }
             if change == Change::Completed {
-                sqlx::query(sql::INSERT_COMPLETION)
-                    .arg(user)
-                    .arg(after.id)
-                    .arg(B::instant(now))
-                    .execute(&mut *tx)
-                    .await?;
+                completed.push(after.id);
             }
             changed.push((before, after));
         }
+        // One statement for every rewritten row and one for every completion, whatever their number.
+        if !rows.is_empty() {
+            let rows = serde_json::Value::Array(rows).to_string();
+            sqlx::query(B::UPDATE_TASKS).arg(user).arg(rows).execute(&mut *tx).await?;
+        }
+        if !completed.is_empty() {
+            let statement = B::bind_numbers(sqlx::query(B::INSERT_COMPLETIONS).arg(user), &completed);
+            statement.arg(B::instant(now)).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok((changed, missing))
-    }
-
-    async fn write_task(
-        tx: &mut Tx<B>,
-        user: &str,
-        task: &Task,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let statement = sqlx::query(sql::UPDATE_TASK).arg(user).arg(task.id);
-        bind_columns::<B>(statement, TaskColumns::of_task(task))
-            .arg(B::instant(now))
-            .arg(task.completed_at.map(B::instant))
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
     }
 
     async fn insert_reminder(
@@ -142,7 +132,7 @@ where
     }
 }
 
-/// Binds a task's columns as `$3`…`$15` of [`sql::INSERT_TASK`] and [`sql::UPDATE_TASK`].
+/// Binds a task's columns as `$3`…`$15` of [`sql::INSERT_TASK`].
 fn bind_columns<'q, B: Backend>(statement: Statement<'q, B::Db>, c: TaskColumns<'_>) -> Statement<'q, B::Db> {
     statement
         .arg(c.title)
@@ -158,6 +148,30 @@ fn bind_columns<'q, B: Backend>(statement: Statement<'q, B::Db>, c: TaskColumns<
         .arg(c.recurrence_phrase)
         .arg(c.recurrence_rule)
         .arg(c.recurrence_from_completion)
+}
+
+/// A task's row for [`Backend::UPDATE_TASKS`]: its id and every mutable column, as stored.
+fn task_json<B: Backend>(task: &Task) -> serde_json::Value {
+    let c = TaskColumns::of_task(task);
+    let instant = |at: Option<DateTime<Utc>>| at.map_or(serde_json::Value::Null, B::instant_json);
+    serde_json::json!({
+        "id": task.id,
+        "title": c.title,
+        "description": c.description,
+        "status": c.status,
+        "priority": c.priority,
+        "tags": c.tags,
+        "due_at": instant(c.due_at),
+        "due_date": c.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        "due_key": instant(c.due_key),
+        "due_string": c.due_string,
+        "due_tz": c.due_tz,
+        "recurrence_phrase": c.recurrence_phrase,
+        "recurrence_rule": c.recurrence_rule,
+        "recurrence_from_completion": c.recurrence_from_completion,
+        "updated_at": B::instant_json(task.updated_at),
+        "completed_at": instant(task.completed_at),
+    })
 }
 
 fn opt_instant<B: Backend>(stored: Option<B::Instant>) -> Result<Option<DateTime<Utc>>, StoreError> {
