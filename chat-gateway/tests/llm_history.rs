@@ -29,7 +29,7 @@ fn second_listed(messages: &[Value]) -> Option<i64> {
         .flatten()
         .filter(|c| c["function"]["name"] == "list_tasks")
         .filter_map(|c| c["id"].as_str())
-        .last()?;
+        .next_back()?;
     let result = messages.iter().find(|m| m["role"] == "tool" && m["tool_call_id"] == call_id)?;
     let line = result["content"].as_str()?.lines().filter(|l| l.starts_with('#')).nth(1)?;
     line.trim_start_matches('#').split(' ').next()?.parse().ok()
