@@ -8,7 +8,7 @@ use sqlx::{Database, Executor, Pool, Transaction};
 
 use super::backend::{Backend, BindArg, Reads, Statement};
 use super::query::{self, Arg};
-use super::row::{RawTask, TaskColumns, found_in_requested_order, in_requested_order, split_tags};
+use super::row::{RawTask, TaskColumns, found_in_requested_order, in_requested_order, split_tags, task_json};
 use super::{
     AnalyticsData, Change, DueReminder, Modify, NewReminder, NewTask, Page, PendingFacts, Priority, Reminder,
     Status, Store, StoreError, Task, TaskQuery, sql,
@@ -148,30 +148,6 @@ fn bind_columns<'q, B: Backend>(statement: Statement<'q, B::Db>, c: TaskColumns<
         .arg(c.recurrence_phrase)
         .arg(c.recurrence_rule)
         .arg(c.recurrence_from_completion)
-}
-
-/// A task's row for [`Backend::UPDATE_TASKS`]: its id and every mutable column, as stored.
-fn task_json<B: Backend>(task: &Task) -> serde_json::Value {
-    let c = TaskColumns::of_task(task);
-    let instant = |at: Option<DateTime<Utc>>| at.map_or(serde_json::Value::Null, B::instant_json);
-    serde_json::json!({
-        "id": task.id,
-        "title": c.title,
-        "description": c.description,
-        "status": c.status,
-        "priority": c.priority,
-        "tags": c.tags,
-        "due_at": instant(c.due_at),
-        "due_date": c.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
-        "due_key": instant(c.due_key),
-        "due_string": c.due_string,
-        "due_tz": c.due_tz,
-        "recurrence_phrase": c.recurrence_phrase,
-        "recurrence_rule": c.recurrence_rule,
-        "recurrence_from_completion": c.recurrence_from_completion,
-        "updated_at": B::instant_json(task.updated_at),
-        "completed_at": instant(task.completed_at),
-    })
 }
 
 fn opt_instant<B: Backend>(stored: Option<B::Instant>) -> Result<Option<DateTime<Utc>>, StoreError> {
