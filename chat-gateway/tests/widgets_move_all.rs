@@ -10,10 +10,15 @@
 
 mod support;
 
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chat_gateway::agent::Agent;
 use chrono::{Days, Utc};
 use serde_json::{Value, json};
+use support::model::{self, text_chunks, tool_chunks};
 use support::product::Stack;
-use support::stack;
+use support::stack::{self, GatewayOptions};
 
 async fn offline() -> (Stack, tempfile::TempDir) {
     let (store, dir) = support::sqlite_store().await;
@@ -150,4 +155,172 @@ async fn a_task_moved_with_its_rows_date_picker_is_due_that_day_in_mcp_tasks() {
     }
     let task = stack.tasks.get_tasks("alice", &[2]).await.unwrap().remove(0);
     assert!(format!("{:?}", task.due).contains(&in_days(10)), "alice's task did not move");
+}
+
+/// Every task of `user` as (number, title, completed), in number order.
+async fn tasks_of(stack: &Stack, user: &str) -> Vec<(i64, String, bool)> {
+    let query = mcp_tasks::store::TaskQuery {
+        limit: 50,
+        status: mcp_tasks::store::StatusFilter::All,
+        ..Default::default()
+    };
+    let mut tasks: Vec<(i64, String, bool)> = stack
+        .tasks
+        .query_tasks(user, &query)
+        .await
+        .unwrap()
+        .tasks
+        .into_iter()
+        .map(|t| (t.number, t.title, t.status == mcp_tasks::store::Status::Completed))
+        .collect();
+    tasks.sort();
+    tasks
+}
+
+fn numbers_and_titles(tasks: &[(i64, String, bool)]) -> Vec<(i64, &str)> {
+    tasks.iter().map(|(n, t, _)| (*n, t.as_str())).collect()
+}
+
+/// Answers the card in `asked` with its `confirm` or `cancel` action; returns the events.
+async fn answer(stack: &Stack, thread: &str, asked: &[Value], key: &str) -> Vec<Value> {
+    let card = last_widget(asked);
+    assert_eq!(card["widget"]["type"], "Card", "{card}");
+    let action = card["widget"][key]["action"].clone();
+    stack::stream(
+        &stack.base,
+        "alice",
+        &action_body("threads.custom_action", thread, card["id"].as_str(), action),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn deleting_all_completed_tasks_asks_first_in_three_languages_and_deletes_exactly_the_tasks_named() {
+    let (stack, _dir) = offline().await;
+    let (thread, _) = say(&stack, "alice", "add alpha", None).await;
+    for said in ["add beta", "add gamma", "add delta", "complete 1", "complete 2"] {
+        say(&stack, "alice", said, Some(&thread)).await;
+    }
+    let before = tasks_of(&stack, "alice").await;
+    assert_eq!(before.iter().filter(|t| t.2).count(), 2, "{before:?}");
+
+    // English: the card names #1 and #2 with their titles; nothing ran; Cancel changes nothing.
+    let (_, asked) = say(&stack, "alice", "delete all completed tasks", Some(&thread)).await;
+    assert!(asked.iter().all(|e| e["item"]["type"] != "workflow"), "no tool shown as run: {asked:#?}");
+    let card = last_widget(&asked);
+    let copy = card["copy_text"].as_str().unwrap();
+    assert!(
+        copy.contains("#1, #2 will be deleted") && copy.contains("alpha") && copy.contains("beta"),
+        "{copy}"
+    );
+    assert!(!copy.contains("gamma") && !copy.contains("delta"), "only the completed tasks: {copy}");
+    assert!(stack::reply(&asked).contains("alpha"), "the message names them too: {}", stack::reply(&asked));
+    let events = answer(&stack, &thread, &asked, "cancel").await;
+    assert!(events.iter().all(|e| e["type"] != "client_effect"), "{events:#?}");
+    assert_eq!(tasks_of(&stack, "alice").await, before, "cancel changes nothing");
+
+    // Roman Urdu: asked, then #3 is completed before Confirm: only #1 and #2 go.
+    let (_, asked) = say(&stack, "alice", "sab mukammal kaam hata do", Some(&thread)).await;
+    let card = last_widget(&asked);
+    assert_eq!(card["widget"]["confirm"]["action"]["payload"]["lang"], "ur-Latn", "{card}");
+    assert!(card["copy_text"].as_str().unwrap().contains("#1, #2 delete ho jayenge"), "{card}");
+    say(&stack, "alice", "complete 3", Some(&thread)).await;
+    let events = answer(&stack, &thread, &asked, "confirm").await;
+    assert_eq!(events.last().unwrap()["data"], json!({"action": "delete", "numbers": [1, 2]}), "{events:#?}");
+    let left = tasks_of(&stack, "alice").await;
+    assert_eq!(numbers_and_titles(&left), [(3, "gamma"), (4, "delta")], "exactly the named tasks went");
+    assert!(left[0].2, "#3, completed after the question, is still there");
+
+    // Urdu, answered by typing ہاں: #3 (the only completed task now) goes.
+    let (_, asked) = say(&stack, "alice", "تمام مکمل کام حذف کریں", Some(&thread)).await;
+    let card = last_widget(&asked);
+    assert!(card["copy_text"].as_str().unwrap().contains("کام #3 حذف ہو جائیں گے"), "{card}");
+    assert_eq!(tasks_of(&stack, "alice").await.len(), 2, "nothing deleted before the answer");
+    let (_, yes) = say(&stack, "alice", "ہاں", Some(&thread)).await;
+    assert!(stack::reply(&yes).contains("#3 حذف کر دیے گئے"), "{}", stack::reply(&yes));
+    assert_eq!(numbers_and_titles(&tasks_of(&stack, "alice").await), [(4, "delta")]);
+
+    // Nothing matches: said so, no card.
+    let (_, asked) = say(&stack, "alice", "delete all completed tasks", Some(&thread)).await;
+    assert!(stack::reply(&asked).contains("nothing changed"), "{}", stack::reply(&asked));
+    assert!(asked.iter().all(|e| e["item"]["type"] != "widget"), "{asked:#?}");
+}
+
+#[tokio::test]
+async fn completing_everything_due_today_completes_the_tasks_named_and_not_one_added_after() {
+    let (stack, _dir) = offline().await;
+    let (thread, _) = say(&stack, "alice", "add pay rent today", None).await;
+    for said in ["add buy milk tomorrow", "add call mom today", "add someday maybe"] {
+        say(&stack, "alice", said, Some(&thread)).await;
+    }
+    let (_, asked) = say(&stack, "alice", "complete everything due today", Some(&thread)).await;
+    let copy = last_widget(&asked)["copy_text"].as_str().unwrap().to_owned();
+    assert!(copy.contains("#1, #3 will be marked done"), "{copy}");
+    say(&stack, "alice", "add water plants today", Some(&thread)).await;
+    assert!(tasks_of(&stack, "alice").await.iter().all(|t| !t.2), "nothing completed before Confirm");
+    let events = answer(&stack, &thread, &asked, "confirm").await;
+    assert_eq!(
+        events.last().unwrap()["data"],
+        json!({"action": "complete", "numbers": [1, 3]}),
+        "{events:#?}"
+    );
+    let done: Vec<i64> = tasks_of(&stack, "alice").await.iter().filter(|t| t.2).map(|t| t.0).collect();
+    assert_eq!(done, [1, 3], "#5, added after the question, is still open");
+}
+
+#[tokio::test]
+async fn a_models_delete_by_filter_or_after_all_waits_for_approval_of_the_tasks_it_resolved_to() {
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let base = model::serve(requests.clone(), |body| {
+        let last = body["messages"].as_array().and_then(|m| m.last()).cloned().unwrap_or(Value::Null);
+        Ok(match (last["role"].as_str(), last["content"].as_str()) {
+            (Some("tool"), _) => text_chunks(&["Please confirm in the card."]),
+            (_, Some(said)) if said.starts_with("add ") => {
+                tool_chunks("add_task", &json!({"title": &said[4..]}).to_string())
+            }
+            (_, Some(said)) if said.starts_with("done ") => {
+                tool_chunks("complete_task", &json!({"task": said[5..].parse::<i64>().unwrap()}).to_string())
+            }
+            (_, Some("clear out my finished tasks")) => {
+                tool_chunks("delete_task", r#"{"status": "completed"}"#)
+            }
+            (_, Some("delete all completed tasks")) => tool_chunks("delete_task", r#"{"task": 3}"#),
+            _ => text_chunks(&["Noted."]),
+        })
+    })
+    .await;
+    let (store, _dir) = support::sqlite_store().await;
+    let stack = Stack::build(store, GatewayOptions::default(), |tasks| {
+        Arc::new(Agent::new(
+            stack::tasks_client(tasks, Duration::from_secs(5)),
+            stack::llm(&base, "scripted"),
+            8,
+        ))
+    })
+    .await;
+    let (thread, _) = say(&stack, "alice", "add alpha", None).await;
+    for said in ["add beta", "add gamma", "done 1", "done 2"] {
+        say(&stack, "alice", said, Some(&thread)).await;
+    }
+
+    // A delete by filter: resolved now to #1 and #2, shown, and the model told so.
+    let (_, asked) = say(&stack, "alice", "clear out my finished tasks", Some(&thread)).await;
+    let card = last_widget(&asked);
+    let copy = card["copy_text"].as_str().unwrap();
+    assert!(copy.contains("#1, #2 will be deleted") && copy.contains("alpha"), "{copy}");
+    let told =
+        requests.lock().unwrap().last().unwrap()["messages"].as_array().unwrap().last().cloned().unwrap();
+    assert!(told["content"].as_str().unwrap().contains("needs the user's approval"), "{told}");
+    assert!(told["content"].as_str().unwrap().contains("#1, #2"), "{told}");
+    assert_eq!(tasks_of(&stack, "alice").await.len(), 3, "nothing deleted before approval");
+    say(&stack, "alice", "done 3", Some(&thread)).await;
+    let events = answer(&stack, &thread, &asked, "confirm").await;
+    assert_eq!(events.last().unwrap()["data"], json!({"action": "delete", "numbers": [1, 2]}), "{events:#?}");
+    assert_eq!(numbers_and_titles(&tasks_of(&stack, "alice").await), [(3, "gamma")], "#3 was not named");
+
+    // After "delete all …", even a one-task delete waits; Cancel keeps it.
+    let (_, asked) = say(&stack, "alice", "delete all completed tasks", Some(&thread)).await;
+    assert!(last_widget(&asked)["copy_text"].as_str().unwrap().contains("#3"), "{asked:#?}");
+    answer(&stack, &thread, &asked, "cancel").await;
+    assert_eq!(numbers_and_titles(&tasks_of(&stack, "alice").await), [(3, "gamma")]);
 }
