@@ -81,6 +81,10 @@ async fn a_task_moved_with_its_rows_date_picker_is_due_that_day_in_mcp_tasks() {
     let (_, listed) = say(&stack, "alice", "show my tasks", Some(&thread)).await;
     let item = last_widget(&listed);
     let item_id = item["id"].as_str().unwrap();
+    let step =
+        listed.iter().find(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "workflow").unwrap();
+    let step = step["item"]["workflow"]["tasks"][0].to_string();
+    assert!(!step.contains("buy milk") && !step.contains("call mom"), "the step repeats no row: {step}");
 
     // Streamed: #2 moves to a day ten days on, keeping its time of day.
     let day = in_days(10);
