@@ -829,6 +829,17 @@ def run_tasks(c: Client) -> None:
     require("confirm" not in ev[1]["update"]["widget"], "cancel: the answered card has no actions", ev[1])
     ok("threads.custom_action tasks.cancel: the card answered in place (strict Card), nothing changed")
 
+    # "all" of a filter asks first too: a strict Card naming the tasks it resolved to
+    turn("complete 3", thread)
+    _, ev = turn("delete all completed tasks", thread)
+    card = widgets_in(ev)[-1]
+    n = strict_widget(card["widget"], "all-batch confirmation card")
+    require("#3" in card["copy_text"] and "call dad" in card["copy_text"], "delete all completed: names #3", card)
+    cancel = card["widget"]["cancel"]["action"]
+    ev = action("threads.custom_action", thread, card["id"], {"type": cancel["type"], "payload": cancel["payload"]})
+    strict_widget(ev[1]["update"]["widget"], "cancelled all-batch card")
+    ok(f"delete all completed tasks: a confirmation Card ({n} strict nodes) naming #3, cancelled in place")
+
     for bad, what in (
         ({"type": "tasks.complete", "payload": {"number": "one"}}, "a non-numeric task number"),
         ({"type": "tasks.complete"}, "no payload"),
