@@ -116,7 +116,7 @@ async fn a_task_moved_with_its_rows_date_picker_is_due_that_day_in_mcp_tasks() {
         .map(|i| i.json["content"].as_str().unwrap().to_owned())
         .collect();
     assert!(
-        context.iter().any(|c| c.contains(&format!("moved task #2 \"call mom\" to")) && c.contains(&day)),
+        context.iter().any(|c| c.contains("moved task #2 \"call mom\" to") && c.contains(&day)),
         "{context:?}"
     );
 

@@ -139,7 +139,10 @@ mod tests {
     use super::*;
 
     fn args(v: Value) -> JsonObject {
-        v.as_object().cloned().unwrap()
+        match v {
+            Value::Object(map) => map,
+            other => panic!("not an object: {other}"),
+        }
     }
 
     #[test]

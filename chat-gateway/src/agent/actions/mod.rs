@@ -20,13 +20,14 @@ use super::widgets::confirm::{self, Batch};
 use super::{Agent, widgets};
 use crate::chatkit::types::{Action, Event, ItemBody, ThreadItem};
 use crate::conversation::{Turn, TurnError, TurnSink, new_id};
-use crate::store::{Order, ToolCallRecord};
+use crate::store::ToolCallRecord;
 use crate::tasks_client::{TasksError, result_text};
 
 /// The client effect sent after every change.
 pub const TASKS_CHANGED: &str = "tasks.changed";
 
 mod payload;
+mod typed;
 
 use payload::{DateRefused, MOVE_SPAN_DAYS, clock, move_date};
 
@@ -341,32 +342,6 @@ impl Agent {
             created_at: Utc::now(),
         };
         Ok((result.structured_content.unwrap_or(Value::Null), call))
-    }
-}
-
-impl Agent {
-    /// A typed yes or no (faces without buttons) to the confirmation card still waiting in
-    /// the thread's last few items: answers it as its buttons would, and returns the reply.
-    /// `None` when the message is not such an answer or no card waits.
-    pub(super) async fn answer_by_message(
-        &self,
-        turn: &Turn,
-        text: &str,
-        out: &mut TurnSink,
-    ) -> Result<Option<String>, TurnError> {
-        let Some(yes) = confirm::spoken_answer(text) else { return Ok(None) };
-        let recent = turn.store.list_items(&turn.user.id, &turn.thread.id, None, 8, Order::Desc).await?;
-        let card = recent
-            .data
-            .into_iter()
-            .filter_map(|r| serde_json::from_value::<ThreadItem>(r.json).ok())
-            .find_map(|item| confirm::pending(&item.body).map(|batch| (item, batch)));
-        let Some((card, batch)) = card else { return Ok(None) };
-        let reply = if yes { batch.done() } else { batch.cancelled().to_owned() };
-        let checked = if yes { Checked::Confirm(batch) } else { Checked::Cancel(batch) };
-        let applied = self.apply_action(turn, checked, Some(&card)).await?;
-        emit(applied, out).await?;
-        Ok(Some(reply))
     }
 }
 

@@ -228,8 +228,8 @@ fn date_picker(lang: Lang, task: &TaskView, action: Value) -> Value {
         "placeholder": words::move_to(lang),
         "size": "sm",
         "variant": "outline",
-        "onChangeAction": action,
     });
+    picker["onChangeAction"] = action;
     // A day as the reference model writes a date-time: local midnight, no zone.
     if let Some(due) = &task.due {
         picker["defaultValue"] = Value::String(format!("{}T00:00:00", due.date));
