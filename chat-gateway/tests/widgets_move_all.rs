@@ -270,6 +270,13 @@ async fn completing_everything_due_today_completes_the_tasks_named_and_not_one_a
     );
     let done: Vec<i64> = tasks_of(&stack, "alice").await.iter().filter(|t| t.2).map(|t| t.0).collect();
     assert_eq!(done, [1, 3], "#5, added after the question, is still open");
+
+    // "Delete everything" names no status: completed tasks are included; Cancel keeps them all.
+    let (_, asked) = say(&stack, "alice", "delete everything", Some(&thread)).await;
+    let copy = last_widget(&asked)["copy_text"].as_str().unwrap().to_owned();
+    assert!(copy.contains("#1, #2, #3, #4, #5 will be deleted"), "{copy}");
+    answer(&stack, &thread, &asked, "cancel").await;
+    assert_eq!(tasks_of(&stack, "alice").await.len(), 5);
 }
 
 #[tokio::test]

@@ -35,7 +35,8 @@ pub(super) enum Selected {
 }
 
 impl Agent {
-    /// The tasks `filter` selects now for `tool` (a complete selects open tasks only).
+    /// The tasks `filter` selects now for `tool` (a complete selects open tasks only; a delete
+    /// with no status, tasks of any status).
     pub(super) async fn select_all(
         &self,
         user: &User,
@@ -45,6 +46,9 @@ impl Agent {
         let max = self.limits.max_task_numbers.clamp(1, PAGE_MAX);
         if tool == tools::COMPLETE_TASK {
             filter.insert("status".into(), json!("pending"));
+        } else if !filter.contains_key("status") {
+            // "Delete all …" names no status: every task it matches, completed ones too.
+            filter.insert("status".into(), json!("all"));
         }
         filter.insert("limit".into(), json!(max));
         filter.remove("cursor");
@@ -62,7 +66,9 @@ impl Agent {
         if data["has_more"] == true {
             return Ok(Selected::TooMany(max));
         }
-        Ok(Selected::Tasks(listed_views(tools::LIST_TASKS, &data).unwrap_or_default()))
+        let mut tasks = listed_views(tools::LIST_TASKS, &data).unwrap_or_default();
+        tasks.sort_by_key(|t| t.number);
+        Ok(Selected::Tasks(tasks))
     }
 
     /// Asks to confirm `tool` on every task `filter` selects: a card naming them, and what to
