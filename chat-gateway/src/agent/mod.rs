@@ -7,7 +7,8 @@
 //! as a tool-call record, and fed back to the model (`steps`). Due reminders are shown as a
 //! notice, each once. Tasks in a tool result are also shown as a ChatKit widget
 //! (`widgets`) whose buttons send actions the agent runs itself (`actions`); a batch delete
-//! or complete waits for the user's Confirm on a card (`approval` for the model's calls).
+//! or complete waits for the user's Confirm on a card (`approval` for the model's calls), and
+//! one of "all" tasks of a filter is first resolved into the tasks it names (`select_all`).
 
 mod actions;
 mod approval;
