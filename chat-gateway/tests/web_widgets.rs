@@ -2,7 +2,8 @@
 //! a real mcp-tasks, both in-process on port 0, driven by `tests/web/widgets.mjs` in headless
 //! Debian Chromium through playwright-core. In English and then in Urdu (right to left), a
 //! person lists their tasks, ticks one off in the list widget from the keyboard (done in
-//! mcp-tasks, and still done after a reload), asks to delete two tasks, cancels (nothing is
+//! mcp-tasks, and still done after a reload), moves #2 to another day with its row's date
+//! field from the keyboard (due that day in mcp-tasks), asks to delete two tasks, cancels (nothing is
 //! deleted), asks again and confirms (both are gone), deletes #4 from its row (focus moves to the
 //! row before), and sees an error in the widget when it completes #2 from the now stale list. The
 //! script asks this test what mcp-tasks holds at each step
@@ -26,6 +27,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use chrono::Utc;
+use mcp_tasks::dates::Due;
 use mcp_tasks::store::{NewTask, Priority, StatusFilter, TaskQuery};
 use serde_json::{Value, json};
 use support::browser::{SCRIPT_TIMEOUT, target_dir, web_tools};
@@ -54,7 +56,8 @@ async fn seed(stack: &Stack, user: &str, titles: &[&str]) {
     stack.tasks.add_tasks(user, tasks, Utc::now()).await.unwrap();
 }
 
-/// `user`'s tasks as mcp-tasks holds them: `[{number, title, status}]`.
+/// `user`'s tasks as mcp-tasks holds them: `[{number, title, status, due?}]` (`due`: the day,
+/// YYYY-MM-DD, in UTC, the test users' zone).
 async fn tasks_of(stack: &Stack, user: &str) -> Value {
     let query = TaskQuery { limit: 50, status: StatusFilter::All, ..Default::default() };
     let page = stack.tasks.query_tasks(user, &query).await.unwrap();
@@ -63,7 +66,15 @@ async fn tasks_of(stack: &Stack, user: &str) -> Value {
         .into_iter()
         .map(|t| {
             let status = format!("{:?}", t.status).to_lowercase();
-            json!({"number": t.number, "title": t.title, "status": status})
+            let mut task = json!({"number": t.number, "title": t.title, "status": status});
+            if let Some(due) = t.due {
+                let day = match due.due {
+                    Due::Day(day) => day,
+                    Due::At(at) => at.date_naive(),
+                };
+                task["due"] = json!(day.to_string());
+            }
+            task
         })
         .collect();
     tasks.sort_by_key(|t| t["number"].as_i64());

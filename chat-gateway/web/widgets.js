@@ -1,6 +1,6 @@
 // ChatKit widgets on the page: the subset of `chatkit.widgets` the product emits (Card with
 // confirm/cancel, ListView, ListViewItem, Row/Col/Box, Text, Title, Caption, Markdown as plain
-// text, Badge, Button, Checkbox, Icon, Spacer, Divider), rendered from the item's JSON with DOM
+// text, Badge, Button, Checkbox, DatePicker, Icon, Spacer, Divider), rendered from the item's JSON with DOM
 // APIs only (text goes in as text, never as HTML). Buttons and checkboxes report their action to
 // the caller (items.js runs it); this module also applies widget updates to an item's JSON and
 // keeps keyboard focus in a sensible place when a widget is re-rendered in place.
@@ -242,6 +242,8 @@ function render(c, ctx) {
       return button(c, ctx);
     case 'Checkbox':
       return checkbox(c, ctx);
+    case 'DatePicker':
+      return datePicker(c, ctx);
     case 'Icon':
       return el('span', { class: 'wc-icon', 'aria-hidden': 'true', 'data-color': c.color, text: ICONS[c.name] ?? '•' });
     case 'Spacer':
@@ -365,4 +367,43 @@ function checkbox(c, ctx) {
   input.disabled = Boolean(c.disabled);
   if (action) input.addEventListener('change', () => ctx.act(action, input));
   return el('label', { class: 'wc-checkbox', dir: 'auto' }, input, el('span', { text: c.label ?? '' }));
+}
+
+/**
+ * A DatePicker as a labelled `<input type="date">`. The picked day is sent (the action's
+ * payload plus `{[name]: "YYYY-MM-DD"}`, as ChatKit sends a named control's value) when it is
+ * committed: Enter, or leaving the field with a new day. Typing a date segment by segment
+ * passes through other valid days, so each change alone sends nothing.
+ */
+function datePicker(c, ctx) {
+  const action = c.onChangeAction;
+  const day = (value) => (typeof value === 'string' ? value.slice(0, 10) : '');
+  const input = el('input', {
+    type: 'date',
+    name: c.name,
+    class: 'wc-date-input',
+    'data-action': action?.type,
+    'data-testid': 'widget-date',
+    'data-disabled': c.disabled || !action ? 'true' : null,
+  });
+  input.value = day(c.defaultValue);
+  if (c.min) input.min = day(c.min);
+  if (c.max) input.max = day(c.max);
+  input.disabled = Boolean(c.disabled) || !action;
+  const shown = input.value;
+  const commit = () => {
+    if (!action || !input.value || input.value === shown || input.disabled) return;
+    ctx.act({ ...action, payload: { ...(action.payload ?? {}), [c.name]: input.value } }, input);
+  };
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      commit();
+    } else if (event.key === 'Escape' && input.value !== shown) {
+      event.stopPropagation();
+      input.value = shown;
+    }
+  });
+  input.addEventListener('blur', commit);
+  return el('label', { class: 'wc-date', dir: 'auto' }, el('span', { class: 'wc-date-text', text: c.placeholder ?? '' }), input);
 }

@@ -7,7 +7,8 @@
 //! as a tool-call record, and fed back to the model (`steps`). Due reminders are shown as a
 //! notice, each once. Tasks in a tool result are also shown as a ChatKit widget
 //! (`widgets`) whose buttons send actions the agent runs itself (`actions`); a batch delete
-//! or complete waits for the user's Confirm on a card (`approval` for the model's calls).
+//! or complete waits for the user's Confirm on a card (`approval` for the model's calls), and
+//! one of "all" tasks of a filter is first resolved into the tasks it names (`select_all`).
 //! The model reads the thread's earlier turns as they happened, tool calls and their results,
 //! widget actions and quoted text included, within a budget (`history`).
 
@@ -18,6 +19,7 @@ pub mod lang;
 pub mod llm;
 pub mod offline;
 mod prompt;
+mod select_all;
 mod steps;
 pub mod widgets;
 
@@ -200,6 +202,11 @@ impl Agent {
             Some(ItemBody::UserMessage { content, .. }) => user_text(content),
             _ => String::new(),
         };
+        if let Some(all) = offline::all_batch(&text) {
+            // "delete all completed tasks": resolved now, and nothing runs before Confirm.
+            let reply = self.ask_all(&turn.user, (all.lang, all.tool, all.filter), out).await?;
+            return out.assistant_text(words(&reply)).await;
+        }
         let plan = offline::plan(&text);
         if let offline::Plan::Calls { lang, calls } = &plan
             && let [only] = calls.as_slice()
@@ -249,11 +256,14 @@ impl Agent {
             json!({"role": "system", "content": prompt::system(&turn.user, Utc::now(), self.limits.max_tool_calls)}),
         ];
         messages.extend(history::history(turn).await?);
-        // Tool steps are labelled in the language of the message being answered.
-        let lang = match turn.input.as_ref().map(|i| &i.body) {
-            Some(ItemBody::UserMessage { content, .. }) => lang::detect_lang(&user_text(content)),
-            _ => lang::Lang::English,
+        // Tool steps are labelled in the language of the message being answered; a message
+        // asking to change "all" of something has every delete or complete approved first.
+        let said = match turn.input.as_ref().map(|i| &i.body) {
+            Some(ItemBody::UserMessage { content, .. }) => user_text(content),
+            _ => String::new(),
         };
+        let lang = if said.is_empty() { lang::Lang::English } else { lang::detect_lang(&said) };
+        let said_all = offline::all_batch(&said).is_some();
         for _ in 0..self.max_steps {
             let completion = self.stream_reply(llm, messages.clone(), &tool_defs, out).await?;
             if completion.tool_calls.is_empty() {
@@ -261,7 +271,7 @@ impl Agent {
             }
             messages.push(LlmClient::assistant_message(&completion));
             let step = (completion.tool_calls.as_slice(), self.limits.max_tool_calls);
-            let results = self.run_step(&turn.user, step, lang, out).await?;
+            let results = self.run_step(&turn.user, step, (lang, said_all), out).await?;
             for (call, result) in completion.tool_calls.iter().zip(&results) {
                 messages.push(LlmClient::tool_message(call, result));
             }

@@ -118,7 +118,7 @@ impl Agent {
         for (i, ((outcome, took), call)) in outcomes.into_iter().zip(calls).enumerate() {
             let task = &mut tasks[i];
             task.status_indicator = "complete".into();
-            task.content = Some(first_line(&outcome.shown));
+            task.content = progress_note(&outcome);
             out.send(Event::ItemUpdated {
                 item_id: workflow.id.clone(),
                 update: ItemUpdate::TaskUpdated { task_index: i, task: task.clone() },
@@ -233,8 +233,21 @@ fn is_listing(tool: &str) -> bool {
     [tools::LIST_TASKS, tools::SEARCH_TASKS, tools::GET_RECURRING_TASKS].contains(&tool)
 }
 
-fn first_line(text: &str) -> String {
-    clip(text.lines().next().unwrap_or_default(), 200)
+/// What a finished step says under its title: the first line of its result, unless the
+/// widget shown below it says that line already (a line about a task it has a row for).
+fn progress_note(outcome: &Outcome) -> Option<String> {
+    let first = outcome.shown.lines().next().unwrap_or_default();
+    let repeats = outcome
+        .views
+        .as_ref()
+        .is_some_and(|views| first.trim().is_empty() || views.iter().any(|v| mentions(first, v.number)));
+    (!repeats).then(|| clip(first, 200))
+}
+
+/// Whether `line` is about task `number` ("#3 milk", "✅ #3 · …"; not "#30").
+fn mentions(line: &str, number: i64) -> bool {
+    let tag = format!("#{number}");
+    line.match_indices(&tag).any(|(at, _)| !line[at + tag.len()..].starts_with(|c: char| c.is_ascii_digit()))
 }
 
 fn clip(text: &str, max: usize) -> String {
@@ -244,4 +257,39 @@ fn clip(text: &str, max: usize) -> String {
     let mut clipped: String = text.chars().take(max).collect();
     clipped.push('…');
     clipped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_does_not_repeat_a_task_line_its_widget_shows() {
+        let view: TaskView = serde_json::from_value(json!({
+            "number": 3, "title": "milk", "status": "pending", "priority": "p4", "priority_name": "low",
+            "tags": [], "created_at": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        let outcome = |shown: &str, views: Option<Vec<TaskView>>| Outcome {
+            ok: true,
+            for_model: String::new(),
+            text: shown.into(),
+            shown: shown.into(),
+            unreachable: false,
+            views,
+        };
+        assert_eq!(progress_note(&outcome("#3 milk · due today\n#4 eggs", Some(vec![view.clone()]))), None);
+        assert_eq!(progress_note(&outcome("⬜ #3 milk", Some(vec![view.clone()]))), None);
+        assert_eq!(
+            progress_note(&outcome("Added 1 task:\n#3 milk", Some(vec![view.clone()]))).as_deref(),
+            Some("Added 1 task:"),
+            "a heading is not a task line"
+        );
+        assert_eq!(progress_note(&outcome("#30 other", Some(vec![view]))).as_deref(), Some("#30 other"));
+        assert_eq!(
+            progress_note(&outcome("#3 milk", None)).as_deref(),
+            Some("#3 milk"),
+            "no widget, no repeat"
+        );
+    }
 }

@@ -702,6 +702,16 @@ def row_action(row: dict, kind: str) -> dict | None:
     return None
 
 
+def picker_action(row: dict, day: str) -> dict | None:
+    """What a row's DatePicker sends when `day` is picked: its onChangeAction, with the picked
+    value under the picker's field name (as ChatKit sends a named control's value)."""
+    for c in row["children"]:
+        if c.get("type") == "DatePicker" and c.get("onChangeAction"):
+            a = c["onChangeAction"]
+            return {"type": a["type"], "payload": {**a["payload"], c["name"]: day}}
+    return None
+
+
 def widgets_in(events: list[dict]) -> list[dict]:
     return [e["item"] for e in events if e["type"] == "thread.item.done" and e["item"]["type"] == "widget"]
 
@@ -781,6 +791,24 @@ def run_tasks(c: Client) -> None:
         ok(f"threads.custom_action {kind}: widget.root.updated (strict widget), client_effect tasks.changed")
     require(sorted(after) == [1] and row_action(after[1], "tasks.complete"), "#2 deleted, #1 reopened", after)
 
+    # streamed: move #1 with its row's DatePicker (a strict component with an onChangeAction)
+    day = (dt.date.today() + dt.timedelta(days=9)).isoformat()
+    act = picker_action(after[1], day)
+    require(act is not None and act["type"] == "tasks.move", "row #1 has a DatePicker sending tasks.move", after[1])
+    ev = action("threads.custom_action", thread, item, act)
+    require(
+        types(ev) == ["stream_options", "thread.item.updated", "client_effect"],
+        "custom_action tasks.move: stream_options, thread.item.updated, client_effect",
+        ev,
+    )
+    strict_widget(ev[1]["update"]["widget"], "custom_action tasks.move widget.root.updated")
+    require(ev[2]["data"] == {"action": "move", "numbers": [1]}, "tasks.move: the tasks.changed effect", ev[2])
+    moved = task_rows(ev[1]["update"]["widget"])[1]
+    picker = next(c for c in moved["children"] if c["type"] == "DatePicker")
+    require(picker.get("defaultValue", "").startswith(day), "tasks.move: the row's picker shows the new day", picker)
+    ok("threads.custom_action tasks.move: the DatePicker's day sent, the row moved (strict widget), effect sent")
+    after = task_rows(ev[1]["update"]["widget"])
+
     got = c.json({"type": "threads.get_by_id", "params": {"thread_id": thread}})
     last = [i for i in got["items"]["data"] if i["id"] == item]
     require(last and task_rows(last[0]["widget"]).keys() == {1}, "get_by_id: the widget as last updated", got)
@@ -801,11 +829,24 @@ def run_tasks(c: Client) -> None:
     require("confirm" not in ev[1]["update"]["widget"], "cancel: the answered card has no actions", ev[1])
     ok("threads.custom_action tasks.cancel: the card answered in place (strict Card), nothing changed")
 
+    # "all" of a filter asks first too: a strict Card naming the tasks it resolved to
+    turn("complete 3", thread)
+    _, ev = turn("delete all completed tasks", thread)
+    card = widgets_in(ev)[-1]
+    n = strict_widget(card["widget"], "all-batch confirmation card")
+    require("#3" in card["copy_text"] and "call dad" in card["copy_text"], "delete all completed: names #3", card)
+    cancel = card["widget"]["cancel"]["action"]
+    ev = action("threads.custom_action", thread, card["id"], {"type": cancel["type"], "payload": cancel["payload"]})
+    strict_widget(ev[1]["update"]["widget"], "cancelled all-batch card")
+    ok(f"delete all completed tasks: a confirmation Card ({n} strict nodes) naming #3, cancelled in place")
+
     for bad, what in (
         ({"type": "tasks.complete", "payload": {"number": "one"}}, "a non-numeric task number"),
         ({"type": "tasks.complete"}, "no payload"),
         ({"type": "tasks.explode", "payload": {"number": 1}}, "an unknown action type"),
         ({"type": "tasks.complete", "payload": {"number": 99}}, "a task the widget does not list"),
+        ({"type": "tasks.move", "payload": {"number": 1, "date": "2026-02-30"}}, "a day that does not exist"),
+        ({"type": "tasks.move", "payload": {"number": 1}}, "a move with no day"),
     ):
         for op in ("threads.custom_action", "threads.sync_custom_action"):
             c.error({"type": op, "params": {"thread_id": thread, "item_id": item, "action": bad}}, what)

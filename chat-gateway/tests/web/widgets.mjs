@@ -33,6 +33,11 @@ async function ask(question) {
   return JSON.parse(value);
 }
 
+/** `user`'s tasks in mcp-tasks: number -> due day (YYYY-MM-DD), or null. */
+async function dues(user) {
+  return Object.fromEntries((await ask(`tasks ${user}`)).map((t) => [t.number, t.due ?? null]));
+}
+
 /** `user`'s tasks in mcp-tasks: number -> status ("pending" / "completed"). */
 async function statuses(user) {
   return Object.fromEntries((await ask(`tasks ${user}`)).map((t) => [t.number, t.status]));
@@ -200,6 +205,28 @@ async function runFlow(flow) {
     assert.equal(await row(1).locator('[data-action="tasks.reopen"]').count(), 1);
     assert.equal(await row(1).locator('[data-action="tasks.complete"]').count(), 0);
     assert.equal((await statuses(flow.user))[1], 'completed');
+  });
+
+  await step(`${flow.name}: moving #2 with its row's labelled date field (keyboard) makes it due that day`, async () => {
+    await watchEffects();
+    const day = new Date(Date.now() + 6 * 86_400_000).toISOString().slice(0, 10);
+    const field = row(2).locator('[data-testid="widget-date"]');
+    assert.ok((await field.evaluate((input) => input.labels?.[0]?.textContent ?? '')).trim(), 'the field has a label');
+    // The label and its place in the row follow the widget's direction (the date itself is digits).
+    assert.equal(await field.evaluate((input) => getComputedStyle(input.labels[0]).direction), flow.dir);
+    await field.focus();
+    await field.fill(day);
+    assert.deepEqual(await page.evaluate(() => window.effects), [], 'a changed field alone sends nothing');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((expected) => {
+      const input = [...document.querySelectorAll('[data-key="task-2"] [data-testid="widget-date"]')].at(-1);
+      return input && input.value === expected && !input.closest('[aria-busy="true"]');
+    }, day);
+    await settled();
+    assert.deepEqual(await page.evaluate(() => window.effects), [{ name: 'tasks.changed', data: { action: 'move', numbers: [2] } }]);
+    assert.equal((await dues(flow.user))[2], day, 'due that day in mcp-tasks');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('[data-key]')?.dataset.key), 'task-2',
+      'focus stays on the row');
   });
 
   const card = () => widgets().filter({ has: page.locator('.wc-card') }).last();

@@ -1,6 +1,7 @@
 //! Widget actions on tasks (`threads.custom_action` and `threads.sync_custom_action`):
-//! `tasks.complete`, `tasks.reopen`, `tasks.snooze` (to tomorrow) and `tasks.delete`, with
-//! the payload `{number, lang?}`. The gateway runs each itself through mcp-tasks as the
+//! `tasks.complete`, `tasks.reopen`, `tasks.snooze` (to tomorrow), `tasks.move` (to the day
+//! the row's date picker carries as `payload.date`) and `tasks.delete`, with the payload
+//! `{number, lang?, time?, date?}`. The gateway runs each itself through mcp-tasks as the
 //! user (the minted per-user token: mcp-tasks scopes the number to that user), updates the
 //! sending widget's row, records a hidden context item the model reads next turn ("the user
 //! completed #3 …") and, when streamed, emits the `tasks.changed` client effect.
@@ -9,7 +10,7 @@
 
 use std::time::Instant;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use rmcp::model::JsonObject;
 use serde_json::{Value, json};
 use shared::contract::{listed_tasks, listed_views, tools};
@@ -19,11 +20,16 @@ use super::widgets::confirm::{self, Batch};
 use super::{Agent, widgets};
 use crate::chatkit::types::{Action, Event, ItemBody, ThreadItem};
 use crate::conversation::{Turn, TurnError, TurnSink, new_id};
-use crate::store::{Order, ToolCallRecord};
+use crate::store::ToolCallRecord;
 use crate::tasks_client::{TasksError, result_text};
 
 /// The client effect sent after every change.
 pub const TASKS_CHANGED: &str = "tasks.changed";
+
+mod payload;
+mod typed;
+
+use payload::{DateRefused, MOVE_SPAN_DAYS, clock, move_date};
 
 /// What a task action does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +37,8 @@ enum Kind {
     Complete,
     Reopen,
     Snooze,
+    /// To this day (keeping the time of day the row knew).
+    Move(NaiveDate),
     Delete,
 }
 
@@ -94,15 +102,21 @@ impl TaskAction {
             widgets::REOPEN => Kind::Reopen,
             widgets::SNOOZE => Kind::Snooze,
             widgets::DELETE => Kind::Delete,
+            // The day is read below, once the payload is known to be an object.
+            widgets::MOVE => Kind::Move(NaiveDate::MIN),
             other => {
                 return Err(invalid(format!(
                     "unknown action type `{other}`; this server handles tasks.complete, tasks.reopen, \
-                     tasks.snooze and tasks.delete"
+                     tasks.snooze, tasks.move and tasks.delete"
                 )));
             }
         };
         let Some(payload) = action.payload.as_object() else {
             return Err(invalid(format!("`{}` needs a payload object like {{\"number\": 3}}", action.kind)));
+        };
+        let kind = match kind {
+            Kind::Move(_) => Kind::Move(Self::date(payload.get("date"))?),
+            other => other,
         };
         let number = payload.get("number").and_then(Value::as_i64).filter(|n| *n >= 1).ok_or_else(|| {
             invalid(format!("`{}` needs `payload.number`, a task number of 1 or more", action.kind))
@@ -121,6 +135,28 @@ impl TaskAction {
             Some(_) => return Err(invalid("`payload.time` must be a string HH:MM".into())),
         };
         Ok(Self { kind, number, lang, time })
+    }
+
+    /// The day `tasks.move` moves to: `payload.date`, a real day near today.
+    fn date(value: Option<&Value>) -> Result<NaiveDate, TurnError> {
+        let Some(Value::String(value)) = value else {
+            return Err(invalid(
+                "`tasks.move` needs `payload.date`, the new day as YYYY-MM-DD (the date picker's value)"
+                    .into(),
+            ));
+        };
+        move_date(value).map_err(|why| {
+            let shown: String = value.chars().take(40).collect();
+            invalid(match why {
+                DateRefused::Malformed => {
+                    format!("`payload.date` must be a calendar day YYYY-MM-DD, not `{shown}`")
+                }
+                DateRefused::OutOfRange => format!(
+                    "`payload.date` `{shown}` is too far away: a task moves to a day within {} years of today",
+                    MOVE_SPAN_DAYS / 366
+                ),
+            })
+        })
     }
 
     /// Checks the action against the widget that sent it: that widget must list the task.
@@ -153,16 +189,28 @@ impl TaskAction {
                 arguments.insert("due".into(), json!(due));
                 tools::UPDATE_TASK
             }
+            Kind::Move(date) => {
+                let day = date.format("%Y-%m-%d");
+                let due = match self.time {
+                    Some((h, m)) => format!("{day}T{h:02}:{m:02}"),
+                    None => day.to_string(),
+                };
+                arguments.insert("due".into(), json!(due));
+                tools::UPDATE_TASK
+            }
         };
         (tool, arguments)
     }
 
-    fn verb(self) -> &'static str {
+    /// What the user did, for the model: "completed task #3 \"milk\"", "moved task #3 \"milk\" to …".
+    fn done(self, title: &str) -> String {
+        let n = self.number;
         match self.kind {
-            Kind::Complete => "completed",
-            Kind::Reopen => "reopened",
-            Kind::Snooze => "snoozed to tomorrow",
-            Kind::Delete => "deleted",
+            Kind::Complete => format!("completed task #{n} \"{title}\""),
+            Kind::Reopen => format!("reopened task #{n} \"{title}\""),
+            Kind::Snooze => format!("snoozed task #{n} \"{title}\" to tomorrow"),
+            Kind::Move(date) => format!("moved task #{n} \"{title}\" to {}", date.format("%A %Y-%m-%d")),
+            Kind::Delete => format!("deleted task #{n} \"{title}\""),
         }
     }
 
@@ -171,6 +219,7 @@ impl TaskAction {
             Kind::Complete => "complete",
             Kind::Reopen => "reopen",
             Kind::Snooze => "snooze",
+            Kind::Move(_) => "move",
             Kind::Delete => "delete",
         }
     }
@@ -245,9 +294,8 @@ impl Agent {
             changed.then_some(item)
         });
         let said = format!(
-            "The user {} task #{} \"{title}\" from the task list (a button in the widget, not a message).",
-            action.verb(),
-            action.number
+            "The user {} from the task list (a control in the widget, not a message).",
+            action.done(&title)
         );
         Ok(Applied {
             widget,
@@ -297,32 +345,6 @@ impl Agent {
     }
 }
 
-impl Agent {
-    /// A typed yes or no (faces without buttons) to the confirmation card still waiting in
-    /// the thread's last few items: answers it as its buttons would, and returns the reply.
-    /// `None` when the message is not such an answer or no card waits.
-    pub(super) async fn answer_by_message(
-        &self,
-        turn: &Turn,
-        text: &str,
-        out: &mut TurnSink,
-    ) -> Result<Option<String>, TurnError> {
-        let Some(yes) = confirm::spoken_answer(text) else { return Ok(None) };
-        let recent = turn.store.list_items(&turn.user.id, &turn.thread.id, None, 8, Order::Desc).await?;
-        let card = recent
-            .data
-            .into_iter()
-            .filter_map(|r| serde_json::from_value::<ThreadItem>(r.json).ok())
-            .find_map(|item| confirm::pending(&item.body).map(|batch| (item, batch)));
-        let Some((card, batch)) = card else { return Ok(None) };
-        let reply = if yes { batch.done() } else { batch.cancelled().to_owned() };
-        let checked = if yes { Checked::Confirm(batch) } else { Checked::Cancel(batch) };
-        let applied = self.apply_action(turn, checked, Some(&card)).await?;
-        emit(applied, out).await?;
-        Ok(Some(reply))
-    }
-}
-
 /// Streams what an action did: its record, the widget updated in place, the hidden
 /// context (stored, not sent) and the client effect.
 pub(super) async fn emit(applied: Applied, out: &mut TurnSink) -> Result<(), TurnError> {
@@ -361,17 +383,6 @@ fn changed(action: &str, numbers: &[i64]) -> Event {
 
 fn numbers(numbers: &[i64]) -> String {
     numbers.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ")
-}
-
-/// `HH:MM` as hours and minutes.
-fn clock(hhmm: &str) -> Option<(u32, u32)> {
-    let (h, m) = hhmm.split_once(':')?;
-    let all_digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
-    if !all_digits(h) || !all_digits(m) {
-        return None;
-    }
-    let (h, m) = (h.parse().ok()?, m.parse().ok()?);
-    (h < 24 && m < 60).then_some((h, m))
 }
 
 fn invalid(message: String) -> TurnError {

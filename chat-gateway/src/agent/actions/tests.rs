@@ -15,7 +15,26 @@ fn actions_are_read_and_bad_payloads_refused_with_a_reason() {
     assert_eq!(urdu.call().1["due"], "tomorrow");
     let timed = TaskAction::parse(&action("tasks.snooze", json!({"number": 1, "time": "07:30"}))).unwrap();
     assert_eq!(timed.call().1["due"], "tomorrow 07:30", "the time of day is kept");
+    let day = (Utc::now() + chrono::Duration::days(3)).date_naive();
+    let iso = day.format("%Y-%m-%d").to_string();
+    let moved =
+        TaskAction::parse(&action("tasks.move", json!({"number": 2, "date": iso, "time": "09:15"}))).unwrap();
+    assert_eq!(moved.kind, Kind::Move(day));
+    assert_eq!(
+        moved.call(),
+        (shared::contract::tools::UPDATE_TASK, {
+            let mut args = JsonObject::new();
+            args.insert("task".into(), json!(2));
+            args.insert("due".into(), json!(format!("{iso}T09:15")));
+            args
+        })
+    );
     for (kind, payload, says) in [
+        ("tasks.move", json!({"number": 1}), "payload.date"),
+        ("tasks.move", json!({"number": 1, "date": 20261210}), "payload.date"),
+        ("tasks.move", json!({"number": 1, "date": "2026-02-30"}), "calendar day"),
+        ("tasks.move", json!({"number": 1, "date": "next week"}), "calendar day"),
+        ("tasks.move", json!({"number": 1, "date": "1990-01-01"}), "too far"),
         ("tasks.explode", json!({"number": 1}), "unknown action type"),
         ("tasks.delete", Value::Null, "payload object"),
         ("tasks.delete", json!({"number": "3"}), "payload.number"),

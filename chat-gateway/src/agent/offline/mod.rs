@@ -14,6 +14,7 @@
 //! `parse` (one message as the commands read it), `reply` (what is said), `build` and
 //! `query` (each command's arguments), `route` (which command a message is).
 
+mod all;
 mod build;
 mod calls;
 #[rustfmt::skip] // word tables read best packed
@@ -27,6 +28,7 @@ mod tests;
 #[cfg(test)]
 mod tests_table;
 
+pub use all::{AllBatch, all_batch};
 pub use calls::PlannedCall;
 pub use reply::{help, summary};
 pub use route::plan;

@@ -117,6 +117,10 @@ impl Batch {
 /// The card asking to confirm `batch`, with the plain-text question as `copy_text`.
 #[must_use]
 pub fn confirm_card(batch: &Batch) -> ItemBody {
+    ItemBody::Widget { widget: card(batch), copy_text: Some(batch.question()) }
+}
+
+fn card(batch: &Batch) -> Value {
     let n = batch.numbers.len();
     let title = match (batch.lang, batch.deletes()) {
         (Lang::English, true) => format!("Delete {n} tasks?"),
@@ -132,7 +136,7 @@ pub fn confirm_card(batch: &Batch) -> ItemBody {
     };
     let cancel = pick(batch.lang, ["Cancel", "Rehne dein", "منسوخ کریں"]);
     let payload = json!({"tool": batch.tool, "numbers": batch.numbers, "lang": batch.lang.code()});
-    let widget = json!({
+    json!({
         "type": "Card",
         "size": "md",
         "children": [
@@ -141,8 +145,18 @@ pub fn confirm_card(batch: &Batch) -> ItemBody {
         ],
         "confirm": {"label": confirm, "action": action(CONFIRM, payload)},
         "cancel": {"label": cancel, "action": action(CANCEL, json!({}))},
-    });
-    ItemBody::Widget { widget, copy_text: Some(batch.question()) }
+    })
+}
+
+/// The card asking to confirm `batch` with the tasks it changes shown under the question
+/// (`listing`, one line per task): an "all" batch names exactly what it resolved to.
+#[must_use]
+pub fn confirm_card_listing(batch: &Batch, listing: &str) -> ItemBody {
+    let mut widget = card(batch);
+    if let Some(children) = widget["children"].as_array_mut() {
+        children.extend(listing.lines().map(|line| json!({"type": "Text", "value": line, "size": "sm"})));
+    }
+    ItemBody::Widget { widget, copy_text: Some(format!("{}\n{listing}", batch.question())) }
 }
 
 /// The card once answered: `text`, and no actions left.

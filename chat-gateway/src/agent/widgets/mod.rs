@@ -1,9 +1,11 @@
 //! Task widgets: the ChatKit `ListView` (as `openai-chatkit`'s `chatkit.widgets` models
 //! define it) that a tool result's tasks are shown as, built from the contract's
 //! [`TaskView`]. One `ListViewItem` per task: a Complete or Reopen button, the title, the
-//! due date in the user's zone and language, a priority badge, tags, and Snooze (tomorrow)
-//! and Delete buttons, each sending a server action (`tasks.complete`, `tasks.reopen`,
-//! `tasks.snooze`, `tasks.delete`) with the payload `{number, lang}`. The plain-text form
+//! due date in the user's zone and language, a priority badge, tags, a Snooze (tomorrow)
+//! button, a `DatePicker` that moves the task to the day picked, and a Delete button, each
+//! sending a server action (`tasks.complete`, `tasks.reopen`, `tasks.snooze`, `tasks.move`,
+//! `tasks.delete`) with the payload `{number, lang}` (the picker's value comes with its
+//! action under the picker's field name, `date`). The plain-text form
 //! (the item's `copy_text`) is built beside it, one line per task, and both are updated row
 //! by row when an action changes a task.
 //!
@@ -26,8 +28,12 @@ pub const COMPLETE: &str = "tasks.complete";
 pub const REOPEN: &str = "tasks.reopen";
 /// Moves a task's due date to tomorrow.
 pub const SNOOZE: &str = "tasks.snooze";
+/// Moves a task's due date to the day picked (`payload.date`).
+pub const MOVE: &str = "tasks.move";
 /// Deletes a task.
 pub const DELETE: &str = "tasks.delete";
+/// The field name of a row's date picker: the picked day arrives as `payload.date`.
+pub const MOVE_FIELD: &str = "date";
 
 /// The widget item showing `tasks` in `lang`: the list and its plain-text form.
 #[must_use]
@@ -200,14 +206,35 @@ fn row(lang: Lang, task: &TaskView) -> Value {
     ];
     if !done {
         let mut snooze = action(SNOOZE, lang, n);
-        // Snoozed to tomorrow at the same time of day, when it has one.
+        let mut moved = action(MOVE, lang, n);
+        // Snoozed or moved at the same time of day, when it has one.
         if let Some(time) = task.due.as_ref().and_then(|d| d.time.clone()) {
-            snooze["payload"]["time"] = Value::String(time);
+            snooze["payload"]["time"] = Value::String(time.clone());
+            moved["payload"]["time"] = Value::String(time);
         }
         children.push(button(words::snooze(lang), Some("clock"), "secondary", "ghost", snooze));
+        children.push(date_picker(lang, task, moved));
     }
     children.push(button(words::delete(lang), None, "danger", "ghost", action(DELETE, lang, n)));
     json!({"type": "ListViewItem", "key": row_key(n), "gap": 3, "align": "center", "children": children})
+}
+
+/// The row's Move control: a date picker showing the due day, sending `tasks.move` when a
+/// day is picked.
+fn date_picker(lang: Lang, task: &TaskView, action: Value) -> Value {
+    let mut picker = json!({
+        "type": "DatePicker",
+        "name": MOVE_FIELD,
+        "placeholder": words::move_to(lang),
+        "size": "sm",
+        "variant": "outline",
+    });
+    picker["onChangeAction"] = action;
+    // A day as the reference model writes a date-time: local midnight, no zone.
+    if let Some(due) = &task.due {
+        picker["defaultValue"] = Value::String(format!("{}T00:00:00", due.date));
+    }
+    picker
 }
 
 fn badge(label: &str, color: &str, variant: &str) -> Value {

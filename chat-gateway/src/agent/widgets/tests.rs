@@ -38,7 +38,7 @@ fn actions(widget: &Value, number: i64) -> Vec<String> {
 }
 
 fn collect(node: &Value, number: i64, found: &mut Vec<String>) {
-    if let Some(action) = node.get("onClickAction") {
+    if let Some(action) = node.get("onClickAction").or_else(|| node.get("onChangeAction")) {
         assert_eq!(action["payload"]["number"], number, "{action}");
         found.push(action["type"].as_str().unwrap().to_owned());
     }
@@ -53,8 +53,13 @@ fn each_task_is_a_row_with_its_buttons_badges_and_date() {
     let widget = task_list(Lang::English, &tasks);
     assert_eq!(widget["type"], "ListView");
     assert_eq!(widget["status"]["text"], "2 tasks");
-    assert_eq!(actions(&widget, 1), vec![COMPLETE, SNOOZE, DELETE]);
-    assert_eq!(actions(&widget, 2), vec![REOPEN, DELETE], "a done task is not snoozed");
+    assert_eq!(actions(&widget, 1), vec![COMPLETE, SNOOZE, MOVE, DELETE]);
+    assert_eq!(actions(&widget, 2), vec![REOPEN, DELETE], "a done task is not snoozed or moved");
+    let picker = &widget["children"][0]["children"][3];
+    assert_eq!(picker["type"], "DatePicker");
+    assert_eq!(picker["name"], MOVE_FIELD);
+    assert_eq!(picker["defaultValue"], "2020-01-07T00:00:00", "it shows the due day");
+    assert_eq!(picker["onChangeAction"]["payload"]["time"], "17:00", "a moved task keeps its time of day");
     let text = widget.to_string();
     for shown in ["#1 task 1", "Jan 7, 2020 17:00", "Urgent", "#errands", "Overdue"] {
         assert!(text.contains(shown), "{shown} in {text}");

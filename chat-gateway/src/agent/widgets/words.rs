@@ -23,6 +23,11 @@ pub(super) fn snooze(lang: Lang) -> &'static str {
     pick(lang, ["Tomorrow", "Kal par", "کل پر"])
 }
 
+/// The date picker's label (move to another day).
+pub(super) fn move_to(lang: Lang) -> &'static str {
+    pick(lang, ["Move to…", "Kisi aur din par", "کسی اور دن پر"])
+}
+
 /// A button's label.
 pub(super) fn delete(lang: Lang) -> &'static str {
     pick(lang, ["Delete", "Delete karein", "حذف کریں"])
