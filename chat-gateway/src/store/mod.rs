@@ -6,10 +6,12 @@
 //! their wire JSON plus indexed columns (id, thread, type, insertion order).
 //!
 //! Layout: `engine` implements the trait once, as [`SqlStore`], over a `backend::Backend`
-//! (the sqlx database type); `sql` holds the statements both backends share and `row` turns
-//! rows into records; `pg` and `sqlite` hold only what differs (connecting, instants, write
-//! transactions, the item write and the notice marks).
+//! (the sqlx database type), with the attachment methods in `attachments`; `sql` holds the
+//! statements both backends share and `row` turns rows into records; `pg` and `sqlite` hold
+//! only what differs (connecting, instants, write transactions, the item write and the
+//! notice marks).
 
+mod attachments;
 mod backend;
 mod engine;
 mod pg;
@@ -77,6 +79,41 @@ pub struct ToolCallRecord {
     pub duration_ms: i64,
     /// When it started.
     pub created_at: DateTime<Utc>,
+}
+
+/// A file a user attached (or is attaching) to a message, with its bytes once uploaded.
+#[derive(Clone, PartialEq)]
+pub struct AttachmentRecord {
+    /// `atc_…`.
+    pub id: String,
+    /// The thread of the message that carries it (None until sent).
+    pub thread_id: Option<String>,
+    /// The file name the client gave.
+    pub name: String,
+    /// The MIME type (checked against the bytes when they arrive).
+    pub mime_type: String,
+    /// The size `attachments.create` announced, in bytes.
+    pub declared_size: i64,
+    /// The bytes, once uploaded (None in listings and before the upload).
+    pub bytes: Option<Vec<u8>>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When the bytes arrived (None: not uploaded yet).
+    pub uploaded_at: Option<DateTime<Utc>>,
+}
+
+// By hand: the bytes are shown as their count, never dumped into a log.
+impl std::fmt::Debug for AttachmentRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttachmentRecord")
+            .field("id", &self.id)
+            .field("thread_id", &self.thread_id)
+            .field("mime_type", &self.mime_type)
+            .field("declared_size", &self.declared_size)
+            .field("bytes", &self.bytes.as_ref().map(Vec::len))
+            .field("uploaded_at", &self.uploaded_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Sort order for pages.
@@ -224,6 +261,36 @@ pub trait ThreadStore: Send + Sync + 'static {
 
     /// The feedback on a thread as (item id, kind), for tests and analytics.
     async fn list_feedback(&self, user: &str, thread_id: &str) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Records a new, not yet uploaded attachment (`bytes` and `uploaded_at` are ignored).
+    async fn create_attachment(&self, user: &str, attachment: &AttachmentRecord) -> Result<(), StoreError>;
+
+    /// Stores an attachment's bytes (replacing any earlier upload) and marks it uploaded at
+    /// `now`; `NotFound` when absent, not `user`'s, or already sent in a message.
+    async fn upload_attachment(
+        &self,
+        user: &str,
+        attachment_id: &str,
+        bytes: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Loads one of `user`'s attachments, with its bytes when uploaded; `NotFound` otherwise.
+    async fn load_attachment(&self, user: &str, attachment_id: &str) -> Result<AttachmentRecord, StoreError>;
+
+    /// Binds an uploaded attachment to one of `user`'s threads (a message there carries it);
+    /// `NotFound` when absent, not uploaded, or already bound to another thread.
+    async fn bind_attachment(&self, user: &str, attachment_id: &str, thread_id: &str) -> Result<(), StoreError>;
+
+    /// Deletes one of `user`'s attachments; `NotFound` when absent.
+    async fn delete_attachment(&self, user: &str, attachment_id: &str) -> Result<(), StoreError>;
+
+    /// The bytes `user`'s attachments take or have reserved (each counted at its declared size).
+    async fn attachment_usage(&self, user: &str) -> Result<i64, StoreError>;
+
+    /// Deletes `user`'s attachments never sent in a message and created before `before`;
+    /// returns how many.
+    async fn delete_unsent_attachments(&self, user: &str, before: DateTime<Utc>) -> Result<u64, StoreError>;
 
     /// Marks notices (by key) as shown to `user` at `now` and returns the keys not shown before,
     /// in the order given; forgets this user's marks older than two days. Atomic per key, so two
