@@ -8,9 +8,11 @@
 //! notice, each once. Tasks in a tool result are also shown as a ChatKit widget
 //! (`widgets`) whose buttons send actions the agent runs itself (`actions`); a batch delete
 //! or complete waits for the user's Confirm on a card (`approval` for the model's calls).
+//! A message's attachments (`attached`) become tasks offline, or content parts for the model.
 
 mod actions;
 mod approval;
+mod attached;
 pub mod lang;
 pub mod llm;
 pub mod offline;
@@ -203,7 +205,11 @@ impl Agent {
             Some(ItemBody::UserMessage { content, .. }) => user_text(content),
             _ => String::new(),
         };
-        let plan = offline::plan(&text);
+        let records = attached::of_input(turn).await?;
+        let (plan, note) = match attached::offline_plan(&records, &text, turn) {
+            Some((plan, note)) => (plan, note),
+            None => (offline::plan(&text), None),
+        };
         if let offline::Plan::Calls { lang, calls } = &plan
             && let [only] = calls.as_slice()
             && steps::numbers_named(calls) <= self.limits.max_task_numbers
@@ -242,6 +248,10 @@ impl Agent {
                 offline::summary(lang, &results)
             }
         };
+        let reply = match note {
+            Some(note) => format!("{reply}\n\n{note}"),
+            None => reply,
+        };
         out.assistant_text(words(&reply)).await
     }
 
@@ -250,6 +260,7 @@ impl Agent {
         let tool_defs = self.tool_defs(&tools);
         let mut messages = vec![json!({"role": "system", "content": prompt::system(&turn.user, Utc::now())})];
         messages.extend(history(turn).await?);
+        attached::into_model_input(&mut messages, &attached::of_input(turn).await?);
         // Tool steps are labelled in the language of the message being answered.
         let lang = match turn.input.as_ref().map(|i| &i.body) {
             Some(ItemBody::UserMessage { content, .. }) => lang::detect_lang(&user_text(content)),
@@ -314,7 +325,9 @@ async fn history(turn: &Turn) -> Result<Vec<Value>, TurnError> {
     for record in page.data {
         let Ok(item) = serde_json::from_value::<ThreadItem>(record.json) else { continue };
         let (role, text) = match item.body {
-            ItemBody::UserMessage { content, .. } => ("user", user_text(&content)),
+            ItemBody::UserMessage { content, attachments, .. } => {
+                ("user", user_text(&content) + &attached::history_note(&attachments))
+            }
             ItemBody::AssistantMessage { content } => {
                 ("assistant", content.iter().map(|c| c.text.as_str()).collect())
             }

@@ -12,10 +12,12 @@
 //!
 //! Layout, bottom up: `lexicon` (the command words), `calls` (the tool calls planned),
 //! `parse` (one message as the commands read it), `reply` (what is said), `build` and
-//! `query` (each command's arguments), `route` (which command a message is).
+//! `query` (each command's arguments), `route` (which command a message is); `files` reads
+//! attached text, CSV and calendar files into tasks.
 
 mod build;
 mod calls;
+mod files;
 #[rustfmt::skip] // word tables read best packed
 mod lexicon;
 mod parse;
@@ -28,6 +30,7 @@ mod tests;
 mod tests_table;
 
 pub use calls::PlannedCall;
+pub use files::{TextKind, tasks_in};
 pub use reply::{help, summary};
 pub use route::plan;
 
