@@ -1,0 +1,259 @@
+//! Attachments end to end over real HTTP, on SQLite and PostgreSQL: ChatKit's two-phase upload
+//! (`attachments.create`, a multipart upload to the URL it hands out, a message carrying the
+//! id), the offline agent turning a five-line text file into five tasks in the real mcp-tasks
+//! with one `add_task` call, a scripted OpenAI-compatible model receiving an image as an
+//! `image_url` content part, isolation between users, the limits (size, type by magic bytes,
+//! quota, declared size) as clear 4xx errors, signed previews, and a thread delete taking its
+//! attachments with it. The wire shapes are checked against the reference models in
+//! `chatkit_conformance.rs` (`--responder attachments`).
+#![allow(clippy::unwrap_used)]
+
+#[macro_use]
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chat_gateway::agent::Agent;
+use chat_gateway::store::ThreadStore;
+use serde_json::{Value, json};
+use support::product::Stack;
+use support::stack::{self, GatewayOptions};
+
+/// The smallest PNG: a signature and an IHDR chunk are enough for the magic-byte check.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
+
+const FIVE_LINES: &str = "buy milk\n- call the plumber\n\n2. pay rent\nwater the plants\n[ ] book flights\n";
+
+/// `attachments.create` as `user`: (status, body).
+async fn create(stack: &Stack, user: &str, name: &str, size: usize, mime: &str) -> (u16, Value) {
+    let op = json!({"type": "attachments.create", "params": {"name": name, "size": size, "mime_type": mime}});
+    stack::json_op(&stack.base, user, &op).await
+}
+
+/// A multipart/form-data body with one `file` field, as browsers and the widget send it.
+fn multipart(name: &str, mime: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----attach-test-boundary-7d1f";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {mime}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// POSTs `bytes` as the multipart `file` to `url` as `user`: (status, body).
+async fn upload(stack: &Stack, user: &str, url: &str, (name, mime): (&str, &str), bytes: &[u8]) -> (u16, Value) {
+    let (content_type, body) = multipart(name, mime, bytes);
+    let response = stack
+        .http
+        .post(url)
+        .bearer_auth(stack.token(user))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Creates and uploads a file as `user`; the uploaded attachment.
+async fn attach(stack: &Stack, user: &str, name: &str, mime: &str, bytes: &[u8]) -> Value {
+    let (status, created) = create(stack, user, name, bytes.len(), mime).await;
+    assert_eq!(status, 200, "{created}");
+    let url = created["upload_descriptor"]["url"].as_str().unwrap().to_owned();
+    let (status, uploaded) = upload(stack, user, &url, (name, mime), bytes).await;
+    assert_eq!(status, 200, "{uploaded}");
+    uploaded
+}
+
+fn message(text: &str, attachments: &[&str]) -> Value {
+    json!({"content": [{"type": "input_text", "text": text}], "attachments": attachments, "inference_options": {}})
+}
+
+async fn a_text_file_of_five_lines_becomes_five_tasks_with_one_add_task_call(store: Arc<dyn ThreadStore>) {
+    let stack = Stack::start(store).await;
+    let (status, created) = create(&stack, "alice", "list.txt", FIVE_LINES.len(), "text/plain").await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["id"].as_str().unwrap();
+    assert!(id.starts_with("atc_"), "{created}");
+    assert_eq!((created["type"].as_str(), created.get("preview_url")), (Some("file"), None));
+    let descriptor = &created["upload_descriptor"];
+    let url = descriptor["url"].as_str().unwrap();
+    assert_eq!(url, format!("{}/api/attachments/{id}/upload", stack.base), "absolute, on this gateway");
+    assert_eq!(descriptor["method"], "POST");
+
+    let (status, uploaded) = upload(&stack, "alice", url, ("list.txt", "text/plain"), FIVE_LINES.as_bytes()).await;
+    assert_eq!(status, 200, "{uploaded}");
+    assert_eq!(uploaded["id"], id);
+    assert!(uploaded.get("upload_descriptor").is_none(), "no descriptor once uploaded: {uploaded}");
+
+    let op = json!({"type": "threads.create", "params": {"input": message("add these", &[id])}});
+    let events = stack::stream(&stack.base, "alice", &op).await;
+    let user_message = events
+        .iter()
+        .find(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "user_message")
+        .map(|e| &e["item"])
+        .unwrap();
+    let thread_id = user_message["thread_id"].as_str().unwrap();
+    let carried = &user_message["attachments"][0];
+    assert_eq!((carried["id"].as_str(), carried["thread_id"].as_str()), (Some(id), Some(thread_id)));
+    assert_eq!(carried["name"], "list.txt");
+
+    let mut titles = stack.task_titles("alice").await;
+    titles.sort();
+    assert_eq!(titles, ["book flights", "buy milk", "call the plumber", "pay rent", "water the plants"]);
+    let calls = stack.store.list_tool_calls("alice", thread_id).await.unwrap();
+    let names: Vec<&str> = calls.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["add_task"], "one call for all five");
+    assert_eq!(calls[0].arguments["tasks"].as_array().unwrap().len(), 5);
+
+    // The stored message carries the attachment too (threads.get_by_id reads it back).
+    let get = json!({"type": "threads.get_by_id", "params": {"thread_id": thread_id}});
+    let (status, thread) = stack::json_op(&stack.base, "alice", &get).await;
+    assert_eq!(status, 200);
+    assert_eq!(thread["items"]["data"][0]["attachments"][0]["id"], id);
+}
+
+async fn an_image_makes_the_offline_agent_say_it_cannot_read_images(store: Arc<dyn ThreadStore>) {
+    let stack = Stack::start(store).await;
+    let image = attach(&stack, "alice", "list.png", "image/png", PNG).await;
+    let id = image["id"].as_str().unwrap();
+    let op = json!({"type": "threads.create", "params": {"input": message("", &[id])}});
+    let events = stack::stream(&stack.base, "alice", &op).await;
+    assert!(stack::reply(&events).contains("cannot read images"), "{}", stack::reply(&events));
+    assert!(stack.task_titles("alice").await.is_empty());
+}
+
+async fn another_users_attachment_is_not_found_everywhere(store: Arc<dyn ThreadStore>) {
+    let stack = Stack::start(store).await;
+    let image = attach(&stack, "alice", "a.png", "image/png", PNG).await;
+    let id = image["id"].as_str().unwrap();
+    let preview = image["preview_url"].as_str().unwrap().to_owned();
+    let (_, pending) = create(&stack, "alice", "b.txt", 3, "text/plain").await;
+    let pending_url = pending["upload_descriptor"]["url"].as_str().unwrap();
+
+    let delete = json!({"type": "attachments.delete", "params": {"attachment_id": id}});
+    let (status, body) = stack::json_op(&stack.base, "bob", &delete).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")), "{body}");
+    let (status, body) = upload(&stack, "bob", pending_url, ("b.txt", "text/plain"), b"bob").await;
+    assert_eq!(status, 404, "bob cannot fill alice's upload: {body}");
+    let op = json!({"type": "threads.create", "params": {"input": message("add these", &[id])}});
+    let response = stack::post(&stack.base, "bob", &op).await;
+    assert_eq!(response.status(), 404, "bob cannot send alice's attachment");
+    assert_eq!(stack.store.list_threads("bob", None, 10, Default::default()).await.unwrap().data.len(), 0);
+    // The preview URL is alice's: it shows her image, and naming bob in it breaks the signature.
+    let shown = stack.http.get(&preview).send().await.unwrap();
+    assert_eq!(shown.status(), 200);
+    assert_eq!(shown.headers()["content-type"], "image/png");
+    assert_eq!(shown.bytes().await.unwrap().as_ref(), PNG);
+    let forged = preview.replace("user=alice", "user=bob");
+    assert_eq!(stack.http.get(&forged).send().await.unwrap().status(), 404);
+    let tampered = preview.replace("signature=", "signature=00");
+    assert_eq!(stack.http.get(&tampered).send().await.unwrap().status(), 404);
+    // Alice still has it, and deletes it.
+    let (status, body) = stack::json_op(&stack.base, "alice", &delete).await;
+    assert_eq!((status, body), (200, json!({})));
+    assert_eq!(stack.http.get(&preview).send().await.unwrap().status(), 404, "gone with it");
+}
+
+async fn limits_answer_clear_4xx_errors_and_keep_nothing_wrong(store: Arc<dyn ThreadStore>) {
+    let stack = Stack::start(store).await;
+    let code = |body: &Value| body["error"]["code"].as_str().unwrap_or_default().to_owned();
+
+    let (status, body) = create(&stack, "alice", "big.txt", (10 << 20) + 1, "text/plain").await;
+    assert_eq!((status, code(&body).as_str()), (413, "too_large"), "{body}");
+    let (status, body) = create(&stack, "alice", "a.pdf", 100, "application/pdf").await;
+    assert_eq!((status, code(&body).as_str()), (415, "unsupported_media_type"), "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("PNG"), "says what is accepted: {body}");
+    let (status, body) = create(&stack, "alice", "empty.txt", 0, "text/plain").await;
+    assert_eq!(status, 400, "{body}");
+
+    // A .png that is no PNG: refused by its bytes, and not usable in a message afterwards.
+    let fake = b"just some text pretending";
+    let (_, created) = create(&stack, "alice", "photo.png", fake.len(), "image/png").await;
+    let url = created["upload_descriptor"]["url"].as_str().unwrap();
+    let (status, body) = upload(&stack, "alice", url, ("photo.png", "image/png"), fake).await;
+    assert_eq!((status, code(&body).as_str()), (415, "unsupported_media_type"), "{body}");
+    let op = json!({"type": "threads.create", "params": {"input": message("add", &[created["id"].as_str().unwrap()])}});
+    let response = stack::post(&stack.base, "alice", &op).await;
+    assert_eq!(response.status(), 400, "not uploaded yet");
+
+    // The bytes must be as many as declared.
+    let (_, created) = create(&stack, "alice", "list.txt", 10, "text/plain").await;
+    let url = created["upload_descriptor"]["url"].as_str().unwrap();
+    let (status, body) = upload(&stack, "alice", url, ("list.txt", "text/plain"), b"short").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("declared 10"), "{body}");
+    // A body over the per-file limit is cut off at the door.
+    let huge = vec![b'a'; (10 << 20) + (128 << 10)];
+    let (status, body) = upload(&stack, "alice", url, ("list.txt", "text/plain"), &huge).await;
+    assert_eq!(status, 413, "{body}");
+
+    // The quota (100 MiB) counts declared sizes: ten 10 MiB files fit, the eleventh does not.
+    for n in 0..10 {
+        let (status, body) = create(&stack, "carol", &format!("f{n}.txt"), 10 << 20, "text/plain").await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = create(&stack, "carol", "f10.txt", 10 << 20, "text/plain").await;
+    assert_eq!((status, code(&body).as_str()), (413, "quota_exceeded"), "{body}");
+    let (status, _) = create(&stack, "dave", "f.txt", 10 << 20, "text/plain").await;
+    assert_eq!(status, 200, "the quota is per user");
+}
+
+async fn deleting_a_thread_deletes_its_attachments(store: Arc<dyn ThreadStore>) {
+    let stack = Stack::start(store).await;
+    let image = attach(&stack, "alice", "a.png", "image/png", PNG).await;
+    let id = image["id"].as_str().unwrap();
+    let op = json!({"type": "threads.create", "params": {"input": message("what is this?", &[id])}});
+    let events = stack::stream(&stack.base, "alice", &op).await;
+    let thread_id = events[0]["thread"]["id"].as_str().unwrap();
+    // Read back, the message's image has a fresh signed preview URL that shows it.
+    let get = json!({"type": "items.list", "params": {"thread_id": thread_id, "order": "asc"}});
+    let (_, page) = stack::json_op(&stack.base, "alice", &get).await;
+    let preview = page["data"][0]["attachments"][0]["preview_url"].as_str().unwrap().to_owned();
+    assert_eq!(stack.http.get(&preview).send().await.unwrap().status(), 200);
+
+    let delete = json!({"type": "threads.delete", "params": {"thread_id": thread_id}});
+    assert_eq!(stack::json_op(&stack.base, "alice", &delete).await.0, 200);
+    assert!(stack.store.load_attachment("alice", id).await.is_err(), "gone with its thread");
+    assert_eq!(stack.http.get(&preview).send().await.unwrap().status(), 404);
+}
+
+async fn the_model_receives_an_image_as_an_image_content_part_and_a_file_as_text(store: Arc<dyn ThreadStore>) {
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let model = support::model::serve(requests.clone(), |_| Ok(support::model::text_chunks(&["I see it."]))).await;
+    let stack = Stack::build(store, GatewayOptions::default(), |tasks| {
+        let brain = stack::llm(&model, "vision-model");
+        Arc::new(Agent::new(stack::tasks_client(tasks, Duration::from_secs(5)), brain, 8))
+    })
+    .await;
+    let image = attach(&stack, "alice", "list.png", "image/png", PNG).await;
+    let file = attach(&stack, "alice", "more.txt", "text/plain", b"pay rent\ncall mom\n").await;
+    let ids = [image["id"].as_str().unwrap(), file["id"].as_str().unwrap()];
+    let op = json!({"type": "threads.create", "params": {"input": message("add these", &ids)}});
+    let events = stack::stream(&stack.base, "alice", &op).await;
+    assert_eq!(stack::reply(&events), "I see it.");
+
+    let sent = requests.lock().unwrap()[0].clone();
+    let last = sent["messages"].as_array().unwrap().iter().rev().find(|m| m["role"] == "user").unwrap().clone();
+    let parts = last["content"].as_array().unwrap_or_else(|| panic!("content parts: {last}"));
+    let text = parts.iter().find(|p| p["type"] == "text").unwrap()["text"].as_str().unwrap();
+    assert!(text.starts_with("add these"), "{text}");
+    assert!(text.contains("pay rent\ncall mom"), "the text file as text: {text}");
+    let url = parts.iter().find(|p| p["type"] == "image_url").unwrap()["image_url"]["url"].as_str().unwrap();
+    use base64::Engine;
+    let expected = format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(PNG));
+    assert_eq!(url, expected, "the image's own bytes as a data URL");
+}
+
+on_both_backends!(
+    a_text_file_of_five_lines_becomes_five_tasks_with_one_add_task_call,
+    an_image_makes_the_offline_agent_say_it_cannot_read_images,
+    another_users_attachment_is_not_found_everywhere,
+    limits_answer_clear_4xx_errors_and_keep_nothing_wrong,
+    deleting_a_thread_deletes_its_attachments,
+    the_model_receives_an_image_as_an_image_content_part_and_a_file_as_text,
+);
