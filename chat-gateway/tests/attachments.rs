@@ -44,7 +44,13 @@ fn multipart(name: &str, mime: &str, bytes: &[u8]) -> (String, Vec<u8>) {
 }
 
 /// POSTs `bytes` as the multipart `file` to `url` as `user`: (status, body).
-async fn upload(stack: &Stack, user: &str, url: &str, (name, mime): (&str, &str), bytes: &[u8]) -> (u16, Value) {
+async fn upload(
+    stack: &Stack,
+    user: &str,
+    url: &str,
+    (name, mime): (&str, &str),
+    bytes: &[u8],
+) -> (u16, Value) {
     let (content_type, body) = multipart(name, mime, bytes);
     let response = stack
         .http
@@ -85,7 +91,8 @@ async fn a_text_file_of_five_lines_becomes_five_tasks_with_one_add_task_call(sto
     assert_eq!(url, format!("{}/api/attachments/{id}/upload", stack.base), "absolute, on this gateway");
     assert_eq!(descriptor["method"], "POST");
 
-    let (status, uploaded) = upload(&stack, "alice", url, ("list.txt", "text/plain"), FIVE_LINES.as_bytes()).await;
+    let (status, uploaded) =
+        upload(&stack, "alice", url, ("list.txt", "text/plain"), FIVE_LINES.as_bytes()).await;
     assert_eq!(status, 200, "{uploaded}");
     assert_eq!(uploaded["id"], id);
     assert!(uploaded.get("upload_descriptor").is_none(), "no descriptor once uploaded: {uploaded}");
@@ -222,9 +229,12 @@ async fn deleting_a_thread_deletes_its_attachments(store: Arc<dyn ThreadStore>) 
     assert_eq!(stack.http.get(&preview).send().await.unwrap().status(), 404);
 }
 
-async fn the_model_receives_an_image_as_an_image_content_part_and_a_file_as_text(store: Arc<dyn ThreadStore>) {
+async fn the_model_receives_an_image_as_an_image_content_part_and_a_file_as_text(
+    store: Arc<dyn ThreadStore>,
+) {
     let requests = Arc::new(Mutex::new(Vec::new()));
-    let model = support::model::serve(requests.clone(), |_| Ok(support::model::text_chunks(&["I see it."]))).await;
+    let model =
+        support::model::serve(requests.clone(), |_| Ok(support::model::text_chunks(&["I see it."]))).await;
     let stack = Stack::build(store, GatewayOptions::default(), |tasks| {
         let brain = stack::llm(&model, "vision-model");
         Arc::new(Agent::new(stack::tasks_client(tasks, Duration::from_secs(5)), brain, 8))
@@ -238,7 +248,8 @@ async fn the_model_receives_an_image_as_an_image_content_part_and_a_file_as_text
     assert_eq!(stack::reply(&events), "I see it.");
 
     let sent = requests.lock().unwrap()[0].clone();
-    let last = sent["messages"].as_array().unwrap().iter().rev().find(|m| m["role"] == "user").unwrap().clone();
+    let last =
+        sent["messages"].as_array().unwrap().iter().rev().find(|m| m["role"] == "user").unwrap().clone();
     let parts = last["content"].as_array().unwrap_or_else(|| panic!("content parts: {last}"));
     let text = parts.iter().find(|p| p["type"] == "text").unwrap()["text"].as_str().unwrap();
     assert!(text.starts_with("add these"), "{text}");

@@ -615,7 +615,6 @@ async fn unsent_attachments_older_than_the_cutoff_are_pruned(s: &dyn ThreadStore
     assert!(s.load_attachment("bob", "atc_bob").await.is_ok(), "bob's are his own");
 }
 
-
 contract!(
     a_thread_reads_back_as_created_and_as_saved,
     instants_are_kept_to_the_millisecond_on_both_backends,

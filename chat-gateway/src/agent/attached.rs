@@ -86,7 +86,9 @@ pub(super) fn offline_plan(
 
 /// The language to answer in: the message's, else (no text, just files) the user's locale.
 fn language(said: &str, turn: &Turn) -> Lang {
-    if said.trim().is_empty() && turn.user.locale.as_deref().is_some_and(|l| l.to_lowercase().starts_with("ur")) {
+    if said.trim().is_empty()
+        && turn.user.locale.as_deref().is_some_and(|l| l.to_lowercase().starts_with("ur"))
+    {
         return Lang::Urdu;
     }
     detect_lang(said)

@@ -19,10 +19,10 @@ mod service;
 mod sink;
 mod threads;
 
+pub use attachments::Attachments;
 pub use input::{Prior, TurnThread};
 pub use responder::{Responder, Turn};
 pub use run::{TurnStream, TurnSummary, UNAVAILABLE};
-pub use attachments::Attachments;
 pub use service::Conversations;
 pub use sink::{AssistantMessageWriter, TurnError, TurnSink, new_id, record};
 pub use threads::{Threads, title_from};

@@ -82,21 +82,33 @@ async fn file_bytes(request: Request, state: &AppState) -> Result<Bytes, ApiErro
     };
     if !multipart {
         return Bytes::from_request(request, state).await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::BadRequest(e.body_text()) }
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                ApiError::BadRequest(e.body_text())
+            }
         });
     }
     let mut form =
         Multipart::from_request(request, state).await.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     loop {
         let field = form.next_field().await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::BadRequest(e.body_text()) }
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                ApiError::BadRequest(e.body_text())
+            }
         })?;
         let Some(field) = field else {
             return Err(ApiError::BadRequest("the multipart body has no `file` field".into()));
         };
         if field.name() == Some("file") {
             return field.bytes().await.map_err(|e| {
-                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::BadRequest(e.body_text()) }
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    too_large()
+                } else {
+                    ApiError::BadRequest(e.body_text())
+                }
             });
         }
     }

@@ -95,9 +95,13 @@ where
         })
     }
 
-    pub(super) async fn bind_to_thread(&self, user: &str, id: &str, thread_id: &str) -> Result<(), StoreError> {
-        let done =
-            sqlx::query(BIND).bind(user).bind(id).bind(thread_id).execute(self.writer()).await?;
+    pub(super) async fn bind_to_thread(
+        &self,
+        user: &str,
+        id: &str,
+        thread_id: &str,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(BIND).bind(user).bind(id).bind(thread_id).execute(self.writer()).await?;
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 

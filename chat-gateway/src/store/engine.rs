@@ -416,7 +416,12 @@ where
     }
 
     #[tracing::instrument(skip_all, fields(user))]
-    async fn bind_attachment(&self, user: &str, attachment_id: &str, thread_id: &str) -> Result<(), StoreError> {
+    async fn bind_attachment(
+        &self,
+        user: &str,
+        attachment_id: &str,
+        thread_id: &str,
+    ) -> Result<(), StoreError> {
         self.bind_to_thread(user, attachment_id, thread_id).await
     }
 

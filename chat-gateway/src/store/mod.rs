@@ -280,7 +280,12 @@ pub trait ThreadStore: Send + Sync + 'static {
 
     /// Binds an uploaded attachment to one of `user`'s threads (a message there carries it);
     /// `NotFound` when absent, not uploaded, or already bound to another thread.
-    async fn bind_attachment(&self, user: &str, attachment_id: &str, thread_id: &str) -> Result<(), StoreError>;
+    async fn bind_attachment(
+        &self,
+        user: &str,
+        attachment_id: &str,
+        thread_id: &str,
+    ) -> Result<(), StoreError>;
 
     /// Deletes one of `user`'s attachments; `NotFound` when absent.
     async fn delete_attachment(&self, user: &str, attachment_id: &str) -> Result<(), StoreError>;

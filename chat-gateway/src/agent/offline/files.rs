@@ -57,7 +57,8 @@ fn title(text: &str) -> Option<String> {
 fn csv_tasks(text: &str) -> Vec<Value> {
     let rows = csv_rows(text);
     let Some(first) = rows.first() else { return vec![] };
-    let column = |names: &[&str]| first.iter().position(|h| names.contains(&h.trim().to_lowercase().as_str()));
+    let column =
+        |names: &[&str]| first.iter().position(|h| names.contains(&h.trim().to_lowercase().as_str()));
     let title_column = column(&["title", "task", "name", "summary", "todo", "item"]);
     let due_column = column(&["due", "date", "due date", "due_date", "deadline", "when"]);
     let (body, title_at) = match title_column {
@@ -69,7 +70,9 @@ fn csv_tasks(text: &str) -> Vec<Value> {
             let title = title(row.get(title_at)?)?;
             let mut task = Map::new();
             task.insert("title".into(), json!(title));
-            if let Some(due) = due_column.and_then(|at| row.get(at)).map(|d| d.trim()).filter(|d| !d.is_empty()) {
+            if let Some(due) =
+                due_column.and_then(|at| row.get(at)).map(|d| d.trim()).filter(|d| !d.is_empty())
+            {
                 task.insert("due".into(), json!(due));
             }
             Some(Value::Object(task))
@@ -196,15 +199,30 @@ mod tests {
     #[test]
     fn each_kind_of_file_reads_into_the_tasks_it_lists() {
         let cases = [
-            (TextKind::Lines, "buy milk\n\n- call mom\n2. pay rent\n  [ ] دودھ لینا  \n", None,
-             json!([{"title": "buy milk"}, {"title": "call mom"}, {"title": "pay rent"}, {"title": "دودھ لینا"}])),
-            (TextKind::Csv, "Title,Due\nbuy milk,tomorrow\n\"call mom, dad\",\n", None,
-             json!([{"title": "buy milk", "due": "tomorrow"}, {"title": "call mom, dad"}])),
-            (TextKind::Csv, "buy milk,x\npay rent,y\n", None, json!([{"title": "buy milk"}, {"title": "pay rent"}])),
-            (TextKind::Calendar,
-             "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:Dentist\\, Dr A\r\nDTSTART:20261205T090000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261224\r\nSUMMARY:Long\r\n  title\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
-             Some("Asia/Karachi"),
-             json!([{"title": "Dentist, Dr A", "due": "2026-12-05T14:00"}, {"title": "Long title", "due": "2026-12-24"}])),
+            (
+                TextKind::Lines,
+                "buy milk\n\n- call mom\n2. pay rent\n  [ ] دودھ لینا  \n",
+                None,
+                json!([{"title": "buy milk"}, {"title": "call mom"}, {"title": "pay rent"}, {"title": "دودھ لینا"}]),
+            ),
+            (
+                TextKind::Csv,
+                "Title,Due\nbuy milk,tomorrow\n\"call mom, dad\",\n",
+                None,
+                json!([{"title": "buy milk", "due": "tomorrow"}, {"title": "call mom, dad"}]),
+            ),
+            (
+                TextKind::Csv,
+                "buy milk,x\npay rent,y\n",
+                None,
+                json!([{"title": "buy milk"}, {"title": "pay rent"}]),
+            ),
+            (
+                TextKind::Calendar,
+                "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:Dentist\\, Dr A\r\nDTSTART:20261205T090000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261224\r\nSUMMARY:Long\r\n  title\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+                Some("Asia/Karachi"),
+                json!([{"title": "Dentist, Dr A", "due": "2026-12-05T14:00"}, {"title": "Long title", "due": "2026-12-24"}]),
+            ),
         ];
         for (kind, text, tz, expected) in cases {
             assert_eq!(json!(tasks_in(kind, text, tz)), expected, "{kind:?} {text:?}");

@@ -77,7 +77,9 @@ impl FileType {
         match self {
             Self::Png => image(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "PNG"),
             Self::Jpeg => image(bytes.starts_with(&[0xFF, 0xD8, 0xFF]), "JPEG"),
-            Self::Webp => image(bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP", "WebP"),
+            Self::Webp => {
+                image(bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP", "WebP")
+            }
             Self::Text | Self::Csv | Self::Calendar => {
                 let text = std::str::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_owned())?;
                 if text.contains('\0') {

@@ -93,7 +93,9 @@ impl Attachments {
             return Err(ApiError::BadRequest("the file is empty (`size` must be at least 1)".into()));
         }
         if u64::try_from(size).unwrap_or(u64::MAX) > max {
-            return Err(ApiError::TooLarge(format!("the file is {size} bytes; the limit is {max} bytes per file")));
+            return Err(ApiError::TooLarge(format!(
+                "the file is {size} bytes; the limit is {max} bytes per file"
+            )));
         }
         // Uploads never sent make room first (they are a day old at least).
         self.store.delete_unsent_attachments(&user.id, Utc::now() - UNSENT_KEPT).await?;
@@ -122,10 +124,18 @@ impl Attachments {
     /// The upload: `bytes` must be as many as declared, of the declared type, and the
     /// attachment not yet sent. Answers the attachment without its upload descriptor.
     #[tracing::instrument(skip_all, fields(user = %user.id, bytes = bytes.len()))]
-    pub async fn upload(&self, user: &User, id: &str, bytes: &[u8], base: &str) -> Result<Attachment, ApiError> {
+    pub async fn upload(
+        &self,
+        user: &User,
+        id: &str,
+        bytes: &[u8],
+        base: &str,
+    ) -> Result<Attachment, ApiError> {
         let mut record = self.load(user, id).await?;
         if record.thread_id.is_some() {
-            return Err(ApiError::BadRequest("this attachment was sent in a message; it cannot change".into()));
+            return Err(ApiError::BadRequest(
+                "this attachment was sent in a message; it cannot change".into(),
+            ));
         }
         let received = bytes.len();
         let max = self.limits.max_bytes;
@@ -171,10 +181,17 @@ impl Attachments {
 
     /// The attachments a message names, each the user's and uploaded, at most the per-message
     /// bound; their bytes are left out.
-    pub(super) async fn for_message(&self, user: &User, ids: &[String]) -> Result<Vec<AttachmentRecord>, ApiError> {
+    pub(super) async fn for_message(
+        &self,
+        user: &User,
+        ids: &[String],
+    ) -> Result<Vec<AttachmentRecord>, ApiError> {
         let most = self.limits.max_per_message;
         if ids.len() > most {
-            return Err(ApiError::TooLarge(format!("the message carries {} attachments; the limit is {most}", ids.len())));
+            return Err(ApiError::TooLarge(format!(
+                "the message carries {} attachments; the limit is {most}",
+                ids.len()
+            )));
         }
         let mut records: Vec<AttachmentRecord> = Vec::with_capacity(ids.len());
         for id in ids {
