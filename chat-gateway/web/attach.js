@@ -46,7 +46,7 @@ export class Attachments {
     this.picker = el('input', { type: 'file', multiple: true, accept: ACCEPT, hidden: true, 'data-testid': 'attach-input' });
     this.button = el('button', {
       type: 'button', class: 'attach', 'data-testid': 'attach', 'aria-label': t('attach'), title: t('attach'),
-    }, '📎');
+    }, paperclip());
     this.list = el('ul', { class: 'attachments', 'data-testid': 'attachments', 'aria-live': 'polite' });
     form.prepend(this.button, this.picker);
     form.before(this.list);
@@ -103,7 +103,10 @@ export class Attachments {
     const progress = el('progress', { max: 100, value: 0, 'aria-label': t('uploading', file.name) });
     const status = el('span', { class: 'attachment-status', role: 'status' });
     const remove = el('button', { type: 'button', class: 'attachment-remove', 'aria-label': t('remove', file.name), title: t('remove', file.name) }, '×');
-    const thumb = file.type.startsWith('image/') ? el('img', { class: 'thumb', alt: '' }) : el('span', { class: 'thumb file', 'aria-hidden': 'true' }, '📄');
+    const extension = (file.name.includes('.') ? file.name.split('.').pop() : 'file').slice(0, 4).toUpperCase();
+    const thumb = file.type.startsWith('image/')
+      ? el('img', { class: 'thumb', alt: '' })
+      : el('span', { class: 'thumb file', 'aria-hidden': 'true' }, extension);
     item.row = el('li', { class: 'attachment', 'data-testid': 'attachment' },
       thumb, el('span', { class: 'attachment-name', dir: 'auto', text: file.name }), progress, status, remove);
     remove.addEventListener('click', () => this.#remove(item));
@@ -179,6 +182,20 @@ export class Attachments {
       // Already gone, or the network is down: an unsent upload is pruned after a day anyway.
     });
   }
+}
+
+/** A paper clip icon (inline SVG: no icon font, no emoji font needed). */
+function paperclip() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  for (const [name, value] of Object.entries({
+    viewBox: '0 0 24 24', width: '20', height: '20', fill: 'none', stroke: 'currentColor',
+    'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round', 'aria-hidden': 'true',
+  })) svg.setAttribute(name, value);
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M21 12.5l-8.5 8.5a5 5 0 0 1-7-7l9-9a3.5 3.5 0 0 1 5 5l-9 9a2 2 0 0 1-3-3l8-8');
+  svg.append(path);
+  return svg;
 }
 
 /** A type for a file the browser did not type (e.g. `.ics` on some systems). */
