@@ -122,6 +122,13 @@ async fn a_text_file_of_five_lines_becomes_five_tasks_with_one_add_task_call(sto
     let (status, thread) = stack::json_op(&stack.base, "alice", &get).await;
     assert_eq!(status, 200);
     assert_eq!(thread["items"]["data"][0]["attachments"][0]["id"], id);
+
+    // Sent once, it belongs to that thread: another conversation cannot reuse it.
+    let again = json!({"type": "threads.create", "params": {"input": message("again", &[id])}});
+    let response = stack::post(&stack.base, "alice", &again).await;
+    assert_eq!(response.status(), 400);
+    let threads = stack.store.list_threads("alice", None, 10, Default::default()).await.unwrap();
+    assert_eq!(threads.data.len(), 1, "nothing was stored for the refused message");
 }
 
 async fn an_image_makes_the_offline_agent_say_it_cannot_read_images(store: Arc<dyn ThreadStore>) {

@@ -243,7 +243,7 @@ impl Conversations {
         base: &str,
     ) -> Result<Prepared, ApiError> {
         check(&input, self.max_message_chars, &self.limits)?;
-        let attached = self.attachments.for_message(user, &input.attachments).await?;
+        let attached = self.attachments.for_message(user, &input.attachments, None).await?;
         let thread = self.threads.create(user, earlier).await?;
         let attachments = self.bound(user, attached, &thread.id, base).await?;
         let message = self.threads.add_user_message(user, &thread, input, attachments).await?;
@@ -264,7 +264,7 @@ impl Conversations {
         if thread.status.get("type").and_then(Value::as_str).is_some_and(|s| s != "active") {
             return Err(ApiError::BadRequest("this thread is closed to new messages".into()));
         }
-        let attached = self.attachments.for_message(user, &input.attachments).await?;
+        let attached = self.attachments.for_message(user, &input.attachments, Some(&thread.id)).await?;
         let attachments = self.bound(user, attached, &thread.id, base).await?;
         let message = self.threads.add_user_message(user, &thread, input, attachments).await?;
         let head = vec![Event::ItemDone { item: message.clone() }, stream_options()];

@@ -24,7 +24,8 @@ pub const MULTIPART_OVERHEAD: usize = 64 << 10;
 /// The gateway's public base URL (`https://chat.example`, no trailing slash): the configured
 /// `GATEWAY_PUBLIC_URL`, else the request's `Host` (already checked against
 /// `GATEWAY_ALLOWED_HOSTS`) with `X-Forwarded-Proto`'s scheme, else `http` for loopback
-/// names and `https` for any other.
+/// names and `https` for any other. Empty when the `Host` cannot be used in a URL: only the
+/// operations that hand out URLs refuse then, not every ChatKit request.
 pub struct PublicBase(
     /// The URL.
     pub String,
@@ -42,8 +43,8 @@ impl FromRequestParts<AppState> for PublicBase {
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
             .or_else(|| parts.uri.authority().map(|a| a.as_str()))
-            .filter(|h| !h.is_empty() && !h.contains(['/', ' ', '?', '#', '@']))
-            .ok_or_else(|| ApiError::BadRequest("the request has no usable Host header".into()))?;
+            .filter(|h| !h.is_empty() && !h.contains(['/', '\\', ' ', '?', '#', '@']));
+        let Some(host) = host else { return Ok(Self(String::new())) };
         let forwarded = parts.headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok());
         let scheme = match forwarded.map(str::trim) {
             Some("https") => "https",

@@ -79,6 +79,11 @@ impl Attachments {
         mime_type: &str,
         base: &str,
     ) -> Result<Attachment, ApiError> {
+        if base.is_empty() {
+            return Err(ApiError::BadRequest(
+                "the request's Host cannot be used in an upload URL; set GATEWAY_PUBLIC_URL".into(),
+            ));
+        }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
             return Err(ApiError::BadRequest(format!(
@@ -179,12 +184,14 @@ impl Attachments {
         }
     }
 
-    /// The attachments a message names, each the user's and uploaded, at most the per-message
-    /// bound; their bytes are left out.
+    /// The attachments a message names, each the user's, uploaded and not sent in another
+    /// thread than `thread_id` (None: a new thread), at most the per-message bound; their bytes
+    /// are left out. Checked before anything is stored.
     pub(super) async fn for_message(
         &self,
         user: &User,
         ids: &[String],
+        thread_id: Option<&str>,
     ) -> Result<Vec<AttachmentRecord>, ApiError> {
         let most = self.limits.max_per_message;
         if ids.len() > most {
@@ -201,6 +208,11 @@ impl Attachments {
             let mut record = self.load(user, id).await?;
             if record.uploaded_at.is_none() {
                 return Err(ApiError::BadRequest(format!("attachment {id} has not been uploaded yet")));
+            }
+            if record.thread_id.is_some() && record.thread_id.as_deref() != thread_id {
+                return Err(ApiError::BadRequest(format!(
+                    "attachment {id} was sent in another conversation; attach the file again"
+                )));
             }
             record.bytes = None;
             records.push(record);
