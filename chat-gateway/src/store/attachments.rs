@@ -1,4 +1,4 @@
-//! The attachment half of [`SqlStore`]: files users attach to messages, with their bytes, in
+//! [`AttachmentStore`] on [`SqlStore`]: files users attach to messages, with their bytes, in
 //! `chat_attachments`. Every statement filters by the owner, like the thread half, and the
 //! statements are the same on both backends.
 
@@ -7,7 +7,7 @@ use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 
 use super::backend::Backend;
 use super::engine::SqlStore;
-use super::{AttachmentRecord, StoreError};
+use super::{AttachmentRecord, AttachmentStore, StoreError};
 
 const INSERT: &str = "INSERT INTO chat_attachments \
      (user_id, id, name, mime_type, declared_size, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -35,7 +35,8 @@ const DELETE_UNSENT: &str =
 /// The columns of [`LOAD`] as decoded.
 type AttachmentRow<I> = (String, Option<String>, String, String, i64, Option<Vec<u8>>, I, Option<I>);
 
-impl<B: Backend> SqlStore<B>
+#[async_trait::async_trait]
+impl<B: Backend> AttachmentStore for SqlStore<B>
 where
     for<'c> &'c mut B::Connection: Executor<'c, Database = B>,
     B::Arguments: IntoArguments<B>,
@@ -46,7 +47,8 @@ where
     Vec<u8>: for<'r> Decode<'r, B> + Type<B>,
     i64: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
 {
-    pub(super) async fn insert_attachment(&self, user: &str, a: &AttachmentRecord) -> Result<(), StoreError> {
+    #[tracing::instrument(skip_all, fields(user))]
+    async fn create_attachment(&self, user: &str, a: &AttachmentRecord) -> Result<(), StoreError> {
         sqlx::query(INSERT)
             .bind(user)
             .bind(a.id.as_str())
@@ -59,7 +61,8 @@ where
         Ok(())
     }
 
-    pub(super) async fn store_upload(
+    #[tracing::instrument(skip_all, fields(user, bytes = bytes.len()))]
+    async fn upload_attachment(
         &self,
         user: &str,
         id: &str,
@@ -78,7 +81,8 @@ where
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    pub(super) async fn read_attachment(&self, user: &str, id: &str) -> Result<AttachmentRecord, StoreError> {
+    #[tracing::instrument(skip_all, fields(user))]
+    async fn load_attachment(&self, user: &str, id: &str) -> Result<AttachmentRecord, StoreError> {
         let row: Option<AttachmentRow<B::Instant>> =
             sqlx::query_as(LOAD).bind(user).bind(id).fetch_optional(self.reader()).await?;
         let (id, thread_id, name, mime_type, declared_size, bytes, created_at, uploaded_at) =
@@ -95,26 +99,25 @@ where
         })
     }
 
-    pub(super) async fn bind_to_thread(
-        &self,
-        user: &str,
-        id: &str,
-        thread_id: &str,
-    ) -> Result<(), StoreError> {
+    #[tracing::instrument(skip_all, fields(user))]
+    async fn bind_attachment(&self, user: &str, id: &str, thread_id: &str) -> Result<(), StoreError> {
         let done = sqlx::query(BIND).bind(user).bind(id).bind(thread_id).execute(self.writer()).await?;
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    pub(super) async fn remove_attachment(&self, user: &str, id: &str) -> Result<(), StoreError> {
+    #[tracing::instrument(skip_all, fields(user))]
+    async fn delete_attachment(&self, user: &str, id: &str) -> Result<(), StoreError> {
         let done = sqlx::query(DELETE).bind(user).bind(id).execute(self.writer()).await?;
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    pub(super) async fn usage(&self, user: &str) -> Result<i64, StoreError> {
+    #[tracing::instrument(skip_all, fields(user))]
+    async fn attachment_usage(&self, user: &str) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(USAGE).bind(user).fetch_one(self.reader()).await?)
     }
 
-    pub(super) async fn prune_unsent(&self, user: &str, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    #[tracing::instrument(skip_all, fields(user))]
+    async fn delete_unsent_attachments(&self, user: &str, before: DateTime<Utc>) -> Result<u64, StoreError> {
         let done =
             sqlx::query(DELETE_UNSENT).bind(user).bind(B::instant(before)).execute(self.writer()).await?;
         Ok(B::rows_affected(&done))

@@ -9,9 +9,7 @@ use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Pool, Type};
 use super::backend::{Backend, ItemStatement, ItemWrite};
 use super::row::{self, ItemRow, ThreadRow, ToolCallRow};
 use super::sql;
-use super::{
-    AttachmentRecord, ItemRecord, Order, Page, StoreError, ThreadRecord, ThreadStore, ToolCallRecord,
-};
+use super::{ItemRecord, Order, Page, StoreError, ThreadRecord, ThreadStore, ToolCallRecord};
 
 /// The thread store on backend `B` (`sqlx::Postgres` or `sqlx::Sqlite`).
 pub struct SqlStore<B: Backend> {
@@ -115,6 +113,7 @@ where
     for<'a> &'a [u8]: Encode<'a, B> + Type<B>,
     String: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
     Value: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
+    // For the attachment half (the supertrait, in `attachments.rs`).
     Vec<u8>: for<'r> Decode<'r, B> + Type<B>,
     i64: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
 {
@@ -392,51 +391,5 @@ where
         now: DateTime<Utc>,
     ) -> Result<Vec<String>, StoreError> {
         B::mark_shown(&self.writer, user, keys, now).await
-    }
-
-    #[tracing::instrument(skip_all, fields(user))]
-    async fn create_attachment(&self, user: &str, attachment: &AttachmentRecord) -> Result<(), StoreError> {
-        self.insert_attachment(user, attachment).await
-    }
-
-    #[tracing::instrument(skip_all, fields(user, bytes = bytes.len()))]
-    async fn upload_attachment(
-        &self,
-        user: &str,
-        attachment_id: &str,
-        bytes: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.store_upload(user, attachment_id, bytes, now).await
-    }
-
-    #[tracing::instrument(skip_all, fields(user))]
-    async fn load_attachment(&self, user: &str, attachment_id: &str) -> Result<AttachmentRecord, StoreError> {
-        self.read_attachment(user, attachment_id).await
-    }
-
-    #[tracing::instrument(skip_all, fields(user))]
-    async fn bind_attachment(
-        &self,
-        user: &str,
-        attachment_id: &str,
-        thread_id: &str,
-    ) -> Result<(), StoreError> {
-        self.bind_to_thread(user, attachment_id, thread_id).await
-    }
-
-    #[tracing::instrument(skip_all, fields(user))]
-    async fn delete_attachment(&self, user: &str, attachment_id: &str) -> Result<(), StoreError> {
-        self.remove_attachment(user, attachment_id).await
-    }
-
-    #[tracing::instrument(skip_all, fields(user))]
-    async fn attachment_usage(&self, user: &str) -> Result<i64, StoreError> {
-        self.usage(user).await
-    }
-
-    #[tracing::instrument(skip_all, fields(user))]
-    async fn delete_unsent_attachments(&self, user: &str, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.prune_unsent(user, before).await
     }
 }

@@ -1,4 +1,4 @@
-//! Thread storage: the [`ThreadStore`] trait with [`PgStore`] and [`SqliteStore`] behind
+//! Thread storage: the [`ThreadStore`] trait (with [`AttachmentStore`]) and [`PgStore`] and [`SqliteStore`] behind
 //! it, picked from `CHAT_DATABASE_URL`. SQL lives only under this module.
 //!
 //! Every method takes the owner's user id and every statement filters by it: another
@@ -6,7 +6,7 @@
 //! their wire JSON plus indexed columns (id, thread, type, insertion order).
 //!
 //! Layout: `engine` implements the trait once, as [`SqlStore`], over a `backend::Backend`
-//! (the sqlx database type), with the attachment methods in `attachments`; `sql` holds the
+//! (the sqlx database type), and [`AttachmentStore`] in `attachments`; `sql` holds the
 //! statements both backends share and `row` turns rows into records; `pg` and `sqlite` hold
 //! only what differs (connecting, instants, write transactions, the item write and the
 //! notice marks).
@@ -178,9 +178,49 @@ impl StoreError {
     }
 }
 
-/// Thread storage for every user. Every method is scoped to `user`.
+/// Attachment storage for every user (part of every [`ThreadStore`]). Every method is scoped
+/// to `user`: another user's attachment is `NotFound`.
 #[async_trait::async_trait]
-pub trait ThreadStore: Send + Sync + 'static {
+pub trait AttachmentStore: Send + Sync + 'static {
+    /// Records a new, not yet uploaded attachment (`bytes` and `uploaded_at` are ignored).
+    async fn create_attachment(&self, user: &str, attachment: &AttachmentRecord) -> Result<(), StoreError>;
+
+    /// Stores an attachment's bytes (replacing any earlier upload) and marks it uploaded at
+    /// `now`; `NotFound` when absent, not `user`'s, or already sent in a message.
+    async fn upload_attachment(
+        &self,
+        user: &str,
+        attachment_id: &str,
+        bytes: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Loads one of `user`'s attachments, with its bytes when uploaded; `NotFound` otherwise.
+    async fn load_attachment(&self, user: &str, attachment_id: &str) -> Result<AttachmentRecord, StoreError>;
+
+    /// Binds an uploaded attachment to one of `user`'s threads (a message there carries it);
+    /// `NotFound` when absent, not uploaded, or already bound to another thread.
+    async fn bind_attachment(
+        &self,
+        user: &str,
+        attachment_id: &str,
+        thread_id: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes one of `user`'s attachments; `NotFound` when absent.
+    async fn delete_attachment(&self, user: &str, attachment_id: &str) -> Result<(), StoreError>;
+
+    /// The bytes `user`'s attachments take or have reserved (each counted at its declared size).
+    async fn attachment_usage(&self, user: &str) -> Result<i64, StoreError>;
+
+    /// Deletes `user`'s attachments never sent in a message and created before `before`;
+    /// returns how many.
+    async fn delete_unsent_attachments(&self, user: &str, before: DateTime<Utc>) -> Result<u64, StoreError>;
+}
+
+/// Thread storage for every user, attachments included. Every method is scoped to `user`.
+#[async_trait::async_trait]
+pub trait ThreadStore: AttachmentStore {
     /// Applies pending migrations (tracked in `_chat_gateway_migrations`).
     async fn migrate(&self) -> Result<(), StoreError>;
 
@@ -261,41 +301,6 @@ pub trait ThreadStore: Send + Sync + 'static {
 
     /// The feedback on a thread as (item id, kind), for tests and analytics.
     async fn list_feedback(&self, user: &str, thread_id: &str) -> Result<Vec<(String, String)>, StoreError>;
-
-    /// Records a new, not yet uploaded attachment (`bytes` and `uploaded_at` are ignored).
-    async fn create_attachment(&self, user: &str, attachment: &AttachmentRecord) -> Result<(), StoreError>;
-
-    /// Stores an attachment's bytes (replacing any earlier upload) and marks it uploaded at
-    /// `now`; `NotFound` when absent, not `user`'s, or already sent in a message.
-    async fn upload_attachment(
-        &self,
-        user: &str,
-        attachment_id: &str,
-        bytes: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-
-    /// Loads one of `user`'s attachments, with its bytes when uploaded; `NotFound` otherwise.
-    async fn load_attachment(&self, user: &str, attachment_id: &str) -> Result<AttachmentRecord, StoreError>;
-
-    /// Binds an uploaded attachment to one of `user`'s threads (a message there carries it);
-    /// `NotFound` when absent, not uploaded, or already bound to another thread.
-    async fn bind_attachment(
-        &self,
-        user: &str,
-        attachment_id: &str,
-        thread_id: &str,
-    ) -> Result<(), StoreError>;
-
-    /// Deletes one of `user`'s attachments; `NotFound` when absent.
-    async fn delete_attachment(&self, user: &str, attachment_id: &str) -> Result<(), StoreError>;
-
-    /// The bytes `user`'s attachments take or have reserved (each counted at its declared size).
-    async fn attachment_usage(&self, user: &str) -> Result<i64, StoreError>;
-
-    /// Deletes `user`'s attachments never sent in a message and created before `before`;
-    /// returns how many.
-    async fn delete_unsent_attachments(&self, user: &str, before: DateTime<Utc>) -> Result<u64, StoreError>;
 
     /// Marks notices (by key) as shown to `user` at `now` and returns the keys not shown before,
     /// in the order given; forgets this user's marks older than two days. Atomic per key, so two
