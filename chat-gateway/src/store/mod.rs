@@ -1,5 +1,6 @@
-//! Thread storage: the [`ThreadStore`] trait (with [`AttachmentStore`]) and [`PgStore`] and [`SqliteStore`] behind
-//! it, picked from `CHAT_DATABASE_URL`. SQL lives only under this module.
+//! Thread storage: the [`ThreadStore`] trait (attachments included, [`AttachmentStore`]) with
+//! [`PgStore`] and [`SqliteStore`] behind it, picked from `CHAT_DATABASE_URL`. SQL lives only
+//! under this module.
 //!
 //! Every method takes the owner's user id and every statement filters by it: another
 //! user's thread id behaves exactly like an id that does not exist. Items are stored as
