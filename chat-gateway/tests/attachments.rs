@@ -131,6 +131,50 @@ async fn a_text_file_of_five_lines_becomes_five_tasks_with_one_add_task_call(sto
     assert_eq!(threads.data.len(), 1, "nothing was stored for the refused message");
 }
 
+async fn csv_rows_and_calendar_events_become_tasks_with_their_due_dates_in_one_call(
+    store: Arc<dyn ThreadStore>,
+) {
+    let stack = Stack::start(store).await;
+    let csv = attach(
+        &stack,
+        "alice",
+        "chores.csv",
+        "text/csv",
+        b"Task,Due\nclean the garage,2026-12-20\n\"milk, eggs\",\n",
+    )
+    .await;
+    let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:Dentist\r\nDTSTART:20261215T093000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let ics = attach(&stack, "alice", "cal.ics", "text/calendar", ics.as_bytes()).await;
+    let ids = [csv["id"].as_str().unwrap(), ics["id"].as_str().unwrap()];
+    let op = json!({"type": "threads.create", "params": {"input": message("", &ids)}});
+    let events = stack::stream(&stack.base, "alice", &op).await;
+    let thread_id = events[0]["thread"]["id"].as_str().unwrap();
+    let calls = stack.store.list_tool_calls("alice", thread_id).await.unwrap();
+    assert_eq!(calls.len(), 1, "one add_task for both files");
+    assert_eq!(
+        calls[0].arguments["tasks"],
+        json!([
+            {"title": "clean the garage", "due": "2026-12-20"},
+            {"title": "milk, eggs"},
+            {"title": "Dentist", "due": "2026-12-15T09:30"},
+        ])
+    );
+    let mut titles = stack.task_titles("alice").await;
+    titles.sort();
+    assert_eq!(titles, ["Dentist", "clean the garage", "milk, eggs"]);
+}
+
+async fn a_file_of_more_tasks_than_a_message_may_add_adds_none_and_says_so(store: Arc<dyn ThreadStore>) {
+    let stack = Stack::start(store).await;
+    let lines: String = (1..=101).map(|n| format!("task {n}\n")).collect();
+    let file = attach(&stack, "alice", "long.txt", "text/plain", lines.as_bytes()).await;
+    let op = json!({"type": "threads.create", "params": {"input": message("add these", &[file["id"].as_str().unwrap()])}});
+    let events = stack::stream(&stack.base, "alice", &op).await;
+    let reply = stack::reply(&events);
+    assert!(reply.contains("101 tasks") && reply.contains("at most 100"), "{reply}");
+    assert!(stack.task_titles("alice").await.is_empty(), "nothing was added");
+}
+
 async fn an_image_makes_the_offline_agent_say_it_cannot_read_images(store: Arc<dyn ThreadStore>) {
     let stack = Stack::start(store).await;
     let image = attach(&stack, "alice", "list.png", "image/png", PNG).await;
@@ -269,6 +313,8 @@ async fn the_model_receives_an_image_as_an_image_content_part_and_a_file_as_text
 
 on_both_backends!(
     a_text_file_of_five_lines_becomes_five_tasks_with_one_add_task_call,
+    csv_rows_and_calendar_events_become_tasks_with_their_due_dates_in_one_call,
+    a_file_of_more_tasks_than_a_message_may_add_adds_none_and_says_so,
     an_image_makes_the_offline_agent_say_it_cannot_read_images,
     another_users_attachment_is_not_found_everywhere,
     limits_answer_clear_4xx_errors_and_keep_nothing_wrong,
