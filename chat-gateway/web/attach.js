@@ -184,6 +184,20 @@ export class Attachments {
   }
 }
 
+/** What a sent message carries, for its bubble: images as thumbnails (their signed preview
+ * URLs), other files by name; nothing when it carries none. */
+export function attachedFiles(attachments = []) {
+  if (!attachments.length) return [];
+  const list = el('ul', { class: 'sent-attachments', 'data-testid': 'sent-attachments' });
+  for (const a of attachments) {
+    const shown = a.type === 'image' && a.preview_url
+      ? el('img', { class: 'thumb', src: a.preview_url, alt: a.name })
+      : el('span', { class: 'attachment-name', dir: 'auto', text: a.name });
+    list.append(el('li', { class: 'attachment' }, shown));
+  }
+  return [list];
+}
+
 /** A paper clip icon (inline SVG: no icon font, no emoji font needed). */
 function paperclip() {
   const ns = 'http://www.w3.org/2000/svg';

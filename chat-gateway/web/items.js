@@ -4,6 +4,7 @@
 
 import { el } from './dom.js';
 import { t } from './i18n.js';
+import { attachedFiles } from './attach.js';
 
 /** The rendered conversation of one thread. */
 export class Conversation {
@@ -159,8 +160,11 @@ export class Conversation {
 /** The <li> for an item, or null for kinds this page does not show. */
 function render(item, done) {
   switch (item.type) {
-    case 'user_message':
-      return message(item, 'user', [userText(item.content)], done);
+    case 'user_message': {
+      const node = message(item, 'user', [userText(item.content)], done);
+      node.append(...attachedFiles(item.attachments));
+      return node;
+    }
     case 'assistant_message':
       return message(item, 'assistant', (item.content ?? []).map((c) => c.text ?? ''), done);
     case 'workflow':

@@ -127,7 +127,20 @@ try {
     await page.locator('[data-role="assistant"] .text').filter({ hasText: /cannot read images/ }).waitFor();
     await page.waitForFunction(() => !document.getElementById('send').disabled);
     assert.equal(await rows().count(), 0, 'the composer is empty again');
+    const sent = page.locator('[data-role="user"] [data-testid="sent-attachments"] li');
+    assert.equal(await sent.count(), 2, 'the sent message shows its two files');
+    await page.waitForFunction(() => document.querySelector('[data-role="user"] img.thumb')?.naturalWidth === 1);
     await page.screenshot({ path: join(shots, 'attach-sent.png'), fullPage: true });
+  });
+
+  await step('reloaded, the message still shows its image through a fresh signed preview URL', async () => {
+    await page.reload();
+    await byId('thread-item').first().waitFor();
+    await byId('thread-item').first().locator('button').first().click();
+    const img = page.locator('[data-role="user"] img.thumb');
+    await img.waitFor();
+    assert.match(await img.getAttribute('src'), /\/api\/attachments\/atc_[0-9a-f]+\/preview\?user=alice&expires=\d+&signature=[0-9a-f]{64}$/);
+    await page.waitForFunction(() => document.querySelector('[data-role="user"] img.thumb')?.naturalWidth === 1);
   });
 
   await step('the Urdu page labels the attach button in Urdu, right to left', async () => {
