@@ -280,3 +280,36 @@ async fn without_a_provider_sign_in_json_is_404_and_with_one_out_of_reach_503_an
     assert!(csp.contains("connect-src 'self';"), "{csp}");
     stop.cancel();
 }
+
+#[tokio::test]
+async fn a_failing_provider_is_asked_once_per_retry_interval_not_on_every_page_load() {
+    // A provider whose discovery document answers 500, counting how often it is asked.
+    let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = asked.clone();
+    let provider = axum::Router::new().fallback(move || {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async { axum::http::StatusCode::INTERNAL_SERVER_ERROR }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer: reqwest::Url = format!("http://{}", listener.local_addr().unwrap()).parse().unwrap();
+    tokio::spawn(async move { axum::serve(listener, provider).await });
+    let settings = OidcSettings { issuer, client_id: "page".into(), scopes: "openid".into(), resource: None };
+    let (base, stop, _dir) = gateway_with(Some(settings)).await;
+
+    let mut after_first = None;
+    for _ in 0..3 {
+        let response = reqwest::get(format!("{base}/web/sign-in.json")).await.unwrap();
+        assert_eq!(response.status(), 503);
+        after_first.get_or_insert(asked.load(std::sync::atomic::Ordering::SeqCst));
+        assert_eq!(reqwest::get(format!("{base}/")).await.unwrap().status(), 200);
+    }
+    // One discovery (which may try more than one well-known address), not six.
+    let after_first = after_first.unwrap();
+    assert!(after_first >= 1);
+    assert_eq!(
+        asked.load(std::sync::atomic::Ordering::SeqCst),
+        after_first,
+        "later requests within seconds did not ask again"
+    );
+    stop.cancel();
+}

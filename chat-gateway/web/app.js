@@ -32,7 +32,9 @@ const ui = {
 // `view` counts what the pane shows: a stream that outlives its view (the user opened another
 // thread) no longer touches the pane.
 const state = { oidc: null, client: null, threadId: null, busy: false, abort: null, threadsAfter: null, view: 0 };
-const conversation = new Conversation(ui.messages, ui.progress, ui.emptyHint);
+const conversation = new Conversation(ui.messages, ui.progress, ui.emptyHint, {
+  client: () => state.client, threadId: () => state.threadId, failed: actionFailed,
+});
 const threads = new ThreadList(ui.threadList, { open: openThread, rename: renameThread, remove: deleteThread });
 
 /** A message for a failed request, in the UI language. */
@@ -42,6 +44,17 @@ function describe(error) {
   if (error.status === 429) return t('rateLimited', error.retryAfter ?? 1);
   if (error.status === 404) return t('notFound');
   return error.message || t('errorGeneric');
+}
+
+/** A widget action's failure: a 401 signs out (null), anything else is a message to show. */
+function actionFailed(error) {
+  if (error instanceof ApiError && error.status === 401) {
+    signOut(t('sessionEnded'));
+    return null;
+  }
+  if (error instanceof ApiError && error.status === 404) return t('taskGone');
+  const refused = error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429;
+  return refused && error.message ? error.message : describe(error);
 }
 
 /** Runs a non-streaming request; shows failures (a 401 signs out) and returns null for them. */

@@ -1,10 +1,13 @@
 // The conversation pane: renders thread items (from history or as stream events arrive) into
 // the message list. User and assistant messages are `message` items with `data-role`; tool
 // calls (workflow items) show each step while it runs; notices and errors (with Retry) follow.
+// Widget items are rendered by widgets.js; their actions run here (`threads.custom_action`, or
+// `threads.sync_custom_action` for non-streaming ones) and update the widget in place.
 
 import { el } from './dom.js';
 import { t } from './i18n.js';
 import { attachedFiles } from './attach.js';
+import { foldRepeats, focusSpot, restoreFocus, setBusy, showError, updatedWidget, widgetItem } from './widgets.js';
 
 /** The rendered conversation of one thread. */
 export class Conversation {
@@ -13,17 +16,32 @@ export class Conversation {
   #emptyHint;
   /** item id -> its <li> */
   #nodes = new Map();
+  /** widget item id -> the item as last shown */
+  #widgets = new Map();
+  /** ids of widgets whose action is running */
+  #acting = new Set();
+  /** counts clear(): an action that outlives what it was shown in stops touching the pane */
+  #generation = 0;
+  #host;
 
-  constructor(list, progress, emptyHint) {
+  /**
+   * `host` runs widget actions: `client()` (a ChatKitClient), `threadId()`, and `failed(error)`
+   * (a message for a failed request, or null when the host handled it, e.g. by signing out).
+   */
+  constructor(list, progress, emptyHint, host = null) {
     this.#list = list;
     this.#progress = progress;
     this.#emptyHint = emptyHint;
+    this.#host = host;
   }
 
   /** Empties the pane. */
   clear() {
+    this.#generation += 1;
     this.#list.replaceChildren();
     this.#nodes.clear();
+    this.#widgets.clear();
+    this.#acting.clear();
     this.#progress.textContent = '';
     this.#refresh();
   }
@@ -51,6 +69,7 @@ export class Conversation {
       case 'thread.item.removed':
         this.#nodes.get(event.item_id)?.remove();
         this.#nodes.delete(event.item_id);
+        this.#widgets.delete(event.item_id);
         break;
       case 'progress_update':
         this.#progress.textContent = event.text ?? '';
@@ -58,8 +77,12 @@ export class Conversation {
       case 'notice':
         this.#append(notice(event));
         break;
+      case 'client_effect':
+        // e.g. `tasks.changed`: for a host page that shows tasks of its own.
+        this.#list.dispatchEvent(new CustomEvent('client-effect', { bubbles: true, detail: { name: event.name, data: event.data ?? {} } }));
+        break;
       default:
-        break; // stream_options, client_effect: nothing to show
+        break; // stream_options: nothing to show
     }
     this.#scroll(stick);
   }
@@ -87,9 +110,11 @@ export class Conversation {
     this.#progress.textContent = text;
   }
 
-  /** Ends a stream: no message is still marked busy. */
+  /** Ends a stream: no message is still marked busy (a widget whose action runs still is). */
   finish() {
-    for (const node of this.#list.querySelectorAll('[aria-busy="true"]')) node.setAttribute('aria-busy', 'false');
+    for (const node of this.#list.querySelectorAll('[aria-busy="true"]')) {
+      if (!this.#acting.has(node.dataset.itemId)) node.setAttribute('aria-busy', 'false');
+    }
   }
 
   /** The id of the last user message shown, if any. */
@@ -109,9 +134,11 @@ export class Conversation {
   }
 
   #upsert(item, done) {
-    const node = render(item, done);
+    const node = item.type === 'widget' ? this.#widget(item) : render(item, done);
     if (!node) return;
     const old = this.#nodes.get(item.id);
+    // A finished reply does not repeat, as text, the lines a widget of its turn already shows.
+    if (item.type === 'assistant_message' && done) foldRepeats(node, this.#turnWidgets(old));
     if (old) old.replaceWith(node);
     else this.#append(node);
     this.#nodes.set(item.id, node);
@@ -133,9 +160,73 @@ export class Conversation {
       case 'workflow.task.updated':
         setTask(node, update.task_index, update.task);
         break;
-      default:
+      default: {
+        const item = this.#widgets.get(id);
+        const next = item && updatedWidget(item, update);
+        if (next) this.#upsert(next, true);
         break;
+      }
     }
+  }
+
+  /** The widget items shown in the current turn before `node` (or before the end). */
+  #turnWidgets(node) {
+    const found = [];
+    let at = node ? node.previousElementSibling : this.#list.lastElementChild;
+    for (; at && at.dataset.role !== 'user'; at = at.previousElementSibling) {
+      const item = this.#widgets.get(at.dataset.itemId);
+      if (item) found.push(item);
+    }
+    return found;
+  }
+
+  #widget(item) {
+    this.#widgets.set(item.id, item);
+    const node = widgetItem(item, (action, control) => this.#act(item.id, action, control));
+    if (this.#acting.has(item.id)) setBusy(node, true);
+    return node;
+  }
+
+  /** Runs a widget's action: its controls are disabled until the answer has been applied. */
+  async #act(itemId, action, control) {
+    const host = this.#host;
+    const threadId = host?.threadId();
+    const node = this.#nodes.get(itemId);
+    // The product's widgets carry server actions only; a client action has no handler here.
+    if (!host || !threadId || !node || action.handler === 'client' || this.#acting.has(itemId)) return;
+    const generation = this.#generation;
+    const current = () => generation === this.#generation;
+    const spot = focusSpot(node, control);
+    this.#acting.add(itemId);
+    setBusy(node, true);
+    showError(node, null);
+    const params = { thread_id: threadId, item_id: itemId, action: { type: action.type, payload: action.payload ?? {} } };
+    let failure = null;
+    try {
+      if (action.streaming === false) {
+        const answer = await host.client().request('threads.sync_custom_action', params);
+        if (current() && answer?.updated_item) this.#upsert(answer.updated_item, true);
+      } else {
+        for await (const event of host.client().stream('threads.custom_action', params)) {
+          if (!current()) break;
+          if (event.type === 'error') failure = actionError(event);
+          else this.apply(event);
+        }
+      }
+    } catch (error) {
+      failure = host.failed(error);
+    }
+    if (!current()) return;
+    this.#acting.delete(itemId);
+    // A failed action changed nothing: show the widget as it was (a ticked checkbox unticks).
+    const last = this.#widgets.get(itemId);
+    if (failure && last) this.#upsert(last, true);
+    const now = this.#nodes.get(itemId);
+    if (!now) return;
+    setBusy(now, false);
+    if (failure) showError(now, failure);
+    const active = document.activeElement;
+    if (!active || active === document.body || now.contains(active)) restoreFocus(now, spot);
   }
 
   #append(node) {
@@ -169,13 +260,15 @@ function render(item, done) {
       return message(item, 'assistant', (item.content ?? []).map((c) => c.text ?? ''), done);
     case 'workflow':
       return workflow(item, done);
-    case 'widget':
-      return item.copy_text
-        ? el('li', { class: 'widget', 'data-item-id': item.id, dir: 'auto', text: item.copy_text })
-        : null;
     default:
       return null; // end_of_turn, client tool calls, hidden context
   }
+}
+
+/** What a failed widget action's error event says, in the page's language where it is known. */
+function actionError(event) {
+  if (event.code !== 'custom' || !event.message) return t('errorGeneric');
+  return /^task not found$/i.test(event.message) ? t('taskGone') : event.message;
 }
 
 function userText(content = []) {

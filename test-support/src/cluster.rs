@@ -1,12 +1,25 @@
-//! A throwaway PostgreSQL cluster of the test's own (Debian's PostgreSQL 15 binaries: initdb
+//! A throwaway PostgreSQL cluster of the test's own (Debian's PostgreSQL server binaries: initdb
 //! into a temp dir, pg_ctl on a free loopback port), so a test can stop and restart the
 //! server without touching the shared one. As root, the server runs as `postgres`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-/// Where Debian puts the server binaries.
-const BIN: &str = "/usr/lib/postgresql/15/bin";
+/// Where Debian puts the server binaries: `/usr/lib/postgresql/<version>/bin`, the newest
+/// version installed.
+fn bin_dir() -> Option<PathBuf> {
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let version = entry.file_name().to_str()?.parse().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("initdb").is_file().then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin)
+}
 
 /// A running cluster; stopped (immediately) and deleted when dropped.
 pub struct Cluster {
@@ -14,6 +27,7 @@ pub struct Cluster {
     pub url: String,
     data: PathBuf,
     port: u16,
+    bin: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -21,11 +35,16 @@ impl Cluster {
     /// Creates and starts a cluster, or returns None (after saying so) when the binaries are
     /// missing and CI does not require them.
     pub fn start() -> Option<Self> {
-        if !Path::new(BIN).join("initdb").is_file() {
-            assert!(std::env::var_os("CI").is_none(), "PostgreSQL 15 binaries are required in CI ({BIN})");
-            eprintln!("skipped: no PostgreSQL binaries in {BIN} for a throwaway cluster");
+        let Some(bin) = bin_dir() else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "PostgreSQL server binaries are required in CI (/usr/lib/postgresql/*/bin/initdb)"
+            );
+            eprintln!(
+                "skipped: no PostgreSQL server binaries in /usr/lib/postgresql/*/bin for a throwaway cluster"
+            );
             return None;
-        }
+        };
         let dir = tempfile::tempdir().unwrap();
         if is_root() {
             let status = Command::new("chown").arg("postgres:postgres").arg(dir.path()).status().unwrap();
@@ -33,8 +52,13 @@ impl Cluster {
         }
         let data = dir.path().join("data");
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let cluster =
-            Self { url: format!("postgres://postgres@127.0.0.1:{port}/postgres"), data, port, _dir: dir };
+        let cluster = Self {
+            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+            data,
+            port,
+            bin,
+            _dir: dir,
+        };
         let data = cluster.data.display().to_string();
         cluster.run("initdb", &["-D", &data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
         cluster.up();
@@ -60,7 +84,7 @@ impl Cluster {
     }
 
     fn run(&self, tool: &str, args: &[&str]) {
-        let exe = Path::new(BIN).join(tool);
+        let exe = self.bin.join(tool);
         let mut cmd = if is_root() {
             let mut cmd = Command::new("runuser");
             cmd.args(["-u", "postgres", "--"]).arg(exe);
@@ -81,7 +105,7 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         let data = self.data.display().to_string();
-        let exe = Path::new(BIN).join("pg_ctl");
+        let exe = self.bin.join("pg_ctl");
         let args = ["-D", data.as_str(), "-m", "immediate", "stop"];
         let _ = if is_root() {
             Command::new("runuser").args(["-u", "postgres", "--"]).arg(exe).args(args).output()

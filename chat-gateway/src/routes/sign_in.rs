@@ -8,7 +8,8 @@
 //! authorization and end-session endpoints are navigations, not requests).
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::State;
@@ -23,6 +24,10 @@ use crate::error::ApiError;
 
 /// Seconds a page is asked to wait when the provider's discovery document cannot be had.
 const RETRY_AFTER_SECONDS: u64 = 5;
+
+/// How long a failed discovery is remembered before it is tried again: while the provider is
+/// down (or hangs until the fetch timeout), page loads answer at once instead of each waiting.
+const FAILURE_MEMORY: Duration = Duration::from_secs(RETRY_AFTER_SECONDS);
 
 /// What the page needs from the provider's discovery document.
 #[derive(Debug, Clone, Serialize)]
@@ -40,17 +45,37 @@ pub struct PageSignIn {
     settings: OidcSettings,
     client: reqwest::Client,
     endpoints: OnceCell<Endpoints>,
+    /// The last failed discovery: when, and why.
+    failed: Mutex<Option<(Instant, String)>>,
 }
 
 impl PageSignIn {
     /// Sign-in with the provider `settings` names; nothing is fetched until a page asks.
     pub fn new(settings: OidcSettings) -> Self {
-        Self { settings, client: shared::jwks::fetch_client(), endpoints: OnceCell::new() }
+        Self {
+            settings,
+            client: shared::jwks::fetch_client(),
+            endpoints: OnceCell::new(),
+            failed: Mutex::new(None),
+        }
     }
 
-    /// The endpoints, discovered once (a failed discovery is tried again next time).
+    /// The endpoints, discovered once; a failed discovery is tried again once
+    /// [`FAILURE_MEMORY`] has passed.
     async fn endpoints(&self) -> Result<&Endpoints, String> {
-        self.endpoints.get_or_try_init(|| discover(&self.client, &self.settings.issuer)).await
+        if let Some(found) = self.endpoints.get() {
+            return Ok(found);
+        }
+        if let Some((at, reason)) = &*self.failed.lock().unwrap_or_else(|e| e.into_inner())
+            && at.elapsed() < FAILURE_MEMORY
+        {
+            return Err(reason.clone());
+        }
+        let found = self.endpoints.get_or_try_init(|| discover(&self.client, &self.settings.issuer)).await;
+        if let Err(reason) = &found {
+            *self.failed.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), reason.clone()));
+        }
+        found
     }
 
     /// `csp` (the page's policy) with the token endpoint's origin added to `connect-src`;

@@ -77,6 +77,7 @@ static ASSETS: &[Asset] = &[
     file("/assets/api.js", JS, include_bytes!("../../web/api.js")),
     file("/assets/attach.js", JS, include_bytes!("../../web/attach.js")),
     file("/assets/items.js", JS, include_bytes!("../../web/items.js")),
+    file("/assets/widgets.js", JS, include_bytes!("../../web/widgets.js")),
     file("/assets/threads.js", JS, include_bytes!("../../web/threads.js")),
     file("/assets/dom.js", JS, include_bytes!("../../web/dom.js")),
     file("/assets/i18n.js", JS, include_bytes!("../../web/i18n.js")),
