@@ -321,3 +321,56 @@ on_both_backends!(
     deleting_a_thread_deletes_its_attachments,
     the_model_receives_an_image_as_an_image_content_part_and_a_file_as_text,
 );
+
+/// A gateway over `store` with the echo responder and `public_url`, on port 0.
+async fn echo_gateway(store: Arc<dyn ThreadStore>, public_url: Option<&str>) -> support::stack::Running {
+    use chat_gateway::auth::Authenticator;
+    use chat_gateway::echo::EchoResponder;
+    use chat_gateway::startup::{self, GatewayParts};
+    let key = shared::identity::TokenKey::new(stack::USER_SECRET).unwrap();
+    let responder = Arc::new(EchoResponder { deltas: 1 });
+    let parts = GatewayParts {
+        public_url: public_url.map(str::to_owned),
+        ..GatewayParts::new(store, responder, Authenticator::new(Some(key), None))
+    };
+    let app = startup::app(parts);
+    support::stack::Running::spawn(|listener, shutdown| startup::run(listener, app, shutdown)).await
+}
+
+#[tokio::test]
+async fn upload_urls_are_built_on_the_public_url_else_on_the_requests_host() {
+    let op = json!({"type": "attachments.create", "params": {"name": "a.png", "size": 8, "mime_type": "image/png"}});
+    let create = |base: String, host: Option<&'static str>, proto: Option<&'static str>| {
+        let op = op.clone();
+        async move {
+            let mut request =
+                reqwest::Client::new().post(format!("{base}/chatkit")).bearer_auth(stack::token("alice"));
+            if let Some(host) = host {
+                request = request.header("host", host);
+            }
+            if let Some(proto) = proto {
+                request = request.header("x-forwarded-proto", proto);
+            }
+            let body: Value = request.json(&op).send().await.unwrap().json().await.unwrap();
+            let upload = body["upload_descriptor"]["url"].as_str().unwrap().to_owned();
+            let preview = body["preview_url"].as_str().unwrap().to_owned();
+            (upload, preview)
+        }
+    };
+
+    let (store, _dir) = support::sqlite_store().await;
+    let configured = echo_gateway(store, Some("https://chat.example/")).await;
+    let (upload, preview) = create(configured.base.clone(), None, None).await;
+    assert!(upload.starts_with("https://chat.example/api/attachments/atc_"), "{upload}");
+    assert!(upload.ends_with("/upload"), "{upload}");
+    assert!(preview.starts_with("https://chat.example/api/attachments/atc_"), "{preview}");
+
+    let (store, _dir) = support::sqlite_store().await;
+    let by_host = echo_gateway(store, None).await;
+    let (upload, _) = create(by_host.base.clone(), None, None).await;
+    assert!(upload.starts_with(&format!("{}/api/attachments/", by_host.base)), "loopback: http: {upload}");
+    let (upload, _) = create(by_host.base.clone(), Some("tasks.example"), None).await;
+    assert!(upload.starts_with("https://tasks.example/api/attachments/"), "another name: https: {upload}");
+    let (upload, _) = create(by_host.base.clone(), Some("tasks.example:8080"), Some("http")).await;
+    assert!(upload.starts_with("http://tasks.example:8080/api/attachments/"), "as the proxy says: {upload}");
+}
