@@ -259,6 +259,13 @@ async fn limits_answer_clear_4xx_errors_and_keep_nothing_wrong(store: Arc<dyn Th
     assert_eq!((status, code(&body).as_str()), (413, "quota_exceeded"), "{body}");
     let (status, _) = create(&stack, "dave", "f.txt", 10 << 20, "text/plain").await;
     assert_eq!(status, 200, "the quota is per user");
+    // However small, at most 100 attachments may wait unsent.
+    for n in 0..100 {
+        let (status, body) = create(&stack, "erin", &format!("f{n}.txt"), 1, "text/plain").await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = create(&stack, "erin", "f100.txt", 1, "text/plain").await;
+    assert_eq!((status, code(&body).as_str()), (413, "too_large"), "{body}");
 }
 
 async fn deleting_a_thread_deletes_its_attachments(store: Arc<dyn ThreadStore>) {

@@ -8,7 +8,8 @@ mod support;
 use std::fmt::Debug;
 
 use chat_gateway::store::{
-    AttachmentRecord, ItemRecord, Order, StoreError, ThreadRecord, ThreadStore, ToolCallRecord,
+    AttachmentRecord, AttachmentUsage, ItemRecord, Order, StoreError, ThreadRecord, ThreadStore,
+    ToolCallRecord,
 };
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
@@ -586,16 +587,17 @@ async fn deleting_a_thread_or_an_attachment_removes_it_and_frees_the_quota(s: &d
         s.create_attachment("alice", &attachment(id, size, t0())).await.unwrap();
     }
     s.create_attachment("bob", &attachment("atc_9", 1000, t0())).await.unwrap();
-    assert_eq!(s.attachment_usage("alice").await.unwrap(), 70);
-    assert_eq!(s.attachment_usage("carol").await.unwrap(), 0);
+    assert_eq!(s.attachment_usage("alice").await.unwrap(), AttachmentUsage { bytes: 70, unsent: 3 });
+    assert_eq!(s.attachment_usage("carol").await.unwrap(), AttachmentUsage::default());
     s.upload_attachment("alice", "atc_1", &[0; 10], t0()).await.unwrap();
     s.bind_attachment("alice", "atc_1", "thr_1").await.unwrap();
+    assert_eq!(s.attachment_usage("alice").await.unwrap(), AttachmentUsage { bytes: 70, unsent: 2 }, "sent");
     s.delete_thread("alice", "thr_1").await.unwrap();
     assert_not_found(s.load_attachment("alice", "atc_1").await, "attachment");
     s.delete_attachment("alice", "atc_2").await.unwrap();
     assert_not_found(s.delete_attachment("alice", "atc_2").await, "attachment");
-    assert_eq!(s.attachment_usage("alice").await.unwrap(), 40);
-    assert_eq!(s.attachment_usage("bob").await.unwrap(), 1000);
+    assert_eq!(s.attachment_usage("alice").await.unwrap(), AttachmentUsage { bytes: 40, unsent: 1 });
+    assert_eq!(s.attachment_usage("bob").await.unwrap(), AttachmentUsage { bytes: 1000, unsent: 1 });
 }
 
 async fn unsent_attachments_older_than_the_cutoff_are_pruned(s: &dyn ThreadStore) {

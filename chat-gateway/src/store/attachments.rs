@@ -7,7 +7,7 @@ use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 
 use super::backend::Backend;
 use super::engine::SqlStore;
-use super::{AttachmentRecord, AttachmentStore, StoreError};
+use super::{AttachmentRecord, AttachmentStore, AttachmentUsage, StoreError};
 
 const INSERT: &str = "INSERT INTO chat_attachments \
      (user_id, id, name, mime_type, declared_size, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -25,9 +25,10 @@ const BIND: &str = "UPDATE chat_attachments SET thread_id = $3 \
 
 const DELETE: &str = "DELETE FROM chat_attachments WHERE user_id = $1 AND id = $2";
 
-/// PostgreSQL's SUM of a BIGINT is NUMERIC: cast back so both backends read an integer.
-const USAGE: &str =
-    "SELECT CAST(COALESCE(SUM(declared_size), 0) AS BIGINT) FROM chat_attachments WHERE user_id = $1";
+/// PostgreSQL's SUM of a BIGINT is NUMERIC: cast back so both backends read integers.
+const USAGE: &str = "SELECT CAST(COALESCE(SUM(declared_size), 0) AS BIGINT), \
+     CAST(COALESCE(SUM(CASE WHEN thread_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
+     FROM chat_attachments WHERE user_id = $1";
 
 const DELETE_UNSENT: &str =
     "DELETE FROM chat_attachments WHERE user_id = $1 AND thread_id IS NULL AND created_at < $2";
@@ -112,8 +113,9 @@ where
     }
 
     #[tracing::instrument(skip_all, fields(user))]
-    async fn attachment_usage(&self, user: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(USAGE).bind(user).fetch_one(self.reader()).await?)
+    async fn attachment_usage(&self, user: &str) -> Result<AttachmentUsage, StoreError> {
+        let (bytes, unsent): (i64, i64) = sqlx::query_as(USAGE).bind(user).fetch_one(self.reader()).await?;
+        Ok(AttachmentUsage { bytes, unsent })
     }
 
     #[tracing::instrument(skip_all, fields(user))]

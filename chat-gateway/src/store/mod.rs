@@ -117,6 +117,15 @@ impl std::fmt::Debug for AttachmentRecord {
     }
 }
 
+/// What one user's attachments take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AttachmentUsage {
+    /// Bytes, each attachment counted at its declared size (uploaded or not).
+    pub bytes: i64,
+    /// Attachments not sent in a message yet.
+    pub unsent: i64,
+}
+
 /// Sort order for pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -211,8 +220,9 @@ pub trait AttachmentStore: Send + Sync + 'static {
     /// Deletes one of `user`'s attachments; `NotFound` when absent.
     async fn delete_attachment(&self, user: &str, attachment_id: &str) -> Result<(), StoreError>;
 
-    /// The bytes `user`'s attachments take or have reserved (each counted at its declared size).
-    async fn attachment_usage(&self, user: &str) -> Result<i64, StoreError>;
+    /// What `user`'s attachments take: bytes (each counted at its declared size) and how many
+    /// are not sent yet.
+    async fn attachment_usage(&self, user: &str) -> Result<AttachmentUsage, StoreError>;
 
     /// Deletes `user`'s attachments never sent in a message and created before `before`;
     /// returns how many.

@@ -28,6 +28,8 @@ use crate::store::{AttachmentRecord, StoreError, ThreadStore};
 pub const PREVIEW_TTL: TimeDelta = TimeDelta::hours(1);
 /// How long an attachment never sent in a message is kept.
 pub const UNSENT_KEPT: TimeDelta = TimeDelta::days(1);
+/// Attachments one user may hold that no message carries yet (each costs a row, however small).
+pub const MAX_UNSENT: i64 = 100;
 /// The longest file name kept.
 const MAX_NAME_CHARS: usize = 255;
 
@@ -104,7 +106,13 @@ impl Attachments {
         }
         // Uploads never sent make room first (they are a day old at least).
         self.store.delete_unsent_attachments(&user.id, Utc::now() - UNSENT_KEPT).await?;
-        let used = u64::try_from(self.store.attachment_usage(&user.id).await?).unwrap_or(0);
+        let usage = self.store.attachment_usage(&user.id).await?;
+        if usage.unsent >= MAX_UNSENT {
+            return Err(ApiError::TooLarge(format!(
+                "you have {MAX_UNSENT} attachments not sent yet; send or delete some first"
+            )));
+        }
+        let used = u64::try_from(usage.bytes).unwrap_or(0);
         let quota = self.limits.quota_bytes;
         if used.saturating_add(u64::try_from(size).unwrap_or(u64::MAX)) > quota {
             return Err(ApiError::QuotaExceeded(format!(
