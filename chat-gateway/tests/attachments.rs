@@ -318,7 +318,40 @@ async fn the_model_receives_an_image_as_an_image_content_part_and_a_file_as_text
     assert_eq!(url, expected, "the image's own bytes as a data URL");
 }
 
+async fn an_upload_on_one_replica_is_previewed_and_sent_through_another(store: Arc<dyn ThreadStore>) {
+    // Two gateways on one database, sharing the preview secret as replicas share theirs.
+    let a = echo_gateway(store.clone(), None, "shared-preview-secret").await;
+    let b = echo_gateway(store.clone(), None, "shared-preview-secret").await;
+    let op = json!({"type": "attachments.create", "params": {"name": "a.png", "size": PNG.len(), "mime_type": "image/png"}});
+    let (status, created) = stack::json_op(&a.base, "alice", &op).await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let upload_on_b = created["upload_descriptor"]["url"].as_str().unwrap().replace(&a.base, &b.base);
+    let (content_type, body) = multipart("a.png", "image/png", PNG);
+    let response = reqwest::Client::new()
+        .post(&upload_on_b)
+        .bearer_auth(stack::token("alice"))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "B stores what A created");
+    let preview_on_b = created["preview_url"].as_str().unwrap().replace(&a.base, &b.base);
+    let shown = reqwest::get(&preview_on_b).await.unwrap();
+    assert_eq!(shown.status(), 200, "B verifies A's signature");
+    assert_eq!(shown.bytes().await.unwrap().as_ref(), PNG);
+    let send = json!({"type": "threads.create", "params": {"input": message("look", &[id])}});
+    let events = stack::stream(&a.base, "alice", &send).await;
+    let thread_id = events[0]["thread"]["id"].as_str().unwrap();
+    let get = json!({"type": "threads.get_by_id", "params": {"thread_id": thread_id}});
+    let (status, thread) = stack::json_op(&b.base, "alice", &get).await;
+    assert_eq!(status, 200);
+    assert_eq!(thread["items"]["data"][0]["attachments"][0]["thread_id"], thread_id, "B reads it as sent");
+}
+
 on_both_backends!(
+    an_upload_on_one_replica_is_previewed_and_sent_through_another,
     a_text_file_of_five_lines_becomes_five_tasks_with_one_add_task_call,
     csv_rows_and_calendar_events_become_tasks_with_their_due_dates_in_one_call,
     a_file_of_more_tasks_than_a_message_may_add_adds_none_and_says_so,
@@ -329,8 +362,13 @@ on_both_backends!(
     the_model_receives_an_image_as_an_image_content_part_and_a_file_as_text,
 );
 
-/// A gateway over `store` with the echo responder and `public_url`, on port 0.
-async fn echo_gateway(store: Arc<dyn ThreadStore>, public_url: Option<&str>) -> support::stack::Running {
+/// A gateway over `store` with the echo responder and `public_url`, on port 0, signing previews
+/// with a key from `secret`.
+async fn echo_gateway(
+    store: Arc<dyn ThreadStore>,
+    public_url: Option<&str>,
+    secret: &str,
+) -> support::stack::Running {
     use chat_gateway::auth::Authenticator;
     use chat_gateway::echo::EchoResponder;
     use chat_gateway::startup::{self, GatewayParts};
@@ -338,6 +376,7 @@ async fn echo_gateway(store: Arc<dyn ThreadStore>, public_url: Option<&str>) -> 
     let responder = Arc::new(EchoResponder { deltas: 1 });
     let parts = GatewayParts {
         public_url: public_url.map(str::to_owned),
+        preview_key: chat_gateway::conversation::attachments::PreviewKey::derive(secret.as_bytes()),
         ..GatewayParts::new(store, responder, Authenticator::new(Some(key), None))
     };
     let app = startup::app(parts);
@@ -366,14 +405,14 @@ async fn upload_urls_are_built_on_the_public_url_else_on_the_requests_host() {
     };
 
     let (store, _dir) = support::sqlite_store().await;
-    let configured = echo_gateway(store, Some("https://chat.example/")).await;
+    let configured = echo_gateway(store, Some("https://chat.example/"), "s").await;
     let (upload, preview) = create(configured.base.clone(), None, None).await;
     assert!(upload.starts_with("https://chat.example/api/attachments/atc_"), "{upload}");
     assert!(upload.ends_with("/upload"), "{upload}");
     assert!(preview.starts_with("https://chat.example/api/attachments/atc_"), "{preview}");
 
     let (store, _dir) = support::sqlite_store().await;
-    let by_host = echo_gateway(store, None).await;
+    let by_host = echo_gateway(store, None, "s").await;
     let (upload, _) = create(by_host.base.clone(), None, None).await;
     assert!(upload.starts_with(&format!("{}/api/attachments/", by_host.base)), "loopback: http: {upload}");
     let (upload, _) = create(by_host.base.clone(), Some("tasks.example"), None).await;
