@@ -211,6 +211,11 @@ async fn another_users_attachment_is_not_found_everywhere(store: Arc<dyn ThreadS
     assert_eq!(stack.http.get(&forged).send().await.unwrap().status(), 404);
     let tampered = preview.replace("signature=", "signature=00");
     assert_eq!(stack.http.get(&tampered).send().await.unwrap().status(), 404);
+    let unsigned = preview.split('?').next().unwrap();
+    let response = stack.http.get(unsigned).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found", "a JSON error like every other");
     // Alice still has it, and deletes it.
     let (status, body) = stack::json_op(&stack.base, "alice", &delete).await;
     assert_eq!((status, body), (200, json!({})));

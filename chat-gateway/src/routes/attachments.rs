@@ -8,6 +8,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
@@ -119,8 +120,10 @@ async fn file_bytes(request: Request, state: &AppState) -> Result<Bytes, ApiErro
 pub async fn preview(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(query): Query<PreviewQuery>,
+    query: Result<Query<PreviewQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    // A URL missing its signature is as unknown as one with a wrong signature.
+    let Ok(Query(query)) = query else { return Err(ApiError::NotFound("attachment")) };
     let (mime, bytes) = state.conversations.attachments().preview(&id, &query).await?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
