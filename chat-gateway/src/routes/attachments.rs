@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::extract::AuthUser;
@@ -78,40 +78,27 @@ async fn file_bytes(request: Request, state: &AppState) -> Result<Bytes, ApiErro
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    let too_large = || {
-        let max = state.conversations.attachments().limits().max_bytes;
-        ApiError::TooLarge(format!("the upload is over the limit of {max} bytes per file"))
+    // Past the body limit is the per-file limit's 413; anything else malformed is a 400.
+    let failed = |status: StatusCode, text: String| {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            let max = state.conversations.attachments().limits().max_bytes;
+            ApiError::TooLarge(format!("the upload is over the limit of {max} bytes per file"))
+        } else {
+            ApiError::BadRequest(text)
+        }
     };
     if !multipart {
-        return Bytes::from_request(request, state).await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                ApiError::BadRequest(e.body_text())
-            }
-        });
+        return Bytes::from_request(request, state).await.map_err(|e| failed(e.status(), e.body_text()));
     }
     let mut form =
-        Multipart::from_request(request, state).await.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        Multipart::from_request(request, state).await.map_err(|e| failed(e.status(), e.body_text()))?;
     loop {
-        let field = form.next_field().await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                ApiError::BadRequest(e.body_text())
-            }
-        })?;
+        let field = form.next_field().await.map_err(|e| failed(e.status(), e.body_text()))?;
         let Some(field) = field else {
             return Err(ApiError::BadRequest("the multipart body has no `file` field".into()));
         };
         if field.name() == Some("file") {
-            return field.bytes().await.map_err(|e| {
-                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    too_large()
-                } else {
-                    ApiError::BadRequest(e.body_text())
-                }
-            });
+            return field.bytes().await.map_err(|e| failed(e.status(), e.body_text()));
         }
     }
 }
