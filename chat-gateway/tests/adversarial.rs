@@ -231,13 +231,36 @@ async fn a_message_naming_thousands_of_task_numbers_is_refused_without_one_tool_
     assert_eq!(body["tool_calls"].as_array().unwrap().len(), 1, "{body}");
 }
 
-async fn reopening_forty_tasks_runs_at_most_the_turns_concurrency_at_once(store: Arc<dyn ThreadStore>) {
+async fn reopening_forty_tasks_is_one_update_task_call(store: Arc<dyn ThreadStore>) {
+    let product = Product::start(store, Setup::default()).await;
+    product.add_tasks("ann", 40).await;
+    let numbers: Vec<i64> = (1..=40).collect();
+    let now = chrono::Utc::now();
+    let complete = |t: &mut mcp_tasks::store::Task| {
+        t.status = mcp_tasks::store::Status::Completed;
+        t.completed_at = Some(now);
+        Ok(mcp_tasks::store::Change::Completed)
+    };
+    product.tasks.modify_tasks("ann", &numbers, now, &complete).await.unwrap();
+    let before = product.calls();
+    let body = product.chat("ann", "reopen 1-40").await;
+    let calls = body["tool_calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 1, "one call for the forty: {body}");
+    assert_eq!(calls[0]["name"], "update_task", "{body}");
+    assert_eq!(calls[0]["arguments"]["tasks"], json!(numbers), "{body}");
+    assert_eq!(product.calls() - before, 1, "one tool call reached mcp-tasks");
+    let tasks = product.tasks.get_tasks("ann", &numbers).await.unwrap();
+    assert!(tasks.iter().all(|t| t.status == mcp_tasks::store::Status::Pending), "all forty reopened");
+}
+
+async fn reminders_for_forty_tasks_run_at_most_the_turns_concurrency_at_once(store: Arc<dyn ThreadStore>) {
+    // `schedule_reminder` takes one task, so here a range still fans out, within the bound.
     let agent = AgentLimits { tool_concurrency: 3, ..AgentLimits::default() };
     let product = Product::start(store, Setup { agent, ..Setup::default() }).await;
     product.add_tasks("ann", 40).await;
     let before = product.calls();
-    let body = product.chat("ann", "reopen 1-40").await;
-    assert_eq!(body["tool_calls"].as_array().unwrap().len(), 40, "one update per task");
+    let body = product.chat("ann", "remind me about 1-40 tomorrow at 9am").await;
+    assert_eq!(body["tool_calls"].as_array().unwrap().len(), 40, "one reminder per task: {body}");
     assert_eq!(product.calls() - before, 40);
     let most = product.counter.most.load(Ordering::SeqCst);
     assert!((1..=3).contains(&most), "{most} calls were in flight at once");
@@ -396,7 +419,8 @@ async fn a_page_of_messages_reads_only_that_pages_tool_calls(store: Arc<dyn Thre
 
 on_both_backends!(
     a_message_naming_thousands_of_task_numbers_is_refused_without_one_tool_call,
-    reopening_forty_tasks_runs_at_most_the_turns_concurrency_at_once,
+    reopening_forty_tasks_is_one_update_task_call,
+    reminders_for_forty_tasks_run_at_most_the_turns_concurrency_at_once,
     the_process_wide_bound_holds_over_many_users_at_once,
     a_model_asking_for_fifty_tool_calls_in_one_step_gets_only_the_cap_run,
     feedback_on_more_items_than_the_limit_is_a_413_and_records_nothing,

@@ -69,6 +69,13 @@ async fn tools_list_has_the_eleven_tools_with_schemas_and_honest_annotations() {
         if tool.name == "delete_task" {
             assert_eq!(a.destructive_hint, Some(true));
         }
+        if tool.name == "update_task" {
+            // The model learns the many-task form from the tool's own words.
+            let said = tool.description.as_deref().unwrap_or_default();
+            assert!(said.contains("`tasks` in ONE call"), "{said}");
+            let tasks = &props["tasks"]["description"];
+            assert!(tasks.as_str().is_some_and(|d| d.contains("up to 100")), "{tasks}");
+        }
     }
 }
 

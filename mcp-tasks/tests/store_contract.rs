@@ -88,6 +88,41 @@ async fn every_field_round_trips(s: &dyn Store) {
     );
 }
 
+async fn many_tasks_changed_at_once_read_back_exactly_as_changed(s: &dyn Store) {
+    let rule = Recurrence { phrase: "every day".into(), rrule: "FREQ=DAILY".into(), from_completion: false };
+    s.add_tasks("alice", vec![task("one"), task("two"), task("three")], now()).await.unwrap();
+    s.add_tasks("bob", vec![task("bob's")], now()).await.unwrap();
+    let later = at("2026-11-22T10:05:00.123Z");
+    let changes = s
+        .modify_tasks("alice", &[1, 2, 3], later, &|t| {
+            t.description = Some(format!("notes on {}", t.title));
+            t.priority = Priority::new(2).unwrap();
+            t.tags = vec!["home".into(), "urdu-کام".into()];
+            match t.number {
+                1 => {
+                    t.due = due(Due::At(at("2026-11-23T12:00:00Z")));
+                    t.recurrence = Some(rule.clone());
+                }
+                2 => t.due = due(Due::Day(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())),
+                _ => {
+                    t.status = Status::Completed;
+                    t.completed_at = Some(later);
+                    return Ok(Change::Completed);
+                }
+            }
+            Ok(Change::Edited)
+        })
+        .await
+        .unwrap();
+    let got = s.get_tasks("alice", &[1, 2, 3]).await.unwrap();
+    let after: Vec<_> = changes.into_iter().map(|(_, after)| after).collect();
+    assert_eq!(got, after, "every changed column reads back as written");
+    assert_eq!(got[2].updated_at, later);
+    let stats = s.analytics("alice", now()).await.unwrap();
+    assert_eq!(stats.completions.len(), 1, "one completion recorded");
+    assert_eq!(s.get_tasks("bob", &[1]).await.unwrap()[0].title, "bob's", "bob's #1 is untouched");
+}
+
 async fn missing_and_foreign_numbers_are_not_found(s: &dyn Store) {
     s.add_tasks("alice", vec![task("mine")], now()).await.unwrap();
     s.add_tasks("bob", vec![task("bob's")], now()).await.unwrap();
@@ -114,6 +149,25 @@ async fn bulk_changes_are_all_or_nothing(s: &dyn Store) {
     assert!(matches!(refused, Err(StoreError::Rejected(_))));
     let left = s.get_tasks("alice", &[1, 2]).await.unwrap();
     assert_eq!(left.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), vec!["one", "two"]);
+}
+
+async fn modify_found_changes_what_exists_and_names_what_does_not(s: &dyn Store) {
+    s.add_tasks("alice", vec![task("a1"), task("a2"), task("a3")], now()).await.unwrap();
+    s.add_tasks("bob", vec![task("b1")], now()).await.unwrap();
+    let later = now() + Duration::minutes(5);
+    let (changes, missing) = s
+        .modify_found("bob", &[3, 1, 2, 1], later, &|t| {
+            t.title.push('!');
+            Ok(Change::Edited)
+        })
+        .await
+        .unwrap();
+    assert_eq!(changes.iter().map(|(_, after)| after.title.as_str()).collect::<Vec<_>>(), vec!["b1!"]);
+    assert_eq!(missing, vec![3, 2], "each number once, in the order asked");
+    let alices = s.get_tasks("alice", &[1, 2, 3]).await.unwrap();
+    assert_eq!(alices.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), vec!["a1", "a2", "a3"]);
+    let (changes, missing) = s.modify_found("alice", &[9], later, &|_| Ok(Change::Edited)).await.unwrap();
+    assert!(changes.is_empty() && missing == vec![9]);
 }
 
 async fn modify_reports_before_and_after_and_records_completions(s: &dyn Store) {
@@ -347,6 +401,8 @@ contract!(
     every_field_round_trips,
     missing_and_foreign_numbers_are_not_found,
     bulk_changes_are_all_or_nothing,
+    modify_found_changes_what_exists_and_names_what_does_not,
+    many_tasks_changed_at_once_read_back_exactly_as_changed,
     modify_reports_before_and_after_and_records_completions,
     list_filters_by_status_priority_tags_and_recurrence,
     due_windows_and_sorting,

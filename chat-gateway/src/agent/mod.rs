@@ -8,11 +8,14 @@
 //! notice, each once. Tasks in a tool result are also shown as a ChatKit widget
 //! (`widgets`) whose buttons send actions the agent runs itself (`actions`); a batch delete
 //! or complete waits for the user's Confirm on a card (`approval` for the model's calls).
-//! A message's attachments (`attached`) become tasks offline, or content parts for the model.
+//! The model reads the thread's earlier turns as they happened, tool calls and their results,
+//! widget actions and quoted text included, within a budget (`history`). A message's
+//! attachments (`attached`) become tasks offline, or content parts for the model.
 
 mod actions;
 mod approval;
 mod attached;
+mod history;
 pub mod lang;
 pub mod llm;
 pub mod offline;
@@ -30,15 +33,9 @@ use shared::contract::ReminderView;
 use crate::chatkit::types::{Action, Event, ItemBody, ThreadItem, user_text};
 use crate::conversation::{AssistantMessageWriter, Responder, Turn, TurnError, TurnSink, record};
 use crate::limits::AgentLimits;
-use crate::store::Order;
 use crate::tasks_client::{TasksClient, TasksError};
 use llm::{Completion, LlmClient, LlmError, LlmEvent, ToolCall};
 use rmcp::model::Tool;
-
-/// Items of history the model sees at most.
-const HISTORY_ITEMS: u32 = 30;
-/// Characters of history the model sees at most (roughly 6,000 tokens).
-const HISTORY_CHARS: usize = 24_000;
 
 /// What writes the replies.
 pub enum Brain {
@@ -258,8 +255,10 @@ impl Agent {
     async fn llm_turn(&self, llm: &LlmClient, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
         let tools = self.tasks.tools().await.map_err(|e| tasks_failed(&e))?;
         let tool_defs = self.tool_defs(&tools);
-        let mut messages = vec![json!({"role": "system", "content": prompt::system(&turn.user, Utc::now())})];
-        messages.extend(history(turn).await?);
+        let mut messages = vec![
+            json!({"role": "system", "content": prompt::system(&turn.user, Utc::now(), self.limits.max_tool_calls)}),
+        ];
+        messages.extend(history::history(turn).await?);
         attached::into_model_input(&mut messages, &attached::of_input(turn).await?);
         // Tool steps are labelled in the language of the message being answered.
         let lang = match turn.input.as_ref().map(|i| &i.body) {
@@ -312,42 +311,6 @@ impl Agent {
         }
         Err(llm_failed(&LlmError::Cut))
     }
-}
-
-/// The thread's recent user and assistant messages as chat messages, oldest first, within
-/// the item and character budgets; hidden context (what the user did with a widget's
-/// buttons) comes as a user message marked as context.
-async fn history(turn: &Turn) -> Result<Vec<Value>, TurnError> {
-    let page =
-        turn.store.list_items(&turn.user.id, &turn.thread.id, None, HISTORY_ITEMS, Order::Desc).await?;
-    let mut budget = HISTORY_CHARS;
-    let mut messages = Vec::new();
-    for record in page.data {
-        let Ok(item) = serde_json::from_value::<ThreadItem>(record.json) else { continue };
-        let (role, text) = match item.body {
-            ItemBody::UserMessage { content, attachments, .. } => {
-                ("user", user_text(&content) + &attached::history_note(&attachments))
-            }
-            ItemBody::AssistantMessage { content } => {
-                ("assistant", content.iter().map(|c| c.text.as_str()).collect())
-            }
-            ItemBody::SdkHiddenContext { content } => {
-                ("user", format!("[context, not typed by the user] {content}"))
-            }
-            ItemBody::HiddenContextItem { content } => {
-                let text = content.as_str().map_or_else(|| content.to_string(), str::to_owned);
-                ("user", format!("[context, not typed by the user] {text}"))
-            }
-            _ => continue,
-        };
-        if text.len() > budget {
-            break;
-        }
-        budget -= text.len();
-        messages.push(json!({"role": role, "content": text}));
-    }
-    messages.reverse();
-    Ok(messages)
 }
 
 /// Splits text into word-sized deltas for streaming.

@@ -1,6 +1,7 @@
 //! What the one SQL engine needs to know about a database, and nothing more: its sqlx
 //! type, how an instant is stored, how a write transaction begins, how a list of task
-//! numbers is matched, and the search and ordering fragments that differ. `pg` and
+//! numbers is matched, how many rows are written in one statement, and the search and
+//! ordering fragments that differ. `pg` and
 //! `sqlite` implement [`Backend`]; the engine is written once over it.
 
 use std::future::Future;
@@ -37,6 +38,14 @@ pub trait Backend: Send + Sync + 'static {
     /// database locks rows (else the same statement).
     const SELECT_NUMBERS_FOR_UPDATE: &'static str;
 
+    /// Rewrites user `$1`'s tasks given as `$2`, a JSON array of rows (one object per task:
+    /// `id` and every mutable column, instants as [`Backend::instant_json`]), in one statement.
+    const UPDATE_TASKS: &'static str;
+
+    /// Records that user `$1` completed the tasks whose ids [`Backend::bind_numbers`] binds as
+    /// `$2`, at `$3`, in one statement.
+    const INSERT_COMPLETIONS: &'static str;
+
     /// `ORDER BY` terms for "by due date, undated last, then priority, then number".
     const ORDER_BY_DUE: &'static str;
 
@@ -48,6 +57,9 @@ pub trait Backend: Send + Sync + 'static {
 
     /// An instant as this database stores it.
     fn instant(at: DateTime<Utc>) -> Self::Instant;
+
+    /// An instant as a row of [`Backend::UPDATE_TASKS`] carries it in JSON.
+    fn instant_json(at: DateTime<Utc>) -> serde_json::Value;
 
     /// A stored instant read back; `Corrupt` if it is out of range.
     fn read_instant(stored: Self::Instant) -> Result<DateTime<Utc>, StoreError>;

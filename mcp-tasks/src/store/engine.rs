@@ -8,7 +8,7 @@ use sqlx::{Database, Executor, Pool, Transaction};
 
 use super::backend::{Backend, BindArg, Reads, Statement};
 use super::query::{self, Arg};
-use super::row::{RawTask, TaskColumns, in_requested_order, split_tags};
+use super::row::{RawTask, TaskColumns, found_in_requested_order, in_requested_order, split_tags, task_json};
 use super::{
     AnalyticsData, Change, DueReminder, Modify, NewReminder, NewTask, Page, PendingFacts, Priority, Reminder,
     Status, Store, StoreError, Task, TaskQuery, sql,
@@ -37,6 +37,9 @@ impl<B: Backend> SqlStore<B> {
     }
 }
 
+/// The changes of one `modify` call: (before, after) pairs, and the numbers not found.
+type Modified = (Vec<(Task, Task)>, Vec<i64>);
+
 impl<B: Backend> SqlStore<B>
 where
     for<'c> &'c mut <B::Db as Database>::Connection: Executor<'c, Database = B::Db>,
@@ -51,26 +54,63 @@ where
 
     /// The tasks with these numbers, in the order asked (rows locked when `lock`).
     async fn load(tx: &mut Tx<B>, user: &str, numbers: &[i64], lock: bool) -> Result<Vec<Task>, StoreError> {
+        in_requested_order(Self::select(tx, user, numbers, lock).await?, numbers)
+    }
+
+    /// The rows of these numbers that exist for `user`, in no particular order.
+    async fn select(
+        tx: &mut Tx<B>,
+        user: &str,
+        numbers: &[i64],
+        lock: bool,
+    ) -> Result<Vec<Task>, StoreError> {
         let select = if lock { B::SELECT_NUMBERS_FOR_UPDATE } else { B::SELECT_NUMBERS };
         let statement = B::bind_numbers(sqlx::query(select).arg(user), numbers);
         let rows = statement.fetch_all(&mut **tx).await?;
-        let found: Vec<Task> = rows.iter().map(task_from_row::<B>).collect::<Result<_, _>>()?;
-        in_requested_order(found, numbers)
+        rows.iter().map(task_from_row::<B>).collect()
     }
 
-    async fn write_task(
-        tx: &mut Tx<B>,
+    /// Applies `modify` to the tasks of `numbers` that exist, in one transaction; with
+    /// `all_or_none`, any missing number is `NotFound` and nothing is written.
+    async fn modify(
+        &self,
         user: &str,
-        task: &Task,
+        numbers: &[i64],
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let statement = sqlx::query(sql::UPDATE_TASK).arg(user).arg(task.id);
-        bind_columns::<B>(statement, TaskColumns::of_task(task))
-            .arg(B::instant(now))
-            .arg(task.completed_at.map(B::instant))
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
+        modify: Modify<'_>,
+        all_or_none: bool,
+    ) -> Result<Modified, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (tasks, missing) =
+            found_in_requested_order(Self::select(&mut tx, user, numbers, true).await?, numbers);
+        if all_or_none && !missing.is_empty() {
+            return Err(StoreError::NotFound(missing));
+        }
+        let mut changed = Vec::with_capacity(tasks.len());
+        let (mut rows, mut completed) = (Vec::new(), Vec::new());
+        for before in tasks {
+            let mut after = before.clone();
+            let change = modify(&mut after).map_err(StoreError::Rejected)?;
+            if after != before || change == Change::Completed {
+                after.updated_at = now;
+                rows.push(task_json::<B>(&after));
+            }
+            if change == Change::Completed {
+                completed.push(after.id);
+            }
+            changed.push((before, after));
+        }
+        // One statement for every rewritten row and one for every completion, whatever their number.
+        if !rows.is_empty() {
+            let rows = serde_json::Value::Array(rows).to_string();
+            sqlx::query(B::UPDATE_TASKS).arg(user).arg(rows).execute(&mut *tx).await?;
+        }
+        if !completed.is_empty() {
+            let statement = B::bind_numbers(sqlx::query(B::INSERT_COMPLETIONS).arg(user), &completed);
+            statement.arg(B::instant(now)).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok((changed, missing))
     }
 
     async fn insert_reminder(
@@ -92,7 +132,7 @@ where
     }
 }
 
-/// Binds a task's columns as `$3`…`$15` of [`sql::INSERT_TASK`] and [`sql::UPDATE_TASK`].
+/// Binds a task's columns as `$3`…`$15` of [`sql::INSERT_TASK`].
 fn bind_columns<'q, B: Backend>(statement: Statement<'q, B::Db>, c: TaskColumns<'_>) -> Statement<'q, B::Db> {
     statement
         .arg(c.title)
@@ -266,28 +306,18 @@ where
         now: DateTime<Utc>,
         modify: Modify<'_>,
     ) -> Result<Vec<(Task, Task)>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let tasks = Self::load(&mut tx, user, numbers, true).await?;
-        let mut changed = Vec::with_capacity(tasks.len());
-        for before in tasks {
-            let mut after = before.clone();
-            let change = modify(&mut after).map_err(StoreError::Rejected)?;
-            if after != before || change == Change::Completed {
-                after.updated_at = now;
-                Self::write_task(&mut tx, user, &after, now).await?;
-            }
-            if change == Change::Completed {
-                sqlx::query(sql::INSERT_COMPLETION)
-                    .arg(user)
-                    .arg(after.id)
-                    .arg(B::instant(now))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            changed.push((before, after));
-        }
-        tx.commit().await?;
-        Ok(changed)
+        Ok(self.modify(user, numbers, now, modify, true).await?.0)
+    }
+
+    #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]
+    async fn modify_found(
+        &self,
+        user: &str,
+        numbers: &[i64],
+        now: DateTime<Utc>,
+        modify: Modify<'_>,
+    ) -> Result<Modified, StoreError> {
+        self.modify(user, numbers, now, modify, false).await
     }
 
     #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]

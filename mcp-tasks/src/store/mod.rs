@@ -266,6 +266,17 @@ pub trait Store: Send + Sync + 'static {
         modify: Modify<'_>,
     ) -> Result<Vec<(Task, Task)>, StoreError>;
 
+    /// Changes those of these tasks that exist for `user`, in one transaction, and returns
+    /// the (before, after) pairs and the numbers not found (another user's numbers among them:
+    /// they are neither read nor written).
+    async fn modify_found(
+        &self,
+        user: &str,
+        numbers: &[i64],
+        now: DateTime<Utc>,
+        modify: Modify<'_>,
+    ) -> Result<(Vec<(Task, Task)>, Vec<i64>), StoreError>;
+
     /// Deletes the tasks with these numbers (all or none) and returns them.
     async fn delete_tasks(&self, user: &str, numbers: &[i64]) -> Result<Vec<Task>, StoreError>;
 

@@ -34,6 +34,19 @@ impl Backend for PgBackend {
         task_columns!(),
         " FROM tasks t WHERE t.user_id = $1 AND t.number = ANY($2) FOR UPDATE"
     );
+    const UPDATE_TASKS: &'static str = "UPDATE tasks t SET title = v.title, description = v.description, \
+         status = v.status, priority = v.priority, tags = v.tags, due_at = v.due_at, due_date = v.due_date, \
+         due_key = v.due_key, due_string = v.due_string, due_tz = v.due_tz, \
+         recurrence_phrase = v.recurrence_phrase, recurrence_rule = v.recurrence_rule, \
+         recurrence_from_completion = v.recurrence_from_completion, updated_at = v.updated_at, \
+         completed_at = v.completed_at \
+         FROM jsonb_to_recordset($2::jsonb) AS v(id bigint, title text, description text, status text, \
+         priority smallint, tags text, due_at timestamptz, due_date date, due_key timestamptz, \
+         due_string text, due_tz text, recurrence_phrase text, recurrence_rule text, \
+         recurrence_from_completion boolean, updated_at timestamptz, completed_at timestamptz) \
+         WHERE t.user_id = $1 AND t.id = v.id";
+    const INSERT_COMPLETIONS: &'static str = "INSERT INTO task_completions (user_id, task_id, completed_at) \
+         SELECT $1, id, $3 FROM unnest($2::bigint[]) AS id";
     // PostgreSQL sorts NULLs last already, and saying it plainly lets the
     // (user_id, status, due_key, priority, number) index stop at the page size.
     const ORDER_BY_DUE: &'static str = "t.due_key, t.priority, t.number";
@@ -62,6 +75,11 @@ impl Backend for PgBackend {
 
     fn instant(at: DateTime<Utc>) -> DateTime<Utc> {
         at
+    }
+
+    fn instant_json(at: DateTime<Utc>) -> serde_json::Value {
+        // Microseconds, as timestamptz keeps them (and as a bound instant is truncated).
+        serde_json::Value::String(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
     }
 
     fn read_instant(stored: DateTime<Utc>) -> Result<DateTime<Utc>, StoreError> {

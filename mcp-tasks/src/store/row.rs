@@ -1,8 +1,10 @@
 //! Turning stored columns into a [`Task`] (and back), the same for both backends once
-//! each has decoded its own instant representation.
+//! each has decoded its own instant representation; a changed task as the JSON row a
+//! many-row update reads.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::backend::Backend;
 use super::{DueSpec, Priority, Status, StoreError, Task};
 use crate::dates::{self, Due, Recurrence};
 
@@ -136,11 +138,17 @@ impl<'a> TaskColumns<'a> {
 }
 
 /// Orders `found` as `numbers` asks (duplicates collapsed); `NotFound` lists what is missing.
-pub(super) fn in_requested_order(mut found: Vec<Task>, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
+pub(super) fn in_requested_order(found: Vec<Task>, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
+    let (ordered, missing) = found_in_requested_order(found, numbers);
+    if missing.is_empty() { Ok(ordered) } else { Err(StoreError::NotFound(missing)) }
+}
+
+/// The tasks found in the order asked (each once), and the numbers asked that were not found.
+pub(super) fn found_in_requested_order(mut found: Vec<Task>, numbers: &[i64]) -> (Vec<Task>, Vec<i64>) {
     let mut missing = Vec::new();
     let mut ordered = Vec::with_capacity(found.len());
     for n in numbers {
-        if ordered.iter().any(|t: &Task| t.number == *n) {
+        if ordered.iter().any(|t: &Task| t.number == *n) || missing.contains(n) {
             continue;
         }
         match found.iter().position(|t| t.number == *n) {
@@ -148,10 +156,34 @@ pub(super) fn in_requested_order(mut found: Vec<Task>, numbers: &[i64]) -> Resul
             None => missing.push(*n),
         }
     }
-    if missing.is_empty() { Ok(ordered) } else { Err(StoreError::NotFound(missing)) }
+    (ordered, missing)
 }
 
 /// Tags from their stored, space-separated form.
 pub(super) fn split_tags(stored: &str) -> Vec<String> {
     stored.split_whitespace().map(str::to_owned).collect()
+}
+
+/// A task's row for [`Backend::UPDATE_TASKS`]: its id and every mutable column, as stored.
+pub(super) fn task_json<B: Backend>(task: &Task) -> serde_json::Value {
+    let c = TaskColumns::of_task(task);
+    let instant = |at: Option<DateTime<Utc>>| at.map_or(serde_json::Value::Null, B::instant_json);
+    serde_json::json!({
+        "id": task.id,
+        "title": c.title,
+        "description": c.description,
+        "status": c.status,
+        "priority": c.priority,
+        "tags": c.tags,
+        "due_at": instant(c.due_at),
+        "due_date": c.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        "due_key": instant(c.due_key),
+        "due_string": c.due_string,
+        "due_tz": c.due_tz,
+        "recurrence_phrase": c.recurrence_phrase,
+        "recurrence_rule": c.recurrence_rule,
+        "recurrence_from_completion": c.recurrence_from_completion,
+        "updated_at": B::instant_json(task.updated_at),
+        "completed_at": instant(task.completed_at),
+    })
 }

@@ -23,16 +23,6 @@ pub const INSERT_TASK: &str = "INSERT INTO tasks (user_id, number, title, descri
      recurrence_from_completion, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id";
 
-/// Rewrites user `$1`'s task `$2` (columns `$3`…`$15`, updated `$16`, completed `$17`).
-pub const UPDATE_TASK: &str = "UPDATE tasks SET title = $3, description = $4, status = $5, priority = $6, \
-     tags = $7, due_at = $8, due_date = $9, due_key = $10, due_string = $11, due_tz = $12, \
-     recurrence_phrase = $13, recurrence_rule = $14, recurrence_from_completion = $15, \
-     updated_at = $16, completed_at = $17 WHERE user_id = $1 AND id = $2";
-
-/// Records that user `$1` completed task `$2` at `$3`.
-pub const INSERT_COMPLETION: &str =
-    "INSERT INTO task_completions (user_id, task_id, completed_at) VALUES ($1, $2, $3)";
-
 /// Schedules a reminder for user `$1`'s task `$2` at `$3` (phrase `$4`, created `$5`).
 pub const INSERT_REMINDER: &str =
     "INSERT INTO reminders (user_id, task_id, remind_at, phrase, created_at) VALUES ($1, $2, $3, $4, $5)";

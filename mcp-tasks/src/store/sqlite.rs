@@ -33,6 +33,26 @@ impl Backend for SqliteBackend {
     // `BEGIN IMMEDIATE` already holds the write lock for the whole change.
     const SELECT_NUMBERS_FOR_UPDATE: &'static str = Self::SELECT_NUMBERS;
     const ORDER_BY_DUE: &'static str = "(t.due_key IS NULL), t.due_key, t.priority, t.number";
+    const UPDATE_TASKS: &'static str = "UPDATE tasks SET title = v.title, description = v.description, \
+         status = v.status, priority = v.priority, tags = v.tags, due_at = v.due_at, due_date = v.due_date, \
+         due_key = v.due_key, due_string = v.due_string, due_tz = v.due_tz, \
+         recurrence_phrase = v.recurrence_phrase, recurrence_rule = v.recurrence_rule, \
+         recurrence_from_completion = v.recurrence_from_completion, updated_at = v.updated_at, \
+         completed_at = v.completed_at \
+         FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.title') AS title, \
+         json_extract(value, '$.description') AS description, json_extract(value, '$.status') AS status, \
+         json_extract(value, '$.priority') AS priority, json_extract(value, '$.tags') AS tags, \
+         json_extract(value, '$.due_at') AS due_at, json_extract(value, '$.due_date') AS due_date, \
+         json_extract(value, '$.due_key') AS due_key, json_extract(value, '$.due_string') AS due_string, \
+         json_extract(value, '$.due_tz') AS due_tz, \
+         json_extract(value, '$.recurrence_phrase') AS recurrence_phrase, \
+         json_extract(value, '$.recurrence_rule') AS recurrence_rule, \
+         json_extract(value, '$.recurrence_from_completion') AS recurrence_from_completion, \
+         json_extract(value, '$.updated_at') AS updated_at, json_extract(value, '$.completed_at') AS completed_at \
+         FROM json_each($2)) AS v \
+         WHERE tasks.user_id = $1 AND tasks.id = v.id";
+    const INSERT_COMPLETIONS: &'static str = "INSERT INTO task_completions (user_id, task_id, completed_at) \
+         SELECT $1, value, $3 FROM json_each($2)";
 
     /// Opens (creating if missing) the database at `url`, e.g. `sqlite:///path/tasks.db`.
     async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
@@ -52,6 +72,10 @@ impl Backend for SqliteBackend {
 
     fn instant(at: DateTime<Utc>) -> i64 {
         at.timestamp_millis()
+    }
+
+    fn instant_json(at: DateTime<Utc>) -> serde_json::Value {
+        serde_json::Value::from(Self::instant(at))
     }
 
     fn read_instant(ms: i64) -> Result<DateTime<Utc>, StoreError> {

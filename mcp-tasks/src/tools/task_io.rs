@@ -77,11 +77,15 @@ pub struct SelectArgs {
     pub tasks: Option<Vec<i64>>,
 }
 
-/// Change a task.
+/// Change one task (`task`), or apply the same change to many (`tasks`, up to 100) in one call.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateTaskArgs {
-    /// The task number.
-    pub task: i64,
+    /// The task number, e.g. 3 (one task; the result is `task` and `changed`).
+    pub task: Option<i64>,
+    /// Several task numbers, e.g. [1, 2, 3] (up to 100), all changed the same way in this one
+    /// call: use it instead of one call per task ("reopen 1-40" is one call). The result lists
+    /// `updated`, `unchanged` and `not_found` numbers; found tasks change even when some are not found.
+    pub tasks: Option<Vec<i64>>,
     /// New title.
     pub title: Option<String>,
     /// New description; "" removes it.
@@ -144,11 +148,23 @@ pub struct DeletedTask {
     pub title: String,
 }
 
-/// Output of `update_task`.
-#[derive(Debug, Serialize, JsonSchema)]
+/// Output of `update_task`: `task` and `changed` for one task (`task`), or `updated`,
+/// `unchanged` and `not_found` for many (`tasks`).
+#[derive(Debug, Default, Serialize, JsonSchema)]
 pub struct UpdateOutput {
-    /// The task after the change.
-    pub task: TaskView,
-    /// Names of the fields that changed (empty: nothing changed).
-    pub changed: Vec<String>,
+    /// One task: the task after the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<TaskView>,
+    /// One task: names of the fields that changed (empty: nothing changed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed: Option<Vec<String>>,
+    /// Many tasks: the tasks that changed, after the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Vec<TaskView>>,
+    /// Many tasks: numbers of tasks that already looked like that (nothing changed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unchanged: Option<Vec<i64>>,
+    /// Many tasks: numbers with no task of the user's (nothing changed for them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_found: Option<Vec<i64>>,
 }

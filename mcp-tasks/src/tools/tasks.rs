@@ -18,7 +18,7 @@ use super::task_io::{
 use super::view;
 use super::{Caller, Reply, TaskServer, ToolError, finish, now};
 use crate::dates;
-use crate::store::{Change, NewReminder, NewTask, Priority, Status, search_words};
+use crate::store::{Change, NewReminder, NewTask, Priority, Status, StoreError, Task, search_words};
 
 #[tool_router(router = task_router, vis = "pub(crate)")]
 impl TaskServer {
@@ -93,6 +93,8 @@ impl TaskServer {
     }
 
     /// Change a task's title, description, due date, recurrence, status (reopen), priority or tags.
+    /// To make the same change to several tasks, give their numbers as `tasks` in ONE call
+    /// (up to 100), not one call per task.
     #[tool(
         annotations(title = "Update task", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false),
         output_schema = schema_for_output::<UpdateOutput>()
@@ -260,44 +262,48 @@ impl TaskServer {
         )?;
         let due_given = args.due.is_some();
         let recurrence_given = args.recurrence.is_some() || parsed.recurrence.is_some();
-        let changes = self
-            .store()
-            .modify_tasks(&caller.user, &[args.task], now, &|task| {
-                if let Some(t) = &title {
-                    task.title.clone_from(t);
+        let change = |task: &mut Task| -> Result<Change, String> {
+            if let Some(t) = &title {
+                task.title.clone_from(t);
+            }
+            if let Some(d) = &description {
+                task.description.clone_from(d);
+            }
+            if let Some(p) = priority {
+                task.priority = p;
+            }
+            if let Some(t) = &tags {
+                task.tags.clone_from(t);
+            }
+            if due_given {
+                task.due.clone_from(&parsed.due);
+            }
+            if recurrence_given {
+                task.recurrence.clone_from(&parsed.recurrence);
+            }
+            Ok(match args.status {
+                Some(StatusInput::Pending) if task.status == Status::Completed => {
+                    task.status = Status::Pending;
+                    task.completed_at = None;
+                    Change::Edited
                 }
-                if let Some(d) = &description {
-                    task.description.clone_from(d);
+                Some(StatusInput::Completed) if task.status == Status::Pending => {
+                    task.status = Status::Completed;
+                    task.completed_at = Some(now);
+                    Change::Completed
                 }
-                if let Some(p) = priority {
-                    task.priority = p;
-                }
-                if let Some(t) = &tags {
-                    task.tags.clone_from(t);
-                }
-                if due_given {
-                    task.due.clone_from(&parsed.due);
-                }
-                if recurrence_given {
-                    task.recurrence.clone_from(&parsed.recurrence);
-                }
-                Ok(match args.status {
-                    Some(StatusInput::Pending) if task.status == Status::Completed => {
-                        task.status = Status::Pending;
-                        task.completed_at = None;
-                        Change::Edited
-                    }
-                    Some(StatusInput::Completed) if task.status == Status::Pending => {
-                        task.status = Status::Completed;
-                        task.completed_at = Some(now);
-                        Change::Completed
-                    }
-                    _ => Change::Edited,
-                })
+                _ => Change::Edited,
             })
-            .await?;
+        };
+        let (Some(number), None) = (args.task, args.tasks.as_ref()) else {
+            // Many tasks (`tasks`): one transaction; the numbers not found are reported.
+            let numbers = input::selected(args.task, args.tasks.as_deref())?;
+            let (changes, missing) = self.store().modify_found(&caller.user, &numbers, now, &change).await?;
+            return many_updated(&changes, missing, caller, now);
+        };
+        let changes = self.store().modify_tasks(&caller.user, &[number], now, &change).await?;
         let Some((before, after)) = changes.into_iter().next() else {
-            return Err(ToolError::Invalid(format!("No task #{}.", args.task)));
+            return Err(ToolError::Invalid(format!("No task #{number}.")));
         };
         let changed = changed_fields(&before, &after);
         let v = view::task_view(&after, caller.tz, now);
@@ -306,8 +312,48 @@ impl TaskServer {
         } else {
             format!("Updated {} of #{}:\n{}", changed.join(", "), v.number, v.line())
         };
-        Ok(Reply { data: UpdateOutput { task: v, changed }, text })
+        let data = UpdateOutput { task: Some(v), changed: Some(changed), ..UpdateOutput::default() };
+        Ok(Reply { data, text })
     }
+}
+
+/// The result of one change made to many tasks: what changed, what already looked like
+/// that, and which numbers are not the user's. None found at all is the usual "No task" error.
+fn many_updated(
+    changes: &[(Task, Task)],
+    missing: Vec<i64>,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Reply<UpdateOutput>, ToolError> {
+    if changes.is_empty() {
+        return Err(ToolError::Store(StoreError::NotFound(missing)));
+    }
+    let (mut updated, mut unchanged, mut lines) = (Vec::new(), Vec::new(), Vec::new());
+    for (before, after) in changes {
+        let v = view::task_view(after, caller.tz, now);
+        let changed = changed_fields(before, after);
+        if changed.is_empty() {
+            lines.push(format!("Nothing changed: #{} already looks like that.", v.number));
+            unchanged.push(v.number);
+        } else {
+            lines.push(format!("Updated {}: {}", changed.join(", "), v.line()));
+            updated.push(v);
+        }
+    }
+    let asked = changes.len() + missing.len();
+    let heading = format!("Updated {} of {asked}:", plural(updated.len(), "task"));
+    if !missing.is_empty() {
+        let list = missing.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
+        lines.push(format!("No task {list}; nothing changed for them."));
+    }
+    let text = format!("{heading}\n{}", lines.join("\n"));
+    let data = UpdateOutput {
+        updated: Some(updated),
+        unchanged: Some(unchanged),
+        not_found: Some(missing),
+        ..UpdateOutput::default()
+    };
+    Ok(Reply { data, text })
 }
 
 fn new_task(i: &NewTaskInput, caller: &Caller, now: DateTime<Utc>) -> Result<NewTask, ToolError> {

@@ -197,6 +197,13 @@ async def tool_checks(run: Run, client: Client, mode: str, bob: Client | None) -
         data,
     )
 
+    data = await call_ok(run, client, "update_task", {"tasks": [number, 99999], "priority": "p3"})
+    run.check(
+        [t.get("number") for t in data.get("updated", [])] == [number] and data.get("not_found") == [99999],
+        "update_task with `tasks` changes the tasks found and reports the other numbers not found",
+        data,
+    )
+
     data = await call_ok(run, client, "set_priority", {"task": number, "priority": "p2"})
     run.check([t.get("priority") for t in data.get("updated", [])] == ["p2"] and data.get("unchanged") == [],
               f"set_priority makes #{number} p2", data)

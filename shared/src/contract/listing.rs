@@ -60,7 +60,13 @@ fn listed<T: DeserializeOwned>(tool: &str, structured: &Value) -> Option<Vec<T>>
             done.completed.into_iter().chain(done.rescheduled).collect()
         }
         tools::DELETE_TASK => Deleted::deserialize(structured).ok()?.deleted,
-        tools::UPDATE_TASK => vec![Updated::deserialize(structured).ok()?.task],
+        tools::UPDATE_TASK => {
+            let Updated { task, updated } = Updated::deserialize(structured).ok()?;
+            if task.is_none() && updated.is_none() {
+                return None;
+            }
+            task.into_iter().chain(updated.unwrap_or_default()).collect()
+        }
         tools::SET_PRIORITY | tools::ADD_TAGS => Bulk::deserialize(structured).ok()?.updated,
         tools::GET_RECURRING_TASKS => {
             Recurring::deserialize(structured).ok()?.tasks.into_iter().map(|r| r.task).collect()
@@ -99,11 +105,12 @@ struct Deleted<T> {
     deleted: Vec<T>,
 }
 
-/// `update_task`.
+/// `update_task`: `task` for one task, `updated` for many.
 #[derive(Deserialize)]
 #[serde(bound = "T: DeserializeOwned")]
 struct Updated<T> {
-    task: T,
+    task: Option<T>,
+    updated: Option<Vec<T>>,
 }
 
 /// `set_priority`, `add_tags`.
@@ -178,6 +185,7 @@ mod tests {
             ),
             (tools::SET_PRIORITY, json!({"updated": [one, two], "unchanged": []})),
             (tools::ADD_TAGS, json!({"updated": [one, two], "unchanged": []})),
+            (tools::UPDATE_TASK, json!({"updated": [one, two], "unchanged": [4], "not_found": [9]})),
             (
                 tools::GET_RECURRING_TASKS,
                 json!({"tasks": [{"task": one, "rule": "every day", "next": []},

@@ -18,11 +18,33 @@ pub fn task_lines(lang: Lang, tool: &str, structured: &Value) -> Option<String> 
         return None;
     }
     let tasks = listed_tasks(tool, structured)?;
-    if tasks.is_empty() {
+    let mut lines: Vec<String> = tasks.iter().map(|task| line(lang, task)).collect();
+    // A change to many tasks also names those that already looked like that and those not found.
+    let unchanged = numbers(lang, &structured["unchanged"]);
+    let not_found = numbers(lang, &structured["not_found"]);
+    if let Some(list) = unchanged {
+        lines.push(match lang {
+            Lang::Urdu => format!("پہلے سے ایسے ہی تھے، کچھ نہیں بدلا: {list}"),
+            _ => format!("Pehle se aise hi the, kuch nahi badla: {list}"),
+        });
+    }
+    if let Some(list) = not_found {
+        lines.push(match lang {
+            Lang::Urdu => format!("یہ کام نہیں ملے: {list}"),
+            _ => format!("Yeh tasks nahi mile: {list}"),
+        });
+    }
+    if lines.is_empty() {
         return Some(pick(lang, ["", "Koi task nahi mila.", "کوئی کام نہیں ملا۔"]).to_owned());
     }
-    let lines: Vec<String> = tasks.iter().map(|task| line(lang, task)).collect();
     Some(lines.join("\n"))
+}
+
+/// `#3, #5` (Urdu: `#3، #5`) for a non-empty JSON array of task numbers.
+fn numbers(lang: Lang, list: &Value) -> Option<String> {
+    let numbers: Vec<String> =
+        list.as_array()?.iter().filter_map(Value::as_i64).map(|n| format!("#{n}")).collect();
+    (!numbers.is_empty()).then(|| numbers.join(if lang == Lang::Urdu { "، " } else { ", " }))
 }
 
 /// One task's line in Urdu or Roman Urdu: `#N title · date time`, ✓ when done.

@@ -186,6 +186,17 @@ fn urdu_replies_list_tasks_from_the_structured_result_without_english() {
         task_lines(Lang::Urdu, tools::GET_RECURRING_TASKS, &recurring).unwrap(),
         "#4 gym · \u{2066}2026-11-24\u{2069}"
     );
+    let many = json!({"updated": [{"number": 1, "title": "bill", "status": "pending"}],
+        "unchanged": [2], "not_found": [39, 40]});
+    assert_eq!(
+        task_lines(Lang::Urdu, tools::UPDATE_TASK, &many).unwrap(),
+        "#1 bill\nپہلے سے ایسے ہی تھے، کچھ نہیں بدلا: #2\nیہ کام نہیں ملے: #39، #40"
+    );
+    let none_changed = json!({"updated": [], "unchanged": [2, 3]});
+    assert_eq!(
+        task_lines(Lang::RomanUrdu, tools::SET_PRIORITY, &none_changed).unwrap(),
+        "Pehle se aise hi the, kuch nahi badla: #2, #3"
+    );
     assert_eq!(
         task_lines(Lang::English, tools::ADD_TASK, &created),
         None,

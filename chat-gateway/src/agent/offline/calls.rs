@@ -33,9 +33,48 @@ pub(super) fn select(tool: &'static str, nums: &[i64]) -> PlannedCall {
     call(tool, selector(nums))
 }
 
-/// One call per task, for tools that take a single `task`.
+/// The calls for these tasks: one per tool, with every number in `tasks`, where the tool
+/// takes many numbers (`update_task`: "reopen 1-40" is one call, not forty); one per task
+/// for tools that take a single `task` (`schedule_reminder`).
 pub(super) fn each(nums: &[i64], one: impl Fn(i64) -> PlannedCall) -> Vec<PlannedCall> {
-    nums.iter().map(|n| one(*n)).collect()
+    merge(nums.iter().map(|n| one(*n)).collect())
+}
+
+/// Tools that accept `tasks`, a list of numbers, besides `task`.
+const TAKE_MANY: [&str; 5] =
+    [tools::UPDATE_TASK, tools::COMPLETE_TASK, tools::DELETE_TASK, tools::SET_PRIORITY, tools::ADD_TAGS];
+
+/// Calls to a tool that takes many numbers, alike but for their one `task`, as one call
+/// with `tasks` (in the order first named); other calls are kept as they are.
+fn merge(calls: Vec<PlannedCall>) -> Vec<PlannedCall> {
+    let mut merged: Vec<(PlannedCall, Vec<i64>)> = Vec::with_capacity(calls.len());
+    for c in calls {
+        let number = c.arguments.get("task").and_then(Value::as_i64);
+        let (Some(n), true) = (number, TAKE_MANY.contains(&c.tool)) else {
+            merged.push((c, vec![]));
+            continue;
+        };
+        let same = |m: &PlannedCall| {
+            m.tool == c.tool
+                && m.arguments.as_object().map(|a| a.iter().filter(|(k, _)| *k != "task").collect::<Vec<_>>())
+                    == c.arguments.as_object().map(|a| a.iter().filter(|(k, _)| *k != "task").collect())
+        };
+        match merged.iter_mut().find(|(m, nums)| !nums.is_empty() && same(m)) {
+            Some((_, nums)) if !nums.contains(&n) => nums.push(n),
+            Some(_) => {}
+            None => merged.push((c, vec![n])),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut c, nums)| {
+            if let (Value::Object(args), [_, _, ..]) = (&mut c.arguments, nums.as_slice()) {
+                args.remove("task");
+                args.insert("tasks".into(), json!(nums));
+            }
+            c
+        })
+        .collect()
 }
 
 /// `update_task` on task `n` with these fields.
@@ -46,4 +85,33 @@ pub(super) fn update(n: i64, fields: &[(&str, Value)]) -> PlannedCall {
         args.insert((*name).to_owned(), value.clone());
     }
     call(tools::UPDATE_TASK, args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_to_many_tasks_is_one_call_with_all_their_numbers() {
+        let calls = each(&[1, 2, 3, 2], |n| update(n, &[("status", json!("pending"))]));
+        assert_eq!(calls, vec![call(tools::UPDATE_TASK, selector_with(&[1, 2, 3], "status", "pending"))]);
+    }
+
+    #[test]
+    fn one_task_keeps_the_single_form_and_single_task_tools_stay_one_call_each() {
+        let one = each(&[7], |n| update(n, &[("due", json!("friday"))]));
+        assert_eq!(one[0].arguments, json!({"task": 7, "due": "friday"}));
+        let reminders = each(&[1, 2], |n| {
+            let mut args = Map::new();
+            args.insert("task".into(), json!(n));
+            call(tools::SCHEDULE_REMINDER, args)
+        });
+        assert_eq!(reminders.len(), 2);
+    }
+
+    fn selector_with(nums: &[i64], field: &str, value: &str) -> Map<String, Value> {
+        let mut args = selector(nums);
+        args.insert(field.into(), json!(value));
+        args
+    }
 }
