@@ -9,7 +9,8 @@ use shared::jwks::KeySource;
 use shared::serve::ConnectionLimits;
 
 use crate::auth::AuthSettings;
-use crate::limits::{AgentLimits, RequestLimits, TASK_NUMBERS_READ_AT_MOST};
+use crate::conversation::attachments::PreviewKey;
+use crate::limits::{AgentLimits, AttachmentLimits, RequestLimits, TASK_NUMBERS_READ_AT_MOST};
 use shared::telemetry::LogFormat;
 
 /// Everything the gateway reads from its environment.
@@ -64,6 +65,14 @@ pub struct Config {
     /// `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_SCOPES`: the chat page's sign-in with an OpenID
     /// provider (None: paste a token or dev login only).
     pub oidc: Option<OidcSettings>,
+    /// `ATTACHMENTS_MAX_BYTES`, `ATTACHMENTS_QUOTA_BYTES`, `ATTACHMENTS_MAX_PER_MESSAGE`.
+    pub attachment_limits: AttachmentLimits,
+    /// Signs image preview URLs: derived from `ATTACHMENTS_SIGNING_SECRET`, else from
+    /// `TASKS_TOKEN_SECRET` (which every replica shares), else random.
+    pub preview_key: PreviewKey,
+    /// `GATEWAY_PUBLIC_URL`: the gateway's public base URL for upload and preview URLs
+    /// (unset: each request's `Host`).
+    pub public_url: Option<String>,
 }
 
 /// The OpenID provider the chat page signs people in with (authorization code + PKCE, as a
@@ -199,6 +208,22 @@ fn request_limits() -> Result<RequestLimits, ConfigError> {
     })
 }
 
+fn attachment_limits() -> Result<AttachmentLimits, ConfigError> {
+    let d = AttachmentLimits::default();
+    let bytes = |var: &'static str, default: u64| -> Result<u64, ConfigError> {
+        let value = number(var, default)?;
+        if value == 0 || value > 1 << 30 {
+            return Err(ConfigError::new(var, "must be between 1 and 1073741824 bytes"));
+        }
+        Ok(value)
+    };
+    Ok(AttachmentLimits {
+        max_bytes: bytes("ATTACHMENTS_MAX_BYTES", d.max_bytes)?,
+        quota_bytes: number("ATTACHMENTS_QUOTA_BYTES", d.quota_bytes)?,
+        max_per_message: bound("ATTACHMENTS_MAX_PER_MESSAGE", d.max_per_message, 100)?,
+    })
+}
+
 fn url(var: &'static str, value: &str) -> Result<reqwest::Url, ConfigError> {
     reqwest::Url::parse(value)
         .ok()
@@ -289,6 +314,13 @@ impl Config {
             request_limits: request_limits()?,
             shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,
             oidc,
+            attachment_limits: attachment_limits()?,
+            preview_key: env("ATTACHMENTS_SIGNING_SECRET")
+                .or_else(|| env("TASKS_TOKEN_SECRET"))
+                .map_or_else(PreviewKey::random, |secret| PreviewKey::derive(secret.as_bytes())),
+            public_url: env("GATEWAY_PUBLIC_URL")
+                .map(|u| url("GATEWAY_PUBLIC_URL", &u).map(|_| u.trim_end_matches('/').to_owned()))
+                .transpose()?,
         })
     }
 

@@ -22,6 +22,12 @@ pub enum ApiError {
     /// No such thread or item for this user.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// An attachment of a type this server does not take, or whose bytes are not what it says.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The user's attachments would take more than their quota.
+    #[error("{0}")]
+    QuotaExceeded(String),
     /// A feature this server does not offer.
     #[error("{0}")]
     Unsupported(String),
@@ -66,6 +72,8 @@ impl ApiError {
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Unsupported(_) => (StatusCode::BAD_REQUEST, "not_supported"),
+            Self::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            Self::QuotaExceeded(_) => (StatusCode::PAYLOAD_TOO_LARGE, "quota_exceeded"),
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Self::Busy(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_turns"),
             Self::AuthUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "auth_unavailable"),

@@ -61,3 +61,20 @@ impl Default for RequestLimits {
         }
     }
 }
+
+/// What a user may attach: per file, in all, per message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttachmentLimits {
+    /// `ATTACHMENTS_MAX_BYTES`: the largest file (default 10 MiB).
+    pub max_bytes: u64,
+    /// `ATTACHMENTS_QUOTA_BYTES`: all of one user's attachments together (default 100 MiB).
+    pub quota_bytes: u64,
+    /// `ATTACHMENTS_MAX_PER_MESSAGE`: attachments one message may carry (default 10).
+    pub max_per_message: usize,
+}
+
+impl Default for AttachmentLimits {
+    fn default() -> Self {
+        Self { max_bytes: 10 << 20, quota_bytes: 100 << 20, max_per_message: 10 }
+    }
+}

@@ -18,8 +18,9 @@ use crate::agent::llm::{LlmClient, LlmConfig};
 use crate::agent::{Agent, Brain};
 use crate::auth::Authenticator;
 use crate::config::{Config, OidcSettings};
+use crate::conversation::attachments::PreviewKey;
 use crate::conversation::{Conversations, Responder};
-use crate::limits::RequestLimits;
+use crate::limits::{AttachmentLimits, RequestLimits};
 use crate::routes::host::AllowedHosts;
 use crate::routes::sign_in::PageSignIn;
 use crate::routes::{self, AppState};
@@ -81,11 +82,18 @@ pub struct GatewayParts {
     pub allowed_hosts: AllowedHosts,
     /// Whether `GET /metrics` is on this router (false when `METRICS_BIND` gives it a listener).
     pub metrics_route: bool,
+    /// What a user may attach (`ATTACHMENTS_MAX_BYTES`, `ATTACHMENTS_QUOTA_BYTES`, …).
+    pub attachment_limits: AttachmentLimits,
+    /// Signs image preview URLs (every replica needs the same key).
+    pub preview_key: PreviewKey,
+    /// `GATEWAY_PUBLIC_URL`: the base of upload and preview URLs (None: each request's `Host`).
+    pub public_url: Option<String>,
 }
 
 impl GatewayParts {
     /// These parts with messages of up to [`DEFAULT_MAX_MESSAGE_CHARS`], no rate limit, no
-    /// CORS origins, no dev login, no OpenID sign-in, any `Host`, and `/metrics` on the router.
+    /// CORS origins, no dev login, no OpenID sign-in, any `Host`, `/metrics` on the router, the
+    /// default attachment limits, previews signed with a random key, URLs from each `Host`.
     pub fn new(store: Arc<dyn ThreadStore>, responder: Arc<dyn Responder>, auth: Authenticator) -> Self {
         Self {
             store,
@@ -100,6 +108,9 @@ impl GatewayParts {
             oidc: None,
             allowed_hosts: AllowedHosts::Any,
             metrics_route: true,
+            attachment_limits: AttachmentLimits::default(),
+            preview_key: PreviewKey::random(),
+            public_url: None,
         }
     }
 }
@@ -109,17 +120,22 @@ pub fn app(parts: GatewayParts) -> Router {
     let state = AppState {
         conversations: Arc::new(
             Conversations::new(parts.store, parts.responder, parts.max_message_chars)
-                .with_limits(parts.request_limits),
+                .with_limits(parts.request_limits)
+                .with_attachments(parts.attachment_limits, parts.preview_key),
         ),
         auth: Arc::new(parts.auth),
         limiter: routes::limiter(parts.rate_per_second, parts.rate_burst),
         dev_login: parts.dev_login.map(Arc::new),
         sign_in: parts.oidc.map(|settings| Arc::new(PageSignIn::new(settings))),
+        public_url: parts.public_url.map(Arc::from),
     };
     let shape = routes::Shape {
         cors_origins: parts.cors_origins,
         allowed_hosts: parts.allowed_hosts,
         metrics_route: parts.metrics_route,
+        upload_body_limit: usize::try_from(parts.attachment_limits.max_bytes)
+            .unwrap_or(usize::MAX)
+            .saturating_add(routes::attachments::MULTIPART_OVERHEAD),
     };
     routes::app(state, shape)
 }
@@ -165,6 +181,9 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
         oidc: config.oidc.clone(),
         allowed_hosts: AllowedHosts::from_setting(config.allowed_hosts.clone()),
         metrics_route: config.metrics_bind.is_none(),
+        attachment_limits: config.attachment_limits,
+        preview_key: config.preview_key.clone(),
+        public_url: config.public_url.clone(),
         ..GatewayParts::new(store, responder, auth)
     })
 }

@@ -8,7 +8,9 @@
 //! and a failing one (the `error` event). A fourth run puts the offline agent over a real
 //! mcp-tasks and checks task widgets and their actions: every widget node against its own
 //! strict `chatkit.widgets` class, every button's `ActionConfig`, `threads.custom_action`
-//! events and the `threads.sync_custom_action` answer (`SyncCustomActionResponse`).
+//! events and the `threads.sync_custom_action` answer (`SyncCustomActionResponse`). A fifth
+//! makes a two-phase upload (`attachments.create` and each upload answer as `Attachment`, a
+//! multipart upload to the descriptor's URL, the preview) and sends a message carrying it.
 //!
 //! The models are Python, so the test is opt-in. To enable (needs python3 and PyPI):
 //!
@@ -117,6 +119,11 @@ async fn workflow_progress_notice_and_client_effect_events_match_the_reference_m
 #[tokio::test]
 async fn the_error_event_of_a_failing_turn_matches_the_reference_models() {
     conformance("failing", Arc::new(Failing)).await;
+}
+
+#[tokio::test]
+async fn a_two_phase_upload_and_the_message_carrying_it_match_the_reference_attachment_models() {
+    conformance("attachments", Arc::new(EchoResponder { deltas: 3 })).await;
 }
 
 #[tokio::test]

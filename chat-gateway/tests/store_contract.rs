@@ -7,7 +7,10 @@ mod support;
 
 use std::fmt::Debug;
 
-use chat_gateway::store::{ItemRecord, Order, StoreError, ThreadRecord, ThreadStore, ToolCallRecord};
+use chat_gateway::store::{
+    AttachmentRecord, AttachmentUsage, ItemRecord, Order, StoreError, ThreadRecord, ThreadStore,
+    ToolCallRecord,
+};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
@@ -530,6 +533,90 @@ macro_rules! contract {
     };
 }
 
+fn attachment(id: &str, size: i64, created_at: DateTime<Utc>) -> AttachmentRecord {
+    AttachmentRecord {
+        id: id.into(),
+        thread_id: None,
+        name: format!("{id}.txt"),
+        mime_type: "text/plain".into(),
+        declared_size: size,
+        bytes: None,
+        created_at,
+        uploaded_at: None,
+    }
+}
+
+async fn an_attachment_is_created_uploaded_and_loaded_by_its_owner_only(s: &dyn ThreadStore) {
+    s.create_attachment("alice", &attachment("atc_1", 5, t0())).await.unwrap();
+    let fresh = s.load_attachment("alice", "atc_1").await.unwrap();
+    assert_eq!(fresh, attachment("atc_1", 5, t0()), "not uploaded yet: no bytes");
+    let later = t0() + Duration::seconds(3);
+    s.upload_attachment("alice", "atc_1", b"hello", later).await.unwrap();
+    let loaded = s.load_attachment("alice", "atc_1").await.unwrap();
+    assert_eq!(loaded.bytes.as_deref(), Some(&b"hello"[..]));
+    assert_eq!(loaded.uploaded_at, Some(later));
+    // A binary upload (bytes no text encoding could hold) round trips exactly.
+    let binary: Vec<u8> = (0..=255).collect();
+    s.upload_attachment("alice", "atc_1", &binary, later).await.unwrap();
+    assert_eq!(s.load_attachment("alice", "atc_1").await.unwrap().bytes, Some(binary));
+    assert_not_found(s.load_attachment("bob", "atc_1").await, "attachment");
+    assert_not_found(s.upload_attachment("bob", "atc_1", b"evil", later).await, "attachment");
+    assert_not_found(s.delete_attachment("bob", "atc_1").await, "attachment");
+    assert_not_found(s.bind_attachment("bob", "atc_1", "thr_1").await, "attachment");
+    assert_not_found(s.upload_attachment("alice", "atc_nope", b"x", later).await, "attachment");
+}
+
+async fn binding_an_attachment_needs_an_upload_and_the_owners_thread(s: &dyn ThreadStore) {
+    s.create_thread("alice", &thread("thr_1", t0())).await.unwrap();
+    s.create_thread("alice", &thread("thr_2", t0())).await.unwrap();
+    s.create_thread("bob", &thread("thr_bob", t0())).await.unwrap();
+    s.create_attachment("alice", &attachment("atc_1", 1, t0())).await.unwrap();
+    assert_not_found(s.bind_attachment("alice", "atc_1", "thr_1").await, "attachment");
+    s.upload_attachment("alice", "atc_1", b"x", t0()).await.unwrap();
+    assert!(s.bind_attachment("alice", "atc_1", "thr_bob").await.is_err(), "bob's thread is not alice's");
+    s.bind_attachment("alice", "atc_1", "thr_1").await.unwrap();
+    s.bind_attachment("alice", "atc_1", "thr_1").await.unwrap();
+    assert_not_found(s.bind_attachment("alice", "atc_1", "thr_2").await, "attachment");
+    assert_eq!(s.load_attachment("alice", "atc_1").await.unwrap().thread_id.as_deref(), Some("thr_1"));
+    assert_not_found(s.upload_attachment("alice", "atc_1", b"y", t0()).await, "attachment");
+}
+
+async fn deleting_a_thread_or_an_attachment_removes_it_and_frees_the_quota(s: &dyn ThreadStore) {
+    s.create_thread("alice", &thread("thr_1", t0())).await.unwrap();
+    for (id, size) in [("atc_1", 10), ("atc_2", 20), ("atc_3", 40)] {
+        s.create_attachment("alice", &attachment(id, size, t0())).await.unwrap();
+    }
+    s.create_attachment("bob", &attachment("atc_9", 1000, t0())).await.unwrap();
+    assert_eq!(s.attachment_usage("alice").await.unwrap(), AttachmentUsage { bytes: 70, unsent: 3 });
+    assert_eq!(s.attachment_usage("carol").await.unwrap(), AttachmentUsage::default());
+    s.upload_attachment("alice", "atc_1", &[0; 10], t0()).await.unwrap();
+    s.bind_attachment("alice", "atc_1", "thr_1").await.unwrap();
+    assert_eq!(s.attachment_usage("alice").await.unwrap(), AttachmentUsage { bytes: 70, unsent: 2 }, "sent");
+    s.delete_thread("alice", "thr_1").await.unwrap();
+    assert_not_found(s.load_attachment("alice", "atc_1").await, "attachment");
+    s.delete_attachment("alice", "atc_2").await.unwrap();
+    assert_not_found(s.delete_attachment("alice", "atc_2").await, "attachment");
+    assert_eq!(s.attachment_usage("alice").await.unwrap(), AttachmentUsage { bytes: 40, unsent: 1 });
+    assert_eq!(s.attachment_usage("bob").await.unwrap(), AttachmentUsage { bytes: 1000, unsent: 1 });
+}
+
+async fn unsent_attachments_older_than_the_cutoff_are_pruned(s: &dyn ThreadStore) {
+    s.create_thread("alice", &thread("thr_1", t0())).await.unwrap();
+    s.create_attachment("alice", &attachment("atc_old", 1, t0())).await.unwrap();
+    s.create_attachment("alice", &attachment("atc_sent", 1, t0())).await.unwrap();
+    s.create_attachment("alice", &attachment("atc_new", 1, t0() + Duration::hours(2))).await.unwrap();
+    s.create_attachment("bob", &attachment("atc_bob", 1, t0())).await.unwrap();
+    s.upload_attachment("alice", "atc_sent", b"x", t0()).await.unwrap();
+    s.bind_attachment("alice", "atc_sent", "thr_1").await.unwrap();
+    let pruned = s.delete_unsent_attachments("alice", t0() + Duration::hours(1)).await.unwrap();
+    assert_eq!(pruned, 1);
+    assert_not_found(s.load_attachment("alice", "atc_old").await, "attachment");
+    for id in ["atc_sent", "atc_new"] {
+        assert!(s.load_attachment("alice", id).await.is_ok(), "{id} stays");
+    }
+    assert!(s.load_attachment("bob", "atc_bob").await.is_ok(), "bob's are his own");
+}
+
 contract!(
     a_thread_reads_back_as_created_and_as_saved,
     instants_are_kept_to_the_millisecond_on_both_backends,
@@ -549,6 +636,10 @@ contract!(
     urdu_and_other_unicode_round_trip,
     migrating_twice_is_harmless_and_ping_answers,
     a_notice_is_shown_once_per_user_and_forgotten_after_two_days,
+    an_attachment_is_created_uploaded_and_loaded_by_its_owner_only,
+    binding_an_attachment_needs_an_upload_and_the_owners_thread,
+    deleting_a_thread_or_an_attachment_removes_it_and_frees_the_quota,
+    unsent_attachments_older_than_the_cutoff_are_pruned,
 );
 
 /// Setup that belongs to one backend: URLs, files, and where migrations are recorded.

@@ -5,6 +5,7 @@
 // this origin.
 
 import { ApiError, ChatKitClient } from './api.js';
+import { Attachments } from './attach.js';
 import { applyLabels, t } from './i18n.js';
 import { Conversation } from './items.js';
 import * as oidc from './oidc.js';
@@ -293,12 +294,12 @@ async function stream(type, params, again) {
   }
 }
 
-function send(text) {
-  const input = { content: [{ type: 'input_text', text }], attachments: [], inference_options: {} };
+function send(text, attached = []) {
+  const input = { content: [{ type: 'input_text', text }], attachments: attached, inference_options: {} };
   const [type, params] = state.threadId
     ? ['threads.add_user_message', { thread_id: state.threadId, input }]
     : ['threads.create', { input }];
-  return stream(type, params, () => send(text));
+  return stream(type, params, () => send(text, attached));
 }
 
 /** Retry after an error event: the server drops what followed the last user message and answers it again. */
@@ -344,12 +345,16 @@ ui.nav.addEventListener('keydown', (event) => {
   }
 });
 ui.stop.addEventListener('click', () => state.abort?.abort());
+const attachments = new Attachments({ form: ui.composer, textarea: ui.input, client: () => state.client });
 ui.composer.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = ui.input.value.trim();
-  if (!text || state.busy) return;
+  if (state.busy) return;
+  if (attachments.uploading) return conversation.status(attachments.waitMessage);
+  const attached = attachments.take();
+  if (!text && !attached.length) return;
   ui.input.value = '';
-  send(text);
+  send(text, attached);
 });
 ui.input.addEventListener('keydown', (event) => {
   // Enter sends; Shift+Enter is a new line; Enter that confirms an IME composition is left alone.

@@ -6,6 +6,7 @@
 
 import { el } from './dom.js';
 import { t } from './i18n.js';
+import { attachedFiles } from './attach.js';
 import { foldRepeats, focusSpot, restoreFocus, setBusy, showError, updatedWidget, widgetItem } from './widgets.js';
 
 /** The rendered conversation of one thread. */
@@ -250,8 +251,11 @@ export class Conversation {
 /** The <li> for an item, or null for kinds this page does not show. */
 function render(item, done) {
   switch (item.type) {
-    case 'user_message':
-      return message(item, 'user', [userText(item.content)], done);
+    case 'user_message': {
+      const node = message(item, 'user', [userText(item.content)], done);
+      node.append(...attachedFiles(item.attachments));
+      return node;
+    }
     case 'assistant_message':
       return message(item, 'assistant', (item.content ?? []).map((c) => c.text ?? ''), done);
     case 'workflow':

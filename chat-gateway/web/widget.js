@@ -35,10 +35,25 @@ async function open(domainKey, token) {
     api: {
       url: new URL('/chatkit', location.origin).href,
       domainKey,
+      // Every request the widget makes goes through here, attachment uploads included (to the
+      // upload_descriptor URL the gateway hands out), so the Bearer token authorizes them too.
       fetch(input, init = {}) {
         const headers = new Headers(init.headers);
         headers.set('Authorization', `Bearer ${token}`);
         return fetch(input, { ...init, headers });
+      },
+      uploadStrategy: { type: 'two_phase' },
+    },
+    // The gateway checks again (size, quota, the bytes' real type).
+    composer: {
+      attachments: {
+        enabled: true,
+        maxCount: 10,
+        maxSize: 10 * 1024 * 1024,
+        accept: {
+          'image/png': ['.png'], 'image/jpeg': ['.jpg', '.jpeg'], 'image/webp': ['.webp'],
+          'text/plain': ['.txt'], 'text/csv': ['.csv'], 'text/calendar': ['.ics'],
+        },
       },
     },
     history: { enabled: true, showDelete: true, showRename: true },

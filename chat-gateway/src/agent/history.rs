@@ -70,8 +70,10 @@ fn of_item(item: &ThreadItem, records: &[ToolCallRecord], ids: &mut HashSet<Stri
         vec![json!({"role": "user", "content": format!("[context, not typed by the user] {text}")})]
     };
     match &item.body {
-        ItemBody::UserMessage { content, quoted_text, .. } => {
-            vec![json!({"role": "user", "content": user_message(content, quoted_text.as_deref())})]
+        ItemBody::UserMessage { content, quoted_text, attachments, .. } => {
+            let said =
+                user_message(content, quoted_text.as_deref()) + &super::attached::history_note(attachments);
+            vec![json!({"role": "user", "content": said})]
         }
         ItemBody::AssistantMessage { content } => {
             let text: String = content.iter().map(|c| c.text.as_str()).collect();

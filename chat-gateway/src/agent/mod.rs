@@ -10,10 +10,12 @@
 //! or complete waits for the user's Confirm on a card (`approval` for the model's calls), and
 //! one of "all" tasks of a filter is first resolved into the tasks it names (`select_all`).
 //! The model reads the thread's earlier turns as they happened, tool calls and their results,
-//! widget actions and quoted text included, within a budget (`history`).
+//! widget actions and quoted text included, within a budget (`history`). A message's
+//! attachments (`attached`) become tasks offline, or content parts for the model.
 
 mod actions;
 mod approval;
+mod attached;
 mod history;
 pub mod lang;
 pub mod llm;
@@ -202,12 +204,18 @@ impl Agent {
             Some(ItemBody::UserMessage { content, .. }) => user_text(content),
             _ => String::new(),
         };
-        if let Some(all) = offline::all_batch(&text) {
-            // "delete all completed tasks": resolved now, and nothing runs before Confirm.
-            let reply = self.ask_all(&turn.user, (all.lang, all.tool, all.filter), out).await?;
-            return out.assistant_text(words(&reply)).await;
-        }
-        let plan = offline::plan(&text);
+        let records = attached::of_input(turn).await?;
+        let (plan, note) = match attached::offline_plan(&records, &text, turn) {
+            Some((plan, note)) => (plan, note),
+            None => {
+                if let Some(all) = offline::all_batch(&text) {
+                    // "delete all completed tasks": resolved now, and nothing runs before Confirm.
+                    let reply = self.ask_all(&turn.user, (all.lang, all.tool, all.filter), out).await?;
+                    return out.assistant_text(words(&reply)).await;
+                }
+                (offline::plan(&text), None)
+            }
+        };
         if let offline::Plan::Calls { lang, calls } = &plan
             && let [only] = calls.as_slice()
             && steps::numbers_named(calls) <= self.limits.max_task_numbers
@@ -246,6 +254,10 @@ impl Agent {
                 offline::summary(lang, &results)
             }
         };
+        let reply = match note {
+            Some(note) => format!("{reply}\n\n{note}"),
+            None => reply,
+        };
         out.assistant_text(words(&reply)).await
     }
 
@@ -256,6 +268,7 @@ impl Agent {
             json!({"role": "system", "content": prompt::system(&turn.user, Utc::now(), self.limits.max_tool_calls)}),
         ];
         messages.extend(history::history(turn).await?);
+        attached::into_model_input(&mut messages, &attached::of_input(turn).await?);
         // Tool steps are labelled in the language of the message being answered; a message
         // asking to change "all" of something has every delete or complete approved first.
         let said = match turn.input.as_ref().map(|i| &i.body) {

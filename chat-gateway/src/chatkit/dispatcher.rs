@@ -21,14 +21,21 @@ pub enum Outcome {
     Stream(mpsc::Receiver<Box<Event>>),
 }
 
-/// Parses and runs one request body for `user`.
+/// Parses and runs one request body for `user`; `base` is the gateway's public URL (e.g.
+/// `https://chat.example`), where attachments are uploaded and previewed.
 #[tracing::instrument(skip_all, fields(user = %user.id, op))]
-pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> Result<Outcome, ApiError> {
+pub async fn handle(
+    conversations: &Conversations,
+    user: &User,
+    body: &[u8],
+    base: &str,
+) -> Result<Outcome, ApiError> {
     let threads = conversations.threads();
+    let attachments = conversations.attachments();
     let started = match parse(body)? {
-        Request::CreateThread { params } => conversations.start_thread(user, params.input).await,
+        Request::CreateThread { params } => conversations.start_thread(user, params.input, base).await,
         Request::AddUserMessage { params } => {
-            conversations.add_user_message(user, &params.thread_id, params.input).await
+            conversations.add_user_message(user, &params.thread_id, params.input, base).await
         }
         Request::AddClientToolOutput { params } => {
             conversations.add_client_tool_output(user, &params.thread_id, params.result).await
@@ -53,7 +60,8 @@ pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> 
         }
         Request::GetThread { params } => {
             let thread = threads.thread(user, &params.thread_id).await?;
-            let items = threads.item_page(user, &thread.id, None, DEFAULT_PAGE, Order::Asc).await?;
+            let mut items = threads.item_page(user, &thread.id, None, DEFAULT_PAGE, Order::Asc).await?;
+            items.data.iter_mut().for_each(|item| attachments.refresh_previews(user, item, base));
             return Ok(Outcome::Json(to_json(&ThreadView::of(&thread, items))));
         }
         Request::ListThreads { params } => {
@@ -70,8 +78,9 @@ pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> 
         Request::ListItems { params } => {
             let (limit, order) = paging(&params.page)?;
             let thread = threads.thread(user, &params.thread_id).await?;
-            let page =
+            let mut page =
                 threads.item_page(user, &thread.id, params.page.after.as_deref(), limit, order).await?;
+            page.data.iter_mut().for_each(|item| attachments.refresh_previews(user, item, base));
             return Ok(Outcome::Json(to_json(&page)));
         }
         Request::Feedback { params } => {
@@ -91,8 +100,14 @@ pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> 
             threads.delete(user, &params.thread_id).await?;
             return Ok(Outcome::Json(json!({})));
         }
-        Request::CreateAttachment { .. } | Request::DeleteAttachment { .. } => {
-            return Err(ApiError::Unsupported("attachments are not supported by this server".into()));
+        Request::CreateAttachment { params } => {
+            let created =
+                attachments.create(user, &params.name, params.size, &params.mime_type, base).await?;
+            return Ok(Outcome::Json(to_json(&created)));
+        }
+        Request::DeleteAttachment { params } => {
+            attachments.delete(user, &params.attachment_id).await?;
+            return Ok(Outcome::Json(json!({})));
         }
         Request::Transcribe { .. } => {
             return Err(ApiError::Unsupported("voice input is not supported by this server".into()));

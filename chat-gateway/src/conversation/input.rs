@@ -36,21 +36,18 @@ pub(super) fn plain_message(text: String) -> UserMessageInput {
     }
 }
 
-/// Refuses input the stores cannot hold or the agent should not see: attachments, an empty
-/// message, a NUL character, more than `max_chars` characters of text and quoted text
+/// Refuses input the stores cannot hold or the agent should not see: an empty message (no
+/// text and no attachments), a NUL character, more than `max_chars` characters of text and quoted text
 /// together, more tags or larger tag data and options than `limits` allow.
 pub(super) fn check(
     input: &UserMessageInput,
     max_chars: usize,
     limits: &RequestLimits,
 ) -> Result<(), ApiError> {
-    if !input.attachments.is_empty() {
-        return Err(ApiError::Unsupported("attachments are not supported by this server".into()));
-    }
     let text = input.text();
     let quoted = input.quoted_text.as_deref().map_or(0, |q| q.chars().count());
     let chars = text.chars().count() + quoted;
-    if text.trim().is_empty() {
+    if text.trim().is_empty() && input.attachments.is_empty() {
         return Err(ApiError::BadRequest("the message is empty".into()));
     }
     if text.contains('\0') || input.quoted_text.as_deref().is_some_and(|q| q.contains('\0')) {

@@ -7,9 +7,11 @@
 //! Inside: `service` (starting turns), `run` (running one to its end), `sink` (recording
 //! and forwarding its events, and the one writer of assistant text), `responder` (the seam
 //! the agent implements), `threads` (thread operations), `input` (what a turn may start from),
-//! `admission` (how many turns run at once, per user and in all).
+//! `admission` (how many turns run at once, per user and in all), `attachments` (files users
+//! attach to messages).
 
 mod admission;
+pub mod attachments;
 mod input;
 mod responder;
 mod run;
@@ -17,6 +19,7 @@ mod service;
 mod sink;
 mod threads;
 
+pub use attachments::Attachments;
 pub use input::{Prior, TurnThread};
 pub use responder::{Responder, Turn};
 pub use run::{TurnStream, TurnSummary, UNAVAILABLE};

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::admission::{Admission, Ticket};
+use super::attachments::{Attachments, PreviewKey};
 use super::input::{TurnThread, check, plain_message, prior_items};
 use super::responder::{Responder, Turn};
 use super::run::{Prepared, TurnStream, spawn};
@@ -18,7 +19,7 @@ use crate::chatkit::types::{
     Action, Event, ItemBody, PageView, StreamOptions, ThreadItem, ThreadView, UserMessageInput,
 };
 use crate::error::ApiError;
-use crate::limits::RequestLimits;
+use crate::limits::{AttachmentLimits, RequestLimits};
 use crate::store::{ThreadRecord, ThreadStore};
 
 /// Starts and records the turns of every user's conversations.
@@ -29,6 +30,7 @@ pub struct Conversations {
     max_message_chars: usize,
     limits: RequestLimits,
     admission: Admission,
+    attachments: Attachments,
 }
 
 impl Conversations {
@@ -37,7 +39,28 @@ impl Conversations {
     pub fn new(store: Arc<dyn ThreadStore>, responder: Arc<dyn Responder>, max_message_chars: usize) -> Self {
         let limits = RequestLimits::default();
         let admission = Admission::new(limits.max_turns_per_user, limits.max_turns);
-        Self { threads: Threads::new(store.clone()), store, responder, max_message_chars, limits, admission }
+        let attachments = Attachments::new(store.clone(), AttachmentLimits::default(), PreviewKey::random());
+        Self {
+            threads: Threads::new(store.clone()),
+            store,
+            responder,
+            max_message_chars,
+            limits,
+            admission,
+            attachments,
+        }
+    }
+
+    /// These conversations taking attachments within `limits`, previews signed with `key`.
+    #[must_use]
+    pub fn with_attachments(mut self, limits: AttachmentLimits, key: PreviewKey) -> Self {
+        self.attachments = Attachments::new(self.store.clone(), limits, key);
+        self
+    }
+
+    /// Files users attach to messages.
+    pub fn attachments(&self) -> &Attachments {
+        &self.attachments
     }
 
     /// These conversations held to `limits` (tags, options, feedback ids, earlier messages).
@@ -66,24 +89,32 @@ impl Conversations {
         checks
     }
 
-    /// Starts a new thread with `input` (`threads.create`).
+    /// Starts a new thread with `input` (`threads.create`); `base` is the gateway's public URL
+    /// (for the attachments' preview URLs).
     #[tracing::instrument(skip_all, fields(user = %user.id))]
-    pub async fn start_thread(&self, user: &User, input: UserMessageInput) -> Result<TurnStream, ApiError> {
+    pub async fn start_thread(
+        &self,
+        user: &User,
+        input: UserMessageInput,
+        base: &str,
+    ) -> Result<TurnStream, ApiError> {
         let ticket = self.admission.admit(&user.id)?;
-        let prepared = self.prepare_new(user, input, vec![]).await?;
+        let prepared = self.prepare_new(user, input, vec![], base).await?;
         Ok(self.run(user, ticket, prepared))
     }
 
-    /// Adds `input` to one of the user's open threads and answers it.
+    /// Adds `input` to one of the user's open threads and answers it (`base` as for
+    /// [`Self::start_thread`]).
     #[tracing::instrument(skip_all, fields(user = %user.id))]
     pub async fn add_user_message(
         &self,
         user: &User,
         thread_id: &str,
         input: UserMessageInput,
+        base: &str,
     ) -> Result<TurnStream, ApiError> {
         let ticket = self.admission.admit(&user.id)?;
-        let prepared = self.prepare_message(user, thread_id, input).await?;
+        let prepared = self.prepare_message(user, thread_id, input, base).await?;
         Ok(self.run(user, ticket, prepared))
     }
 
@@ -100,10 +131,10 @@ impl Conversations {
         let ticket = self.admission.admit(&user.id)?;
         let input = plain_message(message);
         let prepared = match thread {
-            TurnThread::Continue(id) => self.prepare_message(user, &id, input).await?,
+            TurnThread::Continue(id) => self.prepare_message(user, &id, input, "").await?,
             TurnThread::New(prior) => {
                 let earlier = prior_items(prior, self.max_message_chars, self.limits.max_prior_messages)?;
-                self.prepare_new(user, input, earlier).await?
+                self.prepare_new(user, input, earlier, "").await?
             }
         };
         Ok(self.run(user, ticket, prepared))
@@ -202,16 +233,20 @@ impl Conversations {
         spawn(self.store.clone(), self.responder.clone(), user.clone(), prepared, (ticket, write_timeout))
     }
 
-    /// A new thread holding `earlier` items and then the input.
+    /// A new thread holding `earlier` items and then the input. Its attachments are checked
+    /// before the thread is made, then bound to it.
     async fn prepare_new(
         &self,
         user: &User,
         input: UserMessageInput,
         earlier: Vec<ItemBody>,
+        base: &str,
     ) -> Result<Prepared, ApiError> {
         check(&input, self.max_message_chars, &self.limits)?;
+        let attached = self.attachments.for_message(user, &input.attachments, None).await?;
         let thread = self.threads.create(user, earlier).await?;
-        let message = self.threads.add_user_message(user, &thread, input).await?;
+        let attachments = self.bound(user, attached, &thread.id, base).await?;
+        let message = self.threads.add_user_message(user, &thread, input, attachments).await?;
         let created = Event::ThreadCreated { thread: ThreadView::of(&thread, PageView::empty()) };
         let head = vec![created, Event::ItemDone { item: message.clone() }, stream_options()];
         Ok(Prepared { thread, head, input: Some(message), action: None })
@@ -222,15 +257,32 @@ impl Conversations {
         user: &User,
         thread_id: &str,
         input: UserMessageInput,
+        base: &str,
     ) -> Result<Prepared, ApiError> {
         check(&input, self.max_message_chars, &self.limits)?;
         let thread: ThreadRecord = self.threads.thread(user, thread_id).await?;
         if thread.status.get("type").and_then(Value::as_str).is_some_and(|s| s != "active") {
             return Err(ApiError::BadRequest("this thread is closed to new messages".into()));
         }
-        let message = self.threads.add_user_message(user, &thread, input).await?;
+        let attached = self.attachments.for_message(user, &input.attachments, Some(&thread.id)).await?;
+        let attachments = self.bound(user, attached, &thread.id, base).await?;
+        let message = self.threads.add_user_message(user, &thread, input, attachments).await?;
         let head = vec![Event::ItemDone { item: message.clone() }, stream_options()];
         Ok(Prepared { thread, head, input: Some(message), action: None })
+    }
+}
+
+impl Conversations {
+    /// `attached` bound to `thread_id`, as the user message carries them.
+    async fn bound(
+        &self,
+        user: &User,
+        attached: Vec<crate::store::AttachmentRecord>,
+        thread_id: &str,
+        base: &str,
+    ) -> Result<Vec<Value>, ApiError> {
+        let bound = self.attachments.bind(user, attached, thread_id, base).await?;
+        Ok(bound.iter().filter_map(|a| serde_json::to_value(a).ok()).collect())
     }
 }
 

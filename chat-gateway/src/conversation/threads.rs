@@ -195,12 +195,13 @@ impl Threads {
         Ok(thread)
     }
 
-    /// Stores the user message (before anything that can fail).
+    /// Stores the user message (before anything that can fail) with the attachments it carries.
     pub(super) async fn add_user_message(
         &self,
         user: &User,
         thread: &ThreadRecord,
         input: UserMessageInput,
+        attachments: Vec<Value>,
     ) -> Result<ThreadItem, ApiError> {
         let item = ThreadItem {
             id: new_id("msg"),
@@ -208,7 +209,7 @@ impl Threads {
             created_at: Utc::now(),
             body: ItemBody::UserMessage {
                 content: input.content,
-                attachments: vec![],
+                attachments,
                 quoted_text: input.quoted_text,
                 inference_options: input.inference_options,
             },

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 
+use super::attachments::PublicBase;
 use super::extract::{AuthUser, body};
 use super::state::AppState;
 use crate::chatkit::Outcome;
@@ -22,10 +23,11 @@ const STREAM_BATCH: usize = 64;
 pub async fn chatkit(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
+    PublicBase(base): PublicBase,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let raw = body(raw)?;
-    match crate::chatkit::handle(&state.conversations, &user, &raw).await? {
+    match crate::chatkit::handle(&state.conversations, &user, &raw, &base).await? {
         Outcome::Json(value) => Ok(Json(value).into_response()),
         Outcome::Stream(events) => {
             // Counted as open until the body is dropped: at its end or when the client leaves.

@@ -1,9 +1,10 @@
 //! The HTTP faces of the gateway and [`app`], which lists every route in one place. Each
-//! face is a module: `chatkit` (the ChatKit protocol), `chat` (`/api/chat`), `rest` (the
+//! face is a module: `chatkit` (the ChatKit protocol), `attachments` (its uploads and previews), `chat` (`/api/chat`), `rest` (the
 //! threads API), `openai` (`/v1`), `web` (the pages), `sign_in` (the pages' OpenID provider), `openapi` (`/openapi.json`), `health`.
 //! Every authenticated handler takes an [`AuthUser`](extract::AuthUser) (auth plus the
 //! per-user rate limit) and goes through the conversation service in [`AppState`].
 
+pub mod attachments;
 pub mod chat;
 pub mod chatkit;
 pub mod extract;
@@ -30,6 +31,8 @@ use utoipa_axum::routes;
 
 pub use state::{AppState, limiter};
 
+use crate::conversation::attachments::paths as attachments_paths;
+
 /// How the router is put together beyond its state.
 #[derive(Debug, Clone)]
 pub struct Shape {
@@ -39,6 +42,8 @@ pub struct Shape {
     pub allowed_hosts: host::AllowedHosts,
     /// Whether `GET /metrics` is served here (false when it has a listener of its own).
     pub metrics_route: bool,
+    /// The largest attachment upload body (the file plus multipart framing).
+    pub upload_body_limit: usize,
 }
 
 /// The router: every route of the gateway.
@@ -63,6 +68,11 @@ pub fn app(state: AppState, shape: Shape) -> Router {
         .route("/chatkit", post(chatkit::chatkit))
         .route("/api/chatkit", post(chatkit::chatkit))
         .route("/api/v1/chatkit", post(chatkit::chatkit))
+        .route(
+            attachments_paths::UPLOAD,
+            post(attachments::upload).layer(DefaultBodyLimit::max(shape.upload_body_limit)),
+        )
+        .route(attachments_paths::PREVIEW, get(attachments::preview))
         .route("/api/chat", post(chat::chat))
         .merge(threads_api)
         .merge(v1)

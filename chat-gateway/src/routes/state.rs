@@ -22,6 +22,9 @@ pub struct AppState {
     pub dev_login: Option<Arc<shared::identity::TokenKey>>,
     /// The chat page's sign-in with an OpenID provider (None: not configured).
     pub sign_in: Option<Arc<PageSignIn>>,
+    /// `GATEWAY_PUBLIC_URL`: the base of the upload and preview URLs handed out (None: from
+    /// each request's `Host`).
+    pub public_url: Option<Arc<str>>,
 }
 
 impl FromRef<AppState> for Option<Arc<PageSignIn>> {

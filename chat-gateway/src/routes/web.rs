@@ -75,6 +75,7 @@ static ASSETS: &[Asset] = &[
     file("/assets/app.js", JS, include_bytes!("../../web/app.js")),
     file("/assets/oidc.js", JS, include_bytes!("../../web/oidc.js")),
     file("/assets/api.js", JS, include_bytes!("../../web/api.js")),
+    file("/assets/attach.js", JS, include_bytes!("../../web/attach.js")),
     file("/assets/items.js", JS, include_bytes!("../../web/items.js")),
     file("/assets/widgets.js", JS, include_bytes!("../../web/widgets.js")),
     file("/assets/threads.js", JS, include_bytes!("../../web/threads.js")),

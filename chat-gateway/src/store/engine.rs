@@ -22,6 +22,16 @@ impl<B: Backend> SqlStore<B> {
     pub(super) fn with_pools(pool: Pool<B>, writer: Pool<B>) -> Self {
         Self { pool, writer }
     }
+
+    /// The pool reads go to.
+    pub(super) fn reader(&self) -> &Pool<B> {
+        &self.pool
+    }
+
+    /// The pool writes go through.
+    pub(super) fn writer(&self) -> &Pool<B> {
+        &self.writer
+    }
 }
 
 // By hand: a derive would ask `B: Clone`, and `sqlx::Postgres` is not.
@@ -100,8 +110,11 @@ where
     for<'a> &'a str: Encode<'a, B> + Type<B>,
     for<'a> Option<&'a str>: Encode<'a, B> + Type<B>,
     for<'a> Option<&'a Value>: Encode<'a, B> + Type<B>,
+    for<'a> &'a [u8]: Encode<'a, B> + Type<B>,
     String: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
     Value: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
+    // For the attachment half (the supertrait, in `attachments.rs`).
+    Vec<u8>: for<'r> Decode<'r, B> + Type<B>,
     i64: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
 {
     #[tracing::instrument(skip_all)]

@@ -1,15 +1,18 @@
-//! Thread storage: the [`ThreadStore`] trait with [`PgStore`] and [`SqliteStore`] behind
-//! it, picked from `CHAT_DATABASE_URL`. SQL lives only under this module.
+//! Thread storage: the [`ThreadStore`] trait (attachments included, [`AttachmentStore`]) with
+//! [`PgStore`] and [`SqliteStore`] behind it, picked from `CHAT_DATABASE_URL`. SQL lives only
+//! under this module.
 //!
 //! Every method takes the owner's user id and every statement filters by it: another
 //! user's thread id behaves exactly like an id that does not exist. Items are stored as
 //! their wire JSON plus indexed columns (id, thread, type, insertion order).
 //!
 //! Layout: `engine` implements the trait once, as [`SqlStore`], over a `backend::Backend`
-//! (the sqlx database type); `sql` holds the statements both backends share and `row` turns
-//! rows into records; `pg` and `sqlite` hold only what differs (connecting, instants, write
-//! transactions, the item write and the notice marks).
+//! (the sqlx database type), and [`AttachmentStore`] in `attachments`; `sql` holds the
+//! statements both backends share and `row` turns rows into records; `pg` and `sqlite` hold
+//! only what differs (connecting, instants, write transactions, the item write and the
+//! notice marks).
 
+mod attachments;
 mod backend;
 mod engine;
 mod pg;
@@ -79,6 +82,50 @@ pub struct ToolCallRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// A file a user attached (or is attaching) to a message, with its bytes once uploaded.
+#[derive(Clone, PartialEq)]
+pub struct AttachmentRecord {
+    /// `atc_…`.
+    pub id: String,
+    /// The thread of the message that carries it (None until sent).
+    pub thread_id: Option<String>,
+    /// The file name the client gave.
+    pub name: String,
+    /// The MIME type (checked against the bytes when they arrive).
+    pub mime_type: String,
+    /// The size `attachments.create` announced, in bytes.
+    pub declared_size: i64,
+    /// The bytes, once uploaded (None in listings and before the upload).
+    pub bytes: Option<Vec<u8>>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When the bytes arrived (None: not uploaded yet).
+    pub uploaded_at: Option<DateTime<Utc>>,
+}
+
+// By hand: the bytes are shown as their count, never dumped into a log.
+impl std::fmt::Debug for AttachmentRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttachmentRecord")
+            .field("id", &self.id)
+            .field("thread_id", &self.thread_id)
+            .field("mime_type", &self.mime_type)
+            .field("declared_size", &self.declared_size)
+            .field("bytes", &self.bytes.as_ref().map(Vec::len))
+            .field("uploaded_at", &self.uploaded_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one user's attachments take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AttachmentUsage {
+    /// Bytes, each attachment counted at its declared size (uploaded or not).
+    pub bytes: i64,
+    /// Attachments not sent in a message yet.
+    pub unsent: i64,
+}
+
 /// Sort order for pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -141,9 +188,50 @@ impl StoreError {
     }
 }
 
-/// Thread storage for every user. Every method is scoped to `user`.
+/// Attachment storage for every user (part of every [`ThreadStore`]). Every method is scoped
+/// to `user`: another user's attachment is `NotFound`.
 #[async_trait::async_trait]
-pub trait ThreadStore: Send + Sync + 'static {
+pub trait AttachmentStore: Send + Sync + 'static {
+    /// Records a new, not yet uploaded attachment (`bytes` and `uploaded_at` are ignored).
+    async fn create_attachment(&self, user: &str, attachment: &AttachmentRecord) -> Result<(), StoreError>;
+
+    /// Stores an attachment's bytes (replacing any earlier upload) and marks it uploaded at
+    /// `now`; `NotFound` when absent, not `user`'s, or already sent in a message.
+    async fn upload_attachment(
+        &self,
+        user: &str,
+        attachment_id: &str,
+        bytes: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Loads one of `user`'s attachments, with its bytes when uploaded; `NotFound` otherwise.
+    async fn load_attachment(&self, user: &str, attachment_id: &str) -> Result<AttachmentRecord, StoreError>;
+
+    /// Binds an uploaded attachment to one of `user`'s threads (a message there carries it);
+    /// `NotFound` when absent, not uploaded, or already bound to another thread.
+    async fn bind_attachment(
+        &self,
+        user: &str,
+        attachment_id: &str,
+        thread_id: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes one of `user`'s attachments; `NotFound` when absent.
+    async fn delete_attachment(&self, user: &str, attachment_id: &str) -> Result<(), StoreError>;
+
+    /// What `user`'s attachments take: bytes (each counted at its declared size) and how many
+    /// are not sent yet.
+    async fn attachment_usage(&self, user: &str) -> Result<AttachmentUsage, StoreError>;
+
+    /// Deletes `user`'s attachments never sent in a message and created before `before`;
+    /// returns how many.
+    async fn delete_unsent_attachments(&self, user: &str, before: DateTime<Utc>) -> Result<u64, StoreError>;
+}
+
+/// Thread storage for every user, attachments included. Every method is scoped to `user`.
+#[async_trait::async_trait]
+pub trait ThreadStore: AttachmentStore {
     /// Applies pending migrations (tracked in `_chat_gateway_migrations`).
     async fn migrate(&self) -> Result<(), StoreError>;
 

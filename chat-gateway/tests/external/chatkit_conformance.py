@@ -51,6 +51,7 @@ try:
     from chatkit import widgets as W
     from chatkit.actions import ActionConfig
     from chatkit.types import (
+        Attachment,
         ChatKitReq,
         Page,
         SyncCustomActionResponse,
@@ -84,7 +85,12 @@ ANSWER: dict[str, TypeAdapter | None] = {
     "items.feedback": None,
     "threads.delete": None,
     "threads.sync_custom_action": TypeAdapter(SyncCustomActionResponse),
+    "attachments.create": TypeAdapter(Attachment),
+    "attachments.delete": None,
 }
+ATTACHMENT = TypeAdapter(Attachment)
+# The smallest PNG the gateway's magic-byte check accepts (signature and an IHDR chunk).
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 EMPTY_PAGE = {"data": [], "has_more": False}
 TIMEOUT_S = 30
 
@@ -95,6 +101,7 @@ TURN_ITEMS = {
     "scripted": ["workflow", "assistant_message"],
     "failing": [],
     "tasks": ["workflow", "widget", "assistant_message"],
+    "attachments": ["assistant_message"],
 }
 
 
@@ -639,9 +646,10 @@ def run(c: Client, responder: str) -> None:
     require([t["id"] for t in left["data"]] == [c_thread["id"], a["id"]], "threads.delete: the thread is gone", left)
     ok("threads.delete: threads.list no longer has it")
 
-    # ops this server does not offer: a JSON error, not a model (the models have no error answer)
-    c.error({"type": "attachments.create", "params": {"name": "a.png", "size": 10, "mime_type": "image/png"}}, "unsupported")
-    c.error({"type": "attachments.delete", "params": {"attachment_id": "atc_1"}}, "unsupported")
+    # refused attachments: a JSON error, not a model (the models have no error answer)
+    c.error({"type": "attachments.create", "params": {"name": "a.zip", "size": 10, "mime_type": "application/zip"}}, "a type not accepted")
+    c.error({"type": "attachments.delete", "params": {"attachment_id": "atc_1"}}, "an unknown attachment")
+    # ops this server does not offer
     c.error(
         {"type": "input.transcribe", "params": {"audio_base64": "YWJj", "mime_type": "audio/webm;codecs=opus"}},
         "unsupported",
@@ -852,6 +860,57 @@ def run_tasks(c: Client) -> None:
             c.error({"type": op, "params": {"thread_id": thread, "item_id": item, "action": bad}}, what)
 
 
+# --- attachments, two-phase (--responder attachments, the echo responder) -------------------
+
+
+def run_attachments(c: Client) -> None:
+    def upload(created: dict, name: str, mime: str, data: bytes) -> dict:
+        d = created["upload_descriptor"]
+        require(d["method"] == "POST" and d["url"].startswith("http"), "upload_descriptor: absolute URL, POST", d)
+        r = c.http.request(d["method"], d["url"], headers=d["headers"], files={"file": (name, data, mime)})
+        require(r.status_code == 200, f"upload {name}: HTTP {r.status_code}", r.text)
+        raw = r.json()
+        validate(ATTACHMENT, raw, f"upload {name} answer")
+        require("upload_descriptor" not in raw and raw["id"] == created["id"], "the uploaded attachment has no descriptor", raw)
+        return raw
+
+    image = c.json({"type": "attachments.create", "params": {"name": "list.png", "size": len(PNG), "mime_type": "image/png"}})
+    require(image["type"] == "image" and image["id"].startswith("atc_") and image["preview_url"].startswith("http"),
+            "attachments.create image: type image, atc_ id, preview_url", image)
+    text = b"buy milk\ncall mom\n"
+    file = c.json({"type": "attachments.create", "params": {"name": "list.txt", "size": len(text), "mime_type": "text/plain"}})
+    require(file["type"] == "file" and "preview_url" not in file, "attachments.create file: type file, no preview", file)
+    ok("attachments.create: image and file, each a valid Attachment with an upload_descriptor")
+    image = upload(image, "list.png", "image/png", PNG)
+    file = upload(file, "list.txt", "text/plain", text)
+    ok("upload: multipart `file` to the descriptor's URL answers the Attachment without a descriptor")
+    preview = httpx.get(image["preview_url"], timeout=TIMEOUT_S)
+    require(preview.status_code == 200 and preview.content == PNG and preview.headers["content-type"] == "image/png",
+            "preview_url shows the image without a token", preview.status_code)
+    ok("preview_url: the image's bytes, image/png")
+
+    input_ = message("add these", attachments=[image["id"], file["id"]])
+    events = c.stream({"type": "threads.create", "params": {"input": input_}})
+    done = [e for e in events if e["type"] == "thread.item.done" and e["item"]["type"] == "user_message"]
+    require(len(done) == 1, "threads.create: one user message", events)
+    item = done[0]["item"]
+    thread_id = item["thread_id"]
+    carried = item["attachments"]
+    require([a["id"] for a in carried] == [image["id"], file["id"]], "the user message carries both attachments", item)
+    for a in carried:
+        validate(ATTACHMENT, a, f"attachment {a['name']} in the user message")
+        require(a["thread_id"] == thread_id and "upload_descriptor" not in a, "each names its thread, no descriptor", a)
+    ok("threads.create: the user_message item carries the full Attachment objects with thread_id")
+    page = c.json({"type": "items.list", "params": {"thread_id": thread_id, "order": "asc"}})
+    require(page["data"][0]["attachments"][1] == carried[1], "items.list reads the attachments back", page)
+    ok("items.list: the stored user message carries them too")
+
+    spare = c.json({"type": "attachments.create", "params": {"name": "spare.txt", "size": 3, "mime_type": "text/plain"}})
+    c.json({"type": "attachments.delete", "params": {"attachment_id": spare["id"]}})
+    c.error({"type": "attachments.delete", "params": {"attachment_id": spare["id"]}}, "deleted already")
+    ok("attachments.delete: {} then not found")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("url")
@@ -862,7 +921,12 @@ def main() -> int:
         parser.error("TOKEN is required (argument or $CHATKIT_TOKEN)")
     client = Client(args.url, args.token)
     try:
-        run_tasks(client) if args.responder == "tasks" else run(client, args.responder)
+        if args.responder == "tasks":
+            run_tasks(client)
+        elif args.responder == "attachments":
+            run_attachments(client)
+        else:
+            run(client, args.responder)
     except Failure as f:
         print(f"FAIL {f}", flush=True)
         if f.payload is not None:

@@ -12,11 +12,13 @@
 //!
 //! Layout, bottom up: `lexicon` (the command words), `calls` (the tool calls planned),
 //! `parse` (one message as the commands read it), `reply` (what is said), `build` and
-//! `query` (each command's arguments), `route` (which command a message is).
+//! `query` (each command's arguments), `route` (which command a message is); `files` reads
+//! attached text, CSV and calendar files into tasks.
 
 mod all;
 mod build;
 mod calls;
+mod files;
 #[rustfmt::skip] // word tables read best packed
 mod lexicon;
 mod parse;
@@ -30,6 +32,7 @@ mod tests_table;
 
 pub use all::{AllBatch, all_batch};
 pub use calls::PlannedCall;
+pub use files::{TextKind, tasks_in};
 pub use reply::{help, summary};
 pub use route::plan;
 

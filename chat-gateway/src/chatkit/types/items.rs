@@ -71,7 +71,7 @@ pub enum ItemBody {
     UserMessage {
         /// Text and tags.
         content: Vec<UserContent>,
-        /// Attachments (always empty here).
+        /// Attachments as sent (full `Attachment` objects, see [`super::Attachment`]).
         #[serde(default)]
         attachments: Vec<Value>,
         /// Reply-to text.

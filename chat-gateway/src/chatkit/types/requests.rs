@@ -88,17 +88,17 @@ pub enum Request {
         /// Parameters.
         params: ThreadIdParams,
     },
-    /// Start an attachment upload (not supported).
+    /// Start an attachment upload (two-phase: the answer says where to upload).
     #[serde(rename = "attachments.create")]
     CreateAttachment {
-        /// Parameters (ignored).
-        params: Value,
+        /// Parameters.
+        params: CreateAttachmentParams,
     },
-    /// Delete an attachment (not supported).
+    /// Delete an attachment.
     #[serde(rename = "attachments.delete")]
     DeleteAttachment {
-        /// Parameters (ignored).
-        params: Value,
+        /// Parameters.
+        params: DeleteAttachmentParams,
     },
     /// Speech to text (not supported).
     #[serde(rename = "input.transcribe")]
@@ -248,6 +248,24 @@ pub enum FeedbackKind {
     Negative,
 }
 
+/// `attachments.create` parameters.
+#[derive(Debug, Deserialize)]
+pub struct CreateAttachmentParams {
+    /// File name.
+    pub name: String,
+    /// Size in bytes (the upload must match it).
+    pub size: i64,
+    /// MIME type (the upload's bytes must match it).
+    pub mime_type: String,
+}
+
+/// `attachments.delete` parameters.
+#[derive(Debug, Deserialize)]
+pub struct DeleteAttachmentParams {
+    /// The attachment.
+    pub attachment_id: String,
+}
+
 /// `threads.update` parameters.
 #[derive(Debug, Deserialize)]
 pub struct UpdateThreadParams {
@@ -262,7 +280,7 @@ pub struct UpdateThreadParams {
 pub struct UserMessageInput {
     /// Text and tags.
     pub content: Vec<UserContent>,
-    /// Attachment ids (must be empty: attachments are not supported).
+    /// Attachment ids (created and uploaded earlier by the same user).
     #[serde(default)]
     pub attachments: Vec<String>,
     /// Reply-to text.

@@ -112,8 +112,11 @@ impl From<ApiError> for OpenAiError {
         let message = e.to_string();
         let (status, kind, code) = match &e {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_request_error", None),
-            ApiError::TooLarge(_) => {
+            ApiError::TooLarge(_) | ApiError::QuotaExceeded(_) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "invalid_request_error", Some("request_too_large"))
+            }
+            ApiError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_request_error", Some("unsupported_media_type"))
             }
             ApiError::Unauthorized => {
                 (StatusCode::UNAUTHORIZED, "authentication_error", Some("invalid_api_key"))
