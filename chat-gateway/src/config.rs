@@ -10,6 +10,7 @@ use shared::serve::ConnectionLimits;
 
 use crate::auth::AuthSettings;
 use crate::limits::{AgentLimits, RequestLimits, TASK_NUMBERS_READ_AT_MOST};
+use crate::voice::{self, VoiceSettings};
 use shared::telemetry::LogFormat;
 
 /// Everything the gateway reads from its environment.
@@ -64,6 +65,8 @@ pub struct Config {
     /// `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_SCOPES`: the chat page's sign-in with an OpenID
     /// provider (None: paste a token or dev login only).
     pub oidc: Option<OidcSettings>,
+    /// Speech to text for `input.transcribe` (`STT_*`; None: voice is not configured).
+    pub voice: Option<VoiceSettings>,
 }
 
 /// The OpenID provider the chat page signs people in with (authorization code + PKCE, as a
@@ -156,6 +159,46 @@ fn llm_settings() -> Result<Option<LlmSettings>, ConfigError> {
         .or(default_model.map(str::to_owned))
         .ok_or_else(|| ConfigError::new("LLM_MODEL", "is required with LLM_API_KEY or LLM_BASE_URL"))?;
     Ok(Some(LlmSettings { base_url, api_key: api_key.trim().to_owned(), model }))
+}
+
+/// (key variable, base URL, default model) of the transcription services recognised by their key.
+const STT_PROVIDERS: [(&str, &str, &str); 2] = [
+    ("OPENAI_API_KEY", "https://api.openai.com/v1", "whisper-1"),
+    ("GROQ_API_KEY", "https://api.groq.com/openai/v1", "whisper-large-v3-turbo"),
+];
+
+/// `STT_BASE_URL` (with `STT_API_KEY` if it wants one: provider keys never go to it),
+/// `STT_API_KEY` alone (OpenAI), or `OPENAI_API_KEY` / `GROQ_API_KEY` with their Whisper;
+/// `STT_MODEL` overrides the model, `STT_ENABLED=false` turns voice off.
+fn voice_settings() -> Result<Option<VoiceSettings>, ConfigError> {
+    match env("STT_ENABLED").map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("true" | "1" | "yes" | "on") => {}
+        Some("false" | "0" | "no" | "off") => return Ok(None),
+        Some(other) => return Err(ConfigError::new("STT_ENABLED", format!("`{other}` is not true or false"))),
+    }
+    let key = env("STT_API_KEY").map(|k| k.trim().to_owned());
+    let (base, api_key, model) = match (env("STT_BASE_URL"), key) {
+        (Some(base), key) => (base, key, "whisper-1"),
+        (None, Some(key)) => (STT_PROVIDERS[0].1.to_owned(), Some(key), STT_PROVIDERS[0].2),
+        (None, None) => match STT_PROVIDERS.iter().find_map(|(var, url, m)| env(var).map(|k| (k, *url, *m))) {
+            Some((key, url, m)) => (url.to_owned(), Some(key.trim().to_owned()), m),
+            None if env("STT_MODEL").is_some() => {
+                return Err(ConfigError::new("STT_MODEL", "needs STT_BASE_URL or a key (STT_API_KEY…)"));
+            }
+            None => return Ok(None),
+        },
+    };
+    let max_bytes = bound("STT_MAX_BYTES", voice::DEFAULT_MAX_BYTES, 25 << 20)?;
+    let max_seconds = u32::try_from(bound("STT_MAX_SECONDS", voice::DEFAULT_MAX_SECONDS as usize, 3_600)?)
+        .unwrap_or(voice::DEFAULT_MAX_SECONDS);
+    Ok(Some(VoiceSettings {
+        base_url: url("STT_BASE_URL", &base)?,
+        api_key,
+        model: env("STT_MODEL").unwrap_or_else(|| model.to_owned()),
+        max_bytes,
+        max_seconds,
+        timeout: shared::config::duration("STT_TIMEOUT", voice::DEFAULT_TIMEOUT)?,
+    }))
 }
 
 fn number<T: std::str::FromStr>(var: &'static str, default: T) -> Result<T, ConfigError> {
@@ -289,6 +332,7 @@ impl Config {
             request_limits: request_limits()?,
             shutdown_grace: shared::config::duration("SHUTDOWN_GRACE", shared::shutdown::DEFAULT_GRACE)?,
             oidc,
+            voice: voice_settings()?,
         })
     }
 

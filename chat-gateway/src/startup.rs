@@ -25,6 +25,7 @@ use crate::routes::sign_in::PageSignIn;
 use crate::routes::{self, AppState};
 use crate::store::{self, StoreError, ThreadStore};
 use crate::tasks_client::TasksClient;
+use crate::voice::{Voice, VoiceSettings};
 
 /// How long one call to mcp-tasks may take.
 const TASKS_TIMEOUT: Duration = Duration::from_secs(15);
@@ -81,11 +82,14 @@ pub struct GatewayParts {
     pub allowed_hosts: AllowedHosts,
     /// Whether `GET /metrics` is on this router (false when `METRICS_BIND` gives it a listener).
     pub metrics_route: bool,
+    /// Speech to text for `input.transcribe` (None: voice is not configured).
+    pub voice: Option<VoiceSettings>,
 }
 
 impl GatewayParts {
     /// These parts with messages of up to [`DEFAULT_MAX_MESSAGE_CHARS`], no rate limit, no
-    /// CORS origins, no dev login, no OpenID sign-in, any `Host`, and `/metrics` on the router.
+    /// CORS origins, no dev login, no OpenID sign-in, any `Host`, `/metrics` on the router, and
+    /// no voice.
     pub fn new(store: Arc<dyn ThreadStore>, responder: Arc<dyn Responder>, auth: Authenticator) -> Self {
         Self {
             store,
@@ -100,6 +104,7 @@ impl GatewayParts {
             oidc: None,
             allowed_hosts: AllowedHosts::Any,
             metrics_route: true,
+            voice: None,
         }
     }
 }
@@ -115,6 +120,7 @@ pub fn app(parts: GatewayParts) -> Router {
         limiter: routes::limiter(parts.rate_per_second, parts.rate_burst),
         dev_login: parts.dev_login.map(Arc::new),
         sign_in: parts.oidc.map(|settings| Arc::new(PageSignIn::new(settings))),
+        voice: parts.voice.map(|settings| Arc::new(Voice::new(settings))),
     };
     let shape = routes::Shape {
         cors_origins: parts.cors_origins,
@@ -153,6 +159,10 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
             Brain::Offline
         }
     };
+    match &config.voice {
+        Some(voice) => tracing::info!(model = %voice.model, base = %voice.base_url, "transcribing voice input"),
+        None => tracing::info!("no transcription service configured: voice input is off"),
+    }
     let responder =
         Arc::new(Agent::new(tasks, brain, config.agent_max_steps).with_limits(config.agent_limits));
     let auth = Authenticator::with_settings(config.auth_settings());
@@ -165,6 +175,7 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
         oidc: config.oidc.clone(),
         allowed_hosts: AllowedHosts::from_setting(config.allowed_hosts.clone()),
         metrics_route: config.metrics_bind.is_none(),
+        voice: config.voice.clone(),
         ..GatewayParts::new(store, responder, auth)
     })
 }

@@ -9,6 +9,8 @@ use super::types::{Event, PageParams, PageView, REQUEST_TYPES, Request, ThreadVi
 use crate::auth::User;
 use crate::conversation::{Conversations, Order};
 use crate::error::ApiError;
+use crate::limits::MAX_BODY;
+use crate::voice::Voice;
 
 /// Default page size for lists.
 const DEFAULT_PAGE: u32 = 20;
@@ -21,11 +23,21 @@ pub enum Outcome {
     Stream(mpsc::Receiver<Box<Event>>),
 }
 
-/// Parses and runs one request body for `user`.
+/// Parses and runs one request body for `user`, transcribing `input.transcribe` with `voice`
+/// (None: voice is not configured). Only `input.transcribe` may be over [`MAX_BODY`].
 #[tracing::instrument(skip_all, fields(user = %user.id, op))]
-pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> Result<Outcome, ApiError> {
+pub async fn handle(
+    conversations: &Conversations,
+    voice: Option<&Voice>,
+    user: &User,
+    body: &[u8],
+) -> Result<Outcome, ApiError> {
     let threads = conversations.threads();
-    let started = match parse(body)? {
+    let request = parse(body)?;
+    if body.len() > MAX_BODY && !matches!(request, Request::Transcribe { .. }) {
+        return Err(ApiError::TooLarge(format!("the request body is over {MAX_BODY} bytes")));
+    }
+    let started = match request {
         Request::CreateThread { params } => conversations.start_thread(user, params.input).await,
         Request::AddUserMessage { params } => {
             conversations.add_user_message(user, &params.thread_id, params.input).await
@@ -94,8 +106,9 @@ pub async fn handle(conversations: &Conversations, user: &User, body: &[u8]) -> 
         Request::CreateAttachment { .. } | Request::DeleteAttachment { .. } => {
             return Err(ApiError::Unsupported("attachments are not supported by this server".into()));
         }
-        Request::Transcribe { .. } => {
-            return Err(ApiError::Unsupported("voice input is not supported by this server".into()));
+        Request::Transcribe { params, metadata } => {
+            let text = super::transcribe::transcribe(voice, threads, user, params, &metadata).await?;
+            return Ok(Outcome::Json(text));
         }
     };
     match started {

@@ -10,13 +10,24 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 
-use super::extract::{AuthUser, body};
+use super::extract::{AuthUser, body_within};
 use super::state::AppState;
 use crate::chatkit::Outcome;
 use crate::error::ApiError;
+use crate::limits::MAX_BODY;
+use crate::voice::Voice;
 
 /// Most SSE events written at once.
 const STREAM_BATCH: usize = 64;
+/// Room in an `input.transcribe` body for what surrounds the base64 recording (type, MIME
+/// type, metadata).
+const TRANSCRIBE_ENVELOPE: usize = 4 << 10;
+
+/// The body limit of the ChatKit routes: [`MAX_BODY`], or with voice on, room for the largest
+/// recording as base64 and no more.
+pub fn body_limit(voice: Option<&Voice>) -> usize {
+    voice.map_or(MAX_BODY, |v| (v.max_base64_len() + TRANSCRIBE_ENVELOPE).max(MAX_BODY))
+}
 
 /// Dispatches one ChatKit request; a streaming one is answered as `text/event-stream`.
 pub async fn chatkit(
@@ -24,8 +35,9 @@ pub async fn chatkit(
     AuthUser(user): AuthUser,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let raw = body(raw)?;
-    match crate::chatkit::handle(&state.conversations, &user, &raw).await? {
+    let voice = state.voice.as_deref();
+    let raw = body_within(raw, body_limit(voice))?;
+    match crate::chatkit::handle(&state.conversations, voice, &user, &raw).await? {
         Outcome::Json(value) => Ok(Json(value).into_response()),
         Outcome::Stream(events) => {
             // Counted as open until the body is dropped: at its end or when the client leaves.

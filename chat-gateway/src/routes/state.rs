@@ -8,6 +8,7 @@ use super::limiter::UserLimiter;
 use super::sign_in::PageSignIn;
 use crate::auth::Authenticator;
 use crate::conversation::Conversations;
+use crate::voice::Voice;
 
 /// Shared state of the HTTP handlers.
 #[derive(Clone)]
@@ -22,6 +23,8 @@ pub struct AppState {
     pub dev_login: Option<Arc<shared::identity::TokenKey>>,
     /// The chat page's sign-in with an OpenID provider (None: not configured).
     pub sign_in: Option<Arc<PageSignIn>>,
+    /// Speech to text for `input.transcribe` (None: voice is not configured).
+    pub voice: Option<Arc<Voice>>,
 }
 
 impl FromRef<AppState> for Option<Arc<PageSignIn>> {
