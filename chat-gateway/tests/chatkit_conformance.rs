@@ -8,7 +8,9 @@
 //! and a failing one (the `error` event). A fourth run puts the offline agent over a real
 //! mcp-tasks and checks task widgets and their actions: every widget node against its own
 //! strict `chatkit.widgets` class, every button's `ActionConfig`, `threads.custom_action`
-//! events and the `threads.sync_custom_action` answer (`SyncCustomActionResponse`).
+//! events and the `threads.sync_custom_action` answer (`SyncCustomActionResponse`). A fifth
+//! puts a scripted transcription service behind `input.transcribe` and checks its answer is a
+//! `TranscriptionResult`.
 //!
 //! The models are Python, so the test is opt-in. To enable (needs python3 and PyPI):
 //!
@@ -153,6 +155,26 @@ async fn conformance(name: &str, responder: Arc<dyn Responder>) {
     shutdown.cancel();
     let _ = server.await;
     expect_success(&format!("chatkit_conformance.py --responder {name}"), &out);
+}
+
+#[tokio::test]
+async fn a_transcription_answers_with_the_reference_transcription_result() {
+    let Some(python) = chatkit_python() else { return };
+    let service = support::transcriber::Transcriber::saying("add buy milk tomorrow").await;
+    let (store, _dir) = support::sqlite_store().await;
+    let options = support::stack::GatewayOptions {
+        voice: Some(support::stack::voice(&service.base)),
+        ..support::stack::GatewayOptions::default()
+    };
+    let stack = support::product::Stack::build(store, options, support::stack::offline_agent).await;
+    let mut cmd = Command::new(&python);
+    cmd.arg(script())
+        .arg(format!("{}/chatkit", stack.base))
+        .args(["--voice", "add buy milk tomorrow"])
+        .env("CHATKIT_TOKEN", stack.token("conformance-voice"));
+    let out = run(cmd).await;
+    expect_success("chatkit_conformance.py --voice", &out);
+    assert_eq!(service.requests().len(), 1, "only the valid recording reached the service");
 }
 
 /// The python from `CHATKIT_PYTHON`, or `None` after printing why the test is skipped.
