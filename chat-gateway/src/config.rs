@@ -174,19 +174,23 @@ fn voice_settings() -> Result<Option<VoiceSettings>, ConfigError> {
     match env("STT_ENABLED").map(|v| v.trim().to_ascii_lowercase()).as_deref() {
         None | Some("true" | "1" | "yes" | "on") => {}
         Some("false" | "0" | "no" | "off") => return Ok(None),
-        Some(other) => return Err(ConfigError::new("STT_ENABLED", format!("`{other}` is not true or false"))),
+        Some(other) => {
+            return Err(ConfigError::new("STT_ENABLED", format!("`{other}` is not true or false")));
+        }
     }
     let key = env("STT_API_KEY").map(|k| k.trim().to_owned());
     let (base, api_key, model) = match (env("STT_BASE_URL"), key) {
         (Some(base), key) => (base, key, "whisper-1"),
         (None, Some(key)) => (STT_PROVIDERS[0].1.to_owned(), Some(key), STT_PROVIDERS[0].2),
-        (None, None) => match STT_PROVIDERS.iter().find_map(|(var, url, m)| env(var).map(|k| (k, *url, *m))) {
-            Some((key, url, m)) => (url.to_owned(), Some(key.trim().to_owned()), m),
-            None if env("STT_MODEL").is_some() => {
-                return Err(ConfigError::new("STT_MODEL", "needs STT_BASE_URL or a key (STT_API_KEY…)"));
+        (None, None) => {
+            match STT_PROVIDERS.iter().find_map(|(var, url, m)| env(var).map(|k| (k, *url, *m))) {
+                Some((key, url, m)) => (url.to_owned(), Some(key.trim().to_owned()), m),
+                None if env("STT_MODEL").is_some() => {
+                    return Err(ConfigError::new("STT_MODEL", "needs STT_BASE_URL or a key (STT_API_KEY…)"));
+                }
+                None => return Ok(None),
             }
-            None => return Ok(None),
-        },
+        }
     };
     let max_bytes = bound("STT_MAX_BYTES", voice::DEFAULT_MAX_BYTES, 25 << 20)?;
     let max_seconds = u32::try_from(bound("STT_MAX_SECONDS", voice::DEFAULT_MAX_SECONDS as usize, 3_600)?)

@@ -160,7 +160,9 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
         }
     };
     match &config.voice {
-        Some(voice) => tracing::info!(model = %voice.model, base = %voice.base_url, "transcribing voice input"),
+        Some(voice) => {
+            tracing::info!(model = %voice.model, base = %voice.base_url, "transcribing voice input")
+        }
         None => tracing::info!("no transcription service configured: voice input is off"),
     }
     let responder =

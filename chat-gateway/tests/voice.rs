@@ -55,8 +55,14 @@ fn transcribe_op(audio: &[u8], mime: &str) -> Value {
 }
 
 /// POSTs `body` to `/chatkit` as `user` with optional headers: (status, Retry-After, JSON).
-async fn post(stack: &Stack, user: &str, body: &Value, language: Option<&str>) -> (StatusCode, Option<String>, Value) {
-    let mut request = stack.http.post(format!("{}/chatkit", stack.base)).bearer_auth(stack.token(user)).json(body);
+async fn post(
+    stack: &Stack,
+    user: &str,
+    body: &Value,
+    language: Option<&str>,
+) -> (StatusCode, Option<String>, Value) {
+    let mut request =
+        stack.http.post(format!("{}/chatkit", stack.base)).bearer_auth(stack.token(user)).json(body);
     if let Some(language) = language {
         request = request.header("accept-language", language);
     }
@@ -67,7 +73,8 @@ async fn post(stack: &Stack, user: &str, body: &Value, language: Option<&str>) -
 }
 
 #[tokio::test]
-async fn a_recording_goes_to_the_transcription_service_with_the_model_the_language_hint_and_its_exact_bytes() {
+async fn a_recording_goes_to_the_transcription_service_with_the_model_the_language_hint_and_its_exact_bytes()
+{
     let service = Transcriber::saying(" add buy milk tomorrow ").await;
     let (stack, _dir) = product(Some(stack::voice(&service.base)), (0, 0)).await;
 
@@ -79,7 +86,8 @@ async fn a_recording_goes_to_the_transcription_service_with_the_model_the_langua
     assert_eq!(answer, json!({"text": "add buy milk tomorrow"}), "the transcript, trimmed, and nothing else");
 
     let recording = webm(4_000);
-    let (status, _, answer) = post(&stack, "alice", &transcribe_op(&recording, "audio/webm;codecs=opus"), None).await;
+    let (status, _, answer) =
+        post(&stack, "alice", &transcribe_op(&recording, "audio/webm;codecs=opus"), None).await;
     assert_eq!(status, 200, "{answer}");
 
     let sent = service.requests();
@@ -91,7 +99,12 @@ async fn a_recording_goes_to_the_transcription_service_with_the_model_the_langua
     assert_eq!(first.authorization.as_deref(), Some("Bearer stt-test-key"));
     assert_eq!(first.file_name.as_deref(), Some("audio.wav"));
     assert_eq!(first.file_type.as_deref(), Some("audio/wav"));
-    assert!(first.file == audio, "the WAV's exact bytes ({} sent, {} received)", audio.len(), first.file.len());
+    assert!(
+        first.file == audio,
+        "the WAV's exact bytes ({} sent, {} received)",
+        audio.len(),
+        first.file.len()
+    );
     assert_eq!(sent[1].file_name.as_deref(), Some("audio.webm"), "the extension follows the MIME type");
     assert_eq!(sent[1].file_type.as_deref(), Some("audio/webm"));
     assert!(sent[1].file == recording, "the WebM's exact bytes");
@@ -133,18 +146,21 @@ async fn the_language_hint_comes_from_the_request_then_the_users_latest_messages
 }
 
 #[tokio::test]
-async fn without_a_transcription_service_the_op_says_voice_is_not_configured_and_the_page_hides_the_microphone() {
+async fn without_a_transcription_service_the_op_says_voice_is_not_configured_and_the_page_hides_the_microphone()
+ {
     let (stack, _dir) = product(None, (0, 0)).await;
     let (status, _, answer) = post(&stack, "alice", &transcribe_op(&wav(0.5), "audio/wav"), None).await;
     assert_eq!(status, 400, "{answer}");
     assert_eq!(answer["error"]["code"], "not_supported");
     assert!(answer["error"]["message"].as_str().unwrap().contains("not configured"), "{answer}");
-    let features: Value = reqwest::get(format!("{}/web/features.json", stack.base)).await.unwrap().json().await.unwrap();
+    let features: Value =
+        reqwest::get(format!("{}/web/features.json", stack.base)).await.unwrap().json().await.unwrap();
     assert_eq!(features, json!({"voice": null}), "the page learns there is no microphone to show");
 
     let service = Transcriber::saying("ok").await;
     let (stack, _dir) = product(Some(stack::voice(&service.base)), (0, 0)).await;
-    let features: Value = reqwest::get(format!("{}/web/features.json", stack.base)).await.unwrap().json().await.unwrap();
+    let features: Value =
+        reqwest::get(format!("{}/web/features.json", stack.base)).await.unwrap().json().await.unwrap();
     assert_eq!(
         features,
         json!({"voice": {"max_seconds": chat_gateway::voice::DEFAULT_MAX_SECONDS, "max_bytes": chat_gateway::voice::DEFAULT_MAX_BYTES}})
@@ -179,17 +195,20 @@ async fn a_recording_at_the_size_limit_is_transcribed_one_byte_more_is_refused_a
     let settings = VoiceSettings { max_bytes, max_seconds: 3_600, ..stack::voice(&service.base) };
     let (stack, _dir) = product(Some(settings), (0, 0)).await;
 
-    let (status, _, answer) = post(&stack, "alice", &transcribe_op(&webm(max_bytes), "audio/webm"), None).await;
+    let (status, _, answer) =
+        post(&stack, "alice", &transcribe_op(&webm(max_bytes), "audio/webm"), None).await;
     assert_eq!(status, 200, "a recording of exactly STT_MAX_BYTES: {answer}");
     assert_eq!(service.requests()[0].file.len(), max_bytes);
 
-    let (status, _, answer) = post(&stack, "alice", &transcribe_op(&webm(max_bytes + 1), "audio/webm"), None).await;
+    let (status, _, answer) =
+        post(&stack, "alice", &transcribe_op(&webm(max_bytes + 1), "audio/webm"), None).await;
     assert_eq!(status, 413, "{answer}");
     assert_eq!(answer["error"]["code"], "too_large");
     assert!(answer["error"]["message"].as_str().unwrap().contains(&max_bytes.to_string()), "{answer}");
 
     // Far more base64 than the limit admits: refused as a body, whatever it says.
-    let (status, _, answer) = post(&stack, "alice", &transcribe_op(&webm(3 * max_bytes), "audio/webm"), None).await;
+    let (status, _, answer) =
+        post(&stack, "alice", &transcribe_op(&webm(3 * max_bytes), "audio/webm"), None).await;
     assert_eq!(status, 413, "{answer}");
     // Only input.transcribe may be larger than the ordinary body limit.
     let padded = json!({"type": "threads.list", "params": {}, "metadata": {"pad": "x".repeat(1_100_000)}});
@@ -214,7 +233,8 @@ async fn only_the_accepted_audio_types_are_taken_and_the_bytes_must_be_what_the_
     let (status, _, answer) = post(&stack, "alice", &transcribe_op(&webm(100), "audio/wav"), None).await;
     assert_eq!(status, 400, "WebM bytes called WAV: {answer}");
     assert!(answer["error"]["message"].as_str().unwrap().contains("not a valid wav"), "{answer}");
-    let (status, _, answer) = post(&stack, "alice", &transcribe_op(b"\0\0\0\x20ftypM4A rest", "audio/mp4"), None).await;
+    let (status, _, answer) =
+        post(&stack, "alice", &transcribe_op(b"\0\0\0\x20ftypM4A rest", "audio/mp4"), None).await;
     assert_eq!(status, 200, "an MP4 container is taken: {answer}");
     assert_eq!(service.requests().len(), 1);
     assert_eq!(service.requests()[0].file_name.as_deref(), Some("audio.m4a"));
@@ -256,12 +276,16 @@ async fn the_services_failures_are_clear_gateway_errors_that_leak_nothing() {
         (104, 504, "upstream_timeout", None),
     ];
     for (len, want_status, want_code, want_retry) in cases {
-        let (status, retry, answer) = post(&stack, "alice", &transcribe_op(&webm(len), "audio/webm"), None).await;
+        let (status, retry, answer) =
+            post(&stack, "alice", &transcribe_op(&webm(len), "audio/webm"), None).await;
         assert_eq!(status.as_u16(), want_status, "{len}: {answer}");
         assert_eq!(answer["error"]["code"], want_code, "{answer}");
         assert_eq!(retry.as_deref(), want_retry, "{answer}");
         let text = answer.to_string();
-        assert!(!text.contains("SECRET") && !text.contains("10.0.0.7"), "the upstream's body stays inside: {text}");
+        assert!(
+            !text.contains("SECRET") && !text.contains("10.0.0.7"),
+            "the upstream's body stays inside: {text}"
+        );
         if want_status != 503 {
             assert!(text.contains("transcription service"), "says which service failed: {text}");
         }
@@ -295,16 +319,25 @@ async fn transcriptions_share_the_per_user_rate_limit() {
 #[tokio::test]
 async fn transcriptions_are_counted_by_outcome_and_timed_in_the_metrics() {
     let service = Transcriber::start(|received| {
-        if received.file.len() == 100 { Reply::Status(StatusCode::BAD_GATEWAY) } else { Reply::Text("ok".into()) }
+        if received.file.len() == 100 {
+            Reply::Status(StatusCode::BAD_GATEWAY)
+        } else {
+            Reply::Text("ok".into())
+        }
     })
     .await;
     let (stack, _dir) = product(Some(stack::voice(&service.base)), (0, 0)).await;
     let count = |scrape: &str, outcome: &str| {
-        stack::metric(scrape, "chat_gateway_transcriptions_total", &[&format!("outcome=\"{outcome}\"")]).unwrap_or(0.0)
+        stack::metric(scrape, "chat_gateway_transcriptions_total", &[&format!("outcome=\"{outcome}\"")])
+            .unwrap_or(0.0)
     };
     let timed = |scrape: &str, outcome: &str| {
-        stack::metric(scrape, "chat_gateway_transcription_duration_seconds_count", &[&format!("outcome=\"{outcome}\"")])
-            .unwrap_or(0.0)
+        stack::metric(
+            scrape,
+            "chat_gateway_transcription_duration_seconds_count",
+            &[&format!("outcome=\"{outcome}\"")],
+        )
+        .unwrap_or(0.0)
     };
     let before = stack::scrape(&stack.base).await;
     post(&stack, "alice", &transcribe_op(&webm(200), "audio/webm"), None).await;

@@ -37,7 +37,9 @@ fn espeak() -> Option<PathBuf> {
     match std::env::var_os("WEB_ESPEAK").filter(|v| !v.is_empty()) {
         Some(path) => Some(PathBuf::from(path)),
         None if std::env::var_os("CI").is_some() => {
-            panic!("WEB_ESPEAK is not set but CI is: run `eval \"$(bash chat-gateway/tests/web/setup.sh)\"` first")
+            panic!(
+                "WEB_ESPEAK is not set but CI is: run `eval \"$(bash chat-gateway/tests/web/setup.sh)\"` first"
+            )
         }
         None => {
             println!("skipped: set WEB_ESPEAK (see chat-gateway/tests/web/setup.sh)");
@@ -54,7 +56,11 @@ async fn speech(espeak: &Path) -> PathBuf {
     let status = Command::new(espeak).arg("-w").arg(&wav).args(["-s", "140", SPOKEN]).status().await.unwrap();
     assert!(status.success(), "espeak-ng failed: {status}");
     let bytes = std::fs::read(&wav).unwrap();
-    assert!(bytes.starts_with(b"RIFF") && bytes.len() > 10_000, "espeak-ng wrote a WAV ({} bytes)", bytes.len());
+    assert!(
+        bytes.starts_with(b"RIFF") && bytes.len() > 10_000,
+        "espeak-ng wrote a WAV ({} bytes)",
+        bytes.len()
+    );
     wav
 }
 
@@ -86,7 +92,8 @@ async fn a_person_speaks_a_task_into_the_microphone_corrects_nothing_and_sends_i
     let sent = service.requests();
     assert_eq!(sent.len(), 1, "one recording was transcribed");
     let audio = &sent[0];
-    let container = [&[0x1A, 0x45, 0xDF, 0xA3][..], b"OggS", b"RIFF"].iter().any(|magic| audio.file.starts_with(magic));
+    let container =
+        [&[0x1A, 0x45, 0xDF, 0xA3][..], b"OggS", b"RIFF"].iter().any(|magic| audio.file.starts_with(magic));
     assert!(container, "a real WebM, Ogg or WAV recording: {:02x?}", &audio.file[..audio.file.len().min(16)]);
     assert!(audio.file.len() > 2_000, "seconds of audio, not a stub: {} bytes", audio.file.len());
     assert_eq!(audio.model.as_deref(), Some("whisper-test"));

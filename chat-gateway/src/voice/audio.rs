@@ -65,7 +65,9 @@ impl AudioFormat {
             Self::Wav => bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WAVE",
             Self::Mp4 => bytes.len() >= 8 && &bytes[4..8] == b"ftyp",
             // An ID3 tag, or straight into an MPEG frame (11 sync bits).
-            Self::Mp3 => bytes.starts_with(b"ID3") || (bytes.len() >= 2 && bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0),
+            Self::Mp3 => {
+                bytes.starts_with(b"ID3") || (bytes.len() >= 2 && bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0)
+            }
         }
     }
 }

@@ -104,9 +104,11 @@ impl VoiceError {
     /// The metrics label of this outcome.
     fn outcome(&self) -> &'static str {
         match self {
-            Self::Format(_) | Self::Mismatch(_) | Self::Empty | Self::TooLarge { .. } | Self::TooLong { .. } => {
-                "invalid"
-            }
+            Self::Format(_)
+            | Self::Mismatch(_)
+            | Self::Empty
+            | Self::TooLarge { .. }
+            | Self::TooLong { .. } => "invalid",
             Self::Unreadable => "unreadable",
             Self::Busy(_) => "busy",
             Self::Upstream(_) | Self::Unreachable => "failed",
@@ -132,7 +134,8 @@ impl Voice {
     /// A client of the service `settings` name (nothing is sent until a recording comes).
     pub fn new(settings: VoiceSettings) -> Self {
         let base = settings.base_url.as_str().trim_end_matches('/');
-        let endpoint = Url::parse(&format!("{base}/audio/transcriptions")).unwrap_or_else(|_| settings.base_url.clone());
+        let endpoint =
+            Url::parse(&format!("{base}/audio/transcriptions")).unwrap_or_else(|_| settings.base_url.clone());
         let http = reqwest::Client::builder()
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
@@ -154,7 +157,12 @@ impl Voice {
     /// Checks `audio` (as `mime` says it is) and transcribes it, with `language` (ISO 639-1,
     /// `en`, `ur`) as a hint when known.
     #[tracing::instrument(skip_all, fields(bytes = audio.len(), mime = %mime, language))]
-    pub async fn transcribe(&self, audio: Vec<u8>, mime: &str, language: Option<&str>) -> Result<String, VoiceError> {
+    pub async fn transcribe(
+        &self,
+        audio: Vec<u8>,
+        mime: &str,
+        language: Option<&str>,
+    ) -> Result<String, VoiceError> {
         if let Some(language) = language {
             tracing::Span::current().record("language", language);
         }
@@ -195,13 +203,20 @@ impl Voice {
         Ok(format)
     }
 
-    async fn send(&self, audio: Vec<u8>, format: AudioFormat, language: Option<&str>) -> Result<String, VoiceError> {
+    async fn send(
+        &self,
+        audio: Vec<u8>,
+        format: AudioFormat,
+        language: Option<&str>,
+    ) -> Result<String, VoiceError> {
         let file = Part::bytes(audio)
             .file_name(format!("audio.{}", format.extension()))
             .mime_str(format.mime())
             .map_err(|_| VoiceError::Mismatch(format.extension()))?;
-        let mut form =
-            Form::new().part("file", file).text("model", self.settings.model.clone()).text("response_format", "json");
+        let mut form = Form::new()
+            .part("file", file)
+            .text("model", self.settings.model.clone())
+            .text("response_format", "json");
         if let Some(language) = language {
             form = form.text("language", language.to_owned());
         }

@@ -117,7 +117,8 @@ async fn answer(
     match reply(&received) {
         Reply::Text(text) => axum::Json(json!({ "text": text })).into_response(),
         Reply::Status(status) => {
-            let body = json!({"error": {"message": "SECRET-UPSTREAM-DETAIL at 10.0.0.7", "type": "server_error"}});
+            let body =
+                json!({"error": {"message": "SECRET-UPSTREAM-DETAIL at 10.0.0.7", "type": "server_error"}});
             (status, [(header::RETRY_AFTER, "7")], axum::Json(body)).into_response()
         }
         Reply::Silence(wait) => {
@@ -154,7 +155,8 @@ pub fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<FormPart>,
         .trim_matches('"');
     let delimiter = format!("--{boundary}").into_bytes();
     let next_delimiter = format!("\r\n--{boundary}").into_bytes();
-    let mut rest = body.strip_prefix(delimiter.as_slice()).ok_or("the body does not start with the boundary")?;
+    let mut rest =
+        body.strip_prefix(delimiter.as_slice()).ok_or("the body does not start with the boundary")?;
     let mut parts = Vec::new();
     loop {
         if rest.starts_with(b"--") {
@@ -165,7 +167,12 @@ pub fn parse_multipart(content_type: &str, body: &[u8]) -> Result<Vec<FormPart>,
         let head = std::str::from_utf8(&rest[..head_end]).map_err(|_| "part headers are not UTF-8")?;
         let after_head = &rest[head_end + 4..];
         let body_end = find(after_head, &next_delimiter).ok_or("a part without a closing boundary")?;
-        let mut part = FormPart { name: String::new(), file_name: None, content_type: None, body: after_head[..body_end].to_vec() };
+        let mut part = FormPart {
+            name: String::new(),
+            file_name: None,
+            content_type: None,
+            body: after_head[..body_end].to_vec(),
+        };
         for line in head.split("\r\n") {
             let (key, value) = line.split_once(':').ok_or("a header line without a colon")?;
             if key.eq_ignore_ascii_case("content-disposition") {
