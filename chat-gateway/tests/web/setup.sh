@@ -42,16 +42,23 @@ fi
 "$chromium" --version >/dev/null 2>&1 || fail "$chromium does not run"
 
 # --- espeak-ng, from Debian (a spoken WAV for the fake microphone) -------------------------
+# Only web_voice.rs needs it: outside CI, a machine where it cannot be installed still runs the
+# other browser tests (WEB_ESPEAK is then empty and web_voice.rs says it is skipped).
 espeak=${WEB_ESPEAK:-/usr/bin/espeak-ng}
-if [ ! -x "$espeak" ]; then
-    [ "$(id -u)" = 0 ] || fail "no $espeak: run as root, or apt-get install espeak-ng"
+if [ ! -x "$espeak" ] && [ "$(id -u)" = 0 ]; then
     say "installing Debian's espeak-ng"
     export DEBIAN_FRONTEND=noninteractive
     apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || fail "apt-get update failed"
     apt-get -o DPkg::Lock::Timeout=600 install -y -qq espeak-ng >&2 || fail "apt-get install espeak-ng failed"
 fi
-[ -x "$espeak" ] || fail "no espeak-ng at $espeak after installing"
-"$espeak" --version >/dev/null 2>&1 || fail "$espeak does not run"
+if [ -x "$espeak" ]; then
+    "$espeak" --version >/dev/null 2>&1 || fail "$espeak does not run"
+elif [ -n "${CI:-}" ]; then
+    fail "no $espeak: run as root, or apt-get install espeak-ng"
+else
+    say "no $espeak (run as root, or apt-get install espeak-ng): web_voice.rs will be skipped"
+    espeak=
+fi
 
 # --- Node ---------------------------------------------------------------------------------
 node=
