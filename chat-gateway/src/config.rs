@@ -189,6 +189,7 @@ fn voice_settings() -> Result<Option<VoiceSettings>, ConfigError> {
         max_bytes,
         max_seconds,
         timeout: shared::config::duration("STT_TIMEOUT", voice::DEFAULT_TIMEOUT)?,
+        max_concurrent: bound("STT_MAX_CONCURRENT", voice::DEFAULT_MAX_CONCURRENT, 10_000)?,
     }))
 }
 
@@ -408,6 +409,7 @@ mod tests {
             max_bytes: 1,
             max_seconds: 1,
             timeout: Duration::from_secs(1),
+            max_concurrent: 1,
         };
         let shown = format!("{settings:?}");
         assert!(!shown.contains("sk-very-secret") && shown.contains("whisper-1"), "{shown}");

@@ -38,6 +38,9 @@ pub enum ApiError {
     /// The database is out of reach for now (restarting, say); retry after this many seconds.
     #[error("the service is temporarily unavailable; retry in {0} s")]
     Unavailable(u64),
+    /// As many large recordings are in flight as the server allows; retry shortly.
+    #[error("{0}")]
+    Crowded(String),
     /// A media type this server does not take (the message says which it does).
     #[error("{0}")]
     UnsupportedMedia(String),
@@ -95,6 +98,7 @@ impl ApiError {
             Self::Busy(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_turns"),
             Self::AuthUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "auth_unavailable"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::Crowded(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_recordings"),
             Self::UnsupportedMedia(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::Upstream(_) => (StatusCode::BAD_GATEWAY, "upstream_failed"),
             Self::UpstreamTimeout(_) => (StatusCode::GATEWAY_TIMEOUT, "upstream_timeout"),
@@ -115,7 +119,7 @@ impl IntoResponse for ApiError {
             Self::Unauthorized => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            Self::Busy(_) => {
+            Self::Busy(_) | Self::Crowded(_) => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             Self::RateLimited(seconds) | Self::AuthUnavailable(seconds) | Self::Unavailable(seconds) => {

@@ -28,6 +28,7 @@ fn binary() -> Command {
         "STT_MAX_BYTES",
         "STT_MAX_SECONDS",
         "STT_TIMEOUT",
+        "STT_MAX_CONCURRENT",
         "OPENAI_API_KEY",
         "GROQ_API_KEY",
     ] {
@@ -156,8 +157,9 @@ fn the_pages_openid_sign_in_settings_that_do_not_fit_are_one_line_configuration_
 #[test]
 fn voice_settings_that_do_not_fit_are_one_line_configuration_errors() {
     const LOCAL: (&str, &str) = ("STT_BASE_URL", "http://127.0.0.1:9000/v1");
-    let cases: [Case; 6] = [
+    let cases: [Case; 7] = [
         (&["migrate"], &[("STT_BASE_URL", "whisper.local")], "STT_BASE_URL"),
+        (&["migrate"], &[LOCAL, ("STT_MAX_CONCURRENT", "0")], "STT_MAX_CONCURRENT"),
         (&["migrate"], &[("STT_MODEL", "whisper-1")], "STT_MODEL"),
         (&["migrate"], &[LOCAL, ("STT_MAX_BYTES", "lots")], "STT_MAX_BYTES"),
         (&["migrate"], &[LOCAL, ("STT_MAX_BYTES", "104857600")], "STT_MAX_BYTES"),

@@ -352,3 +352,37 @@ async fn transcriptions_are_counted_by_outcome_and_timed_in_the_metrics() {
     }
     assert!(after.contains("# TYPE chat_gateway_transcription_duration_seconds"), "{after}");
 }
+
+#[tokio::test]
+async fn large_recordings_in_flight_are_bounded_and_small_ones_are_not_held_back() {
+    let large = 1_000_000; // over the ordinary 1 MiB body limit once in base64
+    let service = Transcriber::start(move |received| {
+        if received.file.len() == large {
+            Reply::Silence(Duration::from_secs(3))
+        } else {
+            Reply::Text("ok".into())
+        }
+    })
+    .await;
+    let settings = VoiceSettings { max_bytes: 1_200_000, max_concurrent: 1, ..stack::voice(&service.base) };
+    let (stack, _dir) = product(Some(settings), (0, 0)).await;
+    let op = transcribe_op(&webm(large), "audio/webm");
+
+    let (http, url, token, first_op) =
+        (stack.http.clone(), format!("{}/chatkit", stack.base), stack.token("alice"), op.clone());
+    let first = tokio::spawn(async move {
+        http.post(url).bearer_auth(token).json(&first_op).send().await.unwrap().status()
+    });
+    while service.requests().is_empty() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (status, retry, answer) = post(&stack, "bob", &op, None).await;
+    assert_eq!(status, 429, "{answer}");
+    assert_eq!(answer["error"]["code"], "too_many_recordings");
+    assert_eq!(retry.as_deref(), Some("1"));
+    let (status, _, answer) = post(&stack, "bob", &transcribe_op(&wav(0.5), "audio/wav"), None).await;
+    assert_eq!(status, 200, "a small recording needs no place: {answer}");
+    assert_eq!(first.await.unwrap(), 200, "the first large recording was transcribed");
+    let (status, _, answer) = post(&stack, "bob", &op, None).await;
+    assert_eq!(status, 200, "its place is free again: {answer}");
+}

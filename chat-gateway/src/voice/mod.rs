@@ -9,11 +9,13 @@
 
 mod audio;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::multipart::{Form, Part};
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub use audio::{ACCEPTED, AudioFormat, wav_seconds};
 
@@ -32,6 +34,8 @@ pub struct VoiceSettings {
     pub max_seconds: u32,
     /// How long the service may take to answer.
     pub timeout: Duration,
+    /// Recordings over the ordinary body limit (1 MiB) being received or transcribed at once.
+    pub max_concurrent: usize,
 }
 
 impl std::fmt::Debug for VoiceSettings {
@@ -43,6 +47,7 @@ impl std::fmt::Debug for VoiceSettings {
             .field("max_bytes", &self.max_bytes)
             .field("max_seconds", &self.max_seconds)
             .field("timeout", &self.timeout)
+            .field("max_concurrent", &self.max_concurrent)
             .finish()
     }
 }
@@ -53,6 +58,9 @@ pub const DEFAULT_MAX_BYTES: usize = 10 << 20;
 pub const DEFAULT_MAX_SECONDS: u32 = 120;
 /// The default time the service may take.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default number of large recordings in flight at once (each holds up to about three
+/// times `max_bytes` in memory: the base64 body, the decoded audio, the upload).
+pub const DEFAULT_MAX_CONCURRENT: usize = 8;
 
 /// Why a recording was not transcribed.
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +136,7 @@ pub struct Voice {
     settings: VoiceSettings,
     endpoint: Url,
     http: reqwest::Client,
+    places: Arc<Semaphore>,
 }
 
 impl Voice {
@@ -141,7 +150,14 @@ impl Voice {
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
             .build()
             .unwrap_or_default();
-        Self { settings, endpoint, http }
+        let places = Arc::new(Semaphore::new(settings.max_concurrent.max(1)));
+        Self { settings, endpoint, http, places }
+    }
+
+    /// A place for one large recording until the permit is dropped, or None when
+    /// [`VoiceSettings::max_concurrent`] are in flight already.
+    pub fn admit_large(&self) -> Option<OwnedSemaphorePermit> {
+        self.places.clone().try_acquire_owned().ok()
     }
 
     /// What recordings may be.

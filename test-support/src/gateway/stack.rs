@@ -124,6 +124,7 @@ pub fn voice(base: &str) -> VoiceSettings {
         max_bytes: chat_gateway::voice::DEFAULT_MAX_BYTES,
         max_seconds: chat_gateway::voice::DEFAULT_MAX_SECONDS,
         timeout: Duration::from_secs(5),
+        max_concurrent: chat_gateway::voice::DEFAULT_MAX_CONCURRENT,
     }
 }
 

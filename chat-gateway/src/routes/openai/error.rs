@@ -141,6 +141,9 @@ impl From<ApiError> for OpenAiError {
             ApiError::Unavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "server_error", Some("service_unavailable"))
             }
+            ApiError::Crowded(_) => {
+                (StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", Some("too_many_recordings"))
+            }
             ApiError::UnsupportedMedia(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_request_error", Some("unsupported_media_type"))
             }
