@@ -172,7 +172,7 @@ impl Voice {
 
     /// Checks `audio` (as `mime` says it is) and transcribes it, with `language` (ISO 639-1,
     /// `en`, `ur`) as a hint when known.
-    #[tracing::instrument(skip_all, fields(bytes = audio.len(), mime = %mime, language))]
+    #[tracing::instrument(skip_all, fields(bytes = audio.len(), mime = %shown(mime), language))]
     pub async fn transcribe(
         &self,
         audio: Vec<u8>,
