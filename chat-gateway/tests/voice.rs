@@ -357,14 +357,20 @@ async fn transcriptions_are_counted_by_outcome_and_timed_in_the_metrics() {
 async fn large_recordings_in_flight_are_bounded_and_small_ones_are_not_held_back() {
     let large = 1_000_000; // over the ordinary 1 MiB body limit once in base64
     let service = Transcriber::start(move |received| {
+        // Long enough that the checks below run while it holds its place, however slow the machine.
         if received.file.len() == large {
-            Reply::Silence(Duration::from_secs(3))
+            Reply::Silence(Duration::from_secs(8))
         } else {
             Reply::Text("ok".into())
         }
     })
     .await;
-    let settings = VoiceSettings { max_bytes: 1_200_000, max_concurrent: 1, ..stack::voice(&service.base) };
+    let settings = VoiceSettings {
+        max_bytes: 1_200_000,
+        max_concurrent: 1,
+        timeout: Duration::from_secs(30),
+        ..stack::voice(&service.base)
+    };
     let (stack, _dir) = product(Some(settings), (0, 0)).await;
     let op = transcribe_op(&webm(large), "audio/webm");
 
