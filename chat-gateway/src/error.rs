@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::store::StoreError;
+use crate::voice::VoiceError;
 
 /// Everything an HTTP handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +44,19 @@ pub enum ApiError {
     /// The database is out of reach for now (restarting, say); retry after this many seconds.
     #[error("the service is temporarily unavailable; retry in {0} s")]
     Unavailable(u64),
+    /// As many large recordings are in flight as the server allows; retry shortly.
+    #[error("{0}")]
+    Crowded(String),
+    /// A media type this server does not take (the message says which it does).
+    #[error("{0}")]
+    UnsupportedMedia(String),
+    /// A service the gateway depends on (the transcription service) failed or is unreachable;
+    /// the message is the gateway's own, never the upstream's.
+    #[error("{0}")]
+    Upstream(String),
+    /// A service the gateway depends on did not answer in time.
+    #[error("{0}")]
+    UpstreamTimeout(String),
     /// Something broke on our side.
     #[error("internal error")]
     Internal(String),
@@ -64,6 +78,20 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<VoiceError> for ApiError {
+    fn from(e: VoiceError) -> Self {
+        let message = e.to_string();
+        match e {
+            VoiceError::Format(_) => Self::UnsupportedMedia(message),
+            VoiceError::TooLarge { .. } | VoiceError::TooLong { .. } => Self::TooLarge(message),
+            VoiceError::Mismatch(_) | VoiceError::Empty | VoiceError::Unreadable => Self::BadRequest(message),
+            VoiceError::Busy(seconds) => Self::Unavailable(seconds),
+            VoiceError::Upstream(_) | VoiceError::Unreachable => Self::Upstream(message),
+            VoiceError::Timeout => Self::UpstreamTimeout(message),
+        }
+    }
+}
+
 impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
@@ -78,6 +106,10 @@ impl ApiError {
             Self::Busy(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_turns"),
             Self::AuthUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "auth_unavailable"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::Crowded(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_recordings"),
+            Self::UnsupportedMedia(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            Self::Upstream(_) => (StatusCode::BAD_GATEWAY, "upstream_failed"),
+            Self::UpstreamTimeout(_) => (StatusCode::GATEWAY_TIMEOUT, "upstream_timeout"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -95,7 +127,7 @@ impl IntoResponse for ApiError {
             Self::Unauthorized => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            Self::Busy(_) => {
+            Self::Busy(_) | Self::Crowded(_) => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             Self::RateLimited(seconds) | Self::AuthUnavailable(seconds) | Self::Unavailable(seconds) => {

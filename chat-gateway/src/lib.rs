@@ -17,7 +17,8 @@
 //! serves it), `auth` (user JWTs into a [`auth::User`]), `error` (`ApiError`, the one JSON
 //! error), `metrics`, `dev` (`chat-gateway dev`: dev secrets, mcp-tasks as a child) and
 //! `echo` (a responder that echoes, for tests and benchmarks); `limits` (the bounds on one
-//! user's requests).
+//! user's requests); `voice` (speech to text for
+//! `input.transcribe`, with any OpenAI-compatible transcription service).
 //!
 //! Outside this crate: its tests start it (and mcp-tasks) through `startup` with the
 //! workspace's `test-support` crate; its load tools are `bench`'s `chatkit_load` and
@@ -37,3 +38,4 @@ pub mod routes;
 pub mod startup;
 pub mod store;
 pub mod tasks_client;
+pub mod voice;

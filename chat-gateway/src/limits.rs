@@ -4,6 +4,11 @@
 
 use std::time::Duration;
 
+/// Largest request body accepted (a 4,000-character message is far below it); only ChatKit's
+/// `input.transcribe` may be larger, up to what the recording limit needs (see
+/// `routes::chatkit::body_limit`).
+pub const MAX_BODY: usize = 1 << 20;
+
 /// How far one turn may fan out towards mcp-tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AgentLimits {

@@ -1,7 +1,7 @@
 //! This service's Prometheus metrics, named in one place: turns by outcome, open ChatKit
 //! streams, MCP tool calls by tool and outcome, model calls by outcome with their latency
-//! and tokens. HTTP request metrics come from `shared::metrics`, which also owns the
-//! recorder and renders `/metrics`.
+//! and tokens, transcriptions by outcome with their latency. HTTP request metrics come from
+//! `shared::metrics`, which also owns the recorder and renders `/metrics`.
 
 use std::sync::Once;
 use std::time::Duration;
@@ -29,6 +29,11 @@ pub const LLM_CALLS: &str = "chat_gateway_llm_calls_total";
 pub const LLM_DURATION: &str = "chat_gateway_llm_call_duration_seconds";
 /// Counter: tokens the provider reported, by `kind` (`prompt`, `completion`).
 pub const LLM_TOKENS: &str = "chat_gateway_llm_tokens_total";
+/// Counter: `input.transcribe` requests, by `outcome` (`ok`, `invalid`, `not_configured`,
+/// `unreadable`, `busy`, `failed`, `timeout`).
+pub const TRANSCRIPTIONS: &str = "chat_gateway_transcriptions_total";
+/// Histogram: seconds per call to the transcription service, by `outcome`.
+pub const TRANSCRIPTION_DURATION: &str = "chat_gateway_transcription_duration_seconds";
 
 /// Installs the recorder (once per process) and describes this service's metrics.
 pub fn init() {
@@ -48,6 +53,12 @@ pub fn init() {
         metrics::describe_counter!(LLM_CALLS, "Model completions, by outcome");
         metrics::describe_histogram!(LLM_DURATION, metrics::Unit::Seconds, "Seconds per model completion");
         metrics::describe_counter!(LLM_TOKENS, "Tokens reported by the model provider, by kind");
+        metrics::describe_counter!(TRANSCRIPTIONS, "input.transcribe requests, by outcome");
+        metrics::describe_histogram!(
+            TRANSCRIPTION_DURATION,
+            metrics::Unit::Seconds,
+            "Seconds per call to the transcription service"
+        );
     });
 }
 
@@ -94,5 +105,14 @@ pub fn llm_call(
     }
     if let Some(n) = completion_tokens {
         metrics::counter!(LLM_TOKENS, "kind" => "completion").increment(n);
+    }
+}
+
+/// Records one `input.transcribe` request by outcome, and how long the transcription service
+/// took when it was called.
+pub fn transcription(outcome: &'static str, took: Option<Duration>) {
+    metrics::counter!(TRANSCRIPTIONS, "outcome" => outcome).increment(1);
+    if let Some(took) = took {
+        metrics::histogram!(TRANSCRIPTION_DURATION, "outcome" => outcome).record(took.as_secs_f64());
     }
 }

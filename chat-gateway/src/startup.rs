@@ -26,6 +26,7 @@ use crate::routes::sign_in::PageSignIn;
 use crate::routes::{self, AppState};
 use crate::store::{self, StoreError, ThreadStore};
 use crate::tasks_client::TasksClient;
+use crate::voice::{Voice, VoiceSettings};
 
 /// How long one call to mcp-tasks may take.
 const TASKS_TIMEOUT: Duration = Duration::from_secs(15);
@@ -88,12 +89,15 @@ pub struct GatewayParts {
     pub preview_key: PreviewKey,
     /// `GATEWAY_PUBLIC_URL`: the base of upload and preview URLs (None: each request's `Host`).
     pub public_url: Option<String>,
+    /// Speech to text for `input.transcribe` (None: voice is not configured).
+    pub voice: Option<VoiceSettings>,
 }
 
 impl GatewayParts {
     /// These parts with messages of up to [`DEFAULT_MAX_MESSAGE_CHARS`], no rate limit, no
     /// CORS origins, no dev login, no OpenID sign-in, any `Host`, `/metrics` on the router, the
-    /// default attachment limits, previews signed with a random key, URLs from each `Host`.
+    /// default attachment limits, previews signed with a random key, URLs from each `Host`,
+    /// and no voice.
     pub fn new(store: Arc<dyn ThreadStore>, responder: Arc<dyn Responder>, auth: Authenticator) -> Self {
         Self {
             store,
@@ -111,6 +115,7 @@ impl GatewayParts {
             attachment_limits: AttachmentLimits::default(),
             preview_key: PreviewKey::random(),
             public_url: None,
+            voice: None,
         }
     }
 }
@@ -128,6 +133,7 @@ pub fn app(parts: GatewayParts) -> Router {
         dev_login: parts.dev_login.map(Arc::new),
         sign_in: parts.oidc.map(|settings| Arc::new(PageSignIn::new(settings))),
         public_url: parts.public_url.map(Arc::from),
+        voice: parts.voice.map(|settings| Arc::new(Voice::new(settings))),
     };
     let shape = routes::Shape {
         cors_origins: parts.cors_origins,
@@ -169,6 +175,12 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
             Brain::Offline
         }
     };
+    match &config.voice {
+        Some(voice) => {
+            tracing::info!(model = %voice.model, base = %voice.base_url, "transcribing voice input")
+        }
+        None => tracing::info!("no transcription service configured: voice input is off"),
+    }
     let responder =
         Arc::new(Agent::new(tasks, brain, config.agent_max_steps).with_limits(config.agent_limits));
     let auth = Authenticator::with_settings(config.auth_settings());
@@ -184,6 +196,7 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
         attachment_limits: config.attachment_limits,
         preview_key: config.preview_key.clone(),
         public_url: config.public_url.clone(),
+        voice: config.voice.clone(),
         ..GatewayParts::new(store, responder, auth)
     })
 }

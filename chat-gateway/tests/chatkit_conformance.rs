@@ -10,7 +10,9 @@
 //! strict `chatkit.widgets` class, every button's `ActionConfig`, `threads.custom_action`
 //! events and the `threads.sync_custom_action` answer (`SyncCustomActionResponse`). A fifth
 //! makes a two-phase upload (`attachments.create` and each upload answer as `Attachment`, a
-//! multipart upload to the descriptor's URL, the preview) and sends a message carrying it.
+//! multipart upload to the descriptor's URL, the preview) and sends a message carrying it. A
+//! sixth puts a scripted transcription service behind `input.transcribe` and checks its answer
+//! is a `TranscriptionResult`.
 //!
 //! The models are Python, so the test is opt-in. To enable (needs python3 and PyPI):
 //!
@@ -160,6 +162,26 @@ async fn conformance(name: &str, responder: Arc<dyn Responder>) {
     shutdown.cancel();
     let _ = server.await;
     expect_success(&format!("chatkit_conformance.py --responder {name}"), &out);
+}
+
+#[tokio::test]
+async fn a_transcription_answers_with_the_reference_transcription_result() {
+    let Some(python) = chatkit_python() else { return };
+    let service = support::transcriber::Transcriber::saying("add buy milk tomorrow").await;
+    let (store, _dir) = support::sqlite_store().await;
+    let options = support::stack::GatewayOptions {
+        voice: Some(support::stack::voice(&service.base)),
+        ..support::stack::GatewayOptions::default()
+    };
+    let stack = support::product::Stack::build(store, options, support::stack::offline_agent).await;
+    let mut cmd = Command::new(&python);
+    cmd.arg(script())
+        .arg(format!("{}/chatkit", stack.base))
+        .args(["--voice", "add buy milk tomorrow"])
+        .env("CHATKIT_TOKEN", stack.token("conformance-voice"));
+    let out = run(cmd).await;
+    expect_success("chatkit_conformance.py --voice", &out);
+    assert_eq!(service.requests().len(), 1, "only the valid recording reached the service");
 }
 
 /// The python from `CHATKIT_PYTHON`, or `None` after printing why the test is skipped.

@@ -21,6 +21,16 @@ fn binary() -> Command {
         "OIDC_ISSUER",
         "OIDC_CLIENT_ID",
         "OIDC_SCOPES",
+        "STT_BASE_URL",
+        "STT_API_KEY",
+        "STT_MODEL",
+        "STT_ENABLED",
+        "STT_MAX_BYTES",
+        "STT_MAX_SECONDS",
+        "STT_TIMEOUT",
+        "STT_MAX_CONCURRENT",
+        "OPENAI_API_KEY",
+        "GROQ_API_KEY",
     ] {
         cmd.env_remove(var);
     }
@@ -140,6 +150,21 @@ fn the_pages_openid_sign_in_settings_that_do_not_fit_are_one_line_configuration_
         (&["migrate"], &[("OIDC_ISSUER", "http://id.example"), CLIENT, JWKS, AUD, ISS], "OIDC_ISSUER"),
         (&["migrate"], &[("OIDC_ISSUER", "not a url"), CLIENT, JWKS, AUD, ISS], "OIDC_ISSUER"),
         (&["migrate"], &[ISSUER, CLIENT, JWKS, AUD, ISS, ("OIDC_SCOPES", "profile email")], "OIDC_SCOPES"),
+    ];
+    assert_one_line_configuration_errors(&cases);
+}
+
+#[test]
+fn voice_settings_that_do_not_fit_are_one_line_configuration_errors() {
+    const LOCAL: (&str, &str) = ("STT_BASE_URL", "http://127.0.0.1:9000/v1");
+    let cases: [Case; 7] = [
+        (&["migrate"], &[("STT_BASE_URL", "whisper.local")], "STT_BASE_URL"),
+        (&["migrate"], &[LOCAL, ("STT_MAX_CONCURRENT", "0")], "STT_MAX_CONCURRENT"),
+        (&["migrate"], &[("STT_MODEL", "whisper-1")], "STT_MODEL"),
+        (&["migrate"], &[LOCAL, ("STT_MAX_BYTES", "lots")], "STT_MAX_BYTES"),
+        (&["migrate"], &[LOCAL, ("STT_MAX_BYTES", "104857600")], "STT_MAX_BYTES"),
+        (&["migrate"], &[LOCAL, ("STT_TIMEOUT", "soon")], "STT_TIMEOUT"),
+        (&["migrate"], &[LOCAL, ("STT_ENABLED", "maybe")], "STT_ENABLED"),
     ];
     assert_one_line_configuration_errors(&cases);
 }

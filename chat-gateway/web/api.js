@@ -19,7 +19,7 @@ export class ChatKitClient {
     this.token = token;
   }
 
-  async #post(type, params, signal) {
+  async #post(type, params, signal, metadata) {
     const token = typeof this.token === 'function' ? await this.token() : this.token;
     let response;
     try {
@@ -30,7 +30,7 @@ export class ChatKitClient {
           'Content-Type': 'application/json',
           'Accept': 'application/json, text/event-stream',
         },
-        body: JSON.stringify({ type, params }),
+        body: JSON.stringify(metadata ? { type, params, metadata } : { type, params }),
         signal,
       });
     } catch (e) {
@@ -42,8 +42,8 @@ export class ChatKitClient {
   }
 
   /** A non-streaming operation (`threads.list`, `items.list`, `threads.update`…): its JSON answer. */
-  async request(type, params) {
-    const response = await this.#post(type, params);
+  async request(type, params, metadata) {
+    const response = await this.#post(type, params, undefined, metadata);
     return response.json();
   }
 

@@ -10,6 +10,7 @@ import { applyLabels, t } from './i18n.js';
 import { Conversation } from './items.js';
 import * as oidc from './oidc.js';
 import { ThreadList } from './threads.js';
+import { setUpVoice } from './voice.js';
 
 const ENDPOINT = '/chatkit';
 const TOKEN_KEY = 'tasks-chat.token';
@@ -366,6 +367,7 @@ ui.input.addEventListener('keydown', (event) => {
 
 applyLabels();
 offerDevLogin();
+setUpVoice({ button: $('mic'), status: $('voice-status'), input: ui.input, client: () => state.client });
 if (!(await resumeProvider())) {
   const saved = localStorage.getItem(TOKEN_KEY);
   if (saved) signIn(saved, true);

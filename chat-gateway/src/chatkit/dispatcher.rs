@@ -9,6 +9,8 @@ use super::types::{Event, PageParams, PageView, REQUEST_TYPES, Request, ThreadVi
 use crate::auth::User;
 use crate::conversation::{Conversations, Order};
 use crate::error::ApiError;
+use crate::limits::MAX_BODY;
+use crate::voice::Voice;
 
 /// Default page size for lists.
 const DEFAULT_PAGE: u32 = 20;
@@ -22,17 +24,24 @@ pub enum Outcome {
 }
 
 /// Parses and runs one request body for `user`; `base` is the gateway's public URL (e.g.
-/// `https://chat.example`), where attachments are uploaded and previewed.
+/// `https://chat.example`), where attachments are uploaded and previewed, and `voice`
+/// transcribes `input.transcribe` (None: voice is not configured). Only `input.transcribe`
+/// may be over [`MAX_BODY`].
 #[tracing::instrument(skip_all, fields(user = %user.id, op))]
 pub async fn handle(
     conversations: &Conversations,
+    voice: Option<&Voice>,
     user: &User,
     body: &[u8],
     base: &str,
 ) -> Result<Outcome, ApiError> {
     let threads = conversations.threads();
     let attachments = conversations.attachments();
-    let started = match parse(body)? {
+    let request = parse(body)?;
+    if body.len() > MAX_BODY && !matches!(request, Request::Transcribe { .. }) {
+        return Err(ApiError::TooLarge(format!("the request body is over {MAX_BODY} bytes")));
+    }
+    let started = match request {
         Request::CreateThread { params } => conversations.start_thread(user, params.input, base).await,
         Request::AddUserMessage { params } => {
             conversations.add_user_message(user, &params.thread_id, params.input, base).await
@@ -109,8 +118,9 @@ pub async fn handle(
             attachments.delete(user, &params.attachment_id).await?;
             return Ok(Outcome::Json(json!({})));
         }
-        Request::Transcribe { .. } => {
-            return Err(ApiError::Unsupported("voice input is not supported by this server".into()));
+        Request::Transcribe { params, metadata } => {
+            let text = super::transcribe::transcribe(voice, threads, user, params, &metadata).await?;
+            return Ok(Outcome::Json(text));
         }
     };
     match started {

@@ -11,8 +11,7 @@ use super::state::AppState;
 use crate::auth::User;
 use crate::error::ApiError;
 
-/// Largest request body accepted (a 4,000-character message is far below it).
-pub const MAX_BODY: usize = 1 << 20;
+pub use crate::limits::MAX_BODY;
 
 /// The user of a request: the Bearer token verified, the per-user rate limit applied, the
 /// locale taken from `Accept-Language` when the token has none. Every authenticated route
@@ -62,11 +61,16 @@ async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<User, ApiErr
     Ok(user)
 }
 
-/// A buffered request body, or the error for one over the limit or cut short.
+/// A buffered request body, or the error for one over the limit ([`MAX_BODY`]) or cut short.
 pub fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body_within(body, MAX_BODY)
+}
+
+/// [`body`] on a route whose body limit is `limit` bytes.
+pub fn body_within(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
     body.map_err(|e| match e {
         BytesRejection::FailedToBufferBody(_) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::TooLarge(format!("the request body is over {MAX_BODY} bytes"))
+            ApiError::TooLarge(format!("the request body is over {limit} bytes"))
         }
         other => ApiError::BadRequest(other.body_text()),
     })

@@ -64,10 +64,13 @@ pub fn app(state: AppState, shape: Shape) -> Router {
     let v1 = v1
         .route("/v1/{*rest}", any(openai::unknown_route))
         .method_not_allowed_fallback(openai::method_not_allowed);
+    // ChatKit's body may hold a recording as base64 (`input.transcribe`), so its limit follows
+    // the recording limit; every other request is still held to MAX_BODY by the dispatcher.
+    let chatkit_limit = DefaultBodyLimit::max(chatkit::body_limit(state.voice.as_deref()));
     let router = Router::new()
-        .route("/chatkit", post(chatkit::chatkit))
-        .route("/api/chatkit", post(chatkit::chatkit))
-        .route("/api/v1/chatkit", post(chatkit::chatkit))
+        .route("/chatkit", post(chatkit::chatkit).layer(chatkit_limit))
+        .route("/api/chatkit", post(chatkit::chatkit).layer(chatkit_limit))
+        .route("/api/v1/chatkit", post(chatkit::chatkit).layer(chatkit_limit))
         .route(
             attachments_paths::UPLOAD,
             post(attachments::upload).layer(DefaultBodyLimit::max(shape.upload_body_limit)),
@@ -79,6 +82,7 @@ pub fn app(state: AppState, shape: Shape) -> Router {
         .route("/openapi.json", openapi::route([threads_doc, v1_doc]))
         .merge(web::routes())
         .route("/web/sign-in.json", get(sign_in::config))
+        .route("/web/features.json", get(web::features))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready));
     // Unauthenticated: keep it on an internal network (or on METRICS_BIND's listener).

@@ -8,6 +8,7 @@ use super::limiter::UserLimiter;
 use super::sign_in::PageSignIn;
 use crate::auth::Authenticator;
 use crate::conversation::Conversations;
+use crate::voice::Voice;
 
 /// Shared state of the HTTP handlers.
 #[derive(Clone)]
@@ -25,6 +26,8 @@ pub struct AppState {
     /// `GATEWAY_PUBLIC_URL`: the base of the upload and preview URLs handed out (None: from
     /// each request's `Host`).
     pub public_url: Option<Arc<str>>,
+    /// Speech to text for `input.transcribe` (None: voice is not configured).
+    pub voice: Option<Arc<Voice>>,
 }
 
 impl FromRef<AppState> for Option<Arc<PageSignIn>> {

@@ -2,7 +2,8 @@
 //! ChatKit protocol to `/chatkit` with the user's Bearer token and makes no request to any other
 //! origin; `GET /widget`, the official ChatKit widget from OpenAI's CDN in custom-backend mode
 //! (needs internet and a domain key); their assets under `/assets/`, embedded in the binary from
-//! `chat-gateway/web/`; and `GET /dev/token`, a development user's token when dev login is on.
+//! `chat-gateway/web/`; `GET /web/features.json`, what the page may offer (voice input); and
+//! `GET /dev/token`, a development user's token when dev login is on.
 //!
 //! Every file is served with an `ETag` (a hash of its bytes) and `Cache-Control: no-cache`, so a
 //! browser revalidates with `If-None-Match` and gets `304` until the binary changes.
@@ -82,6 +83,7 @@ static ASSETS: &[Asset] = &[
     file("/assets/dom.js", JS, include_bytes!("../../web/dom.js")),
     file("/assets/i18n.js", JS, include_bytes!("../../web/i18n.js")),
     file("/assets/widget.js", JS, include_bytes!("../../web/widget.js")),
+    file("/assets/voice.js", JS, include_bytes!("../../web/voice.js")),
     file("/assets/icon.svg", "image/svg+xml", include_bytes!("../../web/icon.svg")),
 ];
 
@@ -139,6 +141,18 @@ fn serve(index: usize, request: &HeaderMap, csp: Option<Cow<'static, str>>) -> R
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     response
+}
+
+/// `GET /web/features.json`: what the chat page may offer beyond chatting:
+/// `{"voice": {"max_seconds", "max_bytes"}}` with a transcription service, `{"voice": null}`
+/// without (the page then shows no microphone).
+#[tracing::instrument(skip_all)]
+pub async fn features(State(state): State<AppState>) -> Response {
+    let voice = state.voice.as_ref().map(|voice| {
+        let settings = voice.settings();
+        json!({ "max_seconds": settings.max_seconds, "max_bytes": settings.max_bytes })
+    });
+    ([(header::CACHE_CONTROL, "no-cache")], Json(json!({ "voice": voice }))).into_response()
 }
 
 /// `{"token": …}` for [`DEV_USER`], minted as `chat-gateway token` does; 404 unless dev login

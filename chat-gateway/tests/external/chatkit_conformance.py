@@ -3,6 +3,7 @@
 
 Usage:
     chatkit_conformance.py URL [TOKEN] [--responder echo|scripted|failing|tasks]
+    chatkit_conformance.py URL [TOKEN] --voice TEXT
 
 URL is the gateway's ChatKit endpoint (e.g. http://127.0.0.1:PORT/chatkit). TOKEN is a Bearer token
 for a user with no threads yet; when omitted it is read from $CHATKIT_TOKEN (which keeps it out of
@@ -20,6 +21,10 @@ for a user with no threads yet; when omitted it is read from $CHATKIT_TOKEN (whi
               button's action with `chatkit.actions.ActionConfig`; `threads.sync_custom_action`
               answers with `SyncCustomActionResponse`; a batch delete's confirmation `Card` (its
               confirm/cancel `CardAction`s) and its answer; malformed actions are 4xx JSON errors.
+
+--voice TEXT checks only `input.transcribe` against a gateway whose transcription service answers
+TEXT: a WAV recording sent as the models build the request, the answer a `TranscriptionResult`
+saying TEXT; a type outside the accepted ones and broken base64 are 4xx JSON errors.
 
 Every request is validated with `ChatKitReq` before it is sent; every SSE event with
 `ThreadStreamEvent`; every JSON answer with `Thread`, `Page[Thread]`, `Page[ThreadItem]` or `{}`.
@@ -56,6 +61,7 @@ try:
         Page,
         SyncCustomActionResponse,
         Thread,
+        TranscriptionResult,
         ThreadItem,
         ThreadStreamEvent,
         is_streaming_req,
@@ -87,6 +93,7 @@ ANSWER: dict[str, TypeAdapter | None] = {
     "threads.sync_custom_action": TypeAdapter(SyncCustomActionResponse),
     "attachments.create": TypeAdapter(Attachment),
     "attachments.delete": None,
+    "input.transcribe": TypeAdapter(TranscriptionResult),
 }
 ATTACHMENT = TypeAdapter(Attachment)
 # The smallest PNG the gateway's magic-byte check accepts (signature and an IHDR chunk).
@@ -656,6 +663,26 @@ def run(c: Client, responder: str) -> None:
     )
 
 
+# --- voice (--voice TEXT) -------------------------------------------------------------------
+
+
+def run_voice(c: Client, expected: str) -> None:
+    import base64
+    import struct
+
+    rate, samples = 16000, 16000 // 4
+    pcm = b"".join(struct.pack("<h", (i * 37) % 2000 - 1000) for i in range(samples))
+    fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * 2, 2, 16)
+    wav = b"RIFF" + struct.pack("<I", 36 + len(pcm)) + b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt
+    wav += b"data" + struct.pack("<I", len(pcm)) + pcm
+    audio = base64.b64encode(wav).decode()
+    answer = c.json({"type": "input.transcribe", "params": {"audio_base64": audio, "mime_type": "audio/wav"}})
+    require(answer == {"text": expected}, "input.transcribe: the service's text, and nothing else", answer)
+    ok("input.transcribe: a TranscriptionResult with the transcript")
+    c.error({"type": "input.transcribe", "params": {"audio_base64": audio, "mime_type": "audio/flac"}}, "a type not accepted")
+    c.error({"type": "input.transcribe", "params": {"audio_base64": "%%%", "mime_type": "audio/wav"}}, "broken base64")
+
+
 # --- task widgets and actions (--responder tasks) ---------------------------------------------
 
 ACTION = TypeAdapter(ActionConfig)
@@ -916,12 +943,15 @@ def main() -> int:
     parser.add_argument("url")
     parser.add_argument("token", nargs="?", default=os.environ.get("CHATKIT_TOKEN"))
     parser.add_argument("--responder", choices=sorted(TURN_ITEMS), default="echo")
+    parser.add_argument("--voice", metavar="TEXT", help="check input.transcribe only; the service answers TEXT")
     args = parser.parse_args()
     if not args.token:
         parser.error("TOKEN is required (argument or $CHATKIT_TOKEN)")
     client = Client(args.url, args.token)
     try:
-        if args.responder == "tasks":
+        if args.voice is not None:
+            run_voice(client, args.voice)
+        elif args.responder == "tasks":
             run_tasks(client)
         elif args.responder == "attachments":
             run_attachments(client)
@@ -936,7 +966,8 @@ def main() -> int:
     except httpx.HTTPError as e:
         print(f"FAIL transport: {type(e).__name__}: {e}", flush=True)
         return 1
-    print(f"chatkit conformance ({args.responder} responder): all {checks_passed} checks ok", flush=True)
+    what = "voice" if args.voice is not None else f"{args.responder} responder"
+    print(f"chatkit conformance ({what}): all {checks_passed} checks ok", flush=True)
     return 0
 
 

@@ -3,11 +3,13 @@
 # downloaded browser:
 #   * Debian's Chromium (/usr/bin/chromium), with Noto fonts for Urdu, by apt-get when missing
 #     and running as root (else it says what to install)
+#   * Debian's espeak-ng (/usr/bin/espeak-ng), the same way: web_voice.rs speaks a WAV with it
+#     for Chromium's fake microphone
 #   * playwright-core 1.64.1 from npm                           -> ${TARGET_DIR:-target}/web-node
 #   * Node: the Node 22 that mcp-tasks/tests/external/setup.sh put in target/external-node, if
 #     there, else the system's node (>= 20)
 # Idempotent: a second run only checks what is there. Needs only Debian's and npm's registries.
-# Prints `export WEB_NODE=… WEB_CHROMIUM=… WEB_PLAYWRIGHT=…` for the caller to eval:
+# Prints `export WEB_NODE=… WEB_CHROMIUM=… WEB_PLAYWRIGHT=… WEB_ESPEAK=…` for the caller to eval:
 #
 #   eval "$(bash chat-gateway/tests/web/setup.sh)"
 #   cargo test -p chat-gateway --test web_browser
@@ -38,6 +40,25 @@ if [ ! -x "$chromium" ]; then
 fi
 [ -x "$chromium" ] || fail "no chromium at $chromium after installing"
 "$chromium" --version >/dev/null 2>&1 || fail "$chromium does not run"
+
+# --- espeak-ng, from Debian (a spoken WAV for the fake microphone) -------------------------
+# Only web_voice.rs needs it: outside CI, a machine where it cannot be installed still runs the
+# other browser tests (WEB_ESPEAK is then empty and web_voice.rs says it is skipped).
+espeak=${WEB_ESPEAK:-/usr/bin/espeak-ng}
+if [ ! -x "$espeak" ] && [ "$(id -u)" = 0 ]; then
+    say "installing Debian's espeak-ng"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || fail "apt-get update failed"
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq espeak-ng >&2 || fail "apt-get install espeak-ng failed"
+fi
+if [ -x "$espeak" ]; then
+    "$espeak" --version >/dev/null 2>&1 || fail "$espeak does not run"
+elif [ -n "${CI:-}" ]; then
+    fail "no $espeak: run as root, or apt-get install espeak-ng"
+else
+    say "no $espeak (run as root, or apt-get install espeak-ng): web_voice.rs will be skipped"
+    espeak=
+fi
 
 # --- Node ---------------------------------------------------------------------------------
 node=
@@ -70,4 +91,4 @@ else
 fi
 [ -f "$package/index.mjs" ] || fail "no $package/index.mjs after npm install"
 
-printf 'export WEB_NODE=%q WEB_CHROMIUM=%q WEB_PLAYWRIGHT=%q\n' "$node" "$chromium" "$package"
+printf 'export WEB_NODE=%q WEB_CHROMIUM=%q WEB_PLAYWRIGHT=%q WEB_ESPEAK=%q\n' "$node" "$chromium" "$package" "$espeak"

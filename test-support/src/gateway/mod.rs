@@ -1,11 +1,13 @@
 //! chat-gateway under test: its thread store on a fresh SQLite file or PostgreSQL
 //! database, `on_both_backends!` to run a case on each, and (in `stack`) the blocks that
 //! start both services in-process; `product` assembles them into the whole product;
-//! `model` is a scripted OpenAI-compatible model.
+//! `model` is a scripted OpenAI-compatible model; `transcriber` a scripted OpenAI-compatible
+//! transcription service.
 
 pub mod model;
 pub mod product;
 pub mod stack;
+pub mod transcriber;
 
 use std::sync::Arc;
 

@@ -14,6 +14,7 @@ use chat_gateway::conversation::{Responder, Turn, TurnError, TurnSink};
 use chat_gateway::startup::{self, GatewayParts};
 use chat_gateway::store::ThreadStore;
 use chat_gateway::tasks_client::TasksClient;
+use chat_gateway::voice::VoiceSettings;
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use serde_json::{Value, json};
@@ -61,7 +62,7 @@ impl Responder for Gated {
 }
 
 /// What tests vary about a gateway. `Default`: the default grace, no rate limit, no CORS
-/// origins, no dev login.
+/// origins, no dev login, no voice.
 pub struct GatewayOptions {
     /// How long a shutdown lets open requests and streams finish.
     pub grace: Duration,
@@ -71,6 +72,8 @@ pub struct GatewayOptions {
     pub cors_origins: Vec<String>,
     /// Whether `GET /dev/token` hands out tokens (signed with [`USER_SECRET`]).
     pub dev_login: bool,
+    /// Speech to text for `input.transcribe` (None: voice is not configured).
+    pub voice: Option<VoiceSettings>,
 }
 
 impl Default for GatewayOptions {
@@ -80,6 +83,7 @@ impl Default for GatewayOptions {
             rate: (0, 0),
             cors_origins: Vec::new(),
             dev_login: false,
+            voice: None,
         }
     }
 }
@@ -103,10 +107,25 @@ pub async fn start_gateway(
         rate_burst: options.rate.1,
         cors_origins: options.cors_origins,
         dev_login: options.dev_login.then(|| key.clone()),
+        voice: options.voice,
         ..GatewayParts::new(store, responder, Authenticator::new(Some(key), None))
     };
     let app = startup::app(parts);
     Running::spawn(|listener, shutdown| startup::run_with_grace(listener, app, shutdown, options.grace)).await
+}
+
+/// Voice settings for the transcription service at `base` (ending in `/v1`): model
+/// `whisper-test`, key `stt-test-key`, the default limits, a 5 s timeout.
+pub fn voice(base: &str) -> VoiceSettings {
+    VoiceSettings {
+        base_url: base.parse().unwrap(),
+        api_key: Some("stt-test-key".into()),
+        model: "whisper-test".into(),
+        max_bytes: chat_gateway::voice::DEFAULT_MAX_BYTES,
+        max_seconds: chat_gateway::voice::DEFAULT_MAX_SECONDS,
+        timeout: Duration::from_secs(5),
+        max_concurrent: chat_gateway::voice::DEFAULT_MAX_CONCURRENT,
+    }
 }
 
 /// A user token the gateways accept, valid for an hour (longer than any test runs).

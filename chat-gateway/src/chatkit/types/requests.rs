@@ -100,11 +100,14 @@ pub enum Request {
         /// Parameters.
         params: DeleteAttachmentParams,
     },
-    /// Speech to text (not supported).
+    /// Speech to text.
     #[serde(rename = "input.transcribe")]
     Transcribe {
-        /// Parameters (ignored).
-        params: Value,
+        /// Parameters.
+        params: TranscribeParams,
+        /// The envelope's integration-specific metadata: a `locale` here is the language hint.
+        #[serde(default)]
+        metadata: Value,
     },
 }
 
@@ -127,6 +130,24 @@ pub const REQUEST_TYPES: [&str; 16] = [
     "attachments.delete",
     "input.transcribe",
 ];
+
+/// `input.transcribe` parameters.
+#[derive(Deserialize)]
+pub struct TranscribeParams {
+    /// The recording, base64 (standard alphabet, padded).
+    pub audio_base64: String,
+    /// Its MIME type, e.g. `audio/webm;codecs=opus`.
+    pub mime_type: String,
+}
+
+impl std::fmt::Debug for TranscribeParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TranscribeParams")
+            .field("audio_base64", &format_args!("<{} characters>", self.audio_base64.len()))
+            .field("mime_type", &self.mime_type)
+            .finish()
+    }
+}
 
 /// `threads.create` parameters.
 #[derive(Debug, Deserialize)]

@@ -144,6 +144,16 @@ impl From<ApiError> for OpenAiError {
             ApiError::Unavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "server_error", Some("service_unavailable"))
             }
+            ApiError::Crowded(_) => {
+                (StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", Some("too_many_recordings"))
+            }
+            ApiError::UnsupportedMedia(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_request_error", Some("unsupported_media_type"))
+            }
+            ApiError::Upstream(_) => (StatusCode::BAD_GATEWAY, "server_error", Some("upstream_failed")),
+            ApiError::UpstreamTimeout(_) => {
+                (StatusCode::GATEWAY_TIMEOUT, "server_error", Some("upstream_timeout"))
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "server_error", None)
