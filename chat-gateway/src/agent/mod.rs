@@ -14,6 +14,7 @@ mod approval;
 pub mod lang;
 pub mod llm;
 pub mod offline;
+mod offline_thread;
 mod prompt;
 mod steps;
 pub mod widgets;
@@ -203,7 +204,10 @@ impl Agent {
             Some(ItemBody::UserMessage { content, .. }) => user_text(content),
             _ => String::new(),
         };
-        let plan = offline::plan(&text);
+        let (plan, found) = self.offline_plan(turn, &text).await?;
+        if self.offline_ask(&plan, &found, out).await? {
+            return Ok(());
+        }
         if let offline::Plan::Calls { lang, calls } = &plan
             && let [only] = calls.as_slice()
             && steps::numbers_named(calls) <= self.limits.max_task_numbers
@@ -216,6 +220,9 @@ impl Agent {
         }
         let reply = match plan {
             offline::Plan::Reply { text, .. } => text,
+            offline::Plan::Find { lang, .. }
+            | offline::Plan::Choose { lang, .. }
+            | offline::Plan::Confirm { lang, .. } => offline::help(lang),
             offline::Plan::Calls { lang, calls }
                 if steps::numbers_named(&calls) > self.limits.max_task_numbers =>
             {

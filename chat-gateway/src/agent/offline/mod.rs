@@ -2,7 +2,10 @@
 //! message in English, Roman Urdu or Urdu script into `mcp-tasks` tool calls, and the replies
 //! in the user's language. Pure: no I/O, no clock, no model.
 //!
-//! * [`plan`] reads one message into a [`Plan`]: tool calls, or a reply that needs none.
+//! * [`plan_in`] reads one message in its thread into a [`Plan`]: tool calls, a reply that
+//!   needs none, a title to search for first, a choice or a confirmation to ask for;
+//!   [`plan`] reads it alone. References ("the second one", "that", "the milk") are read
+//!   against the lists the thread showed ([`Context`]).
 //! * [`summary`] words the reply after the calls ran; [`help`] lists what is understood.
 //!
 //! Dates in Urdu or Roman Urdu are rewritten in the server's English grammar before they go
@@ -10,26 +13,33 @@
 //! them in the user's zone, so nothing here needs the current time. Reading the language
 //! (tokens, numbers, date phrases, priorities, which language) is `agent::lang`'s.
 //!
-//! Layout, bottom up: `lexicon` (the command words), `calls` (the tool calls planned),
-//! `parse` (one message as the commands read it), `reply` (what is said), `build` and
-//! `query` (each command's arguments), `route` (which command a message is).
+//! Layout, bottom up: `lexicon` and `lexicon_talk` (the command words, and the words of
+//! references, needs and questions), `calls` (the tool calls planned), `parse` (one message
+//! as the commands read it), `reply` (what is said), `build` and `query` (each command's
+//! arguments), `refer` (tasks named by position, pointer or title), `talk` (needs and
+//! questions without a command verb), `route` (which command a message is).
 
 mod build;
 mod calls;
 #[rustfmt::skip] // word tables read best packed
 mod lexicon;
+#[rustfmt::skip] // word tables read best packed
+mod lexicon_talk;
 mod parse;
 mod query;
+mod refer;
 mod reply;
 mod route;
+mod talk;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_table;
 
 pub use calls::PlannedCall;
+pub use refer::{Context, Shown};
 pub use reply::{help, summary};
-pub use route::plan;
+pub use route::{plan, plan_in};
 
 use crate::agent::lang::Lang;
 
@@ -49,5 +59,32 @@ pub enum Plan {
         lang: Lang,
         /// The reply.
         text: String,
+    },
+    /// The message names a task by title that the thread does not settle: search the user's
+    /// own tasks for `query` in `status`, then plan the same message again with what was
+    /// found in [`Context::found`].
+    Find {
+        /// The message's language.
+        lang: Lang,
+        /// The title words.
+        query: String,
+        /// `pending`, `completed` or `all`.
+        status: &'static str,
+    },
+    /// Several tasks fit: show these (as found) and ask which one, with `text`.
+    Choose {
+        /// The message's language.
+        lang: Lang,
+        /// The question.
+        text: String,
+        /// The tasks that fit, in the search's order.
+        numbers: Vec<i64>,
+    },
+    /// A destructive call on a task named by title: ask the user to confirm it first.
+    Confirm {
+        /// The message's language.
+        lang: Lang,
+        /// The call to make once confirmed.
+        call: PlannedCall,
     },
 }

@@ -26,6 +26,16 @@ pub(super) enum Say {
     WhatSearch,
     /// A tag command without tags.
     WhichTags,
+    /// "the second one" with no list shown in this thread.
+    NoList,
+    /// "that" when the last list shows several tasks.
+    WhichOne,
+    /// A position past the end of the lists shown.
+    NotInList,
+    /// A title that matches none of the user's tasks.
+    NotFound,
+    /// A title several tasks match (they are shown).
+    WhichOfThese,
 }
 
 /// The help text listing what the offline assistant can do, in `lang`; it says it is the offline assistant.
@@ -99,6 +109,31 @@ fn texts(what: Say) -> [&'static str; 3] {
             "What should I search for? For example: \"search milk\".",
             "Kya dhoondun? Jaise: \"doodh dhoondo\".",
             "کیا تلاش کروں؟ جیسے: \"دودھ تلاش کریں\"۔",
+        ],
+        Say::NoList => [
+            "Which task? I haven't shown a list here yet: say \"show my tasks\", then \"the second one\".",
+            "Kaunsa task? Abhi koi list nahi dikhayi: pehle \"mere tasks dikhao\" likhein.",
+            "کون سا کام؟ ابھی کوئی فہرست نہیں دکھائی: پہلے \"میرے کام دکھائیں\" لکھیں۔",
+        ],
+        Say::WhichOne => [
+            "Which one? Give its number or its place in the list, e.g. \"complete 3\".",
+            "Kaunsa? Number ya list mein jagah batayein, jaise \"3 mukammal karo\".",
+            "کون سا؟ نمبر یا فہرست میں جگہ بتائیں، جیسے \"کام 3 مکمل کریں\"۔",
+        ],
+        Say::NotInList => [
+            "The list I showed is shorter than that. Which task? Give its number, e.g. \"complete 3\".",
+            "Dikhayi gayi list itni lambi nahi. Kaunsa task? Number batayein, jaise \"3 mukammal karo\".",
+            "دکھائی گئی فہرست اتنی لمبی نہیں۔ کون سا کام؟ نمبر بتائیں، جیسے \"کام 3 مکمل کریں\"۔",
+        ],
+        Say::NotFound => [
+            "I couldn't find a task like that. Say \"show my tasks\" to see them.",
+            "Aisa koi task nahi mila. \"mere tasks dikhao\" likh kar dekhein.",
+            "ایسا کوئی کام نہیں ملا۔ \"میرے کام دکھائیں\" لکھ کر دیکھیں۔",
+        ],
+        Say::WhichOfThese => [
+            "Several tasks match. Which one? Say \"the first one\" or give its number.",
+            "Kayi tasks milte hain. Kaunsa? \"pehla wala\" ya us ka number batayein.",
+            "کئی کام ملتے ہیں۔ کون سا؟ \"پہلا والا\" یا اس کا نمبر بتائیں۔",
         ],
         Say::WhichTags => [
             "Which tag? For example: \"tag 3 with work\".",

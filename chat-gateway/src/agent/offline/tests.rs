@@ -241,3 +241,12 @@ fn an_empty_or_unreadable_message_gets_the_help_text() {
         assert_eq!(plan(input), Plan::Reply { lang: Lang::English, text: help(Lang::English) }, "{input:?}");
     }
 }
+
+#[test]
+#[ignore = "probe"]
+fn probe_zz() {
+    let text = std::fs::read_to_string("/tmp/probe.txt").unwrap_or_default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        println!("{line}\n    => {:?}", plan(line));
+    }
+}

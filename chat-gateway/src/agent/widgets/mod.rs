@@ -97,6 +97,21 @@ pub fn update_row(body: &mut ItemBody, lang: Lang, number: i64, task: Option<&Ta
     true
 }
 
+/// The tasks a task list shows, in order: (number, title, completed). `None` for any other
+/// widget (a confirmation card).
+#[must_use]
+pub fn shown_rows(widget: &Value) -> Option<Vec<(i64, String, bool)>> {
+    let rows = rows(widget)?;
+    let shown = rows.iter().filter_map(|r| {
+        let number: i64 = r["key"].as_str()?.strip_prefix("task-")?.parse().ok()?;
+        let text = r["children"][1]["children"][0]["value"].as_str().unwrap_or_default();
+        let title = text.strip_prefix(&format!("#{number} ")).unwrap_or(text).to_owned();
+        let done = r["children"][0]["onClickAction"]["type"] == REOPEN;
+        Some((number, title, done))
+    });
+    Some(shown.collect())
+}
+
 fn rows(widget: &Value) -> Option<&Vec<Value>> {
     (widget["type"] == "ListView").then(|| widget["children"].as_array()).flatten()
 }
