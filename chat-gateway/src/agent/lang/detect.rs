@@ -18,7 +18,7 @@ const ROMAN_URDU_MARKERS: &[&str] = &[
     "pehlay", "baad", "ghanta", "parsoon", "subha", "hata", "hatado", "wali", "doosra", "dusra", "doosri",
     "pehla", "pehli", "teesra", "teesri", "jaana", "jana", "lena", "leni", "dena", "krna", "karwana",
     "hoga", "hogi", "talaash", "likh", "usay", "isay", "nipta", "chuka", "chuki", "gayi", "hogayi", "kahan",
-    "parega", "padega", "kaunse", "konsa", "kitne", "bare", "baare", "woh", "yeh", "dila", "dilana",
+    "parega", "padega", "kaunse", "konsa", "kitne", "bare", "baare", "woh", "yeh", "dila", "dilana", "nikal", "nikalo", "nikaal", "liya", "diya", "diye",
 ];
 
 /// Whether `c` is a letter of the Arabic script (which Urdu is written in).

@@ -54,6 +54,7 @@ pub(super) const ADD_PREFIXES: &[&str] = &[
     "ek naya kaam", "ek task", "task banao", "kaam banao", "ka kaam", "ka task", "ایک نیا کام بنائیں",
     "نیا کام بنائیں", "ایک نیا کام", "کا کام",
     "note down", "jot down", "jot", "write down", "note", "note that", "put", "i need to", "need to", "i have to", "have to", "i've got to", "ive got to", "i got to", "got to", "gotta", "i gotta", "i must", "must", "i should", "should", "i'm supposed to", "im supposed to", "supposed to", "i want to", "want to", "i'd like to", "i will", "i'll", "i have got to", "we need to", "we have to", "don't forget to", "dont forget to", "do not forget to", "remember to", "don't let me forget to", "i'll have to", "i am going to", "i'm going to", "im going to", "going to", "i plan to", "plan to", "i still need to", "still need to", "i also need to", "also need to", "main ne", "maine", "mujhe zara", "mujhay", "mjhe", "to", "میں نے", "مجھے زرا", "کام:", "نیا کام:", "ایک کام",
+    "note kar lo", "note karo", "note kar lein", "likh lo", "likh do", "likh lein", "jot kar lo", "نوٹ کر لیں", "لکھ لیں",
 ];
 
 /// Phrases a new task's text may end with.
@@ -72,6 +73,7 @@ pub(super) const REMIND: &[&str] = &[
     "remind", "reminder", "yaad dilao", "yaad dilana", "yaad dila do", "yaad dila dena", "yaad karwao",
     "yaad kara dena", "یاد دلائیں", "یاد دلاؤ", "یاد دلانا", "یاد دہانی", "yaad dihani", "yaad dahani",
     "yaad dehani",
+    "یاد دلا دیں", "یاد دلا دینا", "یاد کروا دیں", "yaad dila dein", "yaad karwa dena", "yaad karwa do",
 ];
 
 /// Words around a reminder for an existing task that say nothing about the task.
@@ -139,6 +141,7 @@ pub(super) const SEARCH_FILLER: &[&str] = &[
     "mere", "meri", "mera", "تلاش", "کریں", "کرو", "کر", "دیں", "ڈھونڈیں", "ڈھونڈو", "ڈھونڈ", "کام", "کے",
     "بارے", "میں", "والے", "والا", "والی", "سے", "متعلق", "کا", "کی", "میرے",
     "talaash", "talaas", "dhundho", "dhund", "khoj", "where", "is", "where's", "wheres", "look", "کھوجیں", "do", "i", "have", "anything", "something", "any", "koi", "کوئی", "hai", "ہے", "kahan", "کہاں",
+    "kya", "کیا", "anything", "koi", "کوئی", "hai", "ہے", "بارے", "bare", "baare",
 ];
 
 /// Delete verbs. "ختم" (finish) is deliberately not here: it completes.
@@ -154,6 +157,7 @@ pub(super) const COMPLETE: &[&str] = &[
     "hogaya", "ho gya", "ho gayi", "ho gaye", "kar liya", "kr liya", "khatam", "مکمل", "ختم", "ہو گیا",
     "ہوگیا", "ہو گئی", "ہو گئے", "کر لیا", "کرلیا",
     "wrapped up", "wrap up", "knocked out", "crossed off", "cross off", "checked off", "ticked off", "ticked", "mark off", "accomplished", "completed it", "nipta", "nipta diya", "nipat gaya", "kar diya", "kr diya", "kar chuka", "kar chuki", "ho chuka", "ho chuki", "poora", "pura", "poora ho gaya", "pura kar diya", "mukammal ho gaya", "ho gyi", "hogayi", "kar li", "کر دیا", "ہو چکا", "ہو چکی", "کر چکا", "کر چکی", "پورا", "نمٹا", "نمٹ گیا", "نمٹا دیا", "کر لی", "ہوگئی",
+    "le liya", "le li", "lay liya", "le aaya", "le aya", "bhej diya", "bhej di", "de diya", "bhar diya", "لے لیا", "لے لی", "لے آیا", "بھیج دیا", "دے دیا", "بھر دیا", "جمع کروا دیا", "jama karwa diya",
 ];
 /// Imperatives that make "completed/mukammal" an order rather than a filter.
 pub(super) const IMPERATIVE: &[&str] = &[
@@ -170,6 +174,7 @@ pub(super) const ACTION_FILLER: &[&str] = &[
     "diya", "hai", "bhi", "abhi", "wala", "wale", "کام", "ٹاسک", "اور", "کو", "کر", "کرو", "کریں", "دیں",
     "دو", "ہے", "ابھی", "نمبر", "والا", "والے", "thanks", "thank", "you", "pls", "kindly", "shukriya",
     "شکریہ",
+    "i", "i'm", "im", "i've", "ive", "with", "already", "just", "one", "diye", "diya", "di", "liya", "liye", "li", "gaya", "gayi", "gaye", "ho", "ہو", "گیا", "گئی", "گئے", "دیے", "دیا", "لیا", "the", "maine", "میں", "نے",
 ];
 
 /// Reopen a completed task.

@@ -35,6 +35,14 @@ mod talk;
 mod tests;
 #[cfg(test)]
 mod tests_table;
+#[cfg(test)]
+mod tests_talk;
+#[cfg(test)]
+mod tests_talk_en;
+#[cfg(test)]
+mod tests_talk_roman;
+#[cfg(test)]
+mod tests_talk_urdu;
 
 pub use calls::PlannedCall;
 pub use refer::{Context, Shown};

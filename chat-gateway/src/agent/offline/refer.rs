@@ -112,7 +112,7 @@ fn pointers(m: &mut Msg) -> Vec<Pointer> {
         let prev = i.checked_sub(1).and_then(|p| m.keys.get(p)).copied().unwrap_or_default();
         let noun_next = lt::REF_NOUNS.contains(&next);
         if let Some((_, at)) = lt::ORDINALS.iter().find(|(w, _)| *w == key)
-            && !m.dates.is_used(i)
+            && (!m.dates.is_used(i) || noun_next)
             && (!lt::WEAK_ORDINALS.contains(&key) || noun_next || prev == "the")
         {
             found.push(Pointer::At(*at));
@@ -123,7 +123,9 @@ fn pointers(m: &mut Msg) -> Vec<Pointer> {
             i += 1 + usize::from(noun_next);
             continue;
         }
-        if let Some(len) = lt::PRONOUNS.iter().filter_map(|p| phrase_at(&m.keys, i, p)).max() {
+        if let Some(len) = lt::PRONOUNS.iter().filter_map(|p| phrase_at(&m.keys, i, p)).max()
+            && !m.dates.is_used(i)
+        {
             found.push(Pointer::That);
             mark(m, i, len);
             i += len;
@@ -197,9 +199,15 @@ fn matching<'r>(rows: &'r [Shown], query: &[&str]) -> Vec<&'r Shown> {
         .filter(|row| {
             let title: String =
                 tokenize(&row.title).iter().map(|t| t.key.as_str()).collect::<Vec<_>>().join(" ");
-            query.iter().all(|q| title.contains(q))
+            query.iter().all(|q| title.contains(q) || stem(q).is_some_and(|s| title.contains(s)))
         })
         .collect()
+}
+
+/// An English word without its ending ("paying" → "pay", "calls" → "call"), when long enough.
+fn stem(word: &str) -> Option<&str> {
+    let body = ["ing", "ed", "es", "s"].iter().find_map(|end| word.strip_suffix(end))?;
+    (body.len() >= 3 && word.is_ascii()).then_some(body)
 }
 
 /// A command for `act` on the task its title names: resolved in the latest list when exactly

@@ -94,6 +94,7 @@ fn leading_social(tokens: &[Token]) -> usize {
 /// Picks the command and builds its calls; `Err` is the reply when no tool should run.
 fn route(m: &mut Msg, ctx: &Context) -> Result<Step, Say> {
     let explicit = m.numbers();
+    let named = !explicit.is_empty();
     let pointed = if explicit.is_empty() { refer::pointed(m, ctx) } else { None };
     let m: &Msg = m;
     let listing = m.has(lx::LIST);
@@ -117,7 +118,8 @@ fn route(m: &mut Msg, ctx: &Context) -> Result<Step, Say> {
     if (todo || add_first || m.has(lx::ADD)) && !m.starts_with(lx::LIST) && !m.starts_with(&["rename", "retitle"]) {
         return build::add(m).map(Step::from);
     }
-    if nums.is_empty() && unresolved.is_none() && talk::is_need(m) {
+    // A need names its task in words; "it" in "I have to fix it" points nowhere.
+    if !named && talk::is_need(m) {
         return build::add(m).map(Step::from);
     }
     if about_a_task && m.has(lx::RENAME) {

@@ -17,7 +17,7 @@ use crate::agent::lang::tokens::prefix_len;
 /// it to tasks (a task noun, "due", "karna", a date …).
 pub(super) fn is_question(m: &Msg) -> bool {
     let asks = m.has(lt::QUESTION) || m.tokens.last().is_some_and(|t| t.raw.ends_with(['?', '؟']));
-    asks && (m.has(lx::TASK_NOUNS) || m.has(lt::QUESTION_TOPIC) || !m.dates.is_empty() || m.has(lx::OVERDUE))
+    asks && (m.has(lx::TASK_NOUNS) || m.has(lt::ABOUT) || m.has(lt::QUESTION_TOPIC) || !m.dates.is_empty() || m.has(lx::OVERDUE))
 }
 
 /// The answer to a question about the list: what was completed, what is about a subject

@@ -32,7 +32,7 @@ fn quoted(text: &str) -> Vec<&str> {
 fn words_that_only_look_like_dates_stay_in_the_title() {
     let title = |text: &str| match plan(text) {
         Plan::Calls { calls, .. } => calls.first().map(|c| c.arguments["title"].clone()),
-        Plan::Reply { .. } => None,
+        _ => None,
     };
     assert_eq!(title("add watch movie night"), Some(json!("watch movie night")));
     assert_eq!(title("add review peer feedback"), Some(json!("review peer feedback")));
@@ -72,7 +72,7 @@ fn every_example_the_assistant_suggests_is_understood_in_its_language() {
             for example in quoted(text).into_iter().filter(|e| !["help", "madad", "مدد"].contains(e)) {
                 match plan(example) {
                     Plan::Calls { lang: got, .. } => assert_eq!(got, lang, "{example:?}"),
-                    Plan::Reply { text, .. } => panic!("{example:?} is not understood: {text}"),
+                    other => panic!("{example:?} is not understood: {other:?}"),
                 }
             }
         }
@@ -83,7 +83,7 @@ fn every_example_the_assistant_suggests_is_understood_in_its_language() {
 fn greetings_are_answered_in_kind() {
     let reply = |text: &str| match plan(text) {
         Plan::Reply { text, .. } => text,
-        Plan::Calls { calls, .. } => panic!("{text:?} planned {calls:?}"),
+        other => panic!("{text:?} planned {other:?}"),
     };
     assert!(reply("assalam o alaikum").starts_with("Wa alaikum assalam"));
     assert!(reply("السلام علیکم").starts_with("وعلیکم السلام"));
@@ -227,9 +227,17 @@ fn weird_messages_never_panic_and_always_plan_something_sensible() {
                 let results: Vec<_> = calls.iter().map(|c| (c, false, String::new())).collect();
                 assert!(!summary(lang, &results).is_empty());
             }
-            Plan::Reply { lang: got, text } => {
+            Plan::Reply { lang: got, text } | Plan::Choose { lang: got, text, .. } => {
                 assert_eq!(got, lang);
                 assert!(!text.is_empty(), "{input:?}");
+            }
+            Plan::Find { lang: got, query, .. } => {
+                assert_eq!(got, lang);
+                assert!(!query.is_empty(), "{input:?}");
+            }
+            Plan::Confirm { lang: got, call } => {
+                assert_eq!(got, lang);
+                assert!(call.arguments.is_object());
             }
         }
     }
@@ -245,8 +253,16 @@ fn an_empty_or_unreadable_message_gets_the_help_text() {
 #[test]
 #[ignore = "probe"]
 fn probe_zz() {
+    use super::{Context, Shown, plan_in};
     let text = std::fs::read_to_string("/tmp/probe.txt").unwrap_or_default();
+    let rows = |s: &str| -> Vec<Shown> {
+        s.split('|').map(|r| { let (n, t) = r.trim().split_once(' ').unwrap(); Shown { number: n.parse().unwrap(), title: t.into(), done: false } }).collect()
+    };
+    let mut ctx = Context::default();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        println!("{line}\n    => {:?}", plan(line));
+        if let Some(l) = line.strip_prefix("LIST:") { ctx.lists = vec![rows(l)]; continue; }
+        if let Some(l) = line.strip_prefix("FOUND:") { ctx.found = Some(rows(l)); continue; }
+        if line == "NOFOUND" { ctx.found = None; continue; }
+        println!("{line}\n    => {:?}", plan_in(line, &ctx));
     }
 }
