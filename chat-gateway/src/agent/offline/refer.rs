@@ -246,9 +246,13 @@ pub(super) fn by_title(m: &Msg, act: Act, ctx: &Context) -> Result<Step, Say> {
             }
         }
     };
+    // The title and the words around it ("the … task", "… wala kaam") are the reference.
     let mut named = m.clone();
-    for i in words {
-        mark(&mut named, i, 1);
+    let around = [lt::REF_FILLER, lx::TASK_NOUNS];
+    for (i, key) in m.keys.iter().enumerate() {
+        if words.contains(&i) || (around.iter().any(|set| set.contains(key)) && !m.dates.is_used(i)) {
+            mark(&mut named, i, 1);
+        }
     }
     match act {
         Act::Complete => Ok(Step::Calls(vec![select(tools::COMPLETE_TASK, &numbers)])),

@@ -82,5 +82,22 @@ pub(super) fn rows() -> Vec<Row> {
         ("scrap task 6", Nothing, delete(6)),
         ("finished 3", Nothing, done(3)),
         ("knocked out 2 and 4", Nothing, call("complete_task", json!({"tasks": [2, 4]}))),
+        // Held out: written after the grammar and run once before any change (see README).
+        ("finished the second task", List, done(2)),
+        ("cross off call mom", List, done(2)),
+        ("the dentist appointment is done", List, done(7)),
+        ("please delete the third one", List, delete(3)),
+        ("trash the last one", List, delete(7)),
+        ("bump the milk to next week", List, due(1, "next week")),
+        ("mark that as complete", One, done(8)),
+        ("I need to buy a birthday gift for Ali on saturday", Nothing, add("buy a birthday gift for Ali", Some("saturday"))),
+        ("need to renew car insurance", Nothing, add("renew car insurance", None)),
+        ("what's due tomorrow?", Nothing, list(json!({"due": "tomorrow"}))),
+        ("what have I got this week?", Nothing, list(json!({"due": "this_week"}))),
+        ("anything overdue?", Nothing, list(json!({"due": "overdue"}))),
+        ("which ones did I finish?", Nothing, list(json!({"status": "completed"}))),
+        ("search for passport", Nothing, search("passport")),
+        ("jot down: return library books", Nothing, add("return library books", None)),
+        ("wipe task 9", Nothing, delete(9)),
     ]
 }

@@ -63,5 +63,21 @@ pub(super) fn rows() -> Vec<Row> {
         ("کام 5 کو کل پر منتقل کریں", Nothing, due(5, "tomorrow")),
         ("کام 2 کو اگلے ہفتے کر دیں", Nothing, due(2, "next week")),
         ("کام 6 نکال دیں", Nothing, delete(6)),
+        // Held out: written after the grammar and run once before any change (see README).
+        ("تیسرا والا ہو گیا", List, done(3)),
+        ("پہلی والی حذف کر دیں", List, delete(1)),
+        ("آخری کام مکمل کریں", List, done(7)),
+        ("بجلی کا بل جمع ہو گیا", List, done(5)),
+        ("دوسرے والے کو اگلے ہفتے پر منتقل کریں", List, due(2, "next week")),
+        ("وہ والا ہٹا دیں", One, delete(8)),
+        ("کل صبح بینک جانا ہے", Nothing, add("بینک جانا", Some("tomorrow morning"))),
+        ("پرسوں تک فارم جمع کروانا ہے", Nothing, add("فارم جمع کروانا", Some("in 2 days"))),
+        ("آج کیا کیا کرنا ہے؟", Nothing, list(json!({"due": "today"}))),
+        ("اگلے ہفتے کے کام کیا ہیں؟", Nothing, list(json!({"due": "next_week"}))),
+        ("میں نے آج کیا مکمل کیا؟", Nothing, list(json!({"status": "completed"}))),
+        ("پاسپورٹ ڈھونڈیں", Nothing, search("پاسپورٹ")),
+        ("سبزی لینا لکھ لیں", Nothing, add("سبزی لینا", None)),
+        ("کام 4 کو پرسوں پر کر دیں", Nothing, due(4, "in 2 days")),
+        ("کام شامل کریں: بچوں کو اسکول سے لینا", Nothing, add("بچوں کو اسکول سے لینا", None)),
     ]
 }
