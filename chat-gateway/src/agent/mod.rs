@@ -196,7 +196,12 @@ impl Agent {
             return Ok(());
         }
         let message = lines.join("\n");
-        out.send(Event::Notice { level: "info".into(), message, title: Some("Reminders".into()) }).await
+        let lang = match turn.input.as_ref().map(|i| &i.body) {
+            Some(ItemBody::UserMessage { content, .. }) => lang::detect_lang(&user_text(content)),
+            _ => lang::Lang::English,
+        };
+        let title = lang::labels::pick(lang, ["Reminders", "Yaad dihani", "یاد دہانیاں"]).to_owned();
+        out.send(Event::Notice { level: "info".into(), message, title: Some(title) }).await
     }
 
     async fn offline_turn(&self, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
@@ -244,8 +249,11 @@ impl Agent {
                 if steps::Outcome::all_unreachable(&outcomes) {
                     return Err(tasks_unreachable());
                 }
-                let results: Vec<(&offline::PlannedCall, bool, String)> =
-                    calls.iter().zip(&outcomes).map(|(c, o)| (c, !o.ok, o.shown.clone())).collect();
+                let results: Vec<offline::Ran> = calls
+                    .iter()
+                    .zip(&outcomes)
+                    .map(|(c, o)| (c, !o.ok, o.shown.clone(), o.views.as_deref()))
+                    .collect();
                 offline::summary(lang, &results)
             }
         };

@@ -29,6 +29,7 @@ mod parse;
 mod query;
 mod refer;
 mod reply;
+mod reply_tasks;
 mod route;
 mod talk;
 #[cfg(test)]
@@ -46,7 +47,7 @@ mod tests_talk_urdu;
 
 pub use calls::PlannedCall;
 pub use refer::{Context, Shown};
-pub use reply::{help, summary};
+pub use reply::{Ran, help, summary};
 pub use route::{plan, plan_in};
 
 use crate::agent::lang::Lang;

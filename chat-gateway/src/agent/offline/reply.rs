@@ -1,7 +1,10 @@
 //! Everything the offline agent says, in the user's language: help, greetings, follow-up
 //! questions, and the summary written after tool calls ran.
 
+use shared::contract::TaskView;
+
 use super::calls::PlannedCall;
+use super::reply_tasks::tasks_reply;
 use crate::agent::lang::Lang;
 use crate::agent::lang::labels::{done_lead, pick};
 
@@ -143,19 +146,29 @@ fn texts(what: Say) -> [&'static str; 3] {
     }
 }
 
-/// A short reply after the calls ran: `results` pairs each call with (`is_error`, the tool's
-/// human-readable text). Mirrors `lang`; when a tool failed, says so and includes the tool's
-/// message. The tool text (task numbers, titles, dates) is kept whole under a short lead
-/// sentence in the user's language.
+/// One call that ran, as [`summary`] reads it: the call, whether it failed, the tool's text
+/// for people (in Urdu and Roman Urdu already in the user's script), and the tasks it
+/// returned, when it returns tasks.
+pub type Ran<'a> = (&'a PlannedCall, bool, String, Option<&'a [TaskView]>);
+
+/// A short reply after the calls ran, in the user's language. Tasks a call returned are a
+/// heading that says what was asked ("📋 3 high-priority tasks due today:") and one line
+/// per task (status, number, title, priority, due date); anything else keeps the tool's
+/// text under a short lead sentence. When a tool failed, says so with the tool's message.
 #[must_use]
-pub fn summary(lang: Lang, results: &[(&PlannedCall, bool, String)]) -> String {
+pub fn summary(lang: Lang, results: &[Ran]) -> String {
     if results.is_empty() {
         return pick(lang, ["Nothing to do.", "Karne ko kuch nahi tha.", "کرنے کو کچھ نہیں تھا۔"]).to_owned();
     }
     let failed = ["Sorry, that didn't work:", "Maazrat, yeh nahi ho saka:", "معذرت، یہ نہیں ہو سکا:"];
     results
         .iter()
-        .map(|(call, is_error, text)| {
+        .map(|(call, is_error, text, tasks)| {
+            if !*is_error
+                && let Some(reply) = tasks.and_then(|tasks| tasks_reply(lang, call, tasks))
+            {
+                return reply;
+            }
             let lead = if *is_error { pick(lang, failed) } else { done_lead(lang, call.tool) };
             match text.trim() {
                 "" => {

@@ -29,6 +29,18 @@ pub const SNOOZE: &str = "tasks.snooze";
 /// Deletes a task.
 pub const DELETE: &str = "tasks.delete";
 
+/// A due date as the widget writes it in `lang` ("Jan 7 17:00", "7 جنوری 17:00"); replies use it too.
+#[must_use]
+pub fn due_text(lang: Lang, due: &shared::contract::DueView) -> String {
+    words::due(lang, due)
+}
+
+/// A priority's name as the widget's badge says it in `lang` ("Urgent", "Fori", "فوری").
+#[must_use]
+pub fn priority_name(lang: Lang, code: &str) -> String {
+    words::priority(lang, code)
+}
+
 /// The widget item showing `tasks` in `lang`: the list and its plain-text form.
 #[must_use]
 pub fn task_list_item(lang: Lang, tasks: &[TaskView]) -> ItemBody {
