@@ -23,7 +23,11 @@ impl Agent {
     /// Plans `text` in its thread; a title that the thread does not settle is searched for in
     /// the user's own tasks (through mcp-tasks, as the user) and the message planned again
     /// with what was found. Returns the plan and the tasks found (shown when asking which).
-    pub(super) async fn offline_plan(&self, turn: &Turn, text: &str) -> Result<(Plan, Vec<TaskView>), TurnError> {
+    pub(super) async fn offline_plan(
+        &self,
+        turn: &Turn,
+        text: &str,
+    ) -> Result<(Plan, Vec<TaskView>), TurnError> {
         let ctx = Context { lists: shown_lists(turn).await?, found: None };
         let plan = offline::plan_in(text, &ctx);
         let Plan::Find { query, status, .. } = &plan else { return Ok((plan, Vec::new())) };
@@ -31,7 +35,8 @@ impl Agent {
         args.insert("query".into(), json!(query));
         args.insert("status".into(), json!(status));
         args.insert("limit".into(), json!(FOUND_AT_MOST));
-        let result = self.tasks.call(&turn.user, tools::SEARCH_TASKS, args).await.map_err(|e| tasks_failed(&e))?;
+        let result =
+            self.tasks.call(&turn.user, tools::SEARCH_TASKS, args).await.map_err(|e| tasks_failed(&e))?;
         let views = match (result.is_error, &result.structured_content) {
             (Some(true), _) | (_, None) => Vec::new(),
             (_, Some(data)) => listed_views(tools::SEARCH_TASKS, data).unwrap_or_default(),
@@ -54,7 +59,8 @@ impl Agent {
     ) -> Result<bool, TurnError> {
         match plan {
             Plan::Choose { lang, text, numbers } => {
-                let views: Vec<TaskView> = found.iter().filter(|v| numbers.contains(&v.number)).cloned().collect();
+                let views: Vec<TaskView> =
+                    found.iter().filter(|v| numbers.contains(&v.number)).cloned().collect();
                 let widget = out.item("wgt", widgets::task_list_item(*lang, &views));
                 out.send(Event::ItemDone { item: widget }).await?;
                 out.assistant_text(words(text)).await?;
@@ -62,7 +68,9 @@ impl Agent {
             }
             Plan::Confirm { lang, call } => {
                 let numbers = call_numbers(&call.arguments);
-                let Some(batch) = widgets::confirm::Batch::new(call.tool, numbers, *lang) else { return Ok(false) };
+                let Some(batch) = widgets::confirm::Batch::new(call.tool, numbers, *lang) else {
+                    return Ok(false);
+                };
                 let card = out.item("wgt", widgets::confirm::confirm_card(&batch));
                 out.send(Event::ItemDone { item: card }).await?;
                 out.assistant_text(words(&batch.question())).await?;

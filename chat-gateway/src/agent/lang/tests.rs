@@ -224,5 +224,9 @@ fn urdu_and_roman_urdu_say_the_summary_and_reminders_without_english() {
     for text in [task_lines(Lang::Urdu, tools::ANALYTICS_SUMMARY, &stats).unwrap(), urdu] {
         assert!(!text.chars().any(|c| c.is_ascii_alphabetic()), "no English in {text}");
     }
-    assert_eq!(task_lines(Lang::English, tools::ANALYTICS_SUMMARY, &stats), None, "English keeps the tool's text");
+    assert_eq!(
+        task_lines(Lang::English, tools::ANALYTICS_SUMMARY, &stats),
+        None,
+        "English keeps the tool's text"
+    );
 }

@@ -257,9 +257,9 @@ pub(super) fn by_title(m: &Msg, act: Act, ctx: &Context) -> Result<Step, Say> {
     match act {
         Act::Complete => Ok(Step::Calls(vec![select(tools::COMPLETE_TASK, &numbers)])),
         Act::Delete => Ok(Step::Confirm(select(tools::DELETE_TASK, &numbers))),
-        Act::Reopen => Ok(Step::Calls(
-            numbers.iter().map(|n| update(*n, &[("status", json!("pending"))])).collect(),
-        )),
+        Act::Reopen => {
+            Ok(Step::Calls(numbers.iter().map(|n| update(*n, &[("status", json!("pending"))])).collect()))
+        }
         Act::Change => build::change(&named, &numbers).map(Step::Calls).ok_or(Say::Help),
     }
 }

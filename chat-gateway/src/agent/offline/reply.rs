@@ -164,9 +164,7 @@ pub fn summary(lang: Lang, results: &[Ran]) -> String {
     results
         .iter()
         .map(|(call, is_error, text, tasks)| {
-            if !*is_error
-                && let Some(reply) = tasks.and_then(|tasks| tasks_reply(lang, call, tasks))
-            {
+            if !*is_error && let Some(reply) = tasks.and_then(|tasks| tasks_reply(lang, call, tasks)) {
                 return reply;
             }
             let lead = if *is_error { pick(lang, failed) } else { done_lead(lang, call.tool) };

@@ -150,7 +150,9 @@ fn list_heading(lang: Lang, args: &Value, n: usize) -> String {
 fn search_heading(lang: Lang, query: &str, n: usize) -> String {
     match (lang, n) {
         (Lang::English, 0) => format!("🔎 Nothing matches “{query}”."),
-        (Lang::English, n) => format!("🔎 {n} {} {} “{query}”:", plural(n), if n == 1 { "matches" } else { "match" }),
+        (Lang::English, n) => {
+            format!("🔎 {n} {} {} “{query}”:", plural(n), if n == 1 { "matches" } else { "match" })
+        }
         (Lang::RomanUrdu, 0) => format!("🔎 “{query}” ka koi task nahi mila."),
         (Lang::RomanUrdu, n) => format!("🔎 “{query}” ke {n} tasks mile:"),
         (Lang::Urdu, 0) => format!("🔎 “{query}” کا کوئی کام نہیں ملا۔"),

@@ -36,7 +36,9 @@ pub fn plan_in(text: &str, ctx: &Context) -> Plan {
     match outcome {
         Ok(Step::Calls(calls)) => Plan::Calls { lang, calls },
         Ok(Step::Find { query, status }) => Plan::Find { lang, query, status },
-        Ok(Step::Choose(numbers)) => Plan::Choose { lang, text: reply::say(lang, Say::WhichOfThese), numbers },
+        Ok(Step::Choose(numbers)) => {
+            Plan::Choose { lang, text: reply::say(lang, Say::WhichOfThese), numbers }
+        }
         Ok(Step::Confirm(call)) => Plan::Confirm { lang, call },
         Err(say) => Plan::Reply { lang, text: reply::say(lang, say) },
     }
@@ -115,7 +117,10 @@ fn route(m: &mut Msg, ctx: &Context) -> Result<Step, Say> {
     }
     let todo = m.starts_with(&["todo", "to-do"]) && m.keys.len() > 1;
     let add_first = m.starts_with(lx::ADD_START) && m.keys.len() > 1;
-    if (todo || add_first || m.has(lx::ADD)) && !m.starts_with(lx::LIST) && !m.starts_with(&["rename", "retitle"]) {
+    if (todo || add_first || m.has(lx::ADD))
+        && !m.starts_with(lx::LIST)
+        && !m.starts_with(&["rename", "retitle"])
+    {
         return build::add(m).map(Step::from);
     }
     // A need names its task in words; "it" in "I have to fix it" points nowhere.

@@ -17,7 +17,11 @@ use crate::agent::lang::tokens::prefix_len;
 /// it to tasks (a task noun, "due", "karna", a date …).
 pub(super) fn is_question(m: &Msg) -> bool {
     let asks = m.has(lt::QUESTION) || m.tokens.last().is_some_and(|t| t.raw.ends_with(['?', '؟']));
-    asks && (m.has(lx::TASK_NOUNS) || m.has(lt::ABOUT) || m.has(lt::QUESTION_TOPIC) || !m.dates.is_empty() || m.has(lx::OVERDUE))
+    asks && (m.has(lx::TASK_NOUNS)
+        || m.has(lt::ABOUT)
+        || m.has(lt::QUESTION_TOPIC)
+        || !m.dates.is_empty()
+        || m.has(lx::OVERDUE))
 }
 
 /// The answer to a question about the list: what was completed, what is about a subject
@@ -27,7 +31,8 @@ pub(super) fn question(m: &Msg) -> Result<Vec<PlannedCall>, Say> {
         return query::search(m);
     }
     let mut call = query::list(m);
-    if m.has(lt::PAST_DONE) && m.has(&["did", "kiya", "kiye", "کیا", "کیے", "have", "maine", "میں نے", "hue", "ہوئے"])
+    if m.has(lt::PAST_DONE)
+        && m.has(&["did", "kiya", "kiye", "کیا", "کیے", "have", "maine", "میں نے", "hue", "ہوئے"])
         && let Some(args) = call.arguments.as_object_mut()
     {
         // Completed in a period: the due window is not when it was done.
@@ -76,7 +81,8 @@ fn is_infinitive(word: &str) -> bool {
         && word.is_ascii()
         && ["na", "ni", "ne", "nay", "naa"].iter().any(|s| word.ends_with(s))
         && !["bina", "apna", "apni", "apne", "pehne", "mne", "maine", "mene", "ne"].contains(&word);
-    let urdu = word.chars().count() > 2 && ["نا", "نی", "نے"].iter().any(|s| word.ends_with(s))
+    let urdu = word.chars().count() > 2
+        && ["نا", "نی", "نے"].iter().any(|s| word.ends_with(s))
         && !["اپنا", "اپنی", "اپنے", "بنا", "پرانا", "پرانی", "نے"].contains(&word);
     roman || urdu
 }

@@ -83,7 +83,9 @@ pub(super) fn priority(n: i64, p: &str) -> Want {
 }
 
 fn shown(rows: &[(i64, &str)]) -> Vec<Shown> {
-    rows.iter().map(|(number, title)| Shown { number: *number, title: (*title).into(), done: false }).collect()
+    rows.iter()
+        .map(|(number, title)| Shown { number: *number, title: (*title).into(), done: false })
+        .collect()
 }
 
 fn context(seen: Seen) -> Context {

@@ -90,7 +90,11 @@ pub(super) fn rows() -> Vec<Row> {
         ("trash the last one", List, delete(7)),
         ("bump the milk to next week", List, due(1, "next week")),
         ("mark that as complete", One, done(8)),
-        ("I need to buy a birthday gift for Ali on saturday", Nothing, add("buy a birthday gift for Ali", Some("saturday"))),
+        (
+            "I need to buy a birthday gift for Ali on saturday",
+            Nothing,
+            add("buy a birthday gift for Ali", Some("saturday")),
+        ),
         ("need to renew car insurance", Nothing, add("renew car insurance", None)),
         ("what's due tomorrow?", Nothing, list(json!({"due": "tomorrow"}))),
         ("what have I got this week?", Nothing, list(json!({"due": "this_week"}))),
