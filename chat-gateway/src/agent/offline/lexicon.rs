@@ -142,6 +142,7 @@ pub(super) const SEARCH_FILLER: &[&str] = &[
     "بارے", "میں", "والے", "والا", "والی", "سے", "متعلق", "کا", "کی", "میرے",
     "talaash", "talaas", "dhundho", "dhund", "khoj", "where", "is", "where's", "wheres", "look", "کھوجیں", "do", "i", "have", "anything", "something", "any", "koi", "کوئی", "hai", "ہے", "kahan", "کہاں",
     "kya", "کیا", "anything", "koi", "کوئی", "hai", "ہے", "بارے", "bare", "baare",
+    "ko", "کو", "where", "which",
 ];
 
 /// Delete verbs. "ختم" (finish) is deliberately not here: it completes.
@@ -175,6 +176,7 @@ pub(super) const ACTION_FILLER: &[&str] = &[
     "دو", "ہے", "ابھی", "نمبر", "والا", "والے", "thanks", "thank", "you", "pls", "kindly", "shukriya",
     "شکریہ",
     "i", "i'm", "im", "i've", "ive", "with", "already", "just", "one", "diye", "diya", "di", "liya", "liye", "li", "gaya", "gayi", "gaye", "ho", "ہو", "گیا", "گئی", "گئے", "دیے", "دیا", "لیا", "the", "maine", "میں", "نے",
+    "can", "you", "could", "would", "will", "ok", "okay", "yes", "also", "too", "ko", "bhi",
 ];
 
 /// Reopen a completed task.

@@ -108,3 +108,21 @@ pub(super) const ABOUT: &[&str] = &[
     "about", "regarding", "related to", "ke bare mein", "ke baare mein", "ke bare main", "ke baare main",
     "mutaliq", "کے بارے میں", "متعلق",
 ];
+
+/// "Both" of a two-task list.
+pub(super) const BOTH: &[&str] = &["both", "both of them", "dono", "donon", "dono ko", "donon ko", "دونوں", "دونوں کو"];
+
+/// Every task of the list shown ("all of them", "un sab ko", "ان سب کو"); not "all tasks",
+/// which is a list filter.
+pub(super) const ALL_OF_THEM: &[&str] = &[
+    "all of them", "them all", "all these", "all those", "all of these", "all of those", "un sab ko",
+    "in sab ko", "un sab", "in sab", "un sabko", "in sabko", "ان سب کو", "ان سب", "ان تمام", "ان سبھی",
+];
+
+/// English past tenses that report a task done without a completion verb ("I called mom",
+/// "the electricity bill is paid"); read only against the latest list, never searched.
+pub(super) const DID: &[&str] = &[
+    "paid", "bought", "sent", "went", "did", "made", "took", "got", "wrote", "read", "met", "sorted",
+    "handled", "fixed", "called", "emailed", "booked", "picked", "returned", "submitted", "cleaned",
+    "washed", "renewed", "posted", "ordered", "collected", "dropped", "visited", "replied", "filed",
+];

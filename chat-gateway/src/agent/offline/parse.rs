@@ -20,14 +20,17 @@ pub(super) struct Msg<'a> {
     /// The words that point at a task rather than say something ("the second one", "that",
     /// a title that names the task): commands do not read them as content.
     pub refs: Vec<bool>,
+    /// Whether the message is Roman Urdu (dates read "peer" as Monday).
+    pub roman: bool,
 }
 
 impl<'a> Msg<'a> {
     pub(super) fn new(lang: Lang, tokens: &'a [Token]) -> Self {
         let keys: Vec<&str> = tokens.iter().map(|t| t.key.as_str()).collect();
-        let dates = Dates::scan(&keys, lang == Lang::RomanUrdu);
+        let roman = lang == Lang::RomanUrdu;
+        let dates = Dates::scan(&keys, roman);
         let refs = vec![false; keys.len()];
-        Self { tokens, keys, dates, refs }
+        Self { tokens, keys, dates, refs, roman }
     }
 
     /// Whether word `i` points at a task (see [`Msg::refs`]).

@@ -14,6 +14,8 @@ use super::lexicon as lx;
 use super::lexicon_talk as lt;
 use super::parse::Msg;
 use super::reply::Say;
+use crate::agent::lang::dates::Dates;
+use crate::agent::lang::numbers::number;
 use crate::agent::lang::tokens::{join_raw, phrase_at, tokenize};
 
 /// One task row a list in the thread showed.
@@ -100,6 +102,10 @@ enum Pointer {
     At(usize),
     /// "that", "it": the one task just shown.
     That,
+    /// "the first two", "pehle teen": the first n rows.
+    First(usize),
+    /// "both", "all of them", "un sab ko": every row ("both" only of a two-row list).
+    All { both: bool },
 }
 
 /// Marks the words of positions and pointers as references; returns what they point at.
@@ -111,6 +117,28 @@ fn pointers(m: &mut Msg) -> Vec<Pointer> {
         let next = m.keys.get(i + 1).copied().unwrap_or_default();
         let prev = i.checked_sub(1).and_then(|p| m.keys.get(p)).copied().unwrap_or_default();
         let noun_next = lt::REF_NOUNS.contains(&next);
+        if ["first", "top", "pehle", "pehli", "پہلے", "پہلی"].contains(&key)
+            && let Some(n) = number(next).filter(|n| (2..=10).contains(n))
+        {
+            let len = 2 + usize::from(m.keys.get(i + 2).is_some_and(|k| lt::REF_NOUNS.contains(k)));
+            found.push(Pointer::First(n as usize));
+            mark(m, i, len);
+            if prev == "the" {
+                mark(m, i - 1, 1);
+            }
+            i += len;
+            continue;
+        }
+        if let Some((len, both)) =
+            [(lt::BOTH, true), (lt::ALL_OF_THEM, false)].iter().find_map(|(set, both)| {
+                set.iter().filter_map(|p| phrase_at(&m.keys, i, p)).max().map(|l| (l, *both))
+            })
+        {
+            found.push(Pointer::All { both });
+            mark(m, i, len);
+            i += len;
+            continue;
+        }
         if let Some((_, at)) = lt::ORDINALS.iter().find(|(w, _)| *w == key)
             && (!m.dates.is_used(i) || noun_next)
             && (!lt::WEAK_ORDINALS.contains(&key) || noun_next || prev == "the")
@@ -147,10 +175,28 @@ pub(super) fn pointed(m: &mut Msg, ctx: &Context) -> Option<Result<Vec<i64>, Say
     if found.is_empty() {
         return None;
     }
+    // "the 3rd one" is a row, not the 3rd of the month.
+    if (0..m.keys.len()).any(|i| m.is_ref(i) && m.dates.is_used(i)) {
+        let masked: Vec<&str> =
+            m.keys.iter().enumerate().map(|(i, k)| if m.is_ref(i) { "\u{0}" } else { *k }).collect();
+        m.dates = Dates::scan(&masked, m.roman);
+    }
     let Some(latest) = ctx.lists.first() else { return Some(Err(Say::NoList)) };
     let mut nums = Vec::new();
     for p in found {
+        let rows: Vec<&Shown> = match p {
+            Pointer::First(n) if latest.len() >= n => latest.iter().take(n).collect(),
+            Pointer::All { both } if !both || latest.len() == 2 => latest.iter().collect(),
+            Pointer::First(_) => return Some(Err(Say::NotInList)),
+            Pointer::All { .. } => return Some(Err(Say::WhichOne)),
+            _ => Vec::new(),
+        };
+        if !rows.is_empty() {
+            nums.extend(rows.iter().map(|r| r.number).filter(|n| !nums.contains(n)).collect::<Vec<_>>());
+            continue;
+        }
         let row = match p {
+            Pointer::First(_) | Pointer::All { .. } => None,
             Pointer::That if latest.len() == 1 => latest.first(),
             Pointer::That => return Some(Err(Say::WhichOne)),
             Pointer::At(0) => latest.last(),
@@ -204,6 +250,56 @@ fn matching<'r>(rows: &'r [Shown], query: &[&str]) -> Vec<&'r Shown> {
         .collect()
 }
 
+/// Several titles joined by "and" / "aur" / "اور" / ",", each naming exactly one fitting row
+/// of `rows`: their numbers (empty unless every part does).
+fn each_title(m: &Msg, words: &[usize], rows: &[Shown], act: Act) -> Vec<i64> {
+    let joins = |from: usize, to: usize| {
+        (from + 1..to).any(|i| m.keys.get(i).is_some_and(|k| ["and", "aur", "اور", "&", "or"].contains(k)))
+            || m.tokens.get(from).is_some_and(|t| t.raw.ends_with([',', '،']))
+    };
+    let mut parts: Vec<Vec<&str>> = Vec::new();
+    let mut last: Option<usize> = None;
+    for i in words {
+        let key = m.keys.get(*i).copied().unwrap_or_default();
+        match (last, parts.last_mut()) {
+            (Some(prev), Some(part)) if !joins(prev, *i) => part.push(key),
+            _ => parts.push(vec![key]),
+        }
+        last = Some(*i);
+    }
+    let mut numbers = Vec::new();
+    for part in &parts {
+        match matching(rows, part).into_iter().filter(|r| act.fits(r)).collect::<Vec<_>>().as_slice() {
+            [one] if !numbers.contains(&one.number) => numbers.push(one.number),
+            _ => return Vec::new(),
+        }
+    }
+    numbers
+}
+
+/// "I called mom", "the electricity bill is paid": a task reported done with a plain past
+/// tense, completed only when the rest names exactly one pending row of the latest list.
+pub(super) fn reported_done(m: &Msg, ctx: &Context) -> Option<PlannedCall> {
+    let said = m.keys.iter().position(|k| lt::DID.contains(k) || (k.len() > 5 && k.ends_with("ed")))?;
+    let subject = m.keys.first().is_some_and(|k| ["i", "we", "i've", "ive", "just", "already"].contains(k))
+        || said
+            .checked_sub(1)
+            .and_then(|p| m.keys.get(p))
+            .is_some_and(|k| ["is", "was", "are", "were", "got"].contains(k));
+    if !subject {
+        return None;
+    }
+    let mut named = m.clone();
+    mark(&mut named, said, 1);
+    let words = title_words(&named, Act::Complete, &[]);
+    let query: Vec<&str> = words.iter().filter_map(|i| m.keys.get(*i).copied()).collect();
+    let latest = ctx.lists.first()?;
+    match matching(latest, &query).into_iter().filter(|r| !r.done).collect::<Vec<_>>().as_slice() {
+        [one] if !query.is_empty() => Some(select(tools::COMPLETE_TASK, &[one.number])),
+        _ => None,
+    }
+}
+
 /// An English word without its ending ("paying" → "pay", "calls" → "call"), when long enough.
 fn stem(word: &str) -> Option<&str> {
     let body = ["ing", "ed", "es", "s"].iter().find_map(|end| word.strip_suffix(end))?;
@@ -237,8 +333,10 @@ pub(super) fn by_title(m: &Msg, act: Act, ctx: &Context) -> Result<Step, Say> {
         None => {
             let latest = ctx.lists.first().map(Vec::as_slice).unwrap_or_default();
             let fits: Vec<&Shown> = matching(latest, &query).into_iter().filter(|r| act.fits(r)).collect();
+            let several = each_title(m, &words, latest, act);
             match fits.as_slice() {
                 [one] => vec![one.number],
+                _ if several.len() > 1 => several,
                 _ => {
                     let text = join_raw(words.iter().filter_map(|i| m.tokens.get(*i)));
                     return Ok(Step::Find { query: text, status: act.status() });

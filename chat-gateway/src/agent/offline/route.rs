@@ -132,7 +132,9 @@ fn route(m: &mut Msg, ctx: &Context) -> Result<Step, Say> {
         return build::rename(m, &nums).map(Step::from);
     }
     // "complete the report" is not a request for the report.
-    if m.has(lx::SUMMARY) && !m.has(lx::COMPLETE) && !m.has(lx::DELETE) {
+    // Nor is "move the report to friday".
+    let moves = m.has(lx::MOVE) && !m.dates.is_empty();
+    if m.has(lx::SUMMARY) && !m.has(lx::COMPLETE) && !m.has(lx::DELETE) && !moves {
         return Ok(vec![query::summary(m)].into());
     }
     if nums.is_empty() && m.dates.every.is_none() && m.has(lx::RECURRING) {
@@ -195,8 +197,18 @@ fn route(m: &mut Msg, ctx: &Context) -> Result<Step, Say> {
             return refer::by_title(m, Act::Change, ctx);
         }
     }
+    if nums.is_empty()
+        && unresolved.is_none()
+        && let Some(call) = refer::reported_done(m, ctx)
+    {
+        return Ok(vec![call].into());
+    }
     if listing || m.has(lx::TASK_NOUNS) || m.has(lx::OVERDUE) || m.has(lx::NO_DATE) {
         return Ok(vec![query::list(m)].into());
+    }
+    // "call the plumber tomorrow at 10": something to do, and when.
+    if !named && unresolved.is_none() && !m.dates.is_empty() && !talk::is_question(m) {
+        return build::add(m).map(Step::from);
     }
     Err(Say::Help)
 }

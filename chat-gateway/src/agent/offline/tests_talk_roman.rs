@@ -71,6 +71,12 @@ pub(super) fn rows() -> Vec<Row> {
         ("2 ko agle hafte kar do", Nothing, due(2, "next week")),
         ("6 nikal do", Nothing, delete(6)),
         ("3 aur 4 mukammal kar diye", Nothing, call("complete_task", json!({"tasks": [3, 4]}))),
+        // Plural pointers, several titles, reports of done, a task with only a date.
+        ("pehle do mukammal karo", List, call("complete_task", json!({"tasks": [1, 2]}))),
+        ("un sab ko hata do", List, call("delete_task", json!({"tasks": [1, 2, 3, 4, 5, 6, 7]}))),
+        ("doodh lena aur bill wala kaam ho gaya", List, call("complete_task", json!({"tasks": [6, 3]}))),
+        ("kal subah gym", Nothing, add("gym", Some("tomorrow morning"))),
+        ("dentist ko dhundo", Nothing, search("dentist")),
         // Held out: written after the grammar and run once before any change (see README).
         ("teesre wala ho gaya", List, done(3)),
         ("pehli wali hata do", List, delete(1)),

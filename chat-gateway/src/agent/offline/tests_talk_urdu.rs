@@ -3,7 +3,9 @@
 use serde_json::json;
 
 use super::reply::Say;
-use super::tests_talk::{Row, Seen, Want, add, confirm_delete, delete, done, due, list, priority, search};
+use super::tests_talk::{
+    Row, Seen, Want, add, call, confirm_delete, delete, done, due, list, priority, search,
+};
 
 /// Dentists a title search found.
 const TWO_DENTISTS: &[(i64, &str)] = &[(7, "ڈینٹسٹ سے ملنا"), (9, "ڈینٹسٹ کا بل")];
@@ -63,6 +65,11 @@ pub(super) fn rows() -> Vec<Row> {
         ("کام 5 کو کل پر منتقل کریں", Nothing, due(5, "tomorrow")),
         ("کام 2 کو اگلے ہفتے کر دیں", Nothing, due(2, "next week")),
         ("کام 6 نکال دیں", Nothing, delete(6)),
+        // Plural pointers, several titles, reports of done, a task with only a date.
+        ("پہلے دو مکمل کریں", List, call("complete_task", json!({"tasks": [1, 2]}))),
+        ("ان سب کو حذف کریں", List, call("delete_task", json!({"tasks": [1, 2, 3, 4, 5, 6, 7]}))),
+        ("دودھ لینا اور بل والا کام ہو گیا", List, call("complete_task", json!({"tasks": [4, 5]}))),
+        ("کل صبح جم", Nothing, add("جم", Some("tomorrow morning"))),
         // Held out: written after the grammar and run once before any change (see README).
         ("تیسرا والا ہو گیا", List, done(3)),
         ("پہلی والی حذف کر دیں", List, delete(1)),
