@@ -55,6 +55,7 @@ pub(super) const ADD_PREFIXES: &[&str] = &[
     "نیا کام بنائیں", "ایک نیا کام", "کا کام",
     "note down", "jot down", "jot", "write down", "note", "note that", "put", "i need to", "need to", "i have to", "have to", "i've got to", "ive got to", "i got to", "got to", "gotta", "i gotta", "i must", "must", "i should", "should", "i'm supposed to", "im supposed to", "supposed to", "i want to", "want to", "i'd like to", "i will", "i'll", "i have got to", "we need to", "we have to", "don't forget to", "dont forget to", "do not forget to", "remember to", "don't let me forget to", "i'll have to", "i am going to", "i'm going to", "im going to", "going to", "i plan to", "plan to", "i still need to", "still need to", "i also need to", "also need to", "main ne", "maine", "mujhe zara", "mujhay", "mjhe", "to", "میں نے", "مجھے زرا", "کام:", "نیا کام:", "ایک کام",
     "note kar lo", "note karo", "note kar lein", "likh lo", "likh do", "likh lein", "jot kar lo", "نوٹ کر لیں", "لکھ لیں",
+    "that", "ke", "kay", "کہ", "can you", "could you", "would you", "will you", "can u", "pls", "kindly", "i have a", "i have an", "i've got a", "i have got a", "there's a", "there is a", "i've a", "we have a",
 ];
 
 /// Phrases a new task's text may end with.
