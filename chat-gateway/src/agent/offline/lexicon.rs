@@ -160,6 +160,7 @@ pub(super) const COMPLETE: &[&str] = &[
     "ہوگیا", "ہو گئی", "ہو گئے", "کر لیا", "کرلیا",
     "wrapped up", "wrap up", "knocked out", "crossed off", "cross off", "checked off", "ticked off", "ticked", "mark off", "accomplished", "completed it", "nipta", "nipta diya", "nipat gaya", "kar diya", "kr diya", "kar chuka", "kar chuki", "ho chuka", "ho chuki", "poora", "pura", "poora ho gaya", "pura kar diya", "mukammal ho gaya", "ho gyi", "hogayi", "kar li", "کر دیا", "ہو چکا", "ہو چکی", "کر چکا", "کر چکی", "پورا", "نمٹا", "نمٹ گیا", "نمٹا دیا", "کر لی", "ہوگئی",
     "le liya", "le li", "lay liya", "le aaya", "le aya", "bhej diya", "bhej di", "de diya", "bhar diya", "لے لیا", "لے لی", "لے آیا", "بھیج دیا", "دے دیا", "بھر دیا", "جمع کروا دیا", "jama karwa diya",
+    "ادا کر دیا", "ادا کیا", "ادا ہو گیا", "ada kar diya", "ada kiya", "ada ho gaya", "jama ho gaya", "جمع ہو گیا",
 ];
 /// Imperatives that make "completed/mukammal" an order rather than a filter.
 pub(super) const IMPERATIVE: &[&str] = &[
@@ -277,3 +278,7 @@ pub(super) const REOPEN_VERBS: &[&str] = &[
 
 /// First words that make the rest a new task ("note buy eggs", "jot call mom").
 pub(super) const ADD_START: &[&str] = &["note", "jot", "put", "log", "remember", "نوٹ"];
+
+/// Words that mark a task named by its title ("doctor wala kaam", "ڈاکٹر والا کام"): with a
+/// date or priority and no other command, the message changes that task.
+pub(super) const TITLE_MARKERS: &[&str] = &["wala", "wali", "wale", "waala", "waali", "والا", "والی", "والے"];

@@ -191,7 +191,8 @@ fn route(m: &mut Msg, ctx: &Context) -> Result<Step, Say> {
             return Ok(calls.into());
         }
     }
-    if nums.is_empty() && m.has(lx::MOVE) && refer::names_title(m, Act::Change) {
+    let changes = m.has(lx::MOVE) || (m.has(lx::TITLE_MARKERS) && m.has(lx::IMPERATIVE));
+    if nums.is_empty() && unresolved.is_none() && changes && !listing && refer::names_title(m, Act::Change) {
         let (prio, _) = m.priority(false);
         if prio.is_some() || !m.dates.is_empty() {
             return refer::by_title(m, Act::Change, ctx);

@@ -70,6 +70,8 @@ pub(super) fn rows() -> Vec<Row> {
         ("ان سب کو حذف کریں", List, call("delete_task", json!({"tasks": [1, 2, 3, 4, 5, 6, 7]}))),
         ("دودھ لینا اور بل والا کام ہو گیا", List, call("complete_task", json!({"tasks": [4, 5]}))),
         ("کل صبح جم", Nothing, add("جم", Some("tomorrow morning"))),
+        ("بل والا کام کل پر کر دیں", List, due(5, "tomorrow")),
+        ("بجلی کا بل ادا کر دیا", List, done(5)),
         // Held out: written after the grammar and run once before any change (see README).
         ("تیسرا والا ہو گیا", List, done(3)),
         ("پہلی والی حذف کر دیں", List, delete(1)),
