@@ -1,6 +1,8 @@
 //! The offline agent's understanding of chat messages: a deterministic parser that turns a
 //! message in English, Roman Urdu or Urdu script into `mcp-tasks` tool calls, and the replies
-//! in the user's language. Pure: no I/O, no clock, no model.
+//! in the user's language. No I/O and no model: what the thread showed and what a search
+//! found come in as a [`Context`] (the agent reads them); the only clock is the reply's
+//! due dates, which name the year only when it is not this one (as the task widget does).
 //!
 //! * [`plan_in`] reads one message in its thread into a [`Plan`]: tool calls, a reply that
 //!   needs none, a title to search for first, a choice or a confirmation to ask for;

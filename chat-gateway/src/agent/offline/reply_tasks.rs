@@ -58,12 +58,15 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "task" } else { "tasks" }
 }
 
-/// What a list's filters say, in three languages: (English before "task", English after,
-/// Roman Urdu before the count, Urdu before the count, words before "tasks"/"کام").
+/// What a list's filters say, in each language.
 struct Said {
+    /// English words before "tasks" ("completed", "high-priority").
     en_before: Vec<&'static str>,
+    /// English phrases after "tasks" ("due today", "tagged #work").
     en_after: Vec<String>,
+    /// The due window before the count, in Roman Urdu and Urdu ("Aaj ke ", "آج کے ").
     window: [&'static str; 2],
+    /// Roman Urdu and Urdu words between the count and "tasks" / "کام".
     words: [Vec<&'static str>; 2],
 }
 
