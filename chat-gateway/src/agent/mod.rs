@@ -8,6 +8,8 @@
 //! notice, each once. Tasks in a tool result are also shown as a ChatKit widget
 //! (`widgets`) whose buttons send actions the agent runs itself (`actions`); a batch delete
 //! or complete waits for the user's Confirm on a card (`approval` for the model's calls).
+//! The offline agent reads the task lists its thread showed and searches titles through
+//! mcp-tasks (`offline_thread`).
 
 mod actions;
 mod approval;
