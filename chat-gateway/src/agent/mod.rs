@@ -11,7 +11,9 @@
 //! one of "all" tasks of a filter is first resolved into the tasks it names (`select_all`).
 //! The model reads the thread's earlier turns as they happened, tool calls and their results,
 //! widget actions and quoted text included, within a budget (`history`). A message's
-//! attachments (`attached`) become tasks offline, or content parts for the model.
+//! attachments (`attached`) become tasks offline, or content parts for the model. The offline
+//! agent reads the task lists its thread showed and searches titles through mcp-tasks
+//! (`offline_thread`).
 
 mod actions;
 mod approval;
@@ -20,6 +22,7 @@ mod history;
 pub mod lang;
 pub mod llm;
 pub mod offline;
+mod offline_thread;
 mod prompt;
 mod select_all;
 mod steps;
@@ -196,7 +199,12 @@ impl Agent {
             return Ok(());
         }
         let message = lines.join("\n");
-        out.send(Event::Notice { level: "info".into(), message, title: Some("Reminders".into()) }).await
+        let lang = match turn.input.as_ref().map(|i| &i.body) {
+            Some(ItemBody::UserMessage { content, .. }) => lang::detect_lang(&user_text(content)),
+            _ => lang::Lang::English,
+        };
+        let title = lang::labels::pick(lang, ["Reminders", "Yaad dihani", "یاد دہانیاں"]).to_owned();
+        out.send(Event::Notice { level: "info".into(), message, title: Some(title) }).await
     }
 
     async fn offline_turn(&self, turn: &Turn, out: &mut TurnSink) -> Result<(), TurnError> {
@@ -213,7 +221,11 @@ impl Agent {
                     let reply = self.ask_all(&turn.user, (all.lang, all.tool, all.filter), out).await?;
                     return out.assistant_text(words(&reply)).await;
                 }
-                (offline::plan(&text), None)
+                let (plan, found) = self.offline_plan(turn, &text).await?;
+                if self.offline_ask(&plan, &found, out).await? {
+                    return Ok(());
+                }
+                (plan, None)
             }
         };
         if let offline::Plan::Calls { lang, calls } = &plan
@@ -228,6 +240,9 @@ impl Agent {
         }
         let reply = match plan {
             offline::Plan::Reply { text, .. } => text,
+            offline::Plan::Find { lang, .. }
+            | offline::Plan::Choose { lang, .. }
+            | offline::Plan::Confirm { lang, .. } => offline::help(lang),
             offline::Plan::Calls { lang, calls }
                 if steps::numbers_named(&calls) > self.limits.max_task_numbers =>
             {
@@ -249,8 +264,11 @@ impl Agent {
                 if steps::Outcome::all_unreachable(&outcomes) {
                     return Err(tasks_unreachable());
                 }
-                let results: Vec<(&offline::PlannedCall, bool, String)> =
-                    calls.iter().zip(&outcomes).map(|(c, o)| (c, !o.ok, o.shown.clone())).collect();
+                let results: Vec<offline::Ran> = calls
+                    .iter()
+                    .zip(&outcomes)
+                    .map(|(c, o)| (c, !o.ok, o.shown.clone(), o.views.as_deref()))
+                    .collect();
                 offline::summary(lang, &results)
             }
         };

@@ -15,7 +15,10 @@ const ROMAN_URDU_MARKERS: &[&str] = &[
     "roz", "rozana", "har", "ke", "ki", "ka", "liye", "lena", "wale", "wala", "gaya", "gya", "hogaya", "tak",
     "sab", "nahi", "zaroori", "fori", "mein", "jumma", "mangal", "itwaar", "jumeraat", "chahiye", "wapas",
     "dobara", "naam", "rakho", "tareekh", "ghante", "dohrane", "shamil", "khatam", "dihani", "pehle",
-    "pehlay", "baad", "ghanta", "parsoon", "subha",
+    "pehlay", "baad", "ghanta", "parsoon", "subha", "hata", "hatado", "wali", "doosra", "dusra", "doosri",
+    "pehla", "pehli", "teesra", "teesri", "jaana", "jana", "lena", "leni", "dena", "krna", "karwana",
+    "hoga", "hogi", "talaash", "likh", "usay", "isay", "nipta", "chuka", "chuki", "gayi", "hogayi", "kahan",
+    "parega", "padega", "kaunse", "konsa", "kitne", "bare", "baare", "woh", "yeh", "dila", "dilana", "nikal", "nikalo", "nikaal", "liya", "diya", "diye",
 ];
 
 /// Whether `c` is a letter of the Arabic script (which Urdu is written in).

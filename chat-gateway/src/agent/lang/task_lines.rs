@@ -1,21 +1,27 @@
-//! How a tool result's tasks are shown to people in Urdu and Roman Urdu: one line per task
-//! in the user's script, instead of the tool's English text.
+//! How a tool result is shown to people in Urdu and Roman Urdu: one line per task in the
+//! user's script, and the analytics summary and reminders said in the user's language,
+//! instead of the tool's English text.
 
 use serde_json::Value;
-use shared::contract::{Status, TaskHeadline, listed_tasks};
+use shared::contract::{Status, TaskHeadline, listed_tasks, tools};
 
 use super::Lang;
 use super::labels::pick;
 
 /// For Urdu and Roman Urdu, the tasks `tool` returned (its structured content, read
 /// through the contract's [`listed_tasks`]) as lines in the user's script:
-/// `#N title · date time`, with no English around them. None for English (the tool's own
-/// text says more) and for results that hold no tasks (analytics, reminders), which keep
-/// the tool's text.
+/// `#N title · date time`, with no English around them; the analytics summary and a
+/// reminder's result in words of the user's language. None for English (the tool's own
+/// text says more) and for results of another shape, which keep the tool's text.
 #[must_use]
 pub fn task_lines(lang: Lang, tool: &str, structured: &Value) -> Option<String> {
     if lang == Lang::English {
         return None;
+    }
+    match tool {
+        tools::ANALYTICS_SUMMARY => return analytics(lang, structured),
+        tools::SCHEDULE_REMINDER => return reminders(lang, structured),
+        _ => {}
     }
     let tasks = listed_tasks(tool, structured)?;
     let mut lines: Vec<String> = tasks.iter().map(|task| line(lang, task)).collect();
@@ -62,4 +68,46 @@ pub(crate) fn line(lang: Lang, task: &TaskHeadline) -> String {
         line.push_str(pick(lang, ["", " ✓", " ✓"]));
     }
     line
+}
+
+/// The analytics summary in Urdu or Roman Urdu (the tool's text is English).
+fn analytics(lang: Lang, data: &Value) -> Option<String> {
+    let count = |key: &str| data[key].as_u64();
+    let (pending, overdue, today, week, completed, streak) = (
+        count("pending")?,
+        count("overdue")?,
+        count("due_today")?,
+        count("due_this_week")?,
+        count("completed")?,
+        count("streak_days")?,
+    );
+    let per_day = data["completed_per_day"].as_array()?;
+    let days = per_day.len();
+    let recent: u64 = per_day.iter().filter_map(|d| d["completed"].as_u64()).sum();
+    Some(match lang {
+        Lang::Urdu => format!(
+            "{pending} کام باقی ({overdue} وقت گزرے، {today} آج، {week} اس ہفتے)، {completed} مکمل۔ \
+             پچھلے {days} دن: {recent} مکمل؛ مسلسل {streak} دن۔"
+        ),
+        _ => format!(
+            "{pending} tasks baqi ({overdue} waqt guzre, {today} aaj, {week} is hafte), {completed} mukammal. \
+             Pichle {days} din: {recent} mukammal; lagataar {streak} din."
+        ),
+    })
+}
+
+/// A task's reminders in Urdu or Roman Urdu: one line each, `⏰ #N title · date time`.
+fn reminders(lang: Lang, data: &Value) -> Option<String> {
+    let lines: Vec<String> = data["reminders"]
+        .as_array()?
+        .iter()
+        .filter_map(|r| {
+            let (task, title, at) = (r["task"].as_i64()?, r["title"].as_str()?, r["at_local"].as_str()?);
+            Some(match lang {
+                Lang::Urdu => format!("⏰ #{task} {title} · \u{2066}{at}\u{2069}"),
+                _ => format!("⏰ #{task} {title} · {at}"),
+            })
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }

@@ -218,3 +218,26 @@ fn tool_steps_are_labelled_in_the_users_language() {
     assert_eq!(steps_title(Lang::English, 2), "2 tool call(s)");
     assert_eq!(steps_title(Lang::Urdu, 1), "اقدامات: 1");
 }
+
+#[test]
+fn urdu_and_roman_urdu_say_the_summary_and_reminders_without_english() {
+    let stats = json!({"pending": 4, "completed": 9, "overdue": 1, "due_today": 2, "due_this_week": 3,
+        "by_priority": {}, "by_tag": {}, "completed_per_day": [{"date": "2026-11-22", "completed": 2},
+        {"date": "2026-11-23", "completed": 1}], "completion_rate": 0.4, "streak_days": 2});
+    let urdu = task_lines(Lang::Urdu, tools::ANALYTICS_SUMMARY, &stats).unwrap();
+    assert_eq!(urdu, "4 کام باقی (1 وقت گزرے، 2 آج، 3 اس ہفتے)، 9 مکمل۔ پچھلے 2 دن: 3 مکمل؛ مسلسل 2 دن۔");
+    let roman = task_lines(Lang::RomanUrdu, tools::ANALYTICS_SUMMARY, &stats).unwrap();
+    assert!(roman.starts_with("4 tasks baqi (1 waqt guzre"), "{roman}");
+    let set = json!({"task": 3, "reminders": [{"id": 1, "task": 3, "title": "دودھ", "at": "2026-11-23T04:00:00Z",
+        "at_local": "2026-11-23 09:00", "delivered": false}]});
+    let urdu = task_lines(Lang::Urdu, tools::SCHEDULE_REMINDER, &set).unwrap();
+    assert_eq!(urdu, "⏰ #3 دودھ · \u{2066}2026-11-23 09:00\u{2069}");
+    for text in [task_lines(Lang::Urdu, tools::ANALYTICS_SUMMARY, &stats).unwrap(), urdu] {
+        assert!(!text.chars().any(|c| c.is_ascii_alphabetic()), "no English in {text}");
+    }
+    assert_eq!(
+        task_lines(Lang::English, tools::ANALYTICS_SUMMARY, &stats),
+        None,
+        "English keeps the tool's text"
+    );
+}

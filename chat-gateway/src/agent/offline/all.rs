@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use shared::contract::tools;
 
 use super::lexicon as lx;
+use super::lexicon_talk as lt;
 use super::parse::Msg;
 use super::query;
 use crate::agent::lang::tokens::tokenize;
@@ -63,7 +64,9 @@ pub fn all_batch(text: &str) -> Option<AllBatch> {
         || m.has(lx::REMIND)
         || m.has(lx::SEARCH)
         || m.has(lx::RENAME)
-        || (m.has(lx::TAG_EDIT) && m.has(FROM));
+        || (m.has(lx::TAG_EDIT) && m.has(FROM))
+        // "delete all of them" names the list the thread showed (`refer`), not a filter.
+        || m.has(lt::ALL_OF_THEM);
     if !m.has(ALL) || !m.numbers().is_empty() || other_command || m.starts_with(ASKING) {
         return None;
     }
@@ -119,6 +122,9 @@ mod tests {
             "add buy milk for everyone",
             "sab kaam dikhao",
             "تمام کام دکھائیں",
+            "delete all of them",
+            "un sab ko hata do",
+            "ان سب کو حذف کریں",
         ] {
             assert_eq!(all_batch(not_one), None, "{not_one}");
         }

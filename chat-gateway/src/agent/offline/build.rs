@@ -86,6 +86,7 @@ fn is_edge_filler(key: &str) -> bool {
 fn is_content(m: &Msg, i: usize, filler: &[&str], taken: &[bool]) -> bool {
     let Some(key) = m.keys.get(i) else { return false };
     !m.dates.is_used(i)
+        && !m.is_ref(i)
         && taken.get(i) != Some(&true)
         && task_numbers_in(key).is_empty()
         && key.chars().any(char::is_alphanumeric)

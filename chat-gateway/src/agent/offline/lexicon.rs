@@ -38,6 +38,7 @@ pub(super) const ADD: &[&str] = &[
     "add", "create", "new task", "new todo", "add todo", "naya task", "naya kaam", "nayi task", "shamil",
     "daalo", "dalo", "daal do", "likh lo", "task banao", "kaam banao", "نیا کام", "شامل", "کام بنائیں",
     "لکھ لیں",
+    "note down", "jot down", "jot", "write down", "note karo", "note kar lo", "note kar lein", "likh do", "likh lein", "likh len", "likh lijiye", "add kar", "daal do", "list mein daal", "نوٹ کر لیں", "نوٹ کریں", "لکھ دیں", "لکھ لو", "درج کریں", "درج کر لیں", "شامل کر لیں", "put on my list", "put it on my list", "put on the list", "add to my list", "remember to add",
 ];
 
 /// Phrases a new task's text may start with (longest first within a family).
@@ -52,6 +53,9 @@ pub(super) const ADD_PREFIXES: &[&str] = &[
     "plz", "ek naya task banao", "naya task banao", "ek naya task", "ek naya kaam banao", "naya kaam banao",
     "ek naya kaam", "ek task", "task banao", "kaam banao", "ka kaam", "ka task", "ایک نیا کام بنائیں",
     "نیا کام بنائیں", "ایک نیا کام", "کا کام",
+    "note down", "jot down", "jot", "write down", "note", "note that", "put", "i need to", "need to", "i have to", "have to", "i've got to", "ive got to", "i got to", "got to", "gotta", "i gotta", "i must", "must", "i should", "should", "i'm supposed to", "im supposed to", "supposed to", "i want to", "want to", "i'd like to", "i will", "i'll", "i have got to", "we need to", "we have to", "don't forget to", "dont forget to", "do not forget to", "remember to", "don't let me forget to", "i'll have to", "i am going to", "i'm going to", "im going to", "going to", "i plan to", "plan to", "i still need to", "still need to", "i also need to", "also need to", "main ne", "maine", "mujhe zara", "mujhay", "mjhe", "to", "میں نے", "مجھے زرا", "کام:", "نیا کام:", "ایک کام",
+    "note kar lo", "note karo", "note kar lein", "likh lo", "likh do", "likh lein", "jot kar lo", "نوٹ کر لیں", "لکھ لیں",
+    "that", "ke", "kay", "کہ", "can you", "could you", "would you", "will you", "can u", "pls", "kindly", "i have a", "i have an", "i've got a", "i have got a", "there's a", "there is a", "i've a", "we have a",
 ];
 
 /// Phrases a new task's text may end with.
@@ -62,6 +66,7 @@ pub(super) const ADD_SUFFIXES: &[&str] = &[
     "daalo", "dalo", "likh lo", "ka task banao", "task banao", "kaam banao", "yaad dilana", "yaad dilao",
     "hai", "he", "hain", "شامل کر دیں", "شامل کردیں", "شامل کریں", "شامل کرو", "شامل کیجیے", "add کریں",
     "add کرو", "کا کام بنائیں", "کام بنائیں", "لکھ لیں", "یاد دلائیں", "یاد دلاؤ", "ہے",
+    "on my list", "on the list", "in my list", "to my todos", "in my tasks", "list mein daal do", "list mein", "yaad dila dena", "yaad dila do", "yaad dilana", "yaad karwa dena", "yaad kara dena", "note kar lo", "note kar lein", "note karo", "note kar do", "likh lo", "likh do", "likh lein", "likh len", "likh lijiye", "jot kar lo", "shamil kar lo", "shamil kar lein", "add kar lo", "add kar lein", "add kr do", "hoga", "hogi", "padega", "padegi", "parega", "paregi", "hai zaroor", "zaroor", "یاد دلا دیں", "یاد دلا دینا", "یاد کروا دیں", "لکھ لیں", "لکھ دیں", "لکھ لو", "نوٹ کر لیں", "نوٹ کریں", "نوٹ کر دیں", "درج کریں", "درج کر لیں", "شامل کر لیں", "فہرست میں", "فہرست میں شامل کریں", "ہوگا", "ہوگی", "ہو گا", "ہو گی", "پڑے گا", "پڑے گی", "ہیں",
 ];
 
 /// Requests for a reminder.
@@ -69,6 +74,7 @@ pub(super) const REMIND: &[&str] = &[
     "remind", "reminder", "yaad dilao", "yaad dilana", "yaad dila do", "yaad dila dena", "yaad karwao",
     "yaad kara dena", "یاد دلائیں", "یاد دلاؤ", "یاد دلانا", "یاد دہانی", "yaad dihani", "yaad dahani",
     "yaad dehani",
+    "یاد دلا دیں", "یاد دلا دینا", "یاد کروا دیں", "yaad dila dein", "yaad karwa dena", "yaad karwa do",
 ];
 
 /// Words around a reminder for an existing task that say nothing about the task.
@@ -125,6 +131,7 @@ pub(super) const RECURRING: &[&str] = &[
 pub(super) const SEARCH: &[&str] = &[
     "search", "find", "look for", "look up", "lookup", "dhoondo", "dhundo", "dhoondho", "dhoond", "talash",
     "khojo", "تلاش", "ڈھونڈیں", "ڈھونڈو", "ڈھونڈ",
+    "talaash", "talaas", "talash karo", "dhundho", "dhoondh", "dhund", "khoj", "where is", "where's", "wheres", "look", "ڈھونڈو", "ڈھونڈیں", "کھوجیں", "تلاش کریں",
 ];
 /// Words dropped from a search query.
 pub(super) const SEARCH_FILLER: &[&str] = &[
@@ -134,12 +141,16 @@ pub(super) const SEARCH_FILLER: &[&str] = &[
     "mein", "main", "se", "mutaliq", "kaam", "dhoondo", "dhundo", "dhoondho", "dhoond", "talash", "khojo",
     "mere", "meri", "mera", "تلاش", "کریں", "کرو", "کر", "دیں", "ڈھونڈیں", "ڈھونڈو", "ڈھونڈ", "کام", "کے",
     "بارے", "میں", "والے", "والا", "والی", "سے", "متعلق", "کا", "کی", "میرے",
+    "talaash", "talaas", "dhundho", "dhund", "khoj", "where", "is", "where's", "wheres", "look", "کھوجیں", "do", "i", "have", "anything", "something", "any", "koi", "کوئی", "hai", "ہے", "kahan", "کہاں",
+    "kya", "کیا", "anything", "koi", "کوئی", "hai", "ہے", "بارے", "bare", "baare",
+    "ko", "کو", "where", "which",
 ];
 
 /// Delete verbs. "ختم" (finish) is deliberately not here: it completes.
 pub(super) const DELETE: &[&str] = &[
     "delete", "remove", "erase", "cancel", "trash", "get rid of", "hatao", "hata do", "mitao", "mita do",
     "nikalo", "nikal do", "حذف", "ڈیلیٹ", "مٹا", "مٹائیں", "مٹاؤ", "ہٹا", "ہٹائیں", "ہٹاؤ",
+    "drop", "scrap", "discard", "forget about", "nix", "throw away", "toss", "hata dein", "hata den", "nikaal do", "nikal dein", "mita dein", "khatam kar do hata", "نکال دیں", "نکالیں", "ختم کر کے ہٹا", "ڈیلیٹ کریں", "delete kar do",
 ];
 
 /// Complete verbs and adjectives.
@@ -147,6 +158,9 @@ pub(super) const COMPLETE: &[&str] = &[
     "complete", "completed", "finish", "finished", "done", "check off", "tick off", "mukammal", "ho gaya",
     "hogaya", "ho gya", "ho gayi", "ho gaye", "kar liya", "kr liya", "khatam", "مکمل", "ختم", "ہو گیا",
     "ہوگیا", "ہو گئی", "ہو گئے", "کر لیا", "کرلیا",
+    "wrapped up", "wrap up", "knocked out", "crossed off", "cross off", "checked off", "ticked off", "ticked", "mark off", "accomplished", "completed it", "nipta", "nipta diya", "nipat gaya", "kar diya", "kr diya", "kar chuka", "kar chuki", "ho chuka", "ho chuki", "poora", "pura", "poora ho gaya", "pura kar diya", "mukammal ho gaya", "ho gyi", "hogayi", "kar li", "کر دیا", "ہو چکا", "ہو چکی", "کر چکا", "کر چکی", "پورا", "نمٹا", "نمٹ گیا", "نمٹا دیا", "کر لی", "ہوگئی",
+    "le liya", "le li", "lay liya", "le aaya", "le aya", "bhej diya", "bhej di", "de diya", "bhar diya", "لے لیا", "لے لی", "لے آیا", "بھیج دیا", "دے دیا", "بھر دیا", "جمع کروا دیا", "jama karwa diya",
+    "ادا کر دیا", "ادا کیا", "ادا ہو گیا", "ada kar diya", "ada kiya", "ada ho gaya", "jama ho gaya", "جمع ہو گیا",
 ];
 /// Imperatives that make "completed/mukammal" an order rather than a filter.
 pub(super) const IMPERATIVE: &[&str] = &[
@@ -163,12 +177,15 @@ pub(super) const ACTION_FILLER: &[&str] = &[
     "diya", "hai", "bhi", "abhi", "wala", "wale", "کام", "ٹاسک", "اور", "کو", "کر", "کرو", "کریں", "دیں",
     "دو", "ہے", "ابھی", "نمبر", "والا", "والے", "thanks", "thank", "you", "pls", "kindly", "shukriya",
     "شکریہ",
+    "i", "i'm", "im", "i've", "ive", "with", "already", "just", "one", "diye", "diya", "di", "liya", "liye", "li", "gaya", "gayi", "gaye", "ho", "ہو", "گیا", "گئی", "گئے", "دیے", "دیا", "لیا", "the", "maine", "میں", "نے",
+    "can", "you", "could", "would", "will", "ok", "okay", "yes", "also", "too", "ko", "bhi",
 ];
 
 /// Reopen a completed task.
 pub(super) const REOPEN: &[&str] = &[
     "reopen", "re-open", "uncomplete", "un-complete", "undo", "not done", "pending", "dobara kholo",
     "wapas kholo", "dobara khol do", "دوبارہ کھولیں", "دوبارہ کھولو", "واپس کھولیں",
+    "not done yet", "still pending", "mark as pending", "mark pending", "wapis kholo", "dobara khol", "reopen karo", "دوبارہ کھول دیں", "دوبارہ شروع", "نامکمل",
 ];
 
 /// Rename verbs and the word "name"/"title".
@@ -193,6 +210,7 @@ pub(super) const UPDATE_WORDS: &[&str] = &[
     "karo", "kro", "kar", "do", "dein", "den", "kardo", "badlo", "badal", "tabdeel", "kaam", "tareekh",
     "tarikh", "aur", "prio", "tarjeeh", "کام", "کی", "کو", "کا", "کے", "تاریخ", "کر", "دیں", "کریں", "کرو",
     "بدلیں", "تبدیل", "نمبر", "اور", "ترجیح",
+    "shift", "push", "bump", "delay", "postpone", "aage", "agay", "par", "pe", "per", "karen", "karein", "kar den", "منتقل", "آگے", "ملتوی", "پر", "کریں", "کردیں", "move", "until", "till", "tak", "تک", "ko", "کو", "on", "at", "by", "later",
 ];
 
 /// Clearing a due date ("remove the date from 3").
@@ -242,3 +260,25 @@ pub(super) const SORTS: &[(&str, &str)] = &[
 
 /// Words dropped from the edges of a new task's title.
 pub(super) const TITLE_EDGE_FILLER: &[&str] = &["please", "plz", "pls", "and", "then", "-", "—", "–", ":"];
+
+/// Verbs that move or change an existing task named by title ("move the dentist to friday",
+/// "bill wala kaam kal par shift karo", "بل والا کام جمعہ پر منتقل کریں").
+pub(super) const MOVE: &[&str] = &[
+    "move", "shift", "push", "postpone", "reschedule", "bump", "delay", "change", "make", "set", "mark",
+    "aage", "agay", "aage kar do", "badlo", "tabdeel", "منتقل", "آگے", "ملتوی", "تبدیل", "بدلیں", "بدل دیں",
+];
+
+/// Reopen verbs that name a task by title ("reopen the milk task", "doodh wala kaam dobara kholo"); not
+/// the list words ("pending tasks").
+pub(super) const REOPEN_VERBS: &[&str] = &[
+    "reopen", "re-open", "uncomplete", "un-complete", "mark as not done", "mark as pending", "dobara kholo",
+    "wapas kholo", "dobara khol do", "wapis kholo", "دوبارہ کھولیں", "دوبارہ کھولو", "واپس کھولیں",
+    "دوبارہ کھول دیں",
+];
+
+/// First words that make the rest a new task ("note buy eggs", "jot call mom").
+pub(super) const ADD_START: &[&str] = &["note", "jot", "put", "log", "remember", "نوٹ"];
+
+/// Words that mark a task named by its title ("doctor wala kaam", "ڈاکٹر والا کام"): with a
+/// date or priority and no other command, the message changes that task.
+pub(super) const TITLE_MARKERS: &[&str] = &["wala", "wali", "wale", "waala", "waali", "والا", "والی", "والے"];

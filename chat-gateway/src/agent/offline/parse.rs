@@ -9,6 +9,7 @@ use crate::agent::lang::tokens::{Token, has_any};
 use crate::limits::TASK_NUMBERS_READ_AT_MOST;
 
 /// One message, tokenised, with its date phrases found.
+#[derive(Clone)]
 pub(super) struct Msg<'a> {
     /// The words as written.
     pub tokens: &'a [Token],
@@ -16,13 +17,25 @@ pub(super) struct Msg<'a> {
     pub keys: Vec<&'a str>,
     /// The date phrases, and which words they took.
     pub dates: Dates,
+    /// The words that point at a task rather than say something ("the second one", "that",
+    /// a title that names the task): commands do not read them as content.
+    pub refs: Vec<bool>,
+    /// Whether the message is Roman Urdu (dates read "peer" as Monday).
+    pub roman: bool,
 }
 
 impl<'a> Msg<'a> {
     pub(super) fn new(lang: Lang, tokens: &'a [Token]) -> Self {
         let keys: Vec<&str> = tokens.iter().map(|t| t.key.as_str()).collect();
-        let dates = Dates::scan(&keys, lang == Lang::RomanUrdu);
-        Self { tokens, keys, dates }
+        let roman = lang == Lang::RomanUrdu;
+        let dates = Dates::scan(&keys, roman);
+        let refs = vec![false; keys.len()];
+        Self { tokens, keys, dates, refs, roman }
+    }
+
+    /// Whether word `i` points at a task (see [`Msg::refs`]).
+    pub(super) fn is_ref(&self, i: usize) -> bool {
+        self.refs.get(i).copied().unwrap_or(false)
     }
 
     /// Whether any of `phrases` occurs.

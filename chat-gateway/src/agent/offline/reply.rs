@@ -1,7 +1,10 @@
 //! Everything the offline agent says, in the user's language: help, greetings, follow-up
 //! questions, and the summary written after tool calls ran.
 
+use shared::contract::TaskView;
+
 use super::calls::PlannedCall;
+use super::reply_tasks::tasks_reply;
 use crate::agent::lang::Lang;
 use crate::agent::lang::labels::{done_lead, pick};
 
@@ -26,6 +29,16 @@ pub(super) enum Say {
     WhatSearch,
     /// A tag command without tags.
     WhichTags,
+    /// "the second one" with no list shown in this thread.
+    NoList,
+    /// "that" when the last list shows several tasks.
+    WhichOne,
+    /// A position past the end of the lists shown.
+    NotInList,
+    /// A title that matches none of the user's tasks.
+    NotFound,
+    /// A title several tasks match (they are shown).
+    WhichOfThese,
 }
 
 /// The help text listing what the offline assistant can do, in `lang`; it says it is the offline assistant.
@@ -100,6 +113,31 @@ fn texts(what: Say) -> [&'static str; 3] {
             "Kya dhoondun? Jaise: \"doodh dhoondo\".",
             "کیا تلاش کروں؟ جیسے: \"دودھ تلاش کریں\"۔",
         ],
+        Say::NoList => [
+            "Which task? I haven't shown a list here yet: say \"show my tasks\", then \"the second one\".",
+            "Kaunsa task? Abhi koi list nahi dikhayi: pehle \"mere tasks dikhao\" likhein.",
+            "کون سا کام؟ ابھی کوئی فہرست نہیں دکھائی: پہلے \"میرے کام دکھائیں\" لکھیں۔",
+        ],
+        Say::WhichOne => [
+            "Which one? Give its number or its place in the list, e.g. \"complete 3\".",
+            "Kaunsa? Number ya list mein jagah batayein, jaise \"3 mukammal karo\".",
+            "کون سا؟ نمبر یا فہرست میں جگہ بتائیں، جیسے \"کام 3 مکمل کریں\"۔",
+        ],
+        Say::NotInList => [
+            "The list I showed is shorter than that. Which task? Give its number, e.g. \"complete 3\".",
+            "Dikhayi gayi list itni lambi nahi. Kaunsa task? Number batayein, jaise \"3 mukammal karo\".",
+            "دکھائی گئی فہرست اتنی لمبی نہیں۔ کون سا کام؟ نمبر بتائیں، جیسے \"کام 3 مکمل کریں\"۔",
+        ],
+        Say::NotFound => [
+            "I couldn't find a task like that. Say \"show my tasks\" to see them.",
+            "Aisa koi task nahi mila. \"mere tasks dikhao\" likh kar dekhein.",
+            "ایسا کوئی کام نہیں ملا۔ \"میرے کام دکھائیں\" لکھ کر دیکھیں۔",
+        ],
+        Say::WhichOfThese => [
+            "Several tasks match. Which one? Say \"the first one\" or give its number.",
+            "Kayi tasks milte hain. Kaunsa? \"pehla wala\" ya us ka number batayein.",
+            "کئی کام ملتے ہیں۔ کون سا؟ \"پہلا والا\" یا اس کا نمبر بتائیں۔",
+        ],
         Say::WhichTags => [
             "Which tag? For example: \"tag 3 with work\".",
             "Kaunsa tag? Jaise: \"3 ko #work tag lagao\".",
@@ -108,19 +146,27 @@ fn texts(what: Say) -> [&'static str; 3] {
     }
 }
 
-/// A short reply after the calls ran: `results` pairs each call with (`is_error`, the tool's
-/// human-readable text). Mirrors `lang`; when a tool failed, says so and includes the tool's
-/// message. The tool text (task numbers, titles, dates) is kept whole under a short lead
-/// sentence in the user's language.
+/// One call that ran, as [`summary`] reads it: the call, whether it failed, the tool's text
+/// for people (in Urdu and Roman Urdu already in the user's script), and the tasks it
+/// returned, when it returns tasks.
+pub type Ran<'a> = (&'a PlannedCall, bool, String, Option<&'a [TaskView]>);
+
+/// A short reply after the calls ran, in the user's language. Tasks a call returned are a
+/// heading that says what was asked ("📋 3 high-priority tasks due today:") and one line
+/// per task (status, number, title, priority, due date); anything else keeps the tool's
+/// text under a short lead sentence. When a tool failed, says so with the tool's message.
 #[must_use]
-pub fn summary(lang: Lang, results: &[(&PlannedCall, bool, String)]) -> String {
+pub fn summary(lang: Lang, results: &[Ran]) -> String {
     if results.is_empty() {
         return pick(lang, ["Nothing to do.", "Karne ko kuch nahi tha.", "کرنے کو کچھ نہیں تھا۔"]).to_owned();
     }
     let failed = ["Sorry, that didn't work:", "Maazrat, yeh nahi ho saka:", "معذرت، یہ نہیں ہو سکا:"];
     results
         .iter()
-        .map(|(call, is_error, text)| {
+        .map(|(call, is_error, text, tasks)| {
+            if !*is_error && let Some(reply) = tasks.and_then(|tasks| tasks_reply(lang, call, tasks)) {
+                return reply;
+            }
             let lead = if *is_error { pick(lang, failed) } else { done_lead(lang, call.tool) };
             match text.trim() {
                 "" => {

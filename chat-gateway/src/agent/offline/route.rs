@@ -4,28 +4,42 @@
 
 use shared::contract::tools;
 
-use super::calls::{self, PlannedCall};
+use super::calls;
 use super::lexicon as lx;
 use super::parse::Msg;
+use super::refer::{Act, Context, Step};
 use super::reply::{self, Say};
-use super::{Plan, build, query};
+use super::{Plan, build, query, refer, talk};
 use crate::agent::lang::detect_lang;
 use crate::agent::lang::tokens::{Token, tokenize};
 
-/// Understands one user message.
+/// Understands one user message on its own (no thread): [`plan_in`] with nothing shown.
 #[must_use]
 pub fn plan(text: &str) -> Plan {
+    plan_in(text, &Context::default())
+}
+
+/// Understands one user message in its thread: positions, pointers and titles are read
+/// against what `ctx` says the thread showed (and, planned again after a [`Plan::Find`],
+/// what the search found).
+#[must_use]
+pub fn plan_in(text: &str, ctx: &Context) -> Plan {
     let lang = detect_lang(text);
     let tokens = tokenize(text);
     let outcome = match social(&tokens) {
         Some(say) => Err(say),
         None => {
             let rest = tokens.get(leading_social(&tokens)..).unwrap_or_default();
-            route(&Msg::new(lang, rest))
+            route(&mut Msg::new(lang, rest), ctx)
         }
     };
     match outcome {
-        Ok(calls) => Plan::Calls { lang, calls },
+        Ok(Step::Calls(calls)) => Plan::Calls { lang, calls },
+        Ok(Step::Find { query, status }) => Plan::Find { lang, query, status },
+        Ok(Step::Choose(numbers)) => {
+            Plan::Choose { lang, text: reply::say(lang, Say::WhichOfThese), numbers }
+        }
+        Ok(Step::Confirm(call)) => Plan::Confirm { lang, call },
         Err(say) => Plan::Reply { lang, text: reply::say(lang, say) },
     }
 }
@@ -80,65 +94,122 @@ fn leading_social(tokens: &[Token]) -> usize {
 }
 
 /// Picks the command and builds its calls; `Err` is the reply when no tool should run.
-fn route(m: &Msg) -> Result<Vec<PlannedCall>, Say> {
-    let nums = m.numbers();
+fn route(m: &mut Msg, ctx: &Context) -> Result<Step, Say> {
+    let explicit = m.numbers();
+    let named = !explicit.is_empty();
+    let pointed = if explicit.is_empty() { refer::pointed(m, ctx) } else { None };
+    let m: &Msg = m;
     let listing = m.has(lx::LIST);
-    let about_a_task = !nums.is_empty() && !listing;
+    // A pointer that cannot be resolved is a question only where a task is acted on.
+    let (nums, unresolved) = match pointed {
+        Some(Ok(nums)) => (nums, None),
+        Some(Err(say)) => (explicit, Some(say)),
+        None => (explicit, None),
+    };
+    let about_a_task = (!nums.is_empty() || unresolved.is_some()) && !listing;
+    let resolved = || unresolved.map_or(Ok(()), Err);
     if about_a_task && m.has(lx::TAG_EDIT) {
-        return build::tags(m, &nums);
+        resolved()?;
+        return build::tags(m, &nums).map(Step::from);
     }
     if m.has(lx::REMIND) {
-        return build::remind(m, &nums);
+        return build::remind(m, &nums).map(Step::from);
     }
     let todo = m.starts_with(&["todo", "to-do"]) && m.keys.len() > 1;
-    if (todo || m.has(lx::ADD)) && !m.starts_with(lx::LIST) && !m.starts_with(&["rename", "retitle"]) {
-        return build::add(m);
+    let add_first = m.starts_with(lx::ADD_START) && m.keys.len() > 1;
+    if (todo || add_first || m.has(lx::ADD))
+        && !m.starts_with(lx::LIST)
+        && !m.starts_with(&["rename", "retitle"])
+    {
+        return build::add(m).map(Step::from);
+    }
+    // A need names its task in words; "it" in "I have to fix it" points nowhere.
+    if !named && talk::is_need(m) {
+        return build::add(m).map(Step::from);
     }
     if about_a_task && m.has(lx::RENAME) {
-        return build::rename(m, &nums);
+        resolved()?;
+        return build::rename(m, &nums).map(Step::from);
     }
     // "complete the report" is not a request for the report.
-    if m.has(lx::SUMMARY) && !m.has(lx::COMPLETE) && !m.has(lx::DELETE) {
-        return Ok(vec![query::summary(m)]);
+    // Nor is "move the report to friday".
+    let moves = m.has(lx::MOVE) && !m.dates.is_empty();
+    if m.has(lx::SUMMARY) && !m.has(lx::COMPLETE) && !m.has(lx::DELETE) && !moves {
+        return Ok(vec![query::summary(m)].into());
     }
     if nums.is_empty() && m.dates.every.is_none() && m.has(lx::RECURRING) {
-        return Ok(vec![query::recurring(m)]);
+        return Ok(vec![query::recurring(m)].into());
     }
     if m.has(lx::SEARCH) {
-        return query::search(m);
+        return query::search(m).map(Step::from);
+    }
+    if nums.is_empty() && unresolved.is_none() && talk::is_question(m) {
+        return talk::question(m).map(Step::from);
     }
     if about_a_task && m.has(lx::CLEAR) && m.has(lx::DATE_WORDS) {
-        return Ok(calls::each(&nums, |n| calls::update(n, &[("due", "no date".into())])));
+        resolved()?;
+        return Ok(calls::each(&nums, |n| calls::update(n, &[("due", "no date".into())])).into());
     }
     if about_a_task && m.has(lx::REOPEN) {
-        return Ok(calls::each(&nums, |n| calls::update(n, &[("status", "pending".into())])));
+        resolved()?;
+        return Ok(calls::each(&nums, |n| calls::update(n, &[("status", "pending".into())])).into());
+    }
+    if m.has(lx::REOPEN_VERBS) && !listing && nums.is_empty() {
+        return refer::by_title(m, Act::Reopen, ctx);
     }
     if m.has(lx::DELETE) && !listing {
+        resolved()?;
         return match nums.is_empty() {
-            true => Err(Say::WhichTask),
-            false if build::only_command(m, lx::DELETE) => Ok(vec![calls::select(tools::DELETE_TASK, &nums)]),
+            true => refer::by_title(m, Act::Delete, ctx),
+            false if build::only_command(m, lx::DELETE) => {
+                Ok(vec![calls::select(tools::DELETE_TASK, &nums)].into())
+            }
             false => Err(Say::Help),
         };
     }
     if m.has(lx::COMPLETE) {
         if about_a_task {
+            resolved()?;
             return if build::only_command(m, lx::COMPLETE) {
-                Ok(vec![calls::select(tools::COMPLETE_TASK, &nums)])
+                Ok(vec![calls::select(tools::COMPLETE_TASK, &nums)].into())
             } else {
                 Err(Say::Help)
             };
         }
-        // "completed tasks", "mukammal kaam dikhao" list; "complete the report" lacks a number.
-        if listing || (m.has(lx::TASK_NOUNS) && !m.has(lx::IMPERATIVE)) {
-            return Ok(vec![query::list(m)]);
+        // "completed tasks", "mukammal kaam dikhao" list; "complete the report" names a task.
+        if listing || !refer::names_title(m, Act::Complete) {
+            return match listing || (m.has(lx::TASK_NOUNS) && !m.has(lx::IMPERATIVE)) {
+                true => Ok(vec![query::list(m)].into()),
+                false => Err(Say::WhichTask),
+            };
         }
-        return Err(Say::WhichTask);
+        return refer::by_title(m, Act::Complete, ctx);
     }
-    if about_a_task && let Some(calls) = build::change(m, &nums) {
-        return Ok(calls);
+    if about_a_task {
+        resolved()?;
+        if let Some(calls) = build::change(m, &nums) {
+            return Ok(calls.into());
+        }
+    }
+    let changes = m.has(lx::MOVE) || (m.has(lx::TITLE_MARKERS) && m.has(lx::IMPERATIVE));
+    if nums.is_empty() && unresolved.is_none() && changes && !listing && refer::names_title(m, Act::Change) {
+        let (prio, _) = m.priority(false);
+        if prio.is_some() || !m.dates.is_empty() {
+            return refer::by_title(m, Act::Change, ctx);
+        }
+    }
+    if nums.is_empty()
+        && unresolved.is_none()
+        && let Some(call) = refer::reported_done(m, ctx)
+    {
+        return Ok(vec![call].into());
     }
     if listing || m.has(lx::TASK_NOUNS) || m.has(lx::OVERDUE) || m.has(lx::NO_DATE) {
-        return Ok(vec![query::list(m)]);
+        return Ok(vec![query::list(m)].into());
+    }
+    // "call the plumber tomorrow at 10": something to do, and when.
+    if !named && unresolved.is_none() && !m.dates.is_empty() && !talk::is_question(m) {
+        return build::add(m).map(Step::from);
     }
     Err(Say::Help)
 }

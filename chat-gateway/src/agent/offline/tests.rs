@@ -32,7 +32,7 @@ fn quoted(text: &str) -> Vec<&str> {
 fn words_that_only_look_like_dates_stay_in_the_title() {
     let title = |text: &str| match plan(text) {
         Plan::Calls { calls, .. } => calls.first().map(|c| c.arguments["title"].clone()),
-        Plan::Reply { .. } => None,
+        _ => None,
     };
     assert_eq!(title("add watch movie night"), Some(json!("watch movie night")));
     assert_eq!(title("add review peer feedback"), Some(json!("review peer feedback")));
@@ -72,7 +72,7 @@ fn every_example_the_assistant_suggests_is_understood_in_its_language() {
             for example in quoted(text).into_iter().filter(|e| !["help", "madad", "مدد"].contains(e)) {
                 match plan(example) {
                     Plan::Calls { lang: got, .. } => assert_eq!(got, lang, "{example:?}"),
-                    Plan::Reply { text, .. } => panic!("{example:?} is not understood: {text}"),
+                    other => panic!("{example:?} is not understood: {other:?}"),
                 }
             }
         }
@@ -83,7 +83,7 @@ fn every_example_the_assistant_suggests_is_understood_in_its_language() {
 fn greetings_are_answered_in_kind() {
     let reply = |text: &str| match plan(text) {
         Plan::Reply { text, .. } => text,
-        Plan::Calls { calls, .. } => panic!("{text:?} planned {calls:?}"),
+        other => panic!("{text:?} planned {other:?}"),
     };
     assert!(reply("assalam o alaikum").starts_with("Wa alaikum assalam"));
     assert!(reply("السلام علیکم").starts_with("وعلیکم السلام"));
@@ -102,7 +102,7 @@ fn call(tool: &'static str) -> PlannedCall {
 fn a_summary_leads_with_a_sentence_in_the_users_language_and_keeps_the_tool_text() {
     let add = call("add_task");
     let tool_text = "Added 1 task:\n#12 buy milk — due 2026-01-28 17:00".to_owned();
-    let results = [(&add, false, tool_text.clone())];
+    let results = [(&add, false, tool_text.clone(), None)];
     let cases = [
         (Lang::English, "Done:"),
         (Lang::RomanUrdu, "Aap ka task add kar diya:"),
@@ -116,7 +116,7 @@ fn a_summary_leads_with_a_sentence_in_the_users_language_and_keeps_the_tool_text
 #[test]
 fn a_failed_call_is_reported_with_the_tools_message() {
     let delete = call("delete_task");
-    let results = [(&delete, true, "No task #99.".to_owned())];
+    let results = [(&delete, true, "No task #99.".to_owned(), None)];
     assert_eq!(summary(Lang::English, &results), "Sorry, that didn't work:\nNo task #99.");
     assert_eq!(summary(Lang::RomanUrdu, &results), "Maazrat, yeh nahi ho saka:\nNo task #99.");
     assert_eq!(summary(Lang::Urdu, &results), "معذرت، یہ نہیں ہو سکا:\nNo task #99.");
@@ -125,8 +125,10 @@ fn a_failed_call_is_reported_with_the_tools_message() {
 #[test]
 fn several_results_are_summarised_in_order() {
     let (first, second) = (call("schedule_reminder"), call("schedule_reminder"));
-    let results =
-        [(&first, false, "I'll remind you about #3.".to_owned()), (&second, true, "No task #5.".to_owned())];
+    let results = [
+        (&first, false, "I'll remind you about #3.".to_owned(), None),
+        (&second, true, "No task #5.".to_owned(), None),
+    ];
     assert_eq!(
         summary(Lang::RomanUrdu, &results),
         "Yaad dihani set kar di:\nI'll remind you about #3.\n\nMaazrat, yeh nahi ho saka:\nNo task #5."
@@ -136,8 +138,8 @@ fn several_results_are_summarised_in_order() {
 #[test]
 fn a_summary_without_tool_text_is_just_the_lead_sentence() {
     let list = call("list_tasks");
-    assert_eq!(summary(Lang::English, &[(&list, false, "  ".to_owned())]), "Here are your tasks.");
-    assert_eq!(summary(Lang::Urdu, &[(&list, false, String::new())]), "یہ رہے آپ کے کام۔");
+    assert_eq!(summary(Lang::English, &[(&list, false, "  ".to_owned(), None)]), "Here are your tasks.");
+    assert_eq!(summary(Lang::Urdu, &[(&list, false, String::new(), None)]), "یہ رہے آپ کے کام۔");
     assert_eq!(summary(Lang::RomanUrdu, &[]), "Karne ko kuch nahi tha.");
 }
 
@@ -146,7 +148,7 @@ fn every_tool_has_its_own_lead_sentence_in_every_language() {
     let tools = TOOLS;
     for lang in [Lang::English, Lang::RomanUrdu, Lang::Urdu] {
         let leads: Vec<String> =
-            tools.iter().map(|tool| summary(lang, &[(&call(tool), false, String::new())])).collect();
+            tools.iter().map(|tool| summary(lang, &[(&call(tool), false, String::new(), None)])).collect();
         let mut unique = leads.clone();
         unique.sort();
         unique.dedup();
@@ -224,12 +226,20 @@ fn weird_messages_never_panic_and_always_plan_something_sensible() {
                 for c in &calls {
                     assert!(c.arguments.is_object());
                 }
-                let results: Vec<_> = calls.iter().map(|c| (c, false, String::new())).collect();
+                let results: Vec<_> = calls.iter().map(|c| (c, false, String::new(), None)).collect();
                 assert!(!summary(lang, &results).is_empty());
             }
-            Plan::Reply { lang: got, text } => {
+            Plan::Reply { lang: got, text } | Plan::Choose { lang: got, text, .. } => {
                 assert_eq!(got, lang);
                 assert!(!text.is_empty(), "{input:?}");
+            }
+            Plan::Find { lang: got, query, .. } => {
+                assert_eq!(got, lang);
+                assert!(!query.is_empty(), "{input:?}");
+            }
+            Plan::Confirm { lang: got, call } => {
+                assert_eq!(got, lang);
+                assert!(call.arguments.is_object());
             }
         }
     }
@@ -240,4 +250,54 @@ fn an_empty_or_unreadable_message_gets_the_help_text() {
     for input in ["", "   ", "😀", "\u{200F}", "?!"] {
         assert_eq!(plan(input), Plan::Reply { lang: Lang::English, text: help(Lang::English) }, "{input:?}");
     }
+}
+
+fn view(
+    number: i64,
+    title: &str,
+    priority: &str,
+    due: Option<&str>,
+    done: bool,
+) -> shared::contract::TaskView {
+    serde_json::from_value(json!({
+        "number": number, "title": title, "status": if done { "completed" } else { "pending" },
+        "priority": priority, "priority_name": "x", "tags": [],
+        "due": due.map(|d| json!({"date": d, "timezone": "Asia/Karachi", "overdue": false})),
+        "created_at": "2026-01-01T00:00:00Z",
+    }))
+    .unwrap()
+}
+
+#[test]
+fn tasks_are_answered_with_a_heading_and_one_line_each_in_the_users_language() {
+    use chrono::Datelike;
+    let year = chrono::Utc::now().year();
+    let tasks = [
+        view(1, "Review PR #42", "p1", Some(&format!("{year}-01-07")), false),
+        view(2, "Pay rent", "p2", None, true),
+    ];
+    let list =
+        PlannedCall { tool: "list_tasks", arguments: json!({"priority": ["p1", "p2"], "due": "today"}) };
+    let reply = |lang| summary(lang, &[(&list, false, "tool text".to_owned(), Some(&tasks[..]))]);
+    assert_eq!(
+        reply(Lang::English),
+        "📋 2 high-priority tasks due today:\n⬜ #1 Review PR #42 · p1 · Jan 7\n✅ #2 Pay rent · p2"
+    );
+    assert_eq!(
+        reply(Lang::RomanUrdu),
+        "📋 Aaj ke 2 zaroori tasks:\n⬜ #1 Review PR #42 · Fori · 7 Jan\n✅ #2 Pay rent · Zaroori"
+    );
+    assert_eq!(
+        reply(Lang::Urdu),
+        "📋 آج کے 2 اہم کام:\n⬜ #1 Review PR #42 · فوری · 7 جنوری\n✅ #2 Pay rent · اہم"
+    );
+    let none = summary(Lang::Urdu, &[(&list, false, String::new(), Some(&[]))]);
+    assert_eq!(none, "📋 آج کے کوئی اہم کام نہیں۔");
+    let search = PlannedCall { tool: "search_tasks", arguments: json!({"query": "milk"}) };
+    let found = summary(Lang::English, &[(&search, false, String::new(), Some(&tasks[..1]))]);
+    assert!(found.starts_with("🔎 1 task matches “milk”:\n⬜ #1"), "{found}");
+    // The Urdu heading carries no English words.
+    let urdu = reply(Lang::Urdu);
+    let head = urdu.lines().next().unwrap();
+    assert!(!head.chars().any(|c| c.is_ascii_alphabetic()), "{head}");
 }

@@ -115,7 +115,6 @@ fn english() -> Vec<(&'static str, Want)> {
         ("what is the weather", Want::Say(Say::Help)),
         // No verb: "3" here counts people, so task 3 is left alone.
         ("call 3 people tomorrow", Want::Say(Say::Help)),
-        ("complete the report", Want::Say(Say::WhichTask)),
         // A number alone does not make a command: nothing is completed or deleted on a guess.
         ("I finished reading 3 books", Want::Say(Say::Help)),
         ("remove urgent from 3", Want::Say(Say::Help)),

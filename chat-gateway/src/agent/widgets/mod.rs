@@ -35,6 +35,18 @@ pub const DELETE: &str = "tasks.delete";
 /// The field name of a row's date picker: the picked day arrives as `payload.date`.
 pub const MOVE_FIELD: &str = "date";
 
+/// A due date as the widget writes it in `lang` ("Jan 7 17:00", "7 جنوری 17:00"); replies use it too.
+#[must_use]
+pub fn due_text(lang: Lang, due: &shared::contract::DueView) -> String {
+    words::due(lang, due)
+}
+
+/// A priority's name as the widget's badge says it in `lang` ("Urgent", "Fori", "فوری").
+#[must_use]
+pub fn priority_name(lang: Lang, code: &str) -> String {
+    words::priority(lang, code)
+}
+
 /// The widget item showing `tasks` in `lang`: the list and its plain-text form.
 #[must_use]
 pub fn task_list_item(lang: Lang, tasks: &[TaskView]) -> ItemBody {
@@ -101,6 +113,21 @@ pub fn update_row(body: &mut ItemBody, lang: Lang, number: i64, task: Option<&Ta
         *text = if lines.is_empty() { words::count(lang, 0) } else { lines.join("\n") };
     }
     true
+}
+
+/// The tasks a task list shows, in order: (number, title, completed). `None` for any other
+/// widget (a confirmation card).
+#[must_use]
+pub fn shown_rows(widget: &Value) -> Option<Vec<(i64, String, bool)>> {
+    let rows = rows(widget)?;
+    let shown = rows.iter().filter_map(|r| {
+        let number: i64 = r["key"].as_str()?.strip_prefix("task-")?.parse().ok()?;
+        let text = r["children"][1]["children"][0]["value"].as_str().unwrap_or_default();
+        let title = text.strip_prefix(&format!("#{number} ")).unwrap_or(text).to_owned();
+        let done = r["children"][0]["onClickAction"]["type"] == REOPEN;
+        Some((number, title, done))
+    });
+    Some(shown.collect())
 }
 
 fn rows(widget: &Value) -> Option<&Vec<Value>> {

@@ -94,3 +94,15 @@ fn a_row_is_replaced_or_removed_in_place() {
     assert!(!update_row(&mut item, Lang::English, 2, None), "no row for #2 any more");
     assert!(!has_row(&json!({"type": "Card", "children": []}), 1));
 }
+
+#[test]
+fn a_task_list_reads_back_as_the_rows_it_shows_and_a_card_as_none() {
+    let mut second = task(7, Status::Completed, &[]);
+    second.title = "#42 review".into();
+    let widget = task_list(Lang::Urdu, &[task(3, Status::Pending, &["x"]), second]);
+    assert_eq!(
+        shown_rows(&widget),
+        Some(vec![(3, "task 3".to_owned(), false), (7, "#42 review".to_owned(), true)])
+    );
+    assert_eq!(shown_rows(&serde_json::json!({"type": "Card", "children": []})), None);
+}
