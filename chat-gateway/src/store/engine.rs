@@ -104,7 +104,7 @@ where
     Value: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
     i64: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
 {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut migrator = B::migrations();
         // The tasks service may share this database (or file): each keeps its own history table.
@@ -118,7 +118,7 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn create_thread(&self, user: &str, thread: &ThreadRecord) -> Result<(), StoreError> {
         sqlx::query(sql::INSERT_THREAD)
             .bind(user)
@@ -132,14 +132,14 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn load_thread(&self, user: &str, thread_id: &str) -> Result<ThreadRecord, StoreError> {
         let found: Option<ThreadRow<B::Instant>> =
             sqlx::query_as(sql::LOAD_THREAD).bind(user).bind(thread_id).fetch_optional(&self.pool).await?;
         found.ok_or(StoreError::NotFound).and_then(row::thread::<B>)
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn save_thread(&self, user: &str, thread: &ThreadRecord) -> Result<(), StoreError> {
         let done = sqlx::query(sql::UPDATE_THREAD)
             .bind(user)
@@ -152,7 +152,7 @@ where
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn list_threads(
         &self,
         user: &str,
@@ -188,24 +188,24 @@ where
         Ok(row::page(threads, limit, |t| &t.id))
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn delete_thread(&self, user: &str, thread_id: &str) -> Result<(), StoreError> {
         // Items, tool calls and feedback go with it (ON DELETE CASCADE; on SQLite foreign_keys is on).
         let done = sqlx::query(sql::DELETE_THREAD).bind(user).bind(thread_id).execute(&self.writer).await?;
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn add_item(&self, user: &str, item: &ItemRecord) -> Result<(), StoreError> {
         self.write_item(user, item, ItemWrite::Append).await
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn save_item(&self, user: &str, item: &ItemRecord) -> Result<(), StoreError> {
         self.write_item(user, item, ItemWrite::Replace).await
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn load_item(&self, user: &str, thread_id: &str, item_id: &str) -> Result<ItemRecord, StoreError> {
         let found: Option<ItemRow<B::Instant>> = sqlx::query_as(sql::LOAD_ITEM)
             .bind(user)
@@ -216,7 +216,7 @@ where
         found.ok_or(StoreError::NotFound).and_then(row::item::<B>)
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn list_items(
         &self,
         user: &str,
@@ -249,7 +249,7 @@ where
         Ok(row::page(items, limit, |i| &i.id))
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn delete_items_after(
         &self,
         user: &str,
@@ -274,7 +274,7 @@ where
         Ok(B::rows_affected(&done))
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn delete_item(&self, user: &str, thread_id: &str, item_id: &str) -> Result<(), StoreError> {
         let done = sqlx::query(sql::DELETE_ITEM)
             .bind(user)
@@ -285,7 +285,7 @@ where
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn record_tool_call(&self, user: &str, call: &ToolCallRecord) -> Result<(), StoreError> {
         let done = sqlx::query(sql::INSERT_TOOL_CALL)
             .bind(user)
@@ -303,7 +303,7 @@ where
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn list_tool_calls(&self, user: &str, thread_id: &str) -> Result<Vec<ToolCallRecord>, StoreError> {
         self.own_thread(user, thread_id).await?;
         let rows: Vec<ToolCallRow<B::Instant>> =
@@ -311,7 +311,7 @@ where
         rows.into_iter().map(row::tool_call::<B>).collect()
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = item_ids.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = item_ids.len()))]
     async fn list_tool_calls_of(
         &self,
         user: &str,
@@ -335,7 +335,7 @@ where
         Ok(records)
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = item_ids.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = item_ids.len()))]
     async fn add_feedback(
         &self,
         user: &str,
@@ -364,13 +364,13 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn list_feedback(&self, user: &str, thread_id: &str) -> Result<Vec<(String, String)>, StoreError> {
         self.own_thread(user, thread_id).await?;
         Ok(sqlx::query_as(sql::FEEDBACK).bind(user).bind(thread_id).fetch_all(&self.pool).await?)
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = keys.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = keys.len()))]
     async fn mark_shown(
         &self,
         user: &str,

@@ -170,7 +170,7 @@ impl<B: Backend> Store for SqlStore<B>
 where
     for<'c> &'c mut <B::Db as Database>::Connection: Executor<'c, Database = B::Db>,
 {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut migrator = B::migrator();
         migrator.dangerous_set_table_name("_mcp_tasks_migrations");
@@ -183,7 +183,7 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = tasks.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = tasks.len()))]
     async fn add_tasks(
         &self,
         user: &str,
@@ -233,7 +233,7 @@ where
         Ok(created)
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn get_tasks(&self, user: &str, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let tasks = Self::load(&mut tx, user, numbers, false).await?;
@@ -241,7 +241,7 @@ where
         Ok(tasks)
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn query_tasks(&self, user: &str, query: &TaskQuery) -> Result<Page, StoreError> {
         let (select, args) = query::build::<B>(user, query);
         let mut statement = sqlx::query(select);
@@ -258,7 +258,7 @@ where
         Ok(Page { tasks, has_more })
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = numbers.len()))]
     async fn modify_tasks(
         &self,
         user: &str,
@@ -290,7 +290,7 @@ where
         Ok(changed)
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = numbers.len()))]
     async fn delete_tasks(&self, user: &str, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
         let mut tx = self.begin_write().await?;
         let tasks = Self::load(&mut tx, user, numbers, true).await?;
@@ -301,7 +301,7 @@ where
         Ok(tasks)
     }
 
-    #[tracing::instrument(skip_all, fields(user, number))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, number))]
     async fn add_reminder(
         &self,
         user: &str,
@@ -317,7 +317,7 @@ where
         rows.iter().map(|r| reminder_from_row::<B>(r).map(|d| d.reminder)).collect()
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn user_due_reminders(
         &self,
         user: &str,
@@ -365,7 +365,7 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn analytics(&self, user: &str, since: DateTime<Utc>) -> Result<AnalyticsData, StoreError> {
         let pending = sqlx::query(sql::ANALYTICS_PENDING).arg(user).fetch_all(&self.pool).await?;
         let pending = pending.iter().map(pending_from_row::<B>).collect::<Result<_, _>>()?;
