@@ -49,7 +49,12 @@ fn due_view(d: &DueSpec, status: Status, tz: Tz, now: DateTime<Utc>) -> DueView 
     let (date, time, utc, overdue) = match d.due {
         Due::At(at) => {
             let local = at.with_timezone(&tz);
-            (local.date_naive(), Some(format!("{:02}:{:02}", local.hour(), local.minute())), Some(at), at < now)
+            (
+                local.date_naive(),
+                Some(format!("{:02}:{:02}", local.hour(), local.minute())),
+                Some(at),
+                at < now,
+            )
         }
         Due::Day(day) => (day, None, None, day < today),
     };
