@@ -117,7 +117,7 @@ where
     Vec<u8>: for<'r> Decode<'r, B> + Type<B>,
     i64: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
 {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut migrator = B::migrations();
         // The tasks service may share this database (or file): each keeps its own history table.
@@ -131,7 +131,7 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn create_thread(&self, user: &str, thread: &ThreadRecord) -> Result<(), StoreError> {
         sqlx::query(sql::INSERT_THREAD)
             .bind(user)
@@ -145,14 +145,14 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn load_thread(&self, user: &str, thread_id: &str) -> Result<ThreadRecord, StoreError> {
         let found: Option<ThreadRow<B::Instant>> =
             sqlx::query_as(sql::LOAD_THREAD).bind(user).bind(thread_id).fetch_optional(&self.pool).await?;
         found.ok_or(StoreError::NotFound).and_then(row::thread::<B>)
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn save_thread(&self, user: &str, thread: &ThreadRecord) -> Result<(), StoreError> {
         let done = sqlx::query(sql::UPDATE_THREAD)
             .bind(user)
@@ -165,7 +165,7 @@ where
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn list_threads(
         &self,
         user: &str,
@@ -201,24 +201,24 @@ where
         Ok(row::page(threads, limit, |t| &t.id))
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn delete_thread(&self, user: &str, thread_id: &str) -> Result<(), StoreError> {
         // Items, tool calls and feedback go with it (ON DELETE CASCADE; on SQLite foreign_keys is on).
         let done = sqlx::query(sql::DELETE_THREAD).bind(user).bind(thread_id).execute(&self.writer).await?;
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn add_item(&self, user: &str, item: &ItemRecord) -> Result<(), StoreError> {
         self.write_item(user, item, ItemWrite::Append).await
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn save_item(&self, user: &str, item: &ItemRecord) -> Result<(), StoreError> {
         self.write_item(user, item, ItemWrite::Replace).await
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn load_item(&self, user: &str, thread_id: &str, item_id: &str) -> Result<ItemRecord, StoreError> {
         let found: Option<ItemRow<B::Instant>> = sqlx::query_as(sql::LOAD_ITEM)
             .bind(user)
@@ -229,7 +229,7 @@ where
         found.ok_or(StoreError::NotFound).and_then(row::item::<B>)
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn list_items(
         &self,
         user: &str,
@@ -262,7 +262,7 @@ where
         Ok(row::page(items, limit, |i| &i.id))
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn delete_items_after(
         &self,
         user: &str,
@@ -287,7 +287,7 @@ where
         Ok(B::rows_affected(&done))
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn delete_item(&self, user: &str, thread_id: &str, item_id: &str) -> Result<(), StoreError> {
         let done = sqlx::query(sql::DELETE_ITEM)
             .bind(user)
@@ -298,7 +298,7 @@ where
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn record_tool_call(&self, user: &str, call: &ToolCallRecord) -> Result<(), StoreError> {
         let done = sqlx::query(sql::INSERT_TOOL_CALL)
             .bind(user)
@@ -316,7 +316,7 @@ where
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn list_tool_calls(&self, user: &str, thread_id: &str) -> Result<Vec<ToolCallRecord>, StoreError> {
         self.own_thread(user, thread_id).await?;
         let rows: Vec<ToolCallRow<B::Instant>> =
@@ -324,7 +324,7 @@ where
         rows.into_iter().map(row::tool_call::<B>).collect()
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = item_ids.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = item_ids.len()))]
     async fn list_tool_calls_of(
         &self,
         user: &str,
@@ -348,7 +348,7 @@ where
         Ok(records)
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = item_ids.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = item_ids.len()))]
     async fn add_feedback(
         &self,
         user: &str,
@@ -377,13 +377,13 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn list_feedback(&self, user: &str, thread_id: &str) -> Result<Vec<(String, String)>, StoreError> {
         self.own_thread(user, thread_id).await?;
         Ok(sqlx::query_as(sql::FEEDBACK).bind(user).bind(thread_id).fetch_all(&self.pool).await?)
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = keys.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = keys.len()))]
     async fn mark_shown(
         &self,
         user: &str,

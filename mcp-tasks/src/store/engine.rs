@@ -210,7 +210,7 @@ impl<B: Backend> Store for SqlStore<B>
 where
     for<'c> &'c mut <B::Db as Database>::Connection: Executor<'c, Database = B::Db>,
 {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn migrate(&self) -> Result<(), StoreError> {
         let mut migrator = B::migrator();
         migrator.dangerous_set_table_name("_mcp_tasks_migrations");
@@ -223,7 +223,7 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = tasks.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = tasks.len()))]
     async fn add_tasks(
         &self,
         user: &str,
@@ -273,7 +273,7 @@ where
         Ok(created)
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn get_tasks(&self, user: &str, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let tasks = Self::load(&mut tx, user, numbers, false).await?;
@@ -281,7 +281,7 @@ where
         Ok(tasks)
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn query_tasks(&self, user: &str, query: &TaskQuery) -> Result<Page, StoreError> {
         let (select, args) = query::build::<B>(user, query);
         let mut statement = sqlx::query(select);
@@ -298,7 +298,7 @@ where
         Ok(Page { tasks, has_more })
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = numbers.len()))]
     async fn modify_tasks(
         &self,
         user: &str,
@@ -320,7 +320,7 @@ where
         self.modify(user, numbers, now, modify, false).await
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = numbers.len()))]
     async fn delete_tasks(&self, user: &str, numbers: &[i64]) -> Result<Vec<Task>, StoreError> {
         let mut tx = self.begin_write().await?;
         let tasks = Self::load(&mut tx, user, numbers, true).await?;
@@ -331,7 +331,7 @@ where
         Ok(tasks)
     }
 
-    #[tracing::instrument(skip_all, fields(user, number))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, number))]
     async fn add_reminder(
         &self,
         user: &str,
@@ -347,7 +347,7 @@ where
         rows.iter().map(|r| reminder_from_row::<B>(r).map(|d| d.reminder)).collect()
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn user_due_reminders(
         &self,
         user: &str,
@@ -395,7 +395,7 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn analytics(&self, user: &str, since: DateTime<Utc>) -> Result<AnalyticsData, StoreError> {
         let pending = sqlx::query(sql::ANALYTICS_PENDING).arg(user).fetch_all(&self.pool).await?;
         let pending = pending.iter().map(pending_from_row::<B>).collect::<Result<_, _>>()?;

@@ -44,13 +44,14 @@ pub use shared::contract::resources::DUE_REMINDERS as DUE_REMINDERS_URI;
 /// How far back the due-reminders resource looks.
 const DUE_REMINDER_WINDOW_HOURS: i64 = 24;
 
-/// The task MCP server. Cheap to clone: the router is built once and shared.
+/// The task MCP server. Cheap to clone (stateless HTTP clones it for every request): the
+/// router is built once and shared behind an `Arc`.
 #[derive(Clone)]
 pub struct TaskServer {
     store: Arc<dyn Store>,
     default_tz: Tz,
     local_user: Option<Arc<Identity>>,
-    tool_router: ToolRouter<Self>,
+    tool_router: Arc<ToolRouter<Self>>,
 }
 
 /// Who is calling, and in which zone their phrases are read.
@@ -63,7 +64,7 @@ pub(crate) struct Caller {
 impl TaskServer {
     /// A server for HTTP: every request must carry a verified identity.
     pub fn new(store: Arc<dyn Store>, default_tz: Tz) -> Self {
-        Self { store, default_tz, local_user: None, tool_router: Self::tool_router() }
+        Self { store, default_tz, local_user: None, tool_router: Arc::new(Self::tool_router()) }
     }
 
     /// Every tool family's router, composed: the tools `shared::contract::tools::ALL` names.

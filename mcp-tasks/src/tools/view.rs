@@ -2,7 +2,7 @@
 //! `shared::contract` (whose JSON schemas are the output schemas) from stored tasks and
 //! reminders, and joins their one-line texts for people.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
 use shared::contract::{DueView, RecurrenceView, ReminderView, Status, TaskView};
 
@@ -49,12 +49,17 @@ fn due_view(d: &DueSpec, status: Status, tz: Tz, now: DateTime<Utc>) -> DueView 
     let (date, time, utc, overdue) = match d.due {
         Due::At(at) => {
             let local = at.with_timezone(&tz);
-            (local.date_naive(), Some(local.format("%H:%M").to_string()), Some(at), at < now)
+            (
+                local.date_naive(),
+                Some(format!("{:02}:{:02}", local.hour(), local.minute())),
+                Some(at),
+                at < now,
+            )
         }
         Due::Day(day) => (day, None, None, day < today),
     };
     DueView {
-        date: date.format("%Y-%m-%d").to_string(),
+        date: iso_date(date),
         time,
         utc,
         timezone: tz.name().to_owned(),
@@ -63,10 +68,41 @@ fn due_view(d: &DueSpec, status: Status, tz: Tz, now: DateTime<Utc>) -> DueView 
     }
 }
 
+/// `date` as `YYYY-MM-DD`, as `format("%Y-%m-%d")` writes it, without parsing the format
+/// string for every task of a list.
+fn iso_date(date: NaiveDate) -> String {
+    match date.year() {
+        year @ 0..=9999 => format!("{year:04}-{:02}-{:02}", date.month(), date.day()),
+        _ => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
 /// Lines for a list of tasks, or `empty` when there are none.
 pub fn lines(tasks: &[TaskView], empty: &str) -> String {
     if tasks.is_empty() {
         return empty.to_owned();
     }
-    tasks.iter().map(TaskView::line).collect::<Vec<_>>().join("\n")
+    let mut text = String::with_capacity(tasks.len() * 96);
+    for (i, task) in tasks.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        task.write_line(&mut text);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::iso_date;
+
+    #[test]
+    fn iso_dates_read_as_chrono_writes_them_for_any_year() {
+        for (y, m, d) in [(2026, 12, 3), (5, 1, 9), (9999, 12, 31), (10_000, 1, 1), (-44, 3, 15)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).expect("a real date");
+            assert_eq!(iso_date(date), date.format("%Y-%m-%d").to_string());
+        }
+    }
 }

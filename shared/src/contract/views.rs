@@ -114,26 +114,98 @@ impl TaskView {
     /// One line: `#3 Buy milk — due tomorrow 17:00 · p1 · #errands · repeats every day`.
     #[must_use]
     pub fn line(&self) -> String {
-        let mut parts = vec![format!("#{} {}", self.number, self.title)];
+        let mut line = String::with_capacity(96);
+        self.write_line(&mut line);
+        line
+    }
+
+    /// Appends [`TaskView::line`] to `out`, built in place (a list's lines go into one
+    /// buffer, without a string per part).
+    pub fn write_line(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        const SEP: &str = " · ";
+        let _ = write!(out, "#{} {}", self.number, self.title);
         if self.status == Status::Completed {
-            parts.push("done".into());
+            out.push_str(SEP);
+            out.push_str("done");
         }
         if let Some(due) = &self.due {
-            let when = match &due.time {
-                Some(t) => format!("{} {t}", due.date),
-                None => due.date.clone(),
-            };
-            parts.push(if due.overdue { format!("OVERDUE since {when}") } else { format!("due {when}") });
+            out.push_str(SEP);
+            out.push_str(if due.overdue { "OVERDUE since " } else { "due " });
+            out.push_str(&due.date);
+            if let Some(t) = &due.time {
+                out.push(' ');
+                out.push_str(t);
+            }
         }
         if self.priority != "p4" {
-            parts.push(format!("{} ({})", self.priority, self.priority_name));
+            let _ = write!(out, "{SEP}{} ({})", self.priority, self.priority_name);
         }
-        if !self.tags.is_empty() {
-            parts.push(self.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" "));
+        for (i, tag) in self.tags.iter().enumerate() {
+            out.push_str(if i == 0 { SEP } else { " " });
+            out.push('#');
+            out.push_str(tag);
         }
         if let Some(r) = &self.recurrence {
-            parts.push(format!("repeats {}", r.description));
+            out.push_str(SEP);
+            out.push_str("repeats ");
+            out.push_str(&r.description);
         }
-        parts.join(" · ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(number: i64, title: &str) -> TaskView {
+        TaskView {
+            number,
+            title: title.to_owned(),
+            description: None,
+            status: Status::Pending,
+            priority: "p4".to_owned(),
+            priority_name: "normal".to_owned(),
+            tags: Vec::new(),
+            due: None,
+            recurrence: None,
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            completed_at: None,
+        }
+    }
+
+    #[test]
+    fn a_plain_task_is_its_number_and_title() {
+        assert_eq!(task(3, "Buy milk").line(), "#3 Buy milk");
+    }
+
+    #[test]
+    fn every_part_of_a_line_follows_the_title_separated_by_a_dot() {
+        let mut view = task(7, "Pay rent");
+        view.status = Status::Completed;
+        view.priority = "p1".to_owned();
+        view.priority_name = "urgent".to_owned();
+        view.tags = vec!["home".to_owned(), "finance".to_owned()];
+        view.due = Some(DueView {
+            date: "2026-12-01".to_owned(),
+            time: Some("17:00".to_owned()),
+            utc: None,
+            timezone: "UTC".to_owned(),
+            phrase: None,
+            overdue: true,
+        });
+        view.recurrence = Some(RecurrenceView {
+            phrase: "every month".to_owned(),
+            description: "every month".to_owned(),
+            rrule: "FREQ=MONTHLY".to_owned(),
+            from_completion: false,
+        });
+        assert_eq!(
+            view.line(),
+            "#7 Pay rent · done · OVERDUE since 2026-12-01 17:00 · p1 (urgent) · #home #finance · repeats every month"
+        );
+        view.due = view.due.map(|d| DueView { time: None, overdue: false, ..d });
+        view.tags.truncate(1);
+        assert!(view.line().contains(" · due 2026-12-01 · p1 (urgent) · #home · repeats"), "{}", view.line());
     }
 }
