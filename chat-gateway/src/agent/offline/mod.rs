@@ -44,12 +44,6 @@ mod tests;
 mod tests_table;
 #[cfg(test)]
 mod tests_talk;
-#[cfg(test)]
-mod tests_talk_en;
-#[cfg(test)]
-mod tests_talk_roman;
-#[cfg(test)]
-mod tests_talk_urdu;
 
 pub use all::{AllBatch, all_batch};
 pub use calls::PlannedCall;

@@ -3,29 +3,20 @@
 //! command words) in each language, planned in a thread that showed a list. Each language's
 //! rows are counted: the test prints how many pass and holds every language to at least
 //! [`PASS_PERCENT_AT_LEAST`], so a phrasing the grammar misses shows up as a number, not as
-//! a silent skip. The rows themselves are in `tests_talk_en`, `tests_talk_roman` and
-//! `tests_talk_urdu`.
+//! a silent skip. The rows themselves are in `en`, `roman` and `urdu`, written with the
+//! helpers of `rows`.
 
-use serde_json::{Value, json};
+mod en;
+mod roman;
+mod rows;
+mod urdu;
 
-use super::reply::{Say, say};
-use super::{Context, Lang, Plan, PlannedCall, Shown, plan_in};
+use crate::agent::offline::reply::{Say, say};
+use crate::agent::offline::{Context, Lang, Plan, PlannedCall, Shown, plan_in};
+use rows::{Row, Seen, Want};
 
 /// The share of a language's rows that must plan as written (the rest are printed).
 const PASS_PERCENT_AT_LEAST: usize = 90;
-
-/// What the thread showed before the message.
-#[derive(Clone, Copy)]
-pub(super) enum Seen {
-    /// Nothing: a new thread.
-    Nothing,
-    /// The seven-task list of [`LIST`].
-    List,
-    /// A one-task answer (#8 "book flight") after that list.
-    One,
-    /// The list, and a title search that found these tasks.
-    Found(&'static [(i64, &'static str)]),
-}
 
 /// The list the thread showed, in order.
 const LIST: [(i64, &str); 7] = [
@@ -37,50 +28,6 @@ const LIST: [(i64, &str); 7] = [
     (6, "doodh lena"),
     (7, "dentist appointment"),
 ];
-
-/// What one message should plan to.
-pub(super) enum Want {
-    Calls(Vec<(&'static str, Value)>),
-    Say(Say),
-    Find(&'static str, &'static str),
-    Choose(Vec<i64>),
-    Confirm(&'static str, Value),
-}
-
-/// A table row: the message, what the thread showed, what it should plan to.
-pub(super) type Row = (&'static str, Seen, Want);
-
-pub(super) fn call(tool: &'static str, arguments: Value) -> Want {
-    Want::Calls(vec![(tool, arguments)])
-}
-pub(super) fn add(title: &str, due: Option<&str>) -> Want {
-    let mut args = json!({"title": title});
-    if let Some(due) = due {
-        args["due"] = json!(due);
-    }
-    call("add_task", args)
-}
-pub(super) fn list(filters: Value) -> Want {
-    call("list_tasks", filters)
-}
-pub(super) fn search(query: &str) -> Want {
-    call("search_tasks", json!({"query": query}))
-}
-pub(super) fn done(n: i64) -> Want {
-    call("complete_task", json!({"task": n}))
-}
-pub(super) fn delete(n: i64) -> Want {
-    call("delete_task", json!({"task": n}))
-}
-pub(super) fn confirm_delete(n: i64) -> Want {
-    Want::Confirm("delete_task", json!({"task": n}))
-}
-pub(super) fn due(n: i64, due: &str) -> Want {
-    call("update_task", json!({"task": n, "due": due}))
-}
-pub(super) fn priority(n: i64, p: &str) -> Want {
-    call("set_priority", json!({"task": n, "priority": p}))
-}
 
 fn shown(rows: &[(i64, &str)]) -> Vec<Shown> {
     rows.iter()
@@ -136,15 +83,15 @@ fn check(lang: Lang, rows: Vec<Row>) {
 
 #[test]
 fn english_everyday_talk_plans_as_people_mean_it() {
-    check(Lang::English, super::tests_talk_en::rows());
+    check(Lang::English, en::rows());
 }
 
 #[test]
 fn roman_urdu_everyday_talk_plans_as_people_mean_it() {
-    check(Lang::RomanUrdu, super::tests_talk_roman::rows());
+    check(Lang::RomanUrdu, roman::rows());
 }
 
 #[test]
 fn urdu_everyday_talk_plans_as_people_mean_it() {
-    check(Lang::Urdu, super::tests_talk_urdu::rows());
+    check(Lang::Urdu, urdu::rows());
 }

@@ -1,11 +1,9 @@
-//! Urdu-script rows of the everyday-talk table (see `tests_talk`).
+//! Urdu-script rows of the everyday-talk table (see `super`).
 
 use serde_json::json;
 
-use super::reply::Say;
-use super::tests_talk::{
-    Row, Seen, Want, add, call, confirm_delete, delete, done, due, list, priority, search,
-};
+use super::rows::{Row, Seen, Want, add, call, confirm_delete, delete, done, due, list, priority, search};
+use crate::agent::offline::reply::Say;
 
 /// Dentists a title search found.
 const TWO_DENTISTS: &[(i64, &str)] = &[(7, "ڈینٹسٹ سے ملنا"), (9, "ڈینٹسٹ کا بل")];
