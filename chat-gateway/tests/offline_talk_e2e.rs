@@ -11,11 +11,7 @@ mod support;
 use mcp_tasks::store::Status;
 use serde_json::{Value, json};
 use support::product::Stack;
-
-async fn offline() -> (Stack, tempfile::TempDir) {
-    let (store, dir) = support::sqlite_store().await;
-    (Stack::start(store).await, dir)
-}
+use support::widgets::offline;
 
 /// Says `text` as `user` in `thread` (a new thread when `None`); returns (thread, reply).
 async fn chat(stack: &Stack, user: &str, text: &str, thread: Option<&str>) -> (String, String) {

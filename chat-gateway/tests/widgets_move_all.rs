@@ -19,39 +19,7 @@ use serde_json::{Value, json};
 use support::model::{self, text_chunks, tool_chunks};
 use support::product::Stack;
 use support::stack::{self, GatewayOptions};
-
-async fn offline() -> (Stack, tempfile::TempDir) {
-    let (store, dir) = support::sqlite_store().await;
-    (Stack::start(store).await, dir)
-}
-
-/// Says `text` as `user`, in `thread` or a new one; returns the thread id and the events.
-async fn say(stack: &Stack, user: &str, text: &str, thread: Option<&str>) -> (String, Vec<Value>) {
-    let body = match thread {
-        None => json!({"type": "threads.create", "params": {"input": stack::input(text)}}),
-        Some(id) => {
-            json!({"type": "threads.add_user_message", "params": {"thread_id": id, "input": stack::input(text)}})
-        }
-    };
-    let events = stack::stream(&stack.base, user, &body).await;
-    let id = thread.map_or_else(|| events[0]["thread"]["id"].as_str().unwrap().to_owned(), str::to_owned);
-    (id, events)
-}
-
-/// The last widget item among `events`.
-fn last_widget(events: &[Value]) -> Value {
-    events
-        .iter()
-        .rev()
-        .find(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "widget")
-        .map(|e| e["item"].clone())
-        .unwrap_or_else(|| panic!("no widget item in {events:#?}"))
-}
-
-/// The row of task `number` in a task-list widget root.
-fn row(widget: &Value, number: i64) -> Option<Value> {
-    widget["children"].as_array().unwrap().iter().find(|r| r["key"] == format!("task-{number}")).cloned()
-}
+use support::widgets::{last_widget, offline, row, say};
 
 /// What the row's date picker sends when `day` is picked: its action, with the day under the
 /// picker's field name.

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use serde_json::{Value, json};
 
+use super::lang::clip;
 use crate::chatkit::types::{ItemBody, ThreadItem, UserContent, user_text};
 use crate::conversation::{Turn, TurnError};
 use crate::store::{Order, ToolCallRecord};
@@ -149,15 +150,6 @@ fn tool_turn(item_id: &str, records: &[ToolCallRecord], ids: &mut HashSet<String
     let mut unit = vec![json!({"role": "assistant", "tool_calls": wire})];
     unit.extend(results);
     unit
-}
-
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut clipped: String = text.chars().take(max).collect();
-    clipped.push('…');
-    clipped
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::Agent;
 use shared::contract::{TaskView, listed_views, tools};
 
-use super::lang::{Lang, normalise_arguments, step_title, steps_title, task_lines};
+use super::lang::{Lang, clip, normalise_arguments, step_title, steps_title, task_lines};
 use super::llm::ToolCall;
 use super::widgets;
 use crate::auth::User;
@@ -248,15 +248,6 @@ fn progress_note(outcome: &Outcome) -> Option<String> {
 fn mentions(line: &str, number: i64) -> bool {
     let tag = format!("#{number}");
     line.match_indices(&tag).any(|(at, _)| !line[at + tag.len()..].starts_with(|c: char| c.is_ascii_digit()))
-}
-
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut clipped: String = text.chars().take(max).collect();
-    clipped.push('…');
-    clipped
 }
 
 #[cfg(test)]

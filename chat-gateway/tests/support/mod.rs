@@ -5,10 +5,12 @@
 //! (`#[macro_use] mod support;`). `stack` holds the blocks that start both services
 //! in-process; `product` assembles them into the whole product; `model` is a scripted
 //! OpenAI-compatible model; `cluster` a PostgreSQL server of the test's own;
-//! `browser` (here) runs scripts in headless Chromium.
+//! `browser` (here) runs scripts in headless Chromium; `widgets` (here) says a message and
+//! reads the task widgets it answered with.
 #![allow(dead_code, unused_imports, unused_macros)]
 
 pub mod browser;
+pub mod widgets;
 
 pub use test_support::cluster;
 pub use test_support::gateway::*;

@@ -54,3 +54,14 @@ impl Lang {
         [Self::English, Self::RomanUrdu, Self::Urdu].into_iter().find(|l| l.code() == code)
     }
 }
+
+/// `text` cut to at most `max` characters, an ellipsis marking the cut.
+#[must_use]
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(max).collect();
+    clipped.push('…');
+    clipped
+}
