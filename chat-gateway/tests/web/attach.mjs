@@ -9,56 +9,23 @@
 // `ok - <step>` per step; exits 1 on the first failure, after saving attach-failure.png.
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { env, launch } from './harness.mjs';
 
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
 
 const base = env('WEB_BASE_URL');
 const token = env('WEB_TOKEN');
 const shots = env('WEB_SCREENSHOTS');
-const { chromium } = await import(pathToFileURL(join(env('WEB_PLAYWRIGHT'), 'index.mjs')).href);
-const TIMEOUT = 20_000;
 // A real 1×1 PNG (one blue pixel), so the thumbnail renders.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63d08fedfa0f0003eb0216bc733eee0000000049454e44ae426082', 'hex');
 
-await mkdir(shots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: env('WEB_CHROMIUM'),
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-});
-const problems = [];
 let page = null;
+const { browser, problems, newPage, step } = await launch({
+  failureShot: 'attach-failure.png',
+  currentPage: () => page,
+});
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, ...options });
-  const created = await context.newPage();
-  created.setDefaultTimeout(TIMEOUT);
-  created.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  created.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      problems.push(`console: ${message.text()}`);
-    }
-  });
-  return created;
-}
 
-async function step(name, body) {
-  try {
-    await body();
-    console.log(`ok - ${name}`);
-  } catch (error) {
-    console.log(`not ok - ${name}`);
-    if (page) await page.screenshot({ path: join(shots, 'attach-failure.png'), fullPage: true }).catch(() => {});
-    throw error;
-  }
-}
 
 const byId = (id) => page.getByTestId(id);
 const rows = () => page.locator('[data-testid="attachment"]');

@@ -7,63 +7,27 @@
 // the first failure, after saving failure.png.
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { env, launch } from './harness.mjs';
 
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
 
 const base = env('WEB_BASE_URL');
 const token = env('WEB_TOKEN');
 const failOnce = env('WEB_FAIL_ONCE');
 const shots = env('WEB_SCREENSHOTS');
-const { chromium } = await import(pathToFileURL(join(env('WEB_PLAYWRIGHT'), 'index.mjs')).href);
 
 const ENGLISH = 'add buy milk tomorrow';
 const URDU = 'کل شام 5 بجے دودھ لینا شامل کریں';
 const RENAMED = 'Groceries (renamed)';
-const TIMEOUT = 20_000;
 
-await mkdir(shots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: env('WEB_CHROMIUM'),
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-});
 const origin = new URL(base).origin;
-const requests = [];
-const problems = [];
 let page = null;
+const { browser, requests, problems, newPage, step } = await launch({
+  failureShot: 'failure.png',
+  currentPage: () => page,
+});
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, ...options });
-  context.on('request', (request) => requests.push(request.url()));
-  const created = await context.newPage();
-  created.setDefaultTimeout(TIMEOUT);
-  created.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  // A refused token's 401 is logged as a failed load; anything else (a CSP refusal…) is a problem.
-  created.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      problems.push(`console: ${message.text()}`);
-    }
-  });
-  return created;
-}
 
-async function step(name, body) {
-  try {
-    await body();
-    console.log(`ok - ${name}`);
-  } catch (error) {
-    console.log(`not ok - ${name}`);
-    if (page) await page.screenshot({ path: join(shots, 'failure.png'), fullPage: true }).catch(() => {});
-    throw error;
-  }
-}
 
 const byId = (id) => page.getByTestId(id);
 const texts = (locator) => locator.evaluateAll((nodes) => nodes.map((n) => n.textContent.trim()));

@@ -11,71 +11,39 @@
 
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { env, launch } from './harness.mjs';
 
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
 
 const base = env('WEB_BASE_URL');
 const provider = env('WEB_PROVIDER');
 const clientId = env('WEB_CLIENT_ID');
 const tasksResource = env('WEB_TASKS_RESOURCE');
 const shots = env('WEB_SCREENSHOTS');
-const { chromium } = await import(pathToFileURL(join(env('WEB_PLAYWRIGHT'), 'index.mjs')).href);
 
 const origin = new URL(base).origin;
 const providerOrigin = new URL(provider).origin;
-const TIMEOUT = 20_000;
 const TOKENS_KEY = 'tasks-chat.oidc.tokens';
 
-await mkdir(shots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: env('WEB_CHROMIUM'),
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-});
-const requests = [];
-const problems = [];
 /** Failed requests and non-2xx answers, printed when a step fails. */
 const failures = [];
 let page = null;
-
-async function newPage() {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
-  context.on('request', (request) => requests.push({
-    url: request.url(), method: request.method(), type: request.resourceType(), from: request.frame().url(),
-  }));
-  context.on('requestfailed', (request) => failures.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
-  context.on('response', (response) => {
-    if (response.status() >= 300) failures.push(`${response.status()} ${response.request().method()} ${response.url()} -> ${response.headers().location ?? ''}`);
-  });
-  const created = await context.newPage();
-  created.setDefaultTimeout(TIMEOUT);
-  created.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  created.on('console', (message) => {
-    const text = message.text();
-    // 401s and the provider's own pages' loads are not the page's problems; a CSP refusal is.
-    if (message.type() === 'error' && !text.startsWith('Failed to load resource')) problems.push(`console: ${text}`);
-  });
-  return created;
-}
-
-async function step(name, body) {
-  try {
-    await body();
-    console.log(`ok - ${name}`);
-  } catch (error) {
-    console.log(`not ok - ${name}`);
+const { browser, requests, problems, newPage, step } = await launch({
+  failureShot: 'oidc-failure.png',
+  currentPage: () => page,
+  request: (r) => ({ url: r.url(), method: r.method(), type: r.resourceType(), from: r.frame().url() }),
+  onContext: (context) => {
+    context.on('requestfailed', (r) => failures.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+    context.on('response', (response) => {
+      if (response.status() >= 300) failures.push(`${response.status()} ${response.request().method()} ${response.url()} -> ${response.headers().location ?? ''}`);
+    });
+  },
+  onFailure: () => {
     for (const line of failures.slice(-12)) console.log(`# ${line}`);
-    if (page) await page.screenshot({ path: join(shots, 'oidc-failure.png'), fullPage: true }).catch(() => {});
-    throw error;
-  }
-}
+  },
+});
+
+
 
 const byId = (id) => page.getByTestId(id);
 const stored = () => page.evaluate((key) => JSON.parse(sessionStorage.getItem(key) ?? 'null'), TOKENS_KEY);

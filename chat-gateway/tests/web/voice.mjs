@@ -8,61 +8,34 @@
 // after saving voice-failure.png.
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { env, launch } from './harness.mjs';
 
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
 
 const base = env('WEB_BASE_URL');
 const noVoice = env('WEB_NO_VOICE_URL');
 const token = env('WEB_TOKEN');
 const spoken = env('WEB_SPOKEN');
 const shots = env('WEB_SCREENSHOTS');
-const { chromium } = await import(pathToFileURL(join(env('WEB_PLAYWRIGHT'), 'index.mjs')).href);
-const TIMEOUT = 20_000;
 
-await mkdir(shots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: env('WEB_CHROMIUM'),
-  headless: true,
+let page = null;
+const { browser, requests, problems, newPage, step } = await launch({
+  failureShot: 'voice-failure.png',
+  currentPage: () => page,
   args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
     '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
     `--use-file-for-fake-audio-capture=${env('WEB_AUDIO')}`,
   ],
 });
-const problems = [];
-let page = null;
 
-async function newPage(url, locale = 'en-US') {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
-  await context.grantPermissions(['microphone'], { origin: new URL(url).origin });
-  const created = await context.newPage();
-  created.setDefaultTimeout(TIMEOUT);
-  created.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  created.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      problems.push(`console: ${message.text()}`);
-    }
-  });
+/** A page in `locale` that may use the (fake) microphone on `url`'s origin. */
+async function openPage(url, locale = 'en-US') {
+  const created = await newPage({ locale });
+  await created.context().grantPermissions(['microphone'], { origin: new URL(url).origin });
   return created;
 }
 
-async function step(name, body) {
-  try {
-    await body();
-    console.log(`ok - ${name}`);
-  } catch (error) {
-    console.log(`not ok - ${name}`);
-    if (page) await page.screenshot({ path: join(shots, 'voice-failure.png'), fullPage: true }).catch(() => {});
-    throw error;
-  }
-}
+
 
 const byId = (id) => page.getByTestId(id);
 
@@ -75,7 +48,7 @@ async function signIn(url) {
 
 try {
   await step('without a transcription service the page shows no microphone', async () => {
-    page = await newPage(noVoice);
+    page = await openPage(noVoice);
     await signIn(noVoice);
     // features.json has answered once the page settled; the button stays hidden.
     await page.waitForLoadState('networkidle');
@@ -83,7 +56,7 @@ try {
     await page.context().close();
   });
 
-  page = await newPage(base);
+  page = await openPage(base);
   await step('with one, the microphone is a labelled toggle button, not pressed', async () => {
     await signIn(base);
     await byId('mic').waitFor({ state: 'visible' });
@@ -120,7 +93,7 @@ try {
 
   await step('in Urdu the microphone is labelled in Urdu and the page is right to left', async () => {
     await page.context().close();
-    page = await newPage(base, 'ur-PK');
+    page = await openPage(base, 'ur-PK');
     await signIn(`${base}/?lang=ur`);
     await byId('mic').waitFor({ state: 'visible' });
     assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
