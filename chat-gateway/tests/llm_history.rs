@@ -10,15 +10,13 @@
 mod support;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use chat_gateway::agent::Agent;
 use chat_gateway::store::ThreadStore;
 use mcp_tasks::store::{NewTask, Priority, Status};
 use serde_json::{Value, json};
 use support::model::{self, text_chunks, tool_chunks};
-use support::product::Stack;
-use support::stack::{self, GatewayOptions};
+use support::product::{Mind, Stack};
+use support::stack;
 
 /// The number on the second `#N …` line of the last `list_tasks` result in `messages`, found
 /// through the call's id as a model would; `None` when no such result was sent.
@@ -55,14 +53,7 @@ fn script(body: &Value) -> model::Answer {
 async fn with_model(store: Arc<dyn ThreadStore>) -> (Stack, Arc<Mutex<Vec<Value>>>) {
     let requests = Arc::new(Mutex::new(Vec::new()));
     let base = model::serve(requests.clone(), script).await;
-    let stack = Stack::build(store, GatewayOptions::default(), |tasks| {
-        Arc::new(Agent::new(
-            stack::tasks_client(tasks, Duration::from_secs(5)),
-            stack::llm(&base, "scripted"),
-            8,
-        ))
-    })
-    .await;
+    let stack = Stack::with(store, Mind::Model(base.clone()), (0, 0)).await;
     (stack, requests)
 }
 

@@ -10,14 +10,12 @@
 mod support;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use chat_gateway::agent::Agent;
 use mcp_tasks::store::Status;
 use serde_json::{Value, json};
 use support::model::{self, text_chunks, tool_chunks};
-use support::product::Stack;
-use support::stack::{self, GatewayOptions};
+use support::product::{Mind, Stack};
+use support::stack;
 use support::widgets::{last_widget, offline, row, say};
 
 /// The action of the button in `row` whose action type is `kind`, as the widget would send it.
@@ -185,14 +183,7 @@ async fn the_model_is_told_next_turn_what_the_user_did_with_the_widget() {
     })
     .await;
     let (store, _dir) = support::sqlite_store().await;
-    let stack = Stack::build(store, GatewayOptions::default(), |tasks| {
-        Arc::new(Agent::new(
-            stack::tasks_client(tasks, Duration::from_secs(5)),
-            stack::llm(&base, "scripted"),
-            8,
-        ))
-    })
-    .await;
+    let stack = Stack::with(store, Mind::Model(base.clone()), (0, 0)).await;
     let (thread, events) = say(&stack, "alice", "add water the plants", None).await;
     let item = last_widget(&events);
     assert_eq!(
@@ -316,14 +307,7 @@ async fn a_batch_delete_the_model_asks_for_waits_for_the_users_approval() {
     })
     .await;
     let (store, _dir) = support::sqlite_store().await;
-    let stack = Stack::build(store, GatewayOptions::default(), |tasks| {
-        Arc::new(Agent::new(
-            stack::tasks_client(tasks, Duration::from_secs(5)),
-            stack::llm(&base, "scripted"),
-            8,
-        ))
-    })
-    .await;
+    let stack = Stack::with(store, Mind::Model(base.clone()), (0, 0)).await;
     let (thread, _) = say(&stack, "alice", "add alpha", None).await;
     say(&stack, "alice", "add beta", Some(&thread)).await;
     let (_, events) = say(&stack, "alice", "delete both", Some(&thread)).await;

@@ -11,14 +11,12 @@
 mod support;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use chat_gateway::agent::Agent;
 use chrono::{Days, Utc};
 use serde_json::{Value, json};
 use support::model::{self, text_chunks, tool_chunks};
-use support::product::Stack;
-use support::stack::{self, GatewayOptions};
+use support::product::{Mind, Stack};
+use support::stack;
 use support::widgets::{last_widget, offline, row, say};
 
 /// What the row's date picker sends when `day` is picked: its action, with the day under the
@@ -269,14 +267,7 @@ async fn a_models_delete_by_filter_or_after_all_waits_for_approval_of_the_tasks_
     })
     .await;
     let (store, _dir) = support::sqlite_store().await;
-    let stack = Stack::build(store, GatewayOptions::default(), |tasks| {
-        Arc::new(Agent::new(
-            stack::tasks_client(tasks, Duration::from_secs(5)),
-            stack::llm(&base, "scripted"),
-            8,
-        ))
-    })
-    .await;
+    let stack = Stack::with(store, Mind::Model(base.clone()), (0, 0)).await;
     let (thread, _) = say(&stack, "alice", "add alpha", None).await;
     for said in ["add beta", "add gamma", "done 1", "done 2"] {
         say(&stack, "alice", said, Some(&thread)).await;

@@ -22,6 +22,9 @@ pub enum Mind {
     Offline,
     /// An LLM agent whose model server is down (every turn fails after the user message).
     DeadModel,
+    /// An LLM agent whose model is the OpenAI-compatible server at this base URL (e.g. a
+    /// scripted one from `model::serve`).
+    Model(String),
 }
 
 /// A running gateway with its task server; dropping it stops both.
@@ -64,6 +67,7 @@ impl Stack {
                 drop(closed);
                 stack::llm(&base_url, "down")
             }
+            Mind::Model(base_url) => stack::llm(&base_url, "scripted"),
         };
         let options =
             GatewayOptions { rate, cors_origins: vec![ORIGIN.to_owned()], ..GatewayOptions::default() };
