@@ -7,8 +7,9 @@
 //!   the per-user rate limit. ChatKit requests go through `chatkit`'s dispatcher.
 //! * `chatkit` — the protocol's wire types (requests, items, events, views) and dispatcher.
 //! * `conversation` — the turn service: store the user message first, run the responder
-//!   into a `TurnSink` that records each item as it streams, title the thread; and every
-//!   thread operation. No face reaches the store but through it.
+//!   into a `TurnSink` that records each item as it streams, title the thread; every thread
+//!   operation; and attachments (checked, stored with their owner, bound to a message). No
+//!   face reaches the store but through it.
 //! * `agent` — the `Responder` that answers: an LLM tool loop, or the offline agent,
 //!   calling mcp-tasks through `tasks_client` (a token minted per user and request).
 //! * `store` — the `ThreadStore` trait over PostgreSQL and SQLite; all SQL lives here.
