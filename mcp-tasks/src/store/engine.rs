@@ -10,8 +10,8 @@ use super::backend::{Backend, BindArg, Reads, Statement};
 use super::query::{self, Arg};
 use super::row::{RawTask, TaskColumns, found_in_requested_order, in_requested_order, split_tags, task_json};
 use super::{
-    AnalyticsData, Change, DueReminder, Modify, NewReminder, NewTask, Page, PendingFacts, Priority, Reminder,
-    Status, Store, StoreError, Task, TaskQuery, sql,
+    AnalyticsData, Change, DueReminder, Modify, NewReminder, NewTask, Page, PendingFacts, PlanReminder, Priority,
+    Reminder, RemindersAdded, Status, Store, StoreError, Task, TaskQuery, sql,
 };
 use crate::dates::Due;
 
@@ -345,6 +345,51 @@ where
         let rows = sqlx::query(sql::TASK_REMINDERS).arg(user).arg(task.id).fetch_all(&mut *tx).await?;
         tx.commit().await?;
         rows.iter().map(|r| reminder_from_row::<B>(r).map(|d| d.reminder)).collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]
+    async fn add_reminders(
+        &self,
+        user: &str,
+        numbers: &[i64],
+        now: DateTime<Utc>,
+        plan: PlanReminder<'_>,
+    ) -> Result<RemindersAdded, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (tasks, missing) =
+            found_in_requested_order(Self::select(&mut tx, user, numbers, true).await?, numbers);
+        let (mut planned, mut refused, mut rows) = (Vec::new(), Vec::new(), Vec::new());
+        for task in tasks {
+            match plan(&task) {
+                Ok(r) => {
+                    let at = B::instant_json(r.at);
+                    rows.push(serde_json::json!({"task_id": task.id, "remind_at": at, "phrase": r.phrase}));
+                    planned.push((task, r));
+                }
+                Err(why) => refused.push((task.number, why)),
+            }
+        }
+        // One statement for every reminder, whatever their number; ids come back per task.
+        let mut added = Vec::with_capacity(planned.len());
+        if !rows.is_empty() {
+            let rows = serde_json::Value::Array(rows).to_string();
+            let statement = sqlx::query(B::INSERT_REMINDERS).arg(user).arg(rows).arg(B::instant(now));
+            let inserted = statement.fetch_all(&mut *tx).await?;
+            let mut ids = Vec::with_capacity(inserted.len());
+            for row in &inserted {
+                let (id, task_id): (i64, i64) = (row.read(0)?, row.read(1)?);
+                ids.push((task_id, id, B::read_instant(row.read(2)?)?));
+            }
+            for (task, r) in planned {
+                let &(_, id, remind_at) = ids.iter().find(|(t, ..)| *t == task.id).ok_or_else(|| {
+                    StoreError::Corrupt(format!("no reminder came back for task {}", task.number))
+                })?;
+                let (task, title, phrase) = (task.number, task.title, r.phrase);
+                added.push(Reminder { id, task, title, remind_at, phrase, delivered_at: None, attempts: 0 });
+            }
+        }
+        tx.commit().await?;
+        Ok(RemindersAdded { added, refused, missing })
     }
 
     #[tracing::instrument(skip_all, fields(user))]
