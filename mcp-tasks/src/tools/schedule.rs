@@ -7,7 +7,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use shared::contract::{ReminderView, TaskView};
+use shared::contract::{NotScheduled, ReminderView, TaskView};
 
 use super::input;
 use super::view;
@@ -62,14 +62,6 @@ pub struct ReminderOutput {
     pub not_found: Option<Vec<i64>>,
 }
 
-/// A task that got no reminder.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct NotScheduled {
-    /// The task number.
-    pub task: i64,
-    /// Why not.
-    pub reason: String,
-}
 
 /// Output of `get_recurring_tasks`.
 #[derive(Debug, Serialize, JsonSchema)]
