@@ -270,7 +270,10 @@ async fn reminders_for_forty_tasks_are_one_schedule_reminder_call(store: Arc<dyn
     let mut reminded: Vec<i64> = set.iter().map(|r| r.task).collect();
     reminded.sort_unstable();
     assert_eq!(reminded, numbers, "one reminder on each of the forty");
-    assert!(product.tasks.user_due_reminders("bob", from, to).await.unwrap().is_empty(), "bob's #1 untouched");
+    assert!(
+        product.tasks.user_due_reminders("bob", from, to).await.unwrap().is_empty(),
+        "bob's #1 untouched"
+    );
 }
 
 async fn many_tool_calls_in_one_step_run_at_most_the_turns_concurrency_at_once(store: Arc<dyn ThreadStore>) {

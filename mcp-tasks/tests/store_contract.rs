@@ -353,8 +353,14 @@ async fn add_reminders_adds_one_per_found_task_and_names_the_rest(s: &dyn Store)
     s.add_tasks("alice", vec![task("a1"), task("a2"), task("a3")], now()).await.unwrap();
     s.add_tasks("bob", vec![task("b1")], now()).await.unwrap();
     let (soon, later) = (now() + Duration::minutes(20), now() + Duration::hours(1));
-    let plan_at = |at: DateTime<Utc>| move |t: &mcp_tasks::store::Task| -> Result<NewReminder, String> {
-        if t.title == "a2" { Err("not this one".into()) } else { Ok(NewReminder { at, phrase: Some("p".into()) }) }
+    let plan_at = |at: DateTime<Utc>| {
+        move |t: &mcp_tasks::store::Task| -> Result<NewReminder, String> {
+            if t.title == "a2" {
+                Err("not this one".into())
+            } else {
+                Ok(NewReminder { at, phrase: Some("p".into()) })
+            }
+        }
     };
     // Bob names his #1 and numbers only Alice has: his task gets one, hers are not read.
     let bob = s.add_reminders("bob", &[3, 1, 2, 1], now(), &plan_at(soon)).await.unwrap();
@@ -369,13 +375,18 @@ async fn add_reminders_adds_one_per_found_task_and_names_the_rest(s: &dyn Store)
     // What came back is what was stored, for Alice only.
     let due = s.user_due_reminders("alice", now(), later).await.unwrap();
     let mut stored: Vec<_> = due.iter().map(|r| (r.id, r.task, r.remind_at, r.phrase.clone())).collect();
-    let mut returned: Vec<_> = alice.added.iter().map(|r| (r.id, r.task, r.remind_at, r.phrase.clone())).collect();
+    let mut returned: Vec<_> =
+        alice.added.iter().map(|r| (r.id, r.task, r.remind_at, r.phrase.clone())).collect();
     stored.sort_unstable();
     returned.sort_unstable();
     assert_eq!(stored, returned);
     let none = s.add_reminders("alice", &[2], now(), &plan_at(soon)).await.unwrap();
     assert!(none.added.is_empty() && none.missing.is_empty() && none.refused.len() == 1);
-    assert_eq!(s.user_due_reminders("alice", now(), later).await.unwrap().len(), 2, "a refusal writes nothing");
+    assert_eq!(
+        s.user_due_reminders("alice", now(), later).await.unwrap().len(),
+        2,
+        "a refusal writes nothing"
+    );
 }
 
 async fn a_reminder_given_up_on_is_no_longer_pending(s: &dyn Store) {

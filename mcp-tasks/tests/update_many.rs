@@ -105,7 +105,8 @@ async fn reminding_about_many_tasks_is_one_call_resolved_per_task(store: Arc<dyn
     ok(&alice, "add_task", json!({"tasks": tasks})).await;
 
     // "1 hour before" counts from each task's own due time; #4 has none; #40 is nobody's.
-    let out = ok(&alice, "schedule_reminder", json!({"tasks": [3, 1, 2, 4, 40], "at": "1 hour before"})).await;
+    let out =
+        ok(&alice, "schedule_reminder", json!({"tasks": [3, 1, 2, 4, 40], "at": "1 hour before"})).await;
     let expected = [(3, "2030-06-01 17:30"), (1, "2030-05-01 09:00"), (2, "2030-05-02 09:00")];
     let expected: Vec<(i64, String)> = expected.iter().map(|(n, at)| (*n, (*at).to_owned())).collect();
     assert_eq!(reminder_times(&out["scheduled"]), expected, "{out}");
@@ -140,7 +141,10 @@ async fn reminders_never_reach_another_users_tasks(store: Arc<dyn Store>) {
     ok(&bob, "add_task", json!({"title": "bob 1"})).await;
 
     let out = ok(&bob, "schedule_reminder", json!({"tasks": [1, 2, 3, 4, 5], "at": "in 10 minutes"})).await;
-    assert_eq!(numbers(&out["scheduled"].as_array().unwrap().iter().map(|r| r["task"].clone()).collect()), [1]);
+    assert_eq!(
+        numbers(&out["scheduled"].as_array().unwrap().iter().map(|r| r["task"].clone()).collect()),
+        [1]
+    );
     assert_eq!(out["scheduled"][0]["title"], "bob 1", "{out}");
     assert_eq!(numbers(&out["not_found"]), vec![2, 3, 4, 5], "{out}");
     let said = tool_error(&bob, "schedule_reminder", json!({"tasks": [2, 3], "at": "in 10 minutes"})).await;

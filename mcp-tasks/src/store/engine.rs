@@ -10,8 +10,8 @@ use super::backend::{Backend, BindArg, Reads, Statement};
 use super::query::{self, Arg};
 use super::row::{RawTask, TaskColumns, found_in_requested_order, in_requested_order, split_tags, task_json};
 use super::{
-    AnalyticsData, Change, DueReminder, Modify, NewReminder, NewTask, Page, PendingFacts, PlanReminder, Priority,
-    Reminder, RemindersAdded, Status, Store, StoreError, Task, TaskQuery, sql,
+    AnalyticsData, Change, DueReminder, Modify, NewReminder, NewTask, Page, PendingFacts, PlanReminder,
+    Priority, Reminder, RemindersAdded, Status, Store, StoreError, Task, TaskQuery, sql,
 };
 use crate::dates::Due;
 

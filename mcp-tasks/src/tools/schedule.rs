@@ -62,7 +62,6 @@ pub struct ReminderOutput {
     pub not_found: Option<Vec<i64>>,
 }
 
-
 /// Output of `get_recurring_tasks`.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct RecurringOutput {
@@ -123,7 +122,12 @@ impl TaskServer {
 }
 
 impl TaskServer {
-    async fn remind(&self, number: i64, phrase: &str, caller: &Caller) -> Result<Reply<ReminderOutput>, ToolError> {
+    async fn remind(
+        &self,
+        number: i64,
+        phrase: &str,
+        caller: &Caller,
+    ) -> Result<Reply<ReminderOutput>, ToolError> {
         let now = now();
         let task = self.store().get_tasks(&caller.user, &[number]).await?.remove(0);
         let at = input::reminder_time(phrase, task.due.as_ref(), caller.tz, now)?;
@@ -137,7 +141,8 @@ impl TaskServer {
             task.title,
             super::tasks::plural(views.len(), "reminder")
         );
-        let data = ReminderOutput { task: Some(task.number), reminders: Some(views), ..ReminderOutput::default() };
+        let data =
+            ReminderOutput { task: Some(task.number), reminders: Some(views), ..ReminderOutput::default() };
         Ok(Reply { data, text })
     }
 
@@ -174,7 +179,8 @@ impl TaskServer {
             lines.extend(not_found_line);
             return Err(ToolError::Invalid(format!("No reminder was set. {}", lines.join("\n"))));
         }
-        let scheduled: Vec<ReminderView> = done.added.iter().map(|r| view::reminder_view(r, caller.tz)).collect();
+        let scheduled: Vec<ReminderView> =
+            done.added.iter().map(|r| view::reminder_view(r, caller.tz)).collect();
         let asked = done.added.len() + done.refused.len() + done.missing.len();
         let mut lines = vec![format!(
             "I'll remind you about {} of {asked}:",
@@ -183,7 +189,8 @@ impl TaskServer {
         lines.extend(scheduled.iter().map(|r| format!("#{} {} at {}", r.task, r.title, r.at_local)));
         lines.extend(done.refused.iter().map(|(n, why)| format!("No reminder for #{n}: {why}")));
         lines.extend(not_found_line);
-        let not_scheduled = done.refused.into_iter().map(|(task, reason)| NotScheduled { task, reason }).collect();
+        let not_scheduled =
+            done.refused.into_iter().map(|(task, reason)| NotScheduled { task, reason }).collect();
         let data = ReminderOutput {
             scheduled: Some(scheduled),
             not_scheduled: Some(not_scheduled),
