@@ -141,10 +141,8 @@ async fn reminders_never_reach_another_users_tasks(store: Arc<dyn Store>) {
     ok(&bob, "add_task", json!({"title": "bob 1"})).await;
 
     let out = ok(&bob, "schedule_reminder", json!({"tasks": [1, 2, 3, 4, 5], "at": "in 10 minutes"})).await;
-    assert_eq!(
-        numbers(&out["scheduled"].as_array().unwrap().iter().map(|r| r["task"].clone()).collect()),
-        [1]
-    );
+    let scheduled: Vec<_> = reminder_times(&out["scheduled"]).into_iter().map(|(task, _)| task).collect();
+    assert_eq!(scheduled, [1], "{out}");
     assert_eq!(out["scheduled"][0]["title"], "bob 1", "{out}");
     assert_eq!(numbers(&out["not_found"]), vec![2, 3, 4, 5], "{out}");
     let said = tool_error(&bob, "schedule_reminder", json!({"tasks": [2, 3], "at": "in 10 minutes"})).await;

@@ -186,7 +186,8 @@ impl TaskServer {
             "I'll remind you about {} of {asked}:",
             super::tasks::plural(scheduled.len(), "task")
         )];
-        lines.extend(scheduled.iter().map(|r| format!("#{} {} at {}", r.task, r.title, r.at_local)));
+        let local = |r: &ReminderView| r.at.with_timezone(&caller.tz).format("%Y-%m-%d %H:%M %Z").to_string();
+        lines.extend(scheduled.iter().map(|r| format!("#{} {} at {}", r.task, r.title, local(r))));
         lines.extend(done.refused.iter().map(|(n, why)| format!("No reminder for #{n}: {why}")));
         lines.extend(not_found_line);
         let not_scheduled =
