@@ -253,15 +253,56 @@ async fn reopening_forty_tasks_is_one_update_task_call(store: Arc<dyn ThreadStor
     assert!(tasks.iter().all(|t| t.status == mcp_tasks::store::Status::Pending), "all forty reopened");
 }
 
-async fn reminders_for_forty_tasks_run_at_most_the_turns_concurrency_at_once(store: Arc<dyn ThreadStore>) {
-    // `schedule_reminder` takes one task, so here a range still fans out, within the bound.
-    let agent = AgentLimits { tool_concurrency: 3, ..AgentLimits::default() };
-    let product = Product::start(store, Setup { agent, ..Setup::default() }).await;
+async fn reminders_for_forty_tasks_are_one_schedule_reminder_call(store: Arc<dyn ThreadStore>) {
+    let product = Product::start(store, Setup::default()).await;
     product.add_tasks("ann", 40).await;
+    product.add_tasks("bob", 1).await;
+    let numbers: Vec<i64> = (1..=40).collect();
     let before = product.calls();
     let body = product.chat("ann", "remind me about 1-40 tomorrow at 9am").await;
-    assert_eq!(body["tool_calls"].as_array().unwrap().len(), 40, "one reminder per task: {body}");
-    assert_eq!(product.calls() - before, 40);
+    let calls = body["tool_calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 1, "one call for the forty: {body}");
+    assert_eq!(calls[0]["name"], "schedule_reminder", "{body}");
+    assert_eq!(calls[0]["arguments"]["tasks"], json!(numbers), "{body}");
+    assert_eq!(product.calls() - before, 1, "one tool call reached mcp-tasks");
+    let (from, to) = (chrono::Utc::now(), chrono::Utc::now() + chrono::Duration::days(3));
+    let set = product.tasks.user_due_reminders("ann", from, to).await.unwrap();
+    let mut reminded: Vec<i64> = set.iter().map(|r| r.task).collect();
+    reminded.sort_unstable();
+    assert_eq!(reminded, numbers, "one reminder on each of the forty");
+    assert!(
+        product.tasks.user_due_reminders("bob", from, to).await.unwrap().is_empty(),
+        "bob's #1 untouched"
+    );
+}
+
+async fn many_tool_calls_in_one_step_run_at_most_the_turns_concurrency_at_once(store: Arc<dyn ThreadStore>) {
+    // Every tool takes many numbers now, so a model asking for many calls in one step is
+    // what still fans out within a turn.
+    let requests = Arc::default();
+    let model = support::model::serve(requests, |body: &Value| {
+        let answered = body["messages"].as_array().unwrap().iter().any(|m| m["role"] == "tool");
+        if answered {
+            return Ok(support::model::text_chunks(&["done"]));
+        }
+        let calls: Vec<Value> = (0..12)
+            .map(|i| {
+                json!({"index": i, "id": format!("call_{i}"), "type": "function",
+                       "function": {"name": "list_tasks", "arguments": "{}"}})
+            })
+            .collect();
+        Ok(vec![
+            support::model::chunk(&json!({"tool_calls": calls}), None),
+            support::model::chunk(&json!({}), Some("tool_calls")),
+        ])
+    })
+    .await;
+    let agent = AgentLimits { tool_concurrency: 3, max_tool_calls: 12, ..AgentLimits::default() };
+    let brain = stack::llm(&model, "scripted");
+    let product = Product::start(store, Setup { brain, agent, ..Setup::default() }).await;
+    let body = product.chat("ann", "list my tasks twelve times").await;
+    assert_eq!(body["tool_calls"].as_array().unwrap().len(), 12, "{body}");
+    assert_eq!(product.calls(), 12, "every call ran");
     let most = product.counter.most.load(Ordering::SeqCst);
     assert!((1..=3).contains(&most), "{most} calls were in flight at once");
 }
@@ -420,7 +461,8 @@ async fn a_page_of_messages_reads_only_that_pages_tool_calls(store: Arc<dyn Thre
 on_both_backends!(
     a_message_naming_thousands_of_task_numbers_is_refused_without_one_tool_call,
     reopening_forty_tasks_is_one_update_task_call,
-    reminders_for_forty_tasks_run_at_most_the_turns_concurrency_at_once,
+    reminders_for_forty_tasks_are_one_schedule_reminder_call,
+    many_tool_calls_in_one_step_run_at_most_the_turns_concurrency_at_once,
     the_process_wide_bound_holds_over_many_users_at_once,
     a_model_asking_for_fifty_tool_calls_in_one_step_gets_only_the_cap_run,
     feedback_on_more_items_than_the_limit_is_a_413_and_records_nothing,

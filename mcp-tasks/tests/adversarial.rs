@@ -88,6 +88,8 @@ async fn tool_calls_past_the_batch_and_field_limits_are_refused_and_change_nothi
     assert!(said.contains("At most 100 tasks per call"), "{said}");
     let said = tool_error(&client, "update_task", json!({"tasks": numbers, "status": "pending"})).await;
     assert!(said.contains("At most 100 tasks per call"), "{said}");
+    let said = tool_error(&client, "schedule_reminder", json!({"tasks": numbers, "at": "in 1 hour"})).await;
+    assert!(said.contains("At most 100 tasks per call"), "{said}");
     let many: Vec<_> = (0..1_000).map(|i| json!({"title": format!("t{i}")})).collect();
     let said = tool_error(&client, "add_task", json!({"tasks": many})).await;
     assert!(said.contains("100"), "{said}");

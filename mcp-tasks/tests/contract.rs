@@ -1,13 +1,14 @@
 //! The contract in `shared::contract`, checked against what the real server sends: every
 //! tool result the gateway reads yields its tasks through `listed_tasks`, every task view
-//! reads back as a `TaskView`, and the due-reminders resource reads as `DueReminders`.
+//! reads back as a `TaskView`, a reminder result in either form reads through `reminders_set`,
+//! and the due-reminders resource reads as `DueReminders`.
 #![allow(clippy::unwrap_used)]
 
 mod support;
 
 use serde_json::{Value, json};
 use shared::contract::resources::{DUE_REMINDERS, DueReminders};
-use shared::contract::{Status, TaskView, listed_tasks, tools};
+use shared::contract::{Status, TaskView, listed_tasks, reminders_set, tools};
 use support::{TestServer, ok};
 
 /// The numbers of the tasks `tool`'s result lists, sorted (list order is the tool's business).
@@ -61,6 +62,12 @@ async fn every_result_the_gateway_reads_parses_as_the_shared_contract() {
 
     let reminder = ok(&c, tools::SCHEDULE_REMINDER, json!({"task": 2, "at": "in 2 hours"})).await;
     assert_eq!(listed_tasks(tools::SCHEDULE_REMINDER, &reminder), None);
+    let one = reminders_set(&reminder).unwrap();
+    assert_eq!(one.reminders.iter().map(|r| r.task).collect::<Vec<_>>(), [2], "{reminder}");
+    let many = ok(&c, tools::SCHEDULE_REMINDER, json!({"tasks": [1, 2, 9], "at": "in 3 hours"})).await;
+    let many = reminders_set(&many).unwrap();
+    assert_eq!(many.reminders.iter().map(|r| r.task).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(many.not_found, [9]);
     let summary = ok(&c, tools::ANALYTICS_SUMMARY, json!({})).await;
     assert_eq!(listed_tasks(tools::ANALYTICS_SUMMARY, &summary), None);
 

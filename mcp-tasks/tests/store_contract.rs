@@ -349,6 +349,46 @@ async fn reminders_are_listed_delivered_and_retried(s: &dyn Store) {
     );
 }
 
+async fn add_reminders_adds_one_per_found_task_and_names_the_rest(s: &dyn Store) {
+    s.add_tasks("alice", vec![task("a1"), task("a2"), task("a3")], now()).await.unwrap();
+    s.add_tasks("bob", vec![task("b1")], now()).await.unwrap();
+    let (soon, later) = (now() + Duration::minutes(20), now() + Duration::hours(1));
+    let plan_at = |at: DateTime<Utc>| {
+        move |t: &mcp_tasks::store::Task| -> Result<NewReminder, String> {
+            if t.title == "a2" {
+                Err("not this one".into())
+            } else {
+                Ok(NewReminder { at, phrase: Some("p".into()) })
+            }
+        }
+    };
+    // Bob names his #1 and numbers only Alice has: his task gets one, hers are not read.
+    let bob = s.add_reminders("bob", &[3, 1, 2, 1], now(), &plan_at(soon)).await.unwrap();
+    assert_eq!(bob.added.iter().map(|r| (r.task, r.title.as_str())).collect::<Vec<_>>(), vec![(1, "b1")]);
+    assert_eq!(bob.missing, vec![3, 2], "each number once, in the order asked");
+    let alice = s.add_reminders("alice", &[3, 2, 1, 9], now(), &plan_at(soon)).await.unwrap();
+    assert_eq!(alice.added.iter().map(|r| r.task).collect::<Vec<_>>(), vec![3, 1], "in the order asked");
+    assert_eq!(alice.refused, vec![(2, "not this one".to_owned())]);
+    assert_eq!(alice.missing, vec![9]);
+    assert!(alice.added.iter().all(|r| r.remind_at == soon && r.delivered_at.is_none() && r.attempts == 0));
+    assert_ne!(alice.added[0].id, alice.added[1].id);
+    // What came back is what was stored, for Alice only.
+    let due = s.user_due_reminders("alice", now(), later).await.unwrap();
+    let mut stored: Vec<_> = due.iter().map(|r| (r.id, r.task, r.remind_at, r.phrase.clone())).collect();
+    let mut returned: Vec<_> =
+        alice.added.iter().map(|r| (r.id, r.task, r.remind_at, r.phrase.clone())).collect();
+    stored.sort_unstable();
+    returned.sort_unstable();
+    assert_eq!(stored, returned);
+    let none = s.add_reminders("alice", &[2], now(), &plan_at(soon)).await.unwrap();
+    assert!(none.added.is_empty() && none.missing.is_empty() && none.refused.len() == 1);
+    assert_eq!(
+        s.user_due_reminders("alice", now(), later).await.unwrap().len(),
+        2,
+        "a refusal writes nothing"
+    );
+}
+
 async fn a_reminder_given_up_on_is_no_longer_pending(s: &dyn Store) {
     let mut with_reminder = task("renew the lease");
     with_reminder.reminders = vec![NewReminder { at: now() + Duration::minutes(1), phrase: None }];
@@ -410,5 +450,6 @@ contract!(
     search_finds_prefixes_tags_and_urdu_for_the_owner_only,
     reminders_are_listed_delivered_and_retried,
     a_reminder_given_up_on_is_no_longer_pending,
+    add_reminders_adds_one_per_found_task_and_names_the_rest,
     migrations_are_idempotent_and_ping_answers,
 );

@@ -2,6 +2,8 @@
 //! header-read timeout (which also closes a keep-alive connection idle that long), a write
 //! timeout (a client that stops reading is dropped), and a cap on open connections (past it
 //! new connections wait in the listen backlog); graceful shutdown within a grace period.
+//! Small request bodies are read before a request is handled ([`read_small_body`]), so a
+//! request refused unread keeps its keep-alive connection.
 
 use std::future::Future;
 use std::io;
@@ -12,6 +14,10 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
@@ -55,8 +61,38 @@ pub async fn serve(
     shutdown: CancellationToken,
     grace: Duration,
 ) -> io::Result<()> {
+    let app = app.layer(axum::middleware::from_fn(read_small_body));
     let server = accept_loop(listener, app, limits, shutdown.clone());
     crate::shutdown::drain_within(server, shutdown, grace).await
+}
+
+/// Bodies declared (`Content-Length`) up to this size are read before the request is handled.
+pub const SMALL_BODY: usize = 64 * 1024;
+
+/// How long such a body may take to arrive once the request head has.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Reads a small request body in full before the request is handled. hyper closes a
+/// keep-alive connection whose request body was left unread, so without this a request
+/// refused before its body is read (a 401, a 429) closes the connection, and a client that
+/// had already sent its next request on it sees "server disconnected". Bodies of unknown
+/// length or over [`SMALL_BODY`] stream to the handler as before.
+pub async fn read_small_body(request: Request, next: Next) -> Response {
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
+    if !declared.is_some_and(|n: usize| n > 0 && n <= SMALL_BODY) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, SMALL_BODY)).await {
+        Ok(Ok(bytes)) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(Err(_)) => refused(StatusCode::BAD_REQUEST, "the request body could not be read"),
+        Err(_) => refused(StatusCode::REQUEST_TIMEOUT, "the request body did not arrive in time"),
+    }
+}
+
+fn refused(status: StatusCode, message: &str) -> Response {
+    let code = if status == StatusCode::REQUEST_TIMEOUT { "timeout" } else { "bad_request" };
+    (status, axum::Json(serde_json::json!({"error": {"code": code, "message": message}}))).into_response()
 }
 
 async fn accept_loop(

@@ -48,7 +48,7 @@ where
     Vec<u8>: for<'r> Decode<'r, B> + Type<B>,
     i64: for<'a> Encode<'a, B> + for<'r> Decode<'r, B> + Type<B>,
 {
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn create_attachment(&self, user: &str, a: &AttachmentRecord) -> Result<(), StoreError> {
         sqlx::query(INSERT)
             .bind(user)
@@ -62,7 +62,7 @@ where
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, fields(user, bytes = bytes.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, bytes = bytes.len()))]
     async fn upload_attachment(
         &self,
         user: &str,
@@ -82,7 +82,7 @@ where
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn load_attachment(&self, user: &str, id: &str) -> Result<AttachmentRecord, StoreError> {
         let row: Option<AttachmentRow<B::Instant>> =
             sqlx::query_as(LOAD).bind(user).bind(id).fetch_optional(self.reader()).await?;
@@ -100,25 +100,25 @@ where
         })
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn bind_attachment(&self, user: &str, id: &str, thread_id: &str) -> Result<(), StoreError> {
         let done = sqlx::query(BIND).bind(user).bind(id).bind(thread_id).execute(self.writer()).await?;
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn delete_attachment(&self, user: &str, id: &str) -> Result<(), StoreError> {
         let done = sqlx::query(DELETE).bind(user).bind(id).execute(self.writer()).await?;
         if B::rows_affected(&done) == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn attachment_usage(&self, user: &str) -> Result<AttachmentUsage, StoreError> {
         let (bytes, unsent): (i64, i64) = sqlx::query_as(USAGE).bind(user).fetch_one(self.reader()).await?;
         Ok(AttachmentUsage { bytes, unsent })
     }
 
-    #[tracing::instrument(skip_all, fields(user))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
     async fn delete_unsent_attachments(&self, user: &str, before: DateTime<Utc>) -> Result<u64, StoreError> {
         let done =
             sqlx::query(DELETE_UNSENT).bind(user).bind(B::instant(before)).execute(self.writer()).await?;

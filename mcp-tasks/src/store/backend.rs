@@ -1,6 +1,6 @@
 //! What the one SQL engine needs to know about a database, and nothing more: its sqlx
 //! type, how an instant is stored, how a write transaction begins, how a list of task
-//! numbers is matched, how many rows are written in one statement, and the search and
+//! numbers is matched, how many rows (tasks, reminders) are written in one statement, and the search and
 //! ordering fragments that differ. `pg` and
 //! `sqlite` implement [`Backend`]; the engine is written once over it.
 
@@ -45,6 +45,11 @@ pub trait Backend: Send + Sync + 'static {
     /// Records that user `$1` completed the tasks whose ids [`Backend::bind_numbers`] binds as
     /// `$2`, at `$3`, in one statement.
     const INSERT_COMPLETIONS: &'static str;
+
+    /// Schedules reminders for user `$1` given as `$2`, a JSON array of rows (`task_id`,
+    /// `remind_at` as [`Backend::instant_json`], `phrase`), created at `$3`, in one statement;
+    /// returns `id, task_id, remind_at` of each.
+    const INSERT_REMINDERS: &'static str;
 
     /// `ORDER BY` terms for "by due date, undated last, then priority, then number".
     const ORDER_BY_DUE: &'static str;

@@ -1,19 +1,21 @@
-//! The one SQL engine behind [`Store`]: every statement, transaction and row mapping of
-//! the task store, written once over a [`Backend`] (PostgreSQL or SQLite).
+//! The one SQL engine behind [`Store`]: every statement and transaction of
+//! the task store, written once over a [`Backend`] (PostgreSQL or SQLite); rows are read in `row`.
 
 use std::marker::PhantomData;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{Database, Executor, Pool, Transaction};
 
-use super::backend::{Backend, BindArg, Reads, Statement};
+use super::backend::{Backend, BindArg, Reads};
 use super::query::{self, Arg};
-use super::row::{RawTask, TaskColumns, found_in_requested_order, in_requested_order, split_tags, task_json};
-use super::{
-    AnalyticsData, Change, DueReminder, Modify, NewReminder, NewTask, Page, PendingFacts, Priority, Reminder,
-    Status, Store, StoreError, Task, TaskQuery, sql,
+use super::row::{
+    TaskColumns, bind_columns, found_in_requested_order, in_requested_order, pending_from_row,
+    reminder_from_row, task_from_row, task_json,
 };
-use crate::dates::Due;
+use super::{
+    AnalyticsData, Change, DueReminder, Modify, NewReminder, NewTask, Page, PlanReminder, Reminder,
+    RemindersAdded, Status, Store, StoreError, Task, TaskQuery, sql,
+};
 
 /// Tasks in the database of backend `B` (see the `PgStore` and `SqliteStore` aliases).
 #[derive(Debug, Clone)]
@@ -23,7 +25,6 @@ pub struct SqlStore<B: Backend> {
 }
 
 type Tx<B> = Transaction<'static, <B as Backend>::Db>;
-type DbRow<B> = <<B as Backend>::Db as Database>::Row;
 
 impl<B: Backend> SqlStore<B> {
     /// Connects a pool to `url`.
@@ -132,79 +133,6 @@ where
     }
 }
 
-/// Binds a task's columns as `$3`…`$15` of [`sql::INSERT_TASK`].
-fn bind_columns<'q, B: Backend>(statement: Statement<'q, B::Db>, c: TaskColumns<'_>) -> Statement<'q, B::Db> {
-    statement
-        .arg(c.title)
-        .arg(c.description)
-        .arg(c.status)
-        .arg(c.priority)
-        .arg(c.tags)
-        .arg(c.due_at.map(B::instant))
-        .arg(c.due_date)
-        .arg(c.due_key.map(B::instant))
-        .arg(c.due_string)
-        .arg(c.due_tz)
-        .arg(c.recurrence_phrase)
-        .arg(c.recurrence_rule)
-        .arg(c.recurrence_from_completion)
-}
-
-fn opt_instant<B: Backend>(stored: Option<B::Instant>) -> Result<Option<DateTime<Utc>>, StoreError> {
-    stored.map(B::read_instant).transpose()
-}
-
-fn task_from_row<B: Backend>(row: &DbRow<B>) -> Result<Task, StoreError> {
-    // Grouped by meaning (each index names its column): what, when, how urgent, due, repeat.
-    RawTask {
-        id: row.read(0)?,
-        number: row.read(1)?,
-        title: row.read(2)?,
-        description: row.read(3)?,
-        status: row.read(4)?,
-        created_at: B::read_instant(row.read(14)?)?,
-        updated_at: B::read_instant(row.read(15)?)?,
-        completed_at: opt_instant::<B>(row.read(16)?)?,
-        priority: row.read(5)?,
-        tags: row.read(6)?,
-        due_date: row.read(8)?,
-        due_string: row.read(9)?,
-        due_tz: row.read(10)?,
-        due_at: opt_instant::<B>(row.read(7)?)?,
-        recurrence_phrase: row.read(11)?,
-        recurrence_rule: row.read(12)?,
-        recurrence_from_completion: row.read(13)?,
-    }
-    .into_task()
-}
-
-fn reminder_from_row<B: Backend>(row: &DbRow<B>) -> Result<DueReminder, StoreError> {
-    Ok(DueReminder {
-        user_id: row.read(7)?,
-        reminder: Reminder {
-            id: row.read(0)?,
-            task: row.read(1)?,
-            title: row.read(2)?,
-            remind_at: B::read_instant(row.read(3)?)?,
-            phrase: row.read(4)?,
-            delivered_at: opt_instant::<B>(row.read(5)?)?,
-            attempts: row.read(6)?,
-        },
-    })
-}
-
-fn pending_from_row<B: Backend>(row: &DbRow<B>) -> Result<PendingFacts, StoreError> {
-    let level: i16 = row.read(0)?;
-    let tags: String = row.read(1)?;
-    let due_at = opt_instant::<B>(row.read(2)?)?;
-    let due_date: Option<NaiveDate> = row.read(3)?;
-    Ok(PendingFacts {
-        priority: u8::try_from(level).ok().and_then(Priority::new).unwrap_or(Priority::DEFAULT),
-        tags: split_tags(&tags),
-        due: due_at.map(Due::At).or(due_date.map(Due::Day)),
-    })
-}
-
 #[async_trait::async_trait]
 impl<B: Backend> Store for SqlStore<B>
 where
@@ -309,7 +237,7 @@ where
         Ok(self.modify(user, numbers, now, modify, true).await?.0)
     }
 
-    #[tracing::instrument(skip_all, fields(user, count = numbers.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = numbers.len()))]
     async fn modify_found(
         &self,
         user: &str,
@@ -345,6 +273,51 @@ where
         let rows = sqlx::query(sql::TASK_REMINDERS).arg(user).arg(task.id).fetch_all(&mut *tx).await?;
         tx.commit().await?;
         rows.iter().map(|r| reminder_from_row::<B>(r).map(|d| d.reminder)).collect()
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(user, count = numbers.len()))]
+    async fn add_reminders(
+        &self,
+        user: &str,
+        numbers: &[i64],
+        now: DateTime<Utc>,
+        plan: PlanReminder<'_>,
+    ) -> Result<RemindersAdded, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (tasks, missing) =
+            found_in_requested_order(Self::select(&mut tx, user, numbers, true).await?, numbers);
+        let (mut planned, mut refused, mut rows) = (Vec::new(), Vec::new(), Vec::new());
+        for task in tasks {
+            match plan(&task) {
+                Ok(r) => {
+                    let at = B::instant_json(r.at);
+                    rows.push(serde_json::json!({"task_id": task.id, "remind_at": at, "phrase": r.phrase}));
+                    planned.push((task, r));
+                }
+                Err(why) => refused.push((task.number, why)),
+            }
+        }
+        // One statement for every reminder, whatever their number; ids come back per task.
+        let mut added = Vec::with_capacity(planned.len());
+        if !rows.is_empty() {
+            let rows = serde_json::Value::Array(rows).to_string();
+            let statement = sqlx::query(B::INSERT_REMINDERS).arg(user).arg(rows).arg(B::instant(now));
+            let inserted = statement.fetch_all(&mut *tx).await?;
+            let mut ids = Vec::with_capacity(inserted.len());
+            for row in &inserted {
+                let (id, task_id): (i64, i64) = (row.read(0)?, row.read(1)?);
+                ids.push((task_id, id, B::read_instant(row.read(2)?)?));
+            }
+            for (task, r) in planned {
+                let &(_, id, remind_at) = ids.iter().find(|(t, ..)| *t == task.id).ok_or_else(|| {
+                    StoreError::Corrupt(format!("no reminder came back for task {}", task.number))
+                })?;
+                let (task, title, phrase) = (task.number, task.title, r.phrase);
+                added.push(Reminder { id, task, title, remind_at, phrase, delivered_at: None, attempts: 0 });
+            }
+        }
+        tx.commit().await?;
+        Ok(RemindersAdded { added, refused, missing })
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(user))]

@@ -156,6 +156,20 @@ pub struct Reminder {
     pub attempts: i32,
 }
 
+/// How to set a reminder on one task, given the task: the reminder, or why not (in words).
+pub type PlanReminder<'a> = &'a (dyn Fn(&Task) -> Result<NewReminder, String> + Send + Sync);
+
+/// What one [`Store::add_reminders`] call did, number by number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemindersAdded {
+    /// The reminders added (one per task), in the order the numbers were given.
+    pub added: Vec<Reminder>,
+    /// Tasks found whose reminder was refused, with the reason; nothing was added to them.
+    pub refused: Vec<(i64, String)>,
+    /// Numbers with no task of the user's (another user's among them: never read or written).
+    pub missing: Vec<i64>,
+}
+
 /// A reminder due for delivery, with its owner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueReminder {
@@ -288,6 +302,16 @@ pub trait Store: Send + Sync + 'static {
         reminder: NewReminder,
         now: DateTime<Utc>,
     ) -> Result<Vec<Reminder>, StoreError>;
+
+    /// Adds one reminder, planned from the task by `plan`, to each of these tasks that exists
+    /// for `user`, in one transaction and a bounded number of statements whatever the count.
+    async fn add_reminders(
+        &self,
+        user: &str,
+        numbers: &[i64],
+        now: DateTime<Utc>,
+        plan: PlanReminder<'_>,
+    ) -> Result<RemindersAdded, StoreError>;
 
     /// A user's reminders that fell due in `[since, now]` on pending tasks, oldest first.
     async fn user_due_reminders(

@@ -47,6 +47,10 @@ impl Backend for PgBackend {
          WHERE t.user_id = $1 AND t.id = v.id";
     const INSERT_COMPLETIONS: &'static str = "INSERT INTO task_completions (user_id, task_id, completed_at) \
          SELECT $1, id, $3 FROM unnest($2::bigint[]) AS id";
+    const INSERT_REMINDERS: &'static str = "INSERT INTO reminders (user_id, task_id, remind_at, phrase, created_at) \
+         SELECT $1, v.task_id, v.remind_at, v.phrase, $3 \
+         FROM jsonb_to_recordset($2::jsonb) AS v(task_id bigint, remind_at timestamptz, phrase text) \
+         RETURNING id, task_id, remind_at";
     // PostgreSQL sorts NULLs last already, and saying it plainly lets the
     // (user_id, status, due_key, priority, number) index stop at the page size.
     const ORDER_BY_DUE: &'static str = "t.due_key, t.priority, t.number";

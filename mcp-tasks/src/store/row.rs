@@ -1,11 +1,13 @@
 //! Turning stored columns into a [`Task`] (and back), the same for both backends once
-//! each has decoded its own instant representation; a changed task as the JSON row a
-//! many-row update reads.
+//! each has decoded its own instant representation; a database row into a task, a due
+//! reminder or pending facts; a changed task as the JSON row a many-row update reads.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::backend::Backend;
-use super::{DueSpec, Priority, Status, StoreError, Task};
+use sqlx::Database;
+
+use super::backend::{Backend, BindArg, Reads, Statement};
+use super::{DueReminder, DueSpec, PendingFacts, Priority, Reminder, Status, StoreError, Task};
 use crate::dates::{self, Due, Recurrence};
 
 /// A task's columns as decoded by a backend.
@@ -185,5 +187,86 @@ pub(super) fn task_json<B: Backend>(task: &Task) -> serde_json::Value {
         "recurrence_from_completion": c.recurrence_from_completion,
         "updated_at": B::instant_json(task.updated_at),
         "completed_at": instant(task.completed_at),
+    })
+}
+
+/// A row of backend `B`.
+pub(super) type DbRow<B> = <<B as Backend>::Db as Database>::Row;
+
+/// Binds a task's columns as `$3`…`$15` of [`sql::INSERT_TASK`].
+pub(super) fn bind_columns<'q, B: Backend>(
+    statement: Statement<'q, B::Db>,
+    c: TaskColumns<'_>,
+) -> Statement<'q, B::Db> {
+    statement
+        .arg(c.title)
+        .arg(c.description)
+        .arg(c.status)
+        .arg(c.priority)
+        .arg(c.tags)
+        .arg(c.due_at.map(B::instant))
+        .arg(c.due_date)
+        .arg(c.due_key.map(B::instant))
+        .arg(c.due_string)
+        .arg(c.due_tz)
+        .arg(c.recurrence_phrase)
+        .arg(c.recurrence_rule)
+        .arg(c.recurrence_from_completion)
+}
+
+pub(super) fn opt_instant<B: Backend>(
+    stored: Option<B::Instant>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    stored.map(B::read_instant).transpose()
+}
+
+pub(super) fn task_from_row<B: Backend>(row: &DbRow<B>) -> Result<Task, StoreError> {
+    // Grouped by meaning (each index names its column): what, when, how urgent, due, repeat.
+    RawTask {
+        id: row.read(0)?,
+        number: row.read(1)?,
+        title: row.read(2)?,
+        description: row.read(3)?,
+        status: row.read(4)?,
+        created_at: B::read_instant(row.read(14)?)?,
+        updated_at: B::read_instant(row.read(15)?)?,
+        completed_at: opt_instant::<B>(row.read(16)?)?,
+        priority: row.read(5)?,
+        tags: row.read(6)?,
+        due_date: row.read(8)?,
+        due_string: row.read(9)?,
+        due_tz: row.read(10)?,
+        due_at: opt_instant::<B>(row.read(7)?)?,
+        recurrence_phrase: row.read(11)?,
+        recurrence_rule: row.read(12)?,
+        recurrence_from_completion: row.read(13)?,
+    }
+    .into_task()
+}
+
+pub(super) fn reminder_from_row<B: Backend>(row: &DbRow<B>) -> Result<DueReminder, StoreError> {
+    Ok(DueReminder {
+        user_id: row.read(7)?,
+        reminder: Reminder {
+            id: row.read(0)?,
+            task: row.read(1)?,
+            title: row.read(2)?,
+            remind_at: B::read_instant(row.read(3)?)?,
+            phrase: row.read(4)?,
+            delivered_at: opt_instant::<B>(row.read(5)?)?,
+            attempts: row.read(6)?,
+        },
+    })
+}
+
+pub(super) fn pending_from_row<B: Backend>(row: &DbRow<B>) -> Result<PendingFacts, StoreError> {
+    let level: i16 = row.read(0)?;
+    let tags: String = row.read(1)?;
+    let due_at = opt_instant::<B>(row.read(2)?)?;
+    let due_date: Option<NaiveDate> = row.read(3)?;
+    Ok(PendingFacts {
+        priority: u8::try_from(level).ok().and_then(Priority::new).unwrap_or(Priority::DEFAULT),
+        tags: split_tags(&tags),
+        due: due_at.map(Due::At).or(due_date.map(Due::Day)),
     })
 }

@@ -7,19 +7,24 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use shared::contract::{ReminderView, TaskView};
+use shared::contract::{NotScheduled, ReminderView, TaskView};
 
 use super::input;
 use super::view;
 use super::{Caller, Reply, TaskServer, ToolError, finish, now};
 use crate::dates::{self, Due};
-use crate::store::{NewReminder, Sort, StatusFilter, TaskQuery};
+use crate::store::{NewReminder, Sort, StatusFilter, StoreError, Task, TaskQuery};
 
-/// Schedule a reminder for a task.
+/// Schedule a reminder for one task (`task`), or the same reminder for many (`tasks`, up to 100) in one call.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ScheduleReminderArgs {
-    /// The task number.
-    pub task: i64,
+    /// The task number, e.g. 3 (one task; the result is `task` and all its `reminders`).
+    pub task: Option<i64>,
+    /// Several task numbers, e.g. [1, 2, 3] (up to 100), each given the same reminder in this one
+    /// call: use it instead of one call per task ("remind me about 1-40 tomorrow at 9" is one call).
+    /// An offset ("1 hour before") counts from each task's own due time. The result lists the
+    /// reminders `scheduled`, the tasks `not_scheduled` (with the reason) and the `not_found` numbers.
+    pub tasks: Option<Vec<i64>>,
     /// When: "tomorrow 9am", "in 2 hours", "friday at 17:00", "2026-12-01T09:00", or an offset from the
     /// due time such as "30 minutes before" or "1 hour before". Must be in the future.
     pub at: String,
@@ -36,13 +41,25 @@ pub struct RecurringArgs {
     pub cursor: Option<String>,
 }
 
-/// Output of `schedule_reminder`.
-#[derive(Debug, Serialize, JsonSchema)]
+/// Output of `schedule_reminder`: `task` and `reminders` for one task (`task`), or
+/// `scheduled`, `not_scheduled` and `not_found` for many (`tasks`).
+#[derive(Debug, Default, Serialize, JsonSchema)]
 pub struct ReminderOutput {
-    /// The task number.
-    pub task: i64,
-    /// All of the task's reminders, soonest first.
-    pub reminders: Vec<ReminderView>,
+    /// One task: the task number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<i64>,
+    /// One task: all of the task's reminders, soonest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminders: Option<Vec<ReminderView>>,
+    /// Many tasks: the reminders this call set, one per task, in the order asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled: Option<Vec<ReminderView>>,
+    /// Many tasks: tasks found that got no reminder, and why (e.g. no due date to count back from).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_scheduled: Option<Vec<NotScheduled>>,
+    /// Many tasks: numbers with no task of the user's (nothing was set for them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_found: Option<Vec<i64>>,
 }
 
 /// Output of `get_recurring_tasks`.
@@ -71,6 +88,8 @@ pub struct RecurringTask {
 #[tool_router(router = schedule_router, vis = "pub(crate)")]
 impl TaskServer {
     /// Set a reminder on a task at a time, or some minutes/hours before its due time. Lists its reminders.
+    /// To remind about several tasks, give their numbers as `tasks` in ONE call (up to 100),
+    /// not one call per task.
     #[tool(
         annotations(title = "Schedule reminder", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false),
         output_schema = schema_for_output::<ReminderOutput>()
@@ -81,7 +100,10 @@ impl TaskServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, McpError> {
         let caller = self.caller(&ctx)?;
-        finish(self.remind(&args, &caller).await)
+        match (args.task, args.tasks.as_ref()) {
+            (Some(number), None) => finish(self.remind(number, &args.at, &caller).await),
+            _ => finish(self.remind_many(&args, &caller).await),
+        }
     }
 
     /// List recurring tasks with their rule in words and their next occurrences.
@@ -102,13 +124,14 @@ impl TaskServer {
 impl TaskServer {
     async fn remind(
         &self,
-        args: &ScheduleReminderArgs,
+        number: i64,
+        phrase: &str,
         caller: &Caller,
     ) -> Result<Reply<ReminderOutput>, ToolError> {
         let now = now();
-        let task = self.store().get_tasks(&caller.user, &[args.task]).await?.remove(0);
-        let at = input::reminder_time(&args.at, task.due.as_ref(), caller.tz, now)?;
-        let reminder = NewReminder { at, phrase: Some(args.at.trim().to_owned()) };
+        let task = self.store().get_tasks(&caller.user, &[number]).await?.remove(0);
+        let at = input::reminder_time(phrase, task.due.as_ref(), caller.tz, now)?;
+        let reminder = NewReminder { at, phrase: Some(phrase.trim().to_owned()) };
         let reminders = self.store().add_reminder(&caller.user, task.number, reminder, now).await?;
         let views: Vec<ReminderView> = reminders.iter().map(|r| view::reminder_view(r, caller.tz)).collect();
         let local = at.with_timezone(&caller.tz).format("%Y-%m-%d %H:%M %Z");
@@ -118,7 +141,64 @@ impl TaskServer {
             task.title,
             super::tasks::plural(views.len(), "reminder")
         );
-        Ok(Reply { data: ReminderOutput { task: task.number, reminders: views }, text })
+        let data =
+            ReminderOutput { task: Some(task.number), reminders: Some(views), ..ReminderOutput::default() };
+        Ok(Reply { data, text })
+    }
+
+    /// The same reminder phrase for many tasks, resolved per task (an offset counts from each
+    /// one's due time): one transaction; tasks not found or refused are reported by number.
+    async fn remind_many(
+        &self,
+        args: &ScheduleReminderArgs,
+        caller: &Caller,
+    ) -> Result<Reply<ReminderOutput>, ToolError> {
+        let now = now();
+        let numbers = input::selected(args.task, args.tasks.as_deref())?;
+        let phrase = args.at.trim().to_owned();
+        let plan = |task: &Task| match input::reminder_time(&phrase, task.due.as_ref(), caller.tz, now) {
+            Ok(at) => Ok(NewReminder { at, phrase: Some(phrase.clone()) }),
+            Err(ToolError::Invalid(why)) => Err(why),
+            Err(ToolError::Store(e)) => Err(e.to_string()),
+        };
+        let done = self.store().add_reminders(&caller.user, &numbers, now, &plan).await?;
+        if done.added.is_empty() && done.refused.is_empty() {
+            return Err(ToolError::Store(StoreError::NotFound(done.missing)));
+        }
+        let not_found_line = (!done.missing.is_empty()).then(|| {
+            let list = done.missing.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
+            format!("No task {list}; nothing was set for them.")
+        });
+        if done.added.is_empty() {
+            // Nothing set: the same reason for all is said once, else one per task.
+            let mut lines: Vec<String> = if done.refused.iter().all(|(_, why)| *why == done.refused[0].1) {
+                vec![done.refused[0].1.clone()]
+            } else {
+                done.refused.iter().map(|(n, why)| format!("#{n}: {why}")).collect()
+            };
+            lines.extend(not_found_line);
+            return Err(ToolError::Invalid(format!("No reminder was set. {}", lines.join("\n"))));
+        }
+        let scheduled: Vec<ReminderView> =
+            done.added.iter().map(|r| view::reminder_view(r, caller.tz)).collect();
+        let asked = done.added.len() + done.refused.len() + done.missing.len();
+        let mut lines = vec![format!(
+            "I'll remind you about {} of {asked}:",
+            super::tasks::plural(scheduled.len(), "task")
+        )];
+        let local = |r: &ReminderView| r.at.with_timezone(&caller.tz).format("%Y-%m-%d %H:%M %Z").to_string();
+        lines.extend(scheduled.iter().map(|r| format!("#{} {} at {}", r.task, r.title, local(r))));
+        lines.extend(done.refused.iter().map(|(n, why)| format!("No reminder for #{n}: {why}")));
+        lines.extend(not_found_line);
+        let not_scheduled =
+            done.refused.into_iter().map(|(task, reason)| NotScheduled { task, reason }).collect();
+        let data = ReminderOutput {
+            scheduled: Some(scheduled),
+            not_scheduled: Some(not_scheduled),
+            not_found: Some(done.missing),
+            ..ReminderOutput::default()
+        };
+        Ok(Reply { data, text: lines.join("\n") })
     }
 
     async fn recurring(

@@ -223,6 +223,15 @@ async def tool_checks(run: Run, client: Client, mode: str, bob: Client | None) -
         data,
     )
 
+    data = await call_ok(run, client, "schedule_reminder", {"tasks": [number, 999999], "at": "in 3 hours"})
+    scheduled = data.get("scheduled", [])
+    run.check(
+        [r.get("task") for r in scheduled] == [number] and data.get("not_found") == [999999]
+        and data.get("not_scheduled") == [] and "task" not in data,
+        "schedule_reminder with `tasks` sets one reminder per task found and names the number not found",
+        data,
+    )
+
     data = await call_ok(run, client, "add_task", {
         "title": f"Team sync {tag}", "recurrence": "every monday at 9am", "tags": ["work"],
     })

@@ -3,7 +3,7 @@
 //! instead of the tool's English text.
 
 use serde_json::Value;
-use shared::contract::{Status, TaskHeadline, listed_tasks, tools};
+use shared::contract::{Status, TaskHeadline, listed_tasks, reminders_set, tools};
 
 use super::Lang;
 use super::labels::pick;
@@ -96,18 +96,31 @@ fn analytics(lang: Lang, data: &Value) -> Option<String> {
     })
 }
 
-/// A task's reminders in Urdu or Roman Urdu: one line each, `⏰ #N title · date time`.
+/// A reminder result in Urdu or Roman Urdu: one line per reminder, `⏰ #N title · date time`
+/// (all of one task's, or those a call for many tasks set), then the tasks that got none and
+/// the numbers not found.
 fn reminders(lang: Lang, data: &Value) -> Option<String> {
-    let lines: Vec<String> = data["reminders"]
-        .as_array()?
+    let set = reminders_set(data)?;
+    let mut lines: Vec<String> = set
+        .reminders
         .iter()
-        .filter_map(|r| {
-            let (task, title, at) = (r["task"].as_i64()?, r["title"].as_str()?, r["at_local"].as_str()?);
-            Some(match lang {
-                Lang::Urdu => format!("⏰ #{task} {title} · \u{2066}{at}\u{2069}"),
-                _ => format!("⏰ #{task} {title} · {at}"),
-            })
+        .map(|r| match lang {
+            Lang::Urdu => format!("⏰ #{} {} · \u{2066}{}\u{2069}", r.task, r.title, r.at_local),
+            _ => format!("⏰ #{} {} · {}", r.task, r.title, r.at_local),
         })
         .collect();
+    let refused: Vec<i64> = set.not_scheduled.iter().map(|n| n.task).collect();
+    if let Some(list) = numbers(lang, &serde_json::json!(refused)) {
+        lines.push(match lang {
+            Lang::Urdu => format!("ان پر یاد دہانی مقرر نہیں ہو سکی (مثلاً آخری تاریخ نہیں): {list}"),
+            _ => format!("In par yaad dihani set nahi ho saki (maslan due date nahi): {list}"),
+        });
+    }
+    if let Some(list) = numbers(lang, &serde_json::json!(set.not_found)) {
+        lines.push(match lang {
+            Lang::Urdu => format!("یہ کام نہیں ملے: {list}"),
+            _ => format!("Yeh tasks nahi mile: {list}"),
+        });
+    }
     (!lines.is_empty()).then(|| lines.join("\n"))
 }

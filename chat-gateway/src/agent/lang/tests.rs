@@ -232,7 +232,20 @@ fn urdu_and_roman_urdu_say_the_summary_and_reminders_without_english() {
         "at_local": "2026-11-23 09:00", "delivered": false}]});
     let urdu = task_lines(Lang::Urdu, tools::SCHEDULE_REMINDER, &set).unwrap();
     assert_eq!(urdu, "⏰ #3 دودھ · \u{2066}2026-11-23 09:00\u{2069}");
-    for text in [task_lines(Lang::Urdu, tools::ANALYTICS_SUMMARY, &stats).unwrap(), urdu] {
+    // The many form: the reminders set, then the tasks that got none and those not found.
+    let many = json!({"scheduled": [{"id": 1, "task": 3, "title": "دودھ", "at": "2026-11-23T04:00:00Z",
+        "at_local": "2026-11-23 09:00", "delivered": false}, {"id": 2, "task": 5, "title": "ڈاکٹر",
+        "at": "2026-11-23T04:00:00Z", "at_local": "2026-11-23 09:00", "delivered": false}],
+        "not_scheduled": [{"task": 4, "reason": "This task has no due date"}], "not_found": [40]});
+    let many_urdu = task_lines(Lang::Urdu, tools::SCHEDULE_REMINDER, &many).unwrap();
+    let lines: Vec<&str> = many_urdu.lines().collect();
+    assert_eq!(lines.len(), 4, "{many_urdu}");
+    assert_eq!(lines[1], "⏰ #5 ڈاکٹر · \u{2066}2026-11-23 09:00\u{2069}");
+    assert!(lines[2].ends_with("#4") && lines[3] == "یہ کام نہیں ملے: #40", "{many_urdu}");
+    let many_roman = task_lines(Lang::RomanUrdu, tools::SCHEDULE_REMINDER, &many).unwrap();
+    assert!(many_roman.ends_with("Yeh tasks nahi mile: #40"), "{many_roman}");
+    assert!(many_roman.starts_with("⏰ #3 دودھ · 2026-11-23 09:00\n⏰ #5"), "{many_roman}");
+    for text in [task_lines(Lang::Urdu, tools::ANALYTICS_SUMMARY, &stats).unwrap(), urdu, many_urdu] {
         assert!(!text.chars().any(|c| c.is_ascii_alphabetic()), "no English in {text}");
     }
     assert_eq!(

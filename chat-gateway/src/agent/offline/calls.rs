@@ -34,15 +34,21 @@ pub(super) fn select(tool: &'static str, nums: &[i64]) -> PlannedCall {
 }
 
 /// The calls for these tasks: one per tool, with every number in `tasks`, where the tool
-/// takes many numbers (`update_task`: "reopen 1-40" is one call, not forty); one per task
-/// for tools that take a single `task` (`schedule_reminder`).
+/// takes many numbers ("reopen 1-40" and "remind me about 1-40 tomorrow at 9" are one call
+/// each, not forty); one per task for any tool that would take a single `task`.
 pub(super) fn each(nums: &[i64], one: impl Fn(i64) -> PlannedCall) -> Vec<PlannedCall> {
     merge(nums.iter().map(|n| one(*n)).collect())
 }
 
 /// Tools that accept `tasks`, a list of numbers, besides `task`.
-const TAKE_MANY: [&str; 5] =
-    [tools::UPDATE_TASK, tools::COMPLETE_TASK, tools::DELETE_TASK, tools::SET_PRIORITY, tools::ADD_TAGS];
+const TAKE_MANY: [&str; 6] = [
+    tools::UPDATE_TASK,
+    tools::COMPLETE_TASK,
+    tools::DELETE_TASK,
+    tools::SET_PRIORITY,
+    tools::ADD_TAGS,
+    tools::SCHEDULE_REMINDER,
+];
 
 /// Calls to a tool that takes many numbers, alike but for their one `task`, as one call
 /// with `tasks` (in the order first named); other calls are kept as they are.
@@ -98,15 +104,18 @@ mod tests {
     }
 
     #[test]
-    fn one_task_keeps_the_single_form_and_single_task_tools_stay_one_call_each() {
+    fn one_task_keeps_the_single_form_and_reminders_for_many_are_one_call() {
         let one = each(&[7], |n| update(n, &[("due", json!("friday"))]));
         assert_eq!(one[0].arguments, json!({"task": 7, "due": "friday"}));
-        let reminders = each(&[1, 2], |n| {
+        let numbers: Vec<i64> = (1..=40).collect();
+        let reminders = each(&numbers, |n| {
             let mut args = Map::new();
             args.insert("task".into(), json!(n));
+            args.insert("at".into(), json!("tomorrow 9am"));
             call(tools::SCHEDULE_REMINDER, args)
         });
-        assert_eq!(reminders.len(), 2);
+        assert_eq!(reminders.len(), 1);
+        assert_eq!(reminders[0].arguments, json!({"tasks": numbers, "at": "tomorrow 9am"}));
     }
 
     fn selector_with(nums: &[i64], field: &str, value: &str) -> Map<String, Value> {

@@ -105,6 +105,10 @@ fn english() -> Vec<(&'static str, Want)> {
             "remind me about 3 tomorrow at 9am",
             one("schedule_reminder", json!({"task": 3, "at": "tomorrow 9am"})),
         ),
+        (
+            "remind me about 3 and 5 tomorrow at 9am",
+            one("schedule_reminder", json!({"tasks": [3, 5], "at": "tomorrow 9am"})),
+        ),
         ("show recurring tasks", one("get_recurring_tasks", json!({}))),
         ("summary", one("analytics_summary", json!({}))),
         ("how am I doing", one("analytics_summary", json!({}))),
@@ -184,6 +188,10 @@ fn roman_urdu() -> Vec<(&'static str, Want)> {
             one("schedule_reminder", json!({"task": 3, "at": "tomorrow 9am"})),
         ),
         ("3 ki yaad dihani kal 9 baje", one("schedule_reminder", json!({"task": 3, "at": "tomorrow 9am"}))),
+        (
+            "3 aur 5 ki yaad dihani kal 9 baje",
+            one("schedule_reminder", json!({"tasks": [3, 5], "at": "tomorrow 9am"})),
+        ),
         ("dohrane wale kaam dikhao", one("get_recurring_tasks", json!({}))),
         ("khulasa batao", one("analytics_summary", json!({}))),
         ("pichle 30 din ka khulasa", one("analytics_summary", json!({"days": 30}))),
@@ -255,6 +263,10 @@ fn urdu() -> Vec<(&'static str, Want)> {
         (
             "کام 3 کی یاد دہانی کل صبح 9 بجے",
             one("schedule_reminder", json!({"task": 3, "at": "tomorrow 9am"})),
+        ),
+        (
+            "کام 3 اور 5 کی یاد دہانی کل صبح 9 بجے",
+            one("schedule_reminder", json!({"tasks": [3, 5], "at": "tomorrow 9am"})),
         ),
         ("بار بار ہونے والے کام دکھائیں", one("get_recurring_tasks", json!({}))),
         ("خلاصہ دکھائیں", one("analytics_summary", json!({}))),
