@@ -27,6 +27,12 @@
 //! server's VmRSS and VmHWM (reset just before the phase through `/proc/<pid>/clear_refs`)
 //! are read, and the streams are closed.
 //!
+//! Instructions per turn (machine-independent, unlike turns/s): start the server under
+//! callgrind with `BENCH_SERVER_WRAPPER` (see `bench/src/cost.rs`), e.g.
+//! `BENCH_SERVER_WRAPPER="valgrind --tool=callgrind --callgrind-out-file=/tmp/ck-cg.%p"
+//! chatkit_load --users 1,16 --streams 0 --seconds 20`; each phase then prints the server's
+//! instructions in its measured window divided by the turns counted in it.
+//!
 //! Both processes raise `RLIMIT_NOFILE` to the hard limit. Linux only (`/proc`).
 
 use std::collections::HashMap;
@@ -40,6 +46,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use bench::child::ChildServer;
+use bench::cost;
 use bench::latency::Latencies;
 use bench::load::{self, Report, Window};
 use bench::proc::{CLOCK_TICKS, CpuSnapshot, status_kb};
@@ -437,7 +444,16 @@ async fn load_phase(
         })
         .collect();
 
-    let Window { cpu, samples, errors } = load::measure(server.process.pid, warm_end, end, handles).await?;
+    // Under callgrind (BENCH_SERVER_WRAPPER), the server's instructions in the same window.
+    let pid = server.process.pid;
+    let instructions = tokio::spawn(async move {
+        tokio::time::sleep_until(warm_end.into()).await;
+        tokio::task::spawn_blocking(move || cost::zero_instructions(pid)).await.ok()?;
+        tokio::time::sleep_until(end.into()).await;
+        tokio::task::spawn_blocking(move || cost::window_instructions(pid)).await.ok()?
+    });
+    let Window { cpu, samples, errors } = load::measure(pid, warm_end, end, handles).await?;
+    let instructions = instructions.await.ok().flatten();
     let measured = args.seconds as f64;
     let total = samples.len();
     let failed: usize = errors.values().sum();
@@ -476,6 +492,14 @@ async fn load_phase(
                 1000.0 / per_turn
             );
         }
+    }
+    match instructions {
+        Some(ir) => println!(
+            "  server instructions (callgrind Ir) in the window: {ir}, {:.0} per turn",
+            ir as f64 / total.max(1) as f64
+        ),
+        None if cost::server_under_callgrind() => println!("  server instructions: callgrind dump not found"),
+        None => {}
     }
     if let Some(kb) = server.process.status_kb("VmRSS") {
         println!("  server VmRSS after the phase: {}", mib(kb));
@@ -869,7 +893,7 @@ impl Server {
             proc if proc.exists() => proc.to_path_buf(),
             _ => std::env::current_exe().context("locating this executable")?,
         };
-        let mut command = tokio::process::Command::new(&exe);
+        let mut command = cost::server_command(&exe);
         command
             .arg("--serve")
             .args(["--deltas", &args.deltas.to_string()])

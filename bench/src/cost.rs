@@ -65,9 +65,7 @@ impl Probe {
             Ok(conn) => (Some(conn), None),
             Err(e) => (None, Some(format!("{e:#}"))),
         };
-        if under_callgrind() {
-            callgrind_control(&["-z", &server_pid.to_string()]);
-        }
+        zero_instructions(server_pid);
         Self { pg, pg_error, server_pid }
     }
 
@@ -75,7 +73,7 @@ impl Probe {
     /// PostgreSQL's CPU seconds in it (from `/proc`).
     pub async fn report(self, calls: usize, server_cpu_s: f64, postgres_cpu_s: f64) {
         let calls_f = calls.max(1) as f64;
-        let instructions = if under_callgrind() { dumped_instructions(self.server_pid) } else { None };
+        let instructions = window_instructions(self.server_pid);
         println!("  cost per tool call ({calls} calls in the window):");
         println!(
             "    server CPU {:.0} µs, PostgreSQL CPU {:.0} µs (all backends, from /proc)",
@@ -140,6 +138,25 @@ fn print_statements(rows: &[StatementRow], calls: f64) {
             exec * 1000.0 / calls
         );
     }
+}
+
+/// Zeroes callgrind's counters in the server at `pid` when it runs under callgrind (see
+/// [`WRAPPER_ENV`]): opens a window that [`window_instructions`] closes. Blocks briefly.
+pub fn zero_instructions(pid: u32) {
+    if under_callgrind() {
+        callgrind_control(&["-z", &pid.to_string()]);
+    }
+}
+
+/// The server's instructions since [`zero_instructions`], from a callgrind dump; `None`
+/// when it does not run under callgrind or the dump is not found. Blocks until the dump is read.
+pub fn window_instructions(pid: u32) -> Option<u64> {
+    if under_callgrind() { dumped_instructions(pid) } else { None }
+}
+
+/// Whether [`WRAPPER_ENV`] runs the server under callgrind.
+pub fn server_under_callgrind() -> bool {
+    under_callgrind()
 }
 
 fn callgrind_control(args: &[&str]) -> bool {
