@@ -31,6 +31,9 @@ async function open(domainKey, token) {
       + 'cdn.platform.openai.com. The built-in page at / works offline.';
     return;
   }
+  // Dictation sends `input.transcribe`, which works only when the gateway has a transcription
+  // service: /web/features.json says so.
+  const features = await fetch('/web/features.json').then((r) => r.json()).catch(() => ({}));
   element.setOptions({
     api: {
       url: new URL('/chatkit', location.origin).href,
@@ -55,6 +58,7 @@ async function open(domainKey, token) {
           'text/plain': ['.txt'], 'text/csv': ['.csv'], 'text/calendar': ['.ics'],
         },
       },
+      dictation: { enabled: Boolean(features.voice) },
     },
     history: { enabled: true, showDelete: true, showRename: true },
   });
