@@ -10,14 +10,16 @@
 //! gap, as RFC 5545 §3.3.5 prescribes.
 
 mod clock;
+mod occurrences;
 mod phrase;
 mod recurrence;
 mod rule;
 #[cfg(test)]
 mod tests;
 
+pub use occurrences::{describe, next_occurrence, upcoming};
 pub use phrase::{parse_due, parse_instant};
-pub use recurrence::{describe, is_recurrence_phrase, next_occurrence, parse_recurrence, upcoming};
+pub use recurrence::{is_recurrence_phrase, parse_recurrence};
 
 use chrono::offset::LocalResult;
 use chrono::{
