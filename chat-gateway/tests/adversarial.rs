@@ -279,24 +279,7 @@ async fn reminders_for_forty_tasks_are_one_schedule_reminder_call(store: Arc<dyn
 async fn many_tool_calls_in_one_step_run_at_most_the_turns_concurrency_at_once(store: Arc<dyn ThreadStore>) {
     // Every tool takes many numbers now, so a model asking for many calls in one step is
     // what still fans out within a turn.
-    let requests = Arc::default();
-    let model = support::model::serve(requests, |body: &Value| {
-        let answered = body["messages"].as_array().unwrap().iter().any(|m| m["role"] == "tool");
-        if answered {
-            return Ok(support::model::text_chunks(&["done"]));
-        }
-        let calls: Vec<Value> = (0..12)
-            .map(|i| {
-                json!({"index": i, "id": format!("call_{i}"), "type": "function",
-                       "function": {"name": "list_tasks", "arguments": "{}"}})
-            })
-            .collect();
-        Ok(vec![
-            support::model::chunk(&json!({"tool_calls": calls}), None),
-            support::model::chunk(&json!({}), Some("tool_calls")),
-        ])
-    })
-    .await;
+    let model = model_asking_for_list_calls(12).await;
     let agent = AgentLimits { tool_concurrency: 3, max_tool_calls: 12, ..AgentLimits::default() };
     let brain = stack::llm(&model, "scripted");
     let product = Product::start(store, Setup { brain, agent, ..Setup::default() }).await;
@@ -322,24 +305,7 @@ async fn the_process_wide_bound_holds_over_many_users_at_once(store: Arc<dyn Thr
 }
 
 async fn a_model_asking_for_fifty_tool_calls_in_one_step_gets_only_the_cap_run(store: Arc<dyn ThreadStore>) {
-    let requests = Arc::default();
-    let model = support::model::serve(requests, |body: &Value| {
-        let answered = body["messages"].as_array().unwrap().iter().any(|m| m["role"] == "tool");
-        if answered {
-            return Ok(support::model::text_chunks(&["done"]));
-        }
-        let calls: Vec<Value> = (0..50)
-            .map(|i| {
-                json!({"index": i, "id": format!("call_{i}"), "type": "function",
-                       "function": {"name": "list_tasks", "arguments": "{}"}})
-            })
-            .collect();
-        Ok(vec![
-            support::model::chunk(&json!({"tool_calls": calls}), None),
-            support::model::chunk(&json!({}), Some("tool_calls")),
-        ])
-    })
-    .await;
+    let model = model_asking_for_list_calls(50).await;
     let agent = AgentLimits { max_tool_calls: 5, ..AgentLimits::default() };
     let brain = stack::llm(&model, "scripted");
     let product = Product::start(store, Setup { brain, agent, ..Setup::default() }).await;
@@ -860,4 +826,26 @@ async fn with_metrics_bind_the_main_port_has_no_metrics_and_answers_only_loopbac
         assert_eq!(answer.status(), status, "{host}");
     }
     child.kill().await.unwrap();
+}
+
+/// A scripted model that asks for `n` `list_tasks` calls in one step, then says "done"; its
+/// base URL.
+async fn model_asking_for_list_calls(n: usize) -> String {
+    support::model::serve(Arc::default(), move |body: &Value| {
+        let answered = body["messages"].as_array().unwrap().iter().any(|m| m["role"] == "tool");
+        if answered {
+            return Ok(support::model::text_chunks(&["done"]));
+        }
+        let calls: Vec<Value> = (0..n)
+            .map(|i| {
+                json!({"index": i, "id": format!("call_{i}"), "type": "function",
+                       "function": {"name": "list_tasks", "arguments": "{}"}})
+            })
+            .collect();
+        Ok(vec![
+            support::model::chunk(&json!({"tool_calls": calls}), None),
+            support::model::chunk(&json!({}), Some("tool_calls")),
+        ])
+    })
+    .await
 }
