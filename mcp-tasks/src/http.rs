@@ -1,4 +1,5 @@
-//! The HTTP face: stateless streamable HTTP MCP at `/mcp` behind Bearer-token auth, plus
+//! The HTTP face: stateless streamable HTTP MCP at `/mcp` behind Bearer-token auth (tool
+//! calls through `direct` where it can, everything else through rmcp), plus
 //! `/healthz`, `/readyz` and `/metrics` (unauthenticated: keep it on an internal network, or
 //! on `METRICS_BIND`'s listener).
 //! Any replica serves any request (no sessions).
@@ -6,17 +7,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::{Json, Router};
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use shared::identity::{TASKS_AUDIENCE, TokenKey, bearer_token};
 use tokio_util::sync::CancellationToken;
 
+use crate::direct::Direct;
 use crate::oauth::{self, ResourceServer};
 use crate::store::Store;
 use crate::tokens::Verifier;
@@ -55,11 +58,21 @@ pub fn app(state: HttpState, stop: &CancellationToken) -> Router {
         None => config,
     };
     let server = state.server.clone();
-    let mcp = StreamableHttpService::new(
+    let rmcp = StreamableHttpService::new(
         move || Ok(server.clone()),
         Arc::new(NeverSessionManager::default()),
         config,
     );
+    let direct = Direct::new(state.server.clone(), state.allowed_hosts.as_deref(), stop.child_token());
+    let mcp = any(move |request: Request| {
+        let (direct, rmcp) = (direct.clone(), rmcp.clone());
+        async move {
+            match direct.answer(request).await {
+                Ok(response) => response,
+                Err(request) => rmcp.handle(request).await.map(Body::new),
+            }
+        }
+    });
     let verifier = Arc::new(Verifier::new(state.key.clone(), TASKS_AUDIENCE));
     let auth = (verifier, state.oauth.clone());
     let mut router =

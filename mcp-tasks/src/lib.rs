@@ -11,6 +11,8 @@
 //! * `tokens` — Bearer-token verification that remembers tokens which verified.
 //! * `http` — the axum router: Bearer auth, `/mcp` (stateless streamable HTTP), health,
 //!   `/metrics`.
+//! * `direct` — the hot path of `/mcp`: a plain `tools/call` answered by the tools and
+//!   written straight to JSON, without rmcp's per-request service; all else goes to rmcp.
 //! * `oauth` — the OAuth 2.1 resource server: provider access tokens verified against the
 //!   provider's keys, scopes from the tool annotations, Protected Resource Metadata and the
 //!   `WWW-Authenticate` challenges.
@@ -24,6 +26,7 @@
 
 pub mod config;
 pub mod dates;
+pub mod direct;
 pub mod http;
 pub mod metrics;
 pub mod oauth;

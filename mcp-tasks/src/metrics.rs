@@ -36,15 +36,37 @@ pub fn init() {
     });
 }
 
-/// Records one tool call: `ok`, `tool_error` (a result with `isError`, which the model can
-/// fix) or `protocol_error` (bad arguments, broken infrastructure).
-pub fn tool_call(tool: &str, result: &Result<CallToolResponse, McpError>, took: Duration) {
-    let outcome = match result {
-        Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => "tool_error",
-        Ok(_) => "ok",
-        Err(_) => "protocol_error",
-    };
-    metrics::counter!(TOOL_CALLS, "tool" => tool.to_owned(), "outcome" => outcome).increment(1);
+/// How a tool call ended: `ok`, `tool_error` (a result with `isError`, which the model
+/// can fix) or `protocol_error` (bad arguments, broken infrastructure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    ToolError,
+    ProtocolError,
+}
+
+impl Outcome {
+    /// The outcome of a call answered through rmcp's router.
+    pub fn of(result: &Result<CallToolResponse, McpError>) -> Self {
+        match result {
+            Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => Self::ToolError,
+            Ok(_) => Self::Ok,
+            Err(_) => Self::ProtocolError,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::ToolError => "tool_error",
+            Self::ProtocolError => "protocol_error",
+        }
+    }
+}
+
+/// Records one tool call.
+pub fn tool_call(tool: &str, outcome: Outcome, took: Duration) {
+    metrics::counter!(TOOL_CALLS, "tool" => tool.to_owned(), "outcome" => outcome.label()).increment(1);
     metrics::histogram!(TOOL_DURATION, "tool" => tool.to_owned()).record(took.as_secs_f64());
 }
 

@@ -77,7 +77,7 @@ impl TaskServer {
 }
 
 impl TaskServer {
-    async fn summary(
+    pub(super) async fn summary(
         &self,
         args: &AnalyticsArgs,
         caller: &Caller,

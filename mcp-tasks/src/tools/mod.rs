@@ -9,6 +9,7 @@
 //! broken infrastructure is a protocol error. The mapping is [`finish`], and only there.
 
 mod analytics;
+mod direct;
 mod filters;
 mod input;
 mod organize;
@@ -92,12 +93,17 @@ impl TaskServer {
     /// The caller of this request: the verified HTTP identity, else the stdio user.
     pub(crate) fn caller(&self, ctx: &RequestContext<RoleServer>) -> Result<Caller, McpError> {
         let identity = match ctx.extensions.get::<http::request::Parts>() {
-            Some(parts) => parts.extensions.get::<Identity>().cloned(),
-            None => self.local_user.as_deref().cloned(),
+            Some(parts) => parts.extensions.get::<Identity>(),
+            None => self.local_user.as_deref(),
         }
         .ok_or_else(|| McpError::invalid_request("unauthenticated", None))?;
+        Ok(self.caller_of(identity))
+    }
+
+    /// The caller `identity` speaks for, in its time zone (else the server's default).
+    pub(crate) fn caller_of(&self, identity: &Identity) -> Caller {
         let tz = identity.tz.as_deref().and_then(|z| z.parse().ok()).unwrap_or(self.default_tz);
-        Ok(Caller { user: identity.user_id, tz })
+        Caller { user: identity.user_id.clone(), tz }
     }
 
     pub(crate) fn store(&self) -> &dyn Store {
@@ -187,7 +193,7 @@ impl ServerHandler for TaskServer {
         let tool = if known { request.name.to_string() } else { crate::metrics::UNKNOWN_TOOL.to_owned() };
         let started = Instant::now();
         let result = self.tool_router.call(ToolCallContext::new(self, request, context)).await;
-        crate::metrics::tool_call(&tool, &result, started.elapsed());
+        crate::metrics::tool_call(&tool, crate::metrics::Outcome::of(&result), started.elapsed());
         result
     }
 

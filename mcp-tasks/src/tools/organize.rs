@@ -79,7 +79,7 @@ impl TaskServer {
 }
 
 impl TaskServer {
-    async fn prioritise(
+    pub(super) async fn prioritise(
         &self,
         args: &SetPriorityArgs,
         caller: &Caller,
@@ -97,7 +97,11 @@ impl TaskServer {
         Ok(summarise(&changes, caller, &what))
     }
 
-    async fn tag(&self, args: &AddTagsArgs, caller: &Caller) -> Result<Reply<BulkOutput>, ToolError> {
+    pub(super) async fn tag(
+        &self,
+        args: &AddTagsArgs,
+        caller: &Caller,
+    ) -> Result<Reply<BulkOutput>, ToolError> {
         let numbers = input::selected(args.task, args.tasks.as_deref())?;
         let tags = input::tags(&args.tags)?;
         if tags.is_empty() {

@@ -100,10 +100,7 @@ impl TaskServer {
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, McpError> {
         let caller = self.caller(&ctx)?;
-        match (args.task, args.tasks.as_ref()) {
-            (Some(number), None) => finish(self.remind(number, &args.at, &caller).await),
-            _ => finish(self.remind_many(&args, &caller).await),
-        }
+        finish(self.schedule(&args, &caller).await)
     }
 
     /// List recurring tasks with their rule in words and their next occurrences.
@@ -122,6 +119,18 @@ impl TaskServer {
 }
 
 impl TaskServer {
+    /// One task's reminder, or the same phrase for several (`tasks`).
+    pub(super) async fn schedule(
+        &self,
+        args: &ScheduleReminderArgs,
+        caller: &Caller,
+    ) -> Result<Reply<ReminderOutput>, ToolError> {
+        match (args.task, args.tasks.as_ref()) {
+            (Some(number), None) => self.remind(number, &args.at, caller).await,
+            _ => self.remind_many(args, caller).await,
+        }
+    }
+
     async fn remind(
         &self,
         number: i64,
@@ -201,7 +210,7 @@ impl TaskServer {
         Ok(Reply { data, text: lines.join("\n") })
     }
 
-    async fn recurring(
+    pub(super) async fn recurring(
         &self,
         args: &RecurringArgs,
         caller: &Caller,

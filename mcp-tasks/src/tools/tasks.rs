@@ -110,7 +110,11 @@ impl TaskServer {
 }
 
 impl TaskServer {
-    async fn add(&self, args: AddTaskArgs, caller: &Caller) -> Result<Reply<AddTaskOutput>, ToolError> {
+    pub(super) async fn add(
+        &self,
+        args: AddTaskArgs,
+        caller: &Caller,
+    ) -> Result<Reply<AddTaskOutput>, ToolError> {
         let inputs = match (args.tasks, args.title) {
             (Some(_), Some(_)) => {
                 return Err(ToolError::Invalid(
@@ -147,7 +151,7 @@ impl TaskServer {
         Ok(Reply { data: AddTaskOutput { created: views }, text })
     }
 
-    async fn list(
+    pub(super) async fn list(
         &self,
         query: Option<&str>,
         f: Filters,
@@ -186,7 +190,11 @@ impl TaskServer {
         Ok(Reply { data: TaskPage { tasks, has_more: page.has_more, next_cursor }, text })
     }
 
-    async fn complete(&self, args: &SelectArgs, caller: &Caller) -> Result<Reply<CompleteOutput>, ToolError> {
+    pub(super) async fn complete(
+        &self,
+        args: &SelectArgs,
+        caller: &Caller,
+    ) -> Result<Reply<CompleteOutput>, ToolError> {
         let numbers = input::selected(args.task, args.tasks.as_deref())?;
         let now = now();
         let tz = caller.tz;
@@ -235,7 +243,11 @@ impl TaskServer {
         Ok(Reply { data: out, text: text.join("\n") })
     }
 
-    async fn delete(&self, args: &SelectArgs, caller: &Caller) -> Result<Reply<DeleteOutput>, ToolError> {
+    pub(super) async fn delete(
+        &self,
+        args: &SelectArgs,
+        caller: &Caller,
+    ) -> Result<Reply<DeleteOutput>, ToolError> {
         let numbers = input::selected(args.task, args.tasks.as_deref())?;
         let deleted = self.store().delete_tasks(&caller.user, &numbers).await?;
         let deleted: Vec<DeletedTask> =
@@ -246,7 +258,11 @@ impl TaskServer {
         Ok(Reply { data: DeleteOutput { deleted }, text })
     }
 
-    async fn update(&self, args: UpdateTaskArgs, caller: &Caller) -> Result<Reply<UpdateOutput>, ToolError> {
+    pub(super) async fn update(
+        &self,
+        args: UpdateTaskArgs,
+        caller: &Caller,
+    ) -> Result<Reply<UpdateOutput>, ToolError> {
         let now = now();
         let title = args.title.as_deref().map(input::title).transpose()?;
         let description = args.description.as_deref().map(|d| input::description(Some(d))).transpose()?;

@@ -1,0 +1,178 @@
+//! The direct path for `tools/call` over stateless HTTP: the request most clients send
+//! most often, answered without rmcp's per-request service (a spawned service loop, a
+//! channel pair, a `Value` tree for `structuredContent` built, written and dropped).
+//!
+//! It takes only requests whose handling it knows is rmcp's: a JSON `POST` that accepts
+//! JSON and SSE, a Host rmcp allows, a protocol version before 2026-07-28 (no per-request
+//! `_meta` negotiation, no SEP-2243 headers to check), and a body that is exactly one
+//! `tools/call` request with no fields beyond `jsonrpc`, `id`, `method` and
+//! `params.{name, arguments}`. Anything else, and any call whose arguments do not
+//! deserialize, goes to rmcp unchanged ([`Direct::answer`] hands the request back), so
+//! errors and every other method are rmcp's. `tests/direct_call.rs` checks that both paths
+//! answer the same calls with the same JSON.
+
+use std::borrow::Cow;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rmcp::model::{ErrorData, JsonRpcError, JsonRpcResponse, JsonRpcVersion2_0, ProtocolVersion, RequestId};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use shared::identity::Identity;
+use shared::serve::SMALL_BODY;
+use tokio_util::sync::CancellationToken;
+
+use crate::tools::TaskServer;
+
+/// The hosts rmcp accepts when none are configured (its DNS-rebinding default).
+const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
+
+/// Answers what it can of `/mcp`; see the module docs.
+#[derive(Clone)]
+pub struct Direct {
+    server: TaskServer,
+    /// `None`: any Host (rmcp's check is off).
+    hosts: Option<Vec<String>>,
+    /// Fires when in-flight MCP requests are to be aborted (as rmcp's are).
+    stop: CancellationToken,
+}
+
+/// One `tools/call` request, borrowed from the body; unknown fields refuse the direct path.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Call<'a> {
+    #[serde(borrow)]
+    jsonrpc: Cow<'a, str>,
+    id: RequestId,
+    #[serde(borrow)]
+    method: Cow<'a, str>,
+    #[serde(borrow)]
+    params: Params<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    arguments: Option<&'a RawValue>,
+}
+
+impl Direct {
+    /// `hosts` as configured for rmcp (`None`: loopback only; `*`: any).
+    pub fn new(server: TaskServer, hosts: Option<&[String]>, stop: CancellationToken) -> Self {
+        let hosts = match hosts {
+            Some(hosts) if hosts.iter().any(|h| h == "*") => None,
+            Some(hosts) => Some(hosts.to_vec()),
+            None => Some(LOOPBACK_HOSTS.iter().map(|h| (*h).to_owned()).collect()),
+        };
+        Self { server, hosts, stop }
+    }
+
+    /// The answer, or the request back (its body intact) for rmcp.
+    pub async fn answer(&self, request: Request) -> Result<Response, Request> {
+        if !self.takes(request.method(), request.headers()) {
+            return Err(request);
+        }
+        let Some(identity) = request.extensions().get::<Identity>().cloned() else {
+            return Err(request);
+        };
+        let (parts, body) = request.into_parts();
+        // Bodies this small were read in full by `shared::serve::read_small_body`.
+        let bytes = match axum::body::to_bytes(body, SMALL_BODY).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                return Ok((StatusCode::BAD_REQUEST, "the request body could not be read").into_response());
+            }
+        };
+        let call = match serde_json::from_slice::<Call>(&bytes) {
+            Ok(call) if call.jsonrpc == "2.0" && call.method == "tools/call" => call,
+            _ => return Err(Request::from_parts(parts, Body::from(bytes))),
+        };
+        let arguments = match call.params.arguments.map(RawValue::get) {
+            None => "{}",
+            Some(object) if object.starts_with('{') => object,
+            Some(_) => return Err(Request::from_parts(parts, Body::from(bytes))),
+        };
+        let called = self.server.call_direct(&call.params.name, arguments, &identity);
+        let outcome = tokio::select! {
+            outcome = called => outcome,
+            () = self.stop.cancelled() => {
+                return Ok((StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down").into_response());
+            }
+        };
+        let body = match outcome {
+            None => return Err(Request::from_parts(parts, Body::from(bytes))),
+            Some(Ok(result)) => {
+                serde_json::to_vec(&JsonRpcResponse { jsonrpc: JsonRpcVersion2_0, id: call.id, result })
+            }
+            Some(Err(error)) => serde_json::to_vec(&rpc_error(call.id, error)),
+        };
+        Ok(match body {
+            Ok(body) => json_response(body),
+            Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        })
+    }
+
+    /// Whether the request's method and headers are ones rmcp would serve as this path does.
+    fn takes(&self, method: &Method, headers: &HeaderMap) -> bool {
+        let small = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+            .is_some_and(|n| n > 0 && n <= SMALL_BODY);
+        *method == Method::POST
+            && small
+            && essences(headers.get(header::CONTENT_TYPE)).eq(["application/json"])
+            && accepts_json_and_sse(headers)
+            && old_protocol(headers.get("mcp-protocol-version"))
+            && self.host_allowed(headers.get(header::HOST))
+    }
+
+    fn host_allowed(&self, host: Option<&HeaderValue>) -> bool {
+        let Some(allowed) = &self.hosts else { return true };
+        let Some(host) = host.and_then(|h| h.to_str().ok()?.parse::<http::uri::Authority>().ok()) else {
+            return false;
+        };
+        let name = host.host().trim_matches(['[', ']']);
+        allowed.iter().filter_map(|a| a.trim().parse::<http::uri::Authority>().ok()).any(|a| {
+            a.host().trim_matches(['[', ']']).eq_ignore_ascii_case(name)
+                && a.port_u16().is_none_or(|port| host.port_u16() == Some(port))
+        })
+    }
+}
+
+/// The media types a header lists, without parameters, lower-cased.
+fn essences(value: Option<&HeaderValue>) -> impl Iterator<Item = String> + '_ {
+    value
+        .and_then(|v| v.to_str().ok())
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .map(|part| part.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+}
+
+fn accepts_json_and_sse(headers: &HeaderMap) -> bool {
+    let accepted: Vec<String> =
+        headers.get_all(header::ACCEPT).iter().flat_map(|v| essences(Some(v))).collect();
+    accepted.iter().any(|a| a == "application/json") && accepted.iter().any(|a| a == "text/event-stream")
+}
+
+/// No `MCP-Protocol-Version` header (rmcp assumes 2025-03-26), or a known one from before
+/// the version that brought per-request negotiation and standard headers.
+fn old_protocol(header: Option<&HeaderValue>) -> bool {
+    let Some(value) = header else { return true };
+    value.to_str().is_ok_and(|v| {
+        ProtocolVersion::KNOWN_VERSIONS.iter().any(|known| known.as_str() == v)
+            && v < ProtocolVersion::STANDARD_HEADERS.as_str()
+    })
+}
+
+fn rpc_error(id: RequestId, error: ErrorData) -> JsonRpcError {
+    JsonRpcError { jsonrpc: JsonRpcVersion2_0, id: Some(id), error }
+}
+
+fn json_response(body: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+}
