@@ -17,7 +17,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use rmcp::model::{ErrorData, JsonRpcError, JsonRpcResponse, JsonRpcVersion2_0, ProtocolVersion, RequestId};
+use rmcp::model::{ErrorData, JsonRpcError, JsonRpcVersion2_0, ProtocolVersion, RequestId};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use shared::identity::Identity;
@@ -106,9 +106,7 @@ impl Direct {
         };
         let body = match outcome {
             None => return Err(Request::from_parts(parts, Body::from(bytes))),
-            Some(Ok(result)) => {
-                serde_json::to_vec(&JsonRpcResponse { jsonrpc: JsonRpcVersion2_0, id: call.id, result })
-            }
+            Some(Ok(result)) => rpc_result(&call.id, &result),
             Some(Err(error)) => serde_json::to_vec(&rpc_error(call.id, error)),
         };
         Ok(match body {
@@ -167,6 +165,18 @@ fn old_protocol(header: Option<&HeaderValue>) -> bool {
         ProtocolVersion::KNOWN_VERSIONS.iter().any(|known| known.as_str() == v)
             && v < ProtocolVersion::STANDARD_HEADERS.as_str()
     })
+}
+
+/// The JSON-RPC response carrying `result`, JSON this server just wrote (so it is not
+/// parsed again, as a `RawValue` would be).
+fn rpc_result(id: &RequestId, result: &str) -> serde_json::Result<Vec<u8>> {
+    let mut body = Vec::with_capacity(result.len() + 64);
+    body.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
+    serde_json::to_writer(&mut body, id)?;
+    body.extend_from_slice(br#","result":"#);
+    body.extend_from_slice(result.as_bytes());
+    body.push(b'}');
+    Ok(body)
 }
 
 fn rpc_error(id: RequestId, error: ErrorData) -> JsonRpcError {

@@ -95,7 +95,10 @@ impl Priority {
 
     /// `p1` … `p4`.
     pub fn label(self) -> String {
-        format!("p{}", self.0)
+        let mut label = String::with_capacity(2);
+        label.push('p');
+        label.push(char::from_digit(u32::from(self.0), 10).unwrap_or('?'));
+        label
     }
 
     /// `urgent`, `high`, `medium` or `low`.

@@ -13,7 +13,6 @@ use rmcp::ErrorData as McpError;
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 use shared::contract::tools;
 use shared::identity::Identity;
 
@@ -25,13 +24,13 @@ use super::{Reply, TaskServer, ToolError, finish};
 
 impl TaskServer {
     /// Runs tool `name` with `arguments` (a JSON object) for `identity` and returns the JSON
-    /// of its `CallToolResult`, or `None` when the call should go through rmcp instead.
+    /// text of its `CallToolResult`, or `None` when the call should go through rmcp instead.
     pub async fn call_direct(
         &self,
         name: &str,
         arguments: &str,
         identity: &Identity,
-    ) -> Option<Result<Box<RawValue>, McpError>> {
+    ) -> Option<Result<String, McpError>> {
         let caller = self.caller_of(identity);
         let started = Instant::now();
         let result = match name {
@@ -88,9 +87,9 @@ struct Structured<'a, T> {
 /// The tool's outcome as the JSON of its `CallToolResult` (and whether it is an error
 /// result), mapped by [`finish`] exactly as through the router. `resultType` is left out,
 /// as rmcp does for the protocol versions this path serves (before 2026-07-28).
-fn written<T: Serialize>(outcome: Result<Reply<T>, ToolError>) -> Result<(Box<RawValue>, bool), McpError> {
+fn written<T: Serialize>(outcome: Result<Reply<T>, ToolError>) -> Result<(String, bool), McpError> {
     let to_json = |json: Result<String, serde_json::Error>| {
-        json.and_then(RawValue::from_string).map_err(|e| McpError::internal_error(e.to_string(), None))
+        json.map_err(|e| McpError::internal_error(e.to_string(), None))
     };
     match outcome {
         Ok(Reply { data, text }) => {

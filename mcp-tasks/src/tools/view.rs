@@ -51,7 +51,7 @@ fn due_view(d: &DueSpec, status: Status, tz: Tz, now: DateTime<Utc>) -> DueView 
             let local = at.with_timezone(&tz);
             (
                 local.date_naive(),
-                Some(format!("{:02}:{:02}", local.hour(), local.minute())),
+                Some(digits(&[(local.hour(), 2), (local.minute(), 2)], ':')),
                 Some(at),
                 at < now,
             )
@@ -68,13 +68,28 @@ fn due_view(d: &DueSpec, status: Status, tz: Tz, now: DateTime<Utc>) -> DueView 
     }
 }
 
-/// `date` as `YYYY-MM-DD`, as `format("%Y-%m-%d")` writes it, without parsing the format
-/// string for every task of a list.
+/// `date` as `YYYY-MM-DD`, as `format("%Y-%m-%d")` writes it, without the formatting
+/// machinery for every task of a list.
 fn iso_date(date: NaiveDate) -> String {
-    match date.year() {
-        year @ 0..=9999 => format!("{year:04}-{:02}-{:02}", date.month(), date.day()),
+    match u32::try_from(date.year()) {
+        Ok(year @ 0..=9999) => digits(&[(year, 4), (date.month(), 2), (date.day(), 2)], '-'),
         _ => date.format("%Y-%m-%d").to_string(),
     }
+}
+
+/// Numbers zero-padded to their widths, joined by `separator` (`17:05`, `2026-12-03`).
+fn digits(parts: &[(u32, u32)], separator: char) -> String {
+    let mut out = String::with_capacity(10);
+    for (i, &(number, width)) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(separator);
+        }
+        for place in (0..width).rev() {
+            let digit = number / 10u32.pow(place) % 10;
+            out.push(char::from_digit(digit, 10).unwrap_or('0'));
+        }
+    }
+    out
 }
 
 /// Lines for a list of tasks, or `empty` when there are none.
@@ -97,6 +112,12 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::iso_date;
+
+    #[test]
+    fn times_are_zero_padded_hours_and_minutes() {
+        assert_eq!(super::digits(&[(7, 2), (5, 2)], ':'), "07:05");
+        assert_eq!(super::digits(&[(23, 2), (59, 2)], ':'), "23:59");
+    }
 
     #[test]
     fn iso_dates_read_as_chrono_writes_them_for_any_year() {

@@ -51,9 +51,10 @@ pub struct TaskView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<RecurrenceView>,
     /// When it was created (UTC).
+    #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// When it was completed (UTC), if it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rfc3339_some")]
     pub completed_at: Option<DateTime<Utc>>,
 }
 
@@ -66,7 +67,7 @@ pub struct DueView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// The instant in UTC, when due at a time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "rfc3339_some")]
     pub utc: Option<DateTime<Utc>>,
     /// The zone `date` and `time` are in.
     pub timezone: String,
@@ -100,6 +101,7 @@ pub struct ReminderView {
     /// The task's title.
     pub title: String,
     /// When it fires (UTC).
+    #[serde(serialize_with = "rfc3339")]
     pub at: DateTime<Utc>,
     /// When it fires, in the caller's zone (YYYY-MM-DD HH:MM).
     pub at_local: String,
@@ -154,6 +156,23 @@ impl TaskView {
     }
 }
 
+/// An instant as chrono's `Serialize` writes it (RFC 3339, `Z`, 0/3/6/9 fractional digits),
+/// built as one string first: through serde_json's `collect_str`, each of the ~20 pieces
+/// chrono writes was escaped on its own, a few thousand instructions per instant, and a
+/// list writes one to three per task.
+fn rfc3339<S: serde::Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+}
+
+/// [`rfc3339`] for the optional instants (serde skips the `None`s before this is called).
+#[expect(clippy::ref_option, reason = "serde's serialize_with passes &Option<T>")]
+fn rfc3339_some<S: serde::Serializer>(at: &Option<DateTime<Utc>>, serializer: S) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => rfc3339(at, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +190,19 @@ mod tests {
             recurrence: None,
             created_at: DateTime::<Utc>::UNIX_EPOCH,
             completed_at: None,
+        }
+    }
+
+    #[test]
+    fn instants_are_written_as_chrono_writes_them() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).expect("a date");
+        for nanos in [0, 120_000_000, 123_456_000, 123_456_789, 1_250_000_000] {
+            let time = chrono::NaiveTime::from_hms_nano_opt(23, 59, 59, nanos).expect("a time");
+            let at = day.and_time(time).and_utc();
+            let mut ours = serde_json::Serializer::new(Vec::new());
+            rfc3339(&at, &mut ours).expect("written");
+            let chrono = serde_json::to_vec(&at).expect("written");
+            assert_eq!(String::from_utf8_lossy(&ours.into_inner()), String::from_utf8_lossy(&chrono));
         }
     }
 
