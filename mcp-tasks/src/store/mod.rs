@@ -22,6 +22,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use shared::config::DatabaseKind;
 
 use crate::dates::{Due, Recurrence};
 pub use query::{DueFilter, Sort, StatusFilter, TaskQuery, search_words};
@@ -347,14 +348,12 @@ pub trait Store: Send + Sync + 'static {
 /// Opens the store for a URL: `postgres://…` / `postgresql://…` or `sqlite://…` (file
 /// created if missing, `sqlite::memory:` for tests).
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PgStore::connect(url).await?))
-    } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url).await?))
-    } else {
-        Err(StoreError::Database(sqlx::Error::Configuration(
-            "the URL must start with postgres:// or sqlite://".into(),
-        )))
+    match DatabaseKind::of(url) {
+        Some(DatabaseKind::Postgres) => Ok(Arc::new(PgStore::connect(url).await?)),
+        Some(DatabaseKind::Sqlite) => Ok(Arc::new(SqliteStore::connect(url).await?)),
+        None => Err(StoreError::Database(sqlx::Error::Configuration(
+            format!("the URL must start with {}", DatabaseKind::EXPECTED).into(),
+        ))),
     }
 }
 
