@@ -8,8 +8,7 @@ use chrono_tz::Tz;
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
+use rmcp::{ErrorData as McpError, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -69,9 +68,8 @@ impl TaskServer {
     async fn analytics_summary(
         &self,
         Parameters(args): Parameters<AnalyticsArgs>,
-        ctx: RequestContext<RoleServer>,
+        caller: Caller,
     ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
         finish(self.summary(&args, &caller).await)
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! Identity: over HTTP the auth middleware puts a verified [`Identity`] into the request,
 //! which rmcp hands us inside `http::request::Parts`; over stdio the server was built for
-//! exactly one user. No tool takes a user id.
+//! exactly one user. Each tool takes its [`Caller`] as an argument, found from either; no
+//! tool takes a user id.
 //!
 //! Errors: what the model can fix is a tool result with `isError: true` ([`ToolError`]);
 //! broken infrastructure is a protocol error. The mapping is [`finish`], and only there.
@@ -22,6 +23,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use rmcp::handler::server::common::FromContextPart;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{
@@ -102,6 +104,13 @@ impl TaskServer {
 
     pub(crate) fn store(&self) -> &dyn Store {
         self.store.as_ref()
+    }
+}
+
+/// A tool takes its caller as an argument, like its parameters: [`TaskServer::caller`].
+impl FromContextPart<ToolCallContext<'_, TaskServer>> for Caller {
+    fn from_context_part(context: &mut ToolCallContext<'_, TaskServer>) -> Result<Self, McpError> {
+        context.service.caller(&context.request_context)
     }
 }
 

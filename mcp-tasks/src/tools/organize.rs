@@ -3,8 +3,7 @@
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
+use rmcp::{ErrorData as McpError, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use shared::contract::TaskView;
@@ -57,9 +56,8 @@ impl TaskServer {
     async fn set_priority(
         &self,
         Parameters(args): Parameters<SetPriorityArgs>,
-        ctx: RequestContext<RoleServer>,
+        caller: Caller,
     ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
         finish(self.prioritise(&args, &caller).await)
     }
 
@@ -71,9 +69,8 @@ impl TaskServer {
     async fn add_tags(
         &self,
         Parameters(args): Parameters<AddTagsArgs>,
-        ctx: RequestContext<RoleServer>,
+        caller: Caller,
     ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
         finish(self.tag(&args, &caller).await)
     }
 }

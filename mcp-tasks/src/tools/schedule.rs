@@ -3,8 +3,7 @@
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
+use rmcp::{ErrorData as McpError, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use shared::contract::{NotScheduled, ReminderView, TaskView};
@@ -97,9 +96,8 @@ impl TaskServer {
     async fn schedule_reminder(
         &self,
         Parameters(args): Parameters<ScheduleReminderArgs>,
-        ctx: RequestContext<RoleServer>,
+        caller: Caller,
     ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
         match (args.task, args.tasks.as_ref()) {
             (Some(number), None) => finish(self.remind(number, &args.at, &caller).await),
             _ => finish(self.remind_many(&args, &caller).await),
@@ -114,9 +112,8 @@ impl TaskServer {
     async fn get_recurring_tasks(
         &self,
         Parameters(args): Parameters<RecurringArgs>,
-        ctx: RequestContext<RoleServer>,
+        caller: Caller,
     ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
         finish(self.recurring(&args, &caller).await)
     }
 }

@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
+use rmcp::{ErrorData as McpError, tool, tool_router};
 use shared::contract::TaskView;
 
 use super::filters::{Filters, StatusInput};
@@ -30,9 +29,8 @@ impl TaskServer {
     async fn add_task(
         &self,
         Parameters(args): Parameters<AddTaskArgs>,
-        ctx: RequestContext<RoleServer>,
+        caller: Caller,
     ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
         finish(self.add(args, &caller).await)
     }
 
@@ -44,9 +42,8 @@ impl TaskServer {
     async fn list_tasks(
         &self,
         Parameters(args): Parameters<ListTasksArgs>,
-        ctx: RequestContext<RoleServer>,
+        caller: Caller,
     ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
         finish(self.list(None, args.filters, &caller).await)
     }
 
@@ -58,9 +55,8 @@ impl TaskServer {
     async fn search_tasks(
         &self,
         Parameters(args): Parameters<SearchTasksArgs>,
-        ctx: RequestContext<RoleServer>,
+        caller: Caller,
     ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
         finish(self.list(Some(&args.query), args.filters, &caller).await)
     }
 
@@ -72,9 +68,8 @@ impl TaskServer {
     async fn complete_task(
         &self,
         Parameters(args): Parameters<SelectArgs>,
-        ctx: RequestContext<RoleServer>,
+        caller: Caller,
     ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
         finish(self.complete(&args, &caller).await)
     }
 
@@ -86,9 +81,8 @@ impl TaskServer {
     async fn delete_task(
         &self,
         Parameters(args): Parameters<SelectArgs>,
-        ctx: RequestContext<RoleServer>,
+        caller: Caller,
     ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
         finish(self.delete(&args, &caller).await)
     }
 
@@ -102,9 +96,8 @@ impl TaskServer {
     async fn update_task(
         &self,
         Parameters(args): Parameters<UpdateTaskArgs>,
-        ctx: RequestContext<RoleServer>,
+        caller: Caller,
     ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
         finish(self.update(args, &caller).await)
     }
 }
