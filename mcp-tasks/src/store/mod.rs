@@ -224,7 +224,7 @@ pub struct PendingFacts {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// These task numbers do not exist for this user.
-    #[error("no task with number {}", list_numbers(.0))]
+    #[error("no task with number {}", shared::contract::task_numbers(.0))]
     NotFound(Vec<i64>),
     /// A change was refused by the caller's rule; nothing was written.
     #[error("{0}")]
@@ -238,10 +238,6 @@ pub enum StoreError {
     /// Migrations failed.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-}
-
-fn list_numbers(numbers: &[i64]) -> String {
-    numbers.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ")
 }
 
 /// A closure that changes one task in place and says what the change means, or refuses

@@ -36,6 +36,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, tool_handler};
 use serde::Serialize;
 use shared::contract::resources::DueReminders;
+use shared::contract::task_numbers;
 use shared::identity::Identity;
 
 use crate::store::{Store, StoreError};
@@ -160,7 +161,7 @@ pub(crate) fn finish<T: Serialize>(outcome: Result<Reply<T>, ToolError>) -> Resu
             Ok(CallToolResult::error(vec![ContentBlock::text(message)]))
         }
         Err(ToolError::Store(StoreError::NotFound(numbers))) => {
-            let list = numbers.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
+            let list = task_numbers(&numbers);
             let message = format!(
                 "No task {list}. Nothing was changed. Call list_tasks or search_tasks to find the right number."
             );

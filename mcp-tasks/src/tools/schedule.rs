@@ -6,7 +6,7 @@ use rmcp::model::CallToolResult;
 use rmcp::{ErrorData as McpError, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use shared::contract::{NotScheduled, ReminderView, TaskView};
+use shared::contract::{NotScheduled, ReminderView, TaskView, task_numbers};
 
 use super::input;
 use super::view;
@@ -163,7 +163,7 @@ impl TaskServer {
             return Err(ToolError::Store(StoreError::NotFound(done.missing)));
         }
         let not_found_line = (!done.missing.is_empty()).then(|| {
-            let list = done.missing.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
+            let list = task_numbers(&done.missing);
             format!("No task {list}; nothing was set for them.")
         });
         if done.added.is_empty() {

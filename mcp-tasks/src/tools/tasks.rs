@@ -6,7 +6,7 @@ use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
 use rmcp::{ErrorData as McpError, tool, tool_router};
-use shared::contract::TaskView;
+use shared::contract::{TaskView, task_numbers};
 
 use super::filters::{Filters, StatusInput};
 use super::input::{self, PriorityInput};
@@ -336,7 +336,7 @@ fn many_updated(
     let asked = changes.len() + missing.len();
     let heading = format!("Updated {} of {asked}:", plural(updated.len(), "task"));
     if !missing.is_empty() {
-        let list = missing.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
+        let list = task_numbers(&missing);
         lines.push(format!("No task {list}; nothing changed for them."));
     }
     let text = format!("{heading}\n{}", lines.join("\n"));
