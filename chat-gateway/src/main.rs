@@ -5,19 +5,13 @@ use std::process::ExitCode;
 
 use chat_gateway::config::Config;
 use chat_gateway::startup;
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use shared::cli::TokenArgs;
 use tokio_util::sync::CancellationToken;
 
 /// A ChatKit server for a task assistant.
 #[derive(Parser)]
 #[command(version, about, long_about = None)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
 enum Command {
     /// Serve the gateway (ChatKit at /chatkit, JSON at /api/chat, the chat page at /, /healthz, /readyz).
     Serve {
@@ -46,13 +40,13 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let command = Command::parse();
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => return shared::cli::config_error("chat-gateway", &e),
     };
     shared::telemetry::init(config.log_format);
-    shared::cli::exit_code("chat-gateway", run(cli.command, config).await)
+    shared::cli::exit_code("chat-gateway", run(command, config).await)
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use mcp_tasks::config::Config;
 use mcp_tasks::startup::{self, Application};
 use shared::cli::TokenArgs;
@@ -20,12 +20,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// An MCP server with eleven task tools, over stdio or streamable HTTP.
 #[derive(Parser)]
 #[command(version, about, long_about = None)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
 enum Command {
     /// Serve MCP over stdin/stdout for one user (logs go to stderr).
     Stdio {
@@ -47,13 +41,13 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let command = Command::parse();
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => return shared::cli::config_error("mcp-tasks", &e),
     };
     shared::telemetry::init(config.log_format);
-    shared::cli::exit_code("mcp-tasks", run(cli.command, config).await)
+    shared::cli::exit_code("mcp-tasks", run(command, config).await)
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
