@@ -7,12 +7,11 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::CallToolResult;
-use rmcp::{ErrorData as McpError, tool, tool_router};
+use rmcp::{tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Caller, Reply, TaskServer, ToolError, finish, now};
+use super::{Caller, Reply, TaskServer, ToolError, now};
 use crate::dates::{self, Due};
 use crate::store::AnalyticsData;
 
@@ -69,16 +68,6 @@ impl TaskServer {
         &self,
         Parameters(args): Parameters<AnalyticsArgs>,
         caller: Caller,
-    ) -> Result<CallToolResult, McpError> {
-        finish(self.summary(&args, &caller).await)
-    }
-}
-
-impl TaskServer {
-    async fn summary(
-        &self,
-        args: &AnalyticsArgs,
-        caller: &Caller,
     ) -> Result<Reply<AnalyticsOutput>, ToolError> {
         let days = match args.days {
             None => 7,

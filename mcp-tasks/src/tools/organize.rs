@@ -2,15 +2,14 @@
 
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::CallToolResult;
-use rmcp::{ErrorData as McpError, tool, tool_router};
+use rmcp::{tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use shared::contract::TaskView;
 
 use super::input::{self, PriorityInput};
 use super::view;
-use super::{Caller, Reply, TaskServer, ToolError, finish, now};
+use super::{Caller, Reply, TaskServer, ToolError, now};
 use crate::store::{Change, Task};
 
 /// Set the priority of one or more tasks.
@@ -57,29 +56,6 @@ impl TaskServer {
         &self,
         Parameters(args): Parameters<SetPriorityArgs>,
         caller: Caller,
-    ) -> Result<CallToolResult, McpError> {
-        finish(self.prioritise(&args, &caller).await)
-    }
-
-    /// Add tags to one or more tasks, or take them off with `remove: true`.
-    #[tool(
-        annotations(title = "Add or remove tags", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false),
-        output_schema = schema_for_output::<BulkOutput>()
-    )]
-    async fn add_tags(
-        &self,
-        Parameters(args): Parameters<AddTagsArgs>,
-        caller: Caller,
-    ) -> Result<CallToolResult, McpError> {
-        finish(self.tag(&args, &caller).await)
-    }
-}
-
-impl TaskServer {
-    async fn prioritise(
-        &self,
-        args: &SetPriorityArgs,
-        caller: &Caller,
     ) -> Result<Reply<BulkOutput>, ToolError> {
         let numbers = input::selected(args.task, args.tasks.as_deref())?;
         let priority = args.priority.parse()?;
@@ -91,10 +67,19 @@ impl TaskServer {
             })
             .await?;
         let what = format!("priority {} ({})", priority.label(), priority.word());
-        Ok(summarise(&changes, caller, &what))
+        Ok(summarise(&changes, &caller, &what))
     }
 
-    async fn tag(&self, args: &AddTagsArgs, caller: &Caller) -> Result<Reply<BulkOutput>, ToolError> {
+    /// Add tags to one or more tasks, or take them off with `remove: true`.
+    #[tool(
+        annotations(title = "Add or remove tags", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false),
+        output_schema = schema_for_output::<BulkOutput>()
+    )]
+    async fn add_tags(
+        &self,
+        Parameters(args): Parameters<AddTagsArgs>,
+        caller: Caller,
+    ) -> Result<Reply<BulkOutput>, ToolError> {
         let numbers = input::selected(args.task, args.tasks.as_deref())?;
         let tags = input::tags(&args.tags)?;
         if tags.is_empty() {
@@ -124,7 +109,7 @@ impl TaskServer {
             .await?;
         let list = tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ");
         let what = if remove { format!("without {list}") } else { format!("tagged {list}") };
-        Ok(summarise(&changes, caller, &what))
+        Ok(summarise(&changes, &caller, &what))
     }
 }
 

@@ -2,15 +2,14 @@
 
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::CallToolResult;
-use rmcp::{ErrorData as McpError, tool, tool_router};
+use rmcp::{tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use shared::contract::{NotScheduled, ReminderView, TaskView, task_numbers};
 
 use super::input;
 use super::view;
-use super::{Caller, Reply, TaskServer, ToolError, finish, now};
+use super::{Caller, Reply, TaskServer, ToolError, now};
 use crate::dates::{self, Due};
 use crate::store::{NewReminder, Sort, StatusFilter, StoreError, Task, TaskQuery};
 
@@ -97,10 +96,10 @@ impl TaskServer {
         &self,
         Parameters(args): Parameters<ScheduleReminderArgs>,
         caller: Caller,
-    ) -> Result<CallToolResult, McpError> {
+    ) -> Result<Reply<ReminderOutput>, ToolError> {
         match (args.task, args.tasks.as_ref()) {
-            (Some(number), None) => finish(self.remind(number, &args.at, &caller).await),
-            _ => finish(self.remind_many(&args, &caller).await),
+            (Some(number), None) => self.remind(number, &args.at, &caller).await,
+            _ => self.remind_many(&args, &caller).await,
         }
     }
 
@@ -113,8 +112,55 @@ impl TaskServer {
         &self,
         Parameters(args): Parameters<RecurringArgs>,
         caller: Caller,
-    ) -> Result<CallToolResult, McpError> {
-        finish(self.recurring(&args, &caller).await)
+    ) -> Result<Reply<RecurringOutput>, ToolError> {
+        let now = now();
+        let occurrences = match args.occurrences {
+            None => 3,
+            Some(n) if (1..=10).contains(&n) => usize::try_from(n).unwrap_or(3),
+            Some(n) => return Err(ToolError::Invalid(format!("`occurrences` must be 1-10; {n} was given."))),
+        };
+        let limit = input::limit(args.limit)?;
+        let offset = input::cursor(args.cursor.as_deref())?;
+        let query = TaskQuery {
+            status: StatusFilter::Pending,
+            recurring_only: true,
+            sort: Sort::Due,
+            offset,
+            limit,
+            ..TaskQuery::default()
+        };
+        let page = self.store().query_tasks(&caller.user, &query).await?;
+        let mut tasks = Vec::with_capacity(page.tasks.len());
+        for task in &page.tasks {
+            let Some(rule) = &task.recurrence else { continue };
+            let zone = task.due.as_ref().and_then(|d| d.tz.parse().ok()).unwrap_or(caller.tz);
+            let current = task.due.as_ref().map(|d| d.due);
+            // Occurrences after the current one (or after now, when that is later).
+            let after = current.map_or(now, |due| dates::due_start_utc(due, zone).max(now));
+            let next = dates::upcoming(rule, current, after, zone, occurrences)
+                .into_iter()
+                .map(|d| match d {
+                    Due::At(at) => at.with_timezone(&caller.tz).format("%Y-%m-%d %H:%M").to_string(),
+                    Due::Day(day) => day.format("%Y-%m-%d").to_string(),
+                })
+                .collect();
+            tasks.push(RecurringTask {
+                task: view::task_view(task, caller.tz, now),
+                rule: dates::describe(rule),
+                next,
+            });
+        }
+        let text = if tasks.is_empty() {
+            "No recurring tasks. Add one with a phrase like 'every monday at 9am'.".to_owned()
+        } else {
+            tasks
+                .iter()
+                .map(|t| format!("{} — next: {}", t.task.line(), t.next.join(", ")))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let next_cursor = input::next_cursor(offset, limit, page.has_more);
+        Ok(Reply { data: RecurringOutput { tasks, has_more: page.has_more, next_cursor }, text })
     }
 }
 
@@ -196,60 +242,5 @@ impl TaskServer {
             ..ReminderOutput::default()
         };
         Ok(Reply { data, text: lines.join("\n") })
-    }
-
-    async fn recurring(
-        &self,
-        args: &RecurringArgs,
-        caller: &Caller,
-    ) -> Result<Reply<RecurringOutput>, ToolError> {
-        let now = now();
-        let occurrences = match args.occurrences {
-            None => 3,
-            Some(n) if (1..=10).contains(&n) => usize::try_from(n).unwrap_or(3),
-            Some(n) => return Err(ToolError::Invalid(format!("`occurrences` must be 1-10; {n} was given."))),
-        };
-        let limit = input::limit(args.limit)?;
-        let offset = input::cursor(args.cursor.as_deref())?;
-        let query = TaskQuery {
-            status: StatusFilter::Pending,
-            recurring_only: true,
-            sort: Sort::Due,
-            offset,
-            limit,
-            ..TaskQuery::default()
-        };
-        let page = self.store().query_tasks(&caller.user, &query).await?;
-        let mut tasks = Vec::with_capacity(page.tasks.len());
-        for task in &page.tasks {
-            let Some(rule) = &task.recurrence else { continue };
-            let zone = task.due.as_ref().and_then(|d| d.tz.parse().ok()).unwrap_or(caller.tz);
-            let current = task.due.as_ref().map(|d| d.due);
-            // Occurrences after the current one (or after now, when that is later).
-            let after = current.map_or(now, |due| dates::due_start_utc(due, zone).max(now));
-            let next = dates::upcoming(rule, current, after, zone, occurrences)
-                .into_iter()
-                .map(|d| match d {
-                    Due::At(at) => at.with_timezone(&caller.tz).format("%Y-%m-%d %H:%M").to_string(),
-                    Due::Day(day) => day.format("%Y-%m-%d").to_string(),
-                })
-                .collect();
-            tasks.push(RecurringTask {
-                task: view::task_view(task, caller.tz, now),
-                rule: dates::describe(rule),
-                next,
-            });
-        }
-        let text = if tasks.is_empty() {
-            "No recurring tasks. Add one with a phrase like 'every monday at 9am'.".to_owned()
-        } else {
-            tasks
-                .iter()
-                .map(|t| format!("{} — next: {}", t.task.line(), t.next.join(", ")))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        let next_cursor = input::next_cursor(offset, limit, page.has_more);
-        Ok(Reply { data: RecurringOutput { tasks, has_more: page.has_more, next_cursor }, text })
     }
 }
