@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use chrono_tz::Tz;
-use shared::config::{ConfigError, bind, database_url, env};
+use shared::config::{ConfigError, database_url, env, listen_addr};
 use shared::identity::TokenKey;
 use shared::serve::ConnectionLimits;
 use shared::telemetry::LogFormat;
@@ -95,7 +95,7 @@ impl Config {
     /// Reads and checks the environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         let database_url = database_url("TASKS_DATABASE_URL", "tasks.db")?;
-        let bind = bind("TASKS_BIND", "127.0.0.1:8001")?;
+        let bind = listen_addr("TASKS_BIND", "127.0.0.1:8001")?;
         let token_key = env("TASKS_TOKEN_SECRET")
             .map(|s| TokenKey::new(&s).map_err(|e| ConfigError::new("TASKS_TOKEN_SECRET", e)))
             .transpose()?;

@@ -36,7 +36,7 @@ pub fn list(var: &str) -> Option<Vec<String>> {
 }
 
 /// Reads a listen address such as `TASKS_BIND=0.0.0.0:8001`; `default` when unset.
-pub fn bind(var: &'static str, default: &str) -> Result<SocketAddr, ConfigError> {
+pub fn listen_addr(var: &'static str, default: &str) -> Result<SocketAddr, ConfigError> {
     env(var)
         .as_deref()
         .unwrap_or(default)

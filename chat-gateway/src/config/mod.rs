@@ -6,7 +6,7 @@ mod services;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use shared::config::{ConfigError, bind, database_url, env};
+use shared::config::{ConfigError, database_url, env, listen_addr};
 use shared::identity::{Expected, TokenKey};
 use shared::jwks::KeySource;
 use shared::serve::ConnectionLimits;
@@ -187,7 +187,7 @@ impl Config {
     /// Reads and checks the environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         let database_url = database_url("CHAT_DATABASE_URL", "chat.db")?;
-        let bind = bind("GATEWAY_BIND", "127.0.0.1:8000")?;
+        let bind = listen_addr("GATEWAY_BIND", "127.0.0.1:8000")?;
         let key = |var: &'static str| {
             env(var).map(|s| TokenKey::new(&s).map_err(|e| ConfigError::new(var, e))).transpose()
         };
