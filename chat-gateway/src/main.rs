@@ -2,22 +2,16 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use chat_gateway::config::Config;
 use chat_gateway::startup;
-use clap::{Parser, Subcommand};
+use clap::Parser;
+use shared::cli::TokenArgs;
 use tokio_util::sync::CancellationToken;
 
 /// A ChatKit server for a task assistant.
 #[derive(Parser)]
 #[command(version, about, long_about = None)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
 enum Command {
     /// Serve the gateway (ChatKit at /chatkit, JSON at /api/chat, the chat page at /, /healthz, /readyz).
     Serve {
@@ -27,12 +21,8 @@ enum Command {
     },
     /// Print a user token signed with JWT_SECRET (development and tests).
     Token {
-        /// The user the token speaks for.
-        #[arg(long)]
-        user: String,
-        /// How long it is valid, e.g. 30d, 12h (default 30d).
-        #[arg(long, default_value = "30d", value_parser = shared::config::parse_duration)]
-        ttl: Duration,
+        #[command(flatten)]
+        token: TokenArgs,
         /// An IANA time zone to put in the token, e.g. Asia/Karachi.
         #[arg(long)]
         tz: Option<String>,
@@ -50,32 +40,18 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let command = Command::parse();
     let config = match Config::from_env() {
         Ok(config) => config,
-        Err(e) => {
-            eprintln!("chat-gateway: configuration error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return shared::cli::config_error("chat-gateway", &e),
     };
     shared::telemetry::init(config.log_format);
-    match run(cli.command, config).await {
-        Ok(()) => ExitCode::SUCCESS,
-        // A setting a command needs (e.g. a secret for `serve`): the same one line and code.
-        Err(e) if e.chain().any(|cause| cause.is::<shared::config::ConfigError>()) => {
-            eprintln!("chat-gateway: configuration error: {e}");
-            ExitCode::from(2)
-        }
-        Err(e) => {
-            eprintln!("chat-gateway: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    shared::cli::exit_code("chat-gateway", run(command, config).await)
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Token { user, ttl, tz } => {
+        Command::Token { token: TokenArgs { user, ttl }, tz } => {
             let key = config.jwt_key.as_ref().ok_or_else(|| {
                 shared::config::ConfigError::new("JWT_SECRET", "is required to mint tokens (32+ characters)")
             })?;

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use chrono_tz::Tz;
-use shared::config::{ConfigError, data_dir, env};
+use shared::config::{ConfigError, database_url, env, listen_addr};
 use shared::identity::TokenKey;
 use shared::serve::ConnectionLimits;
 use shared::telemetry::LogFormat;
@@ -94,31 +94,8 @@ impl OAuthConfig {
 impl Config {
     /// Reads and checks the environment.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let database_url = match env("TASKS_DATABASE_URL") {
-            Some(url)
-                if url.starts_with("postgres://")
-                    || url.starts_with("postgresql://")
-                    || url.starts_with("sqlite:") =>
-            {
-                url
-            }
-            Some(_) => {
-                return Err(ConfigError::new(
-                    "TASKS_DATABASE_URL",
-                    "must start with postgres:// or sqlite://",
-                ));
-            }
-            None => {
-                let dir = data_dir();
-                std::fs::create_dir_all(&dir).map_err(|e| {
-                    ConfigError::new("TASKS_DATABASE_URL", format!("cannot create {}: {e}", dir.display()))
-                })?;
-                format!("sqlite://{}", dir.join("tasks.db").display())
-            }
-        };
-        let bind = env("TASKS_BIND").unwrap_or_else(|| "127.0.0.1:8001".into()).parse().map_err(|e| {
-            ConfigError::new("TASKS_BIND", format!("not a socket address like 127.0.0.1:8001 ({e})"))
-        })?;
+        let database_url = database_url("TASKS_DATABASE_URL", "tasks.db")?;
+        let bind = listen_addr("TASKS_BIND", "127.0.0.1:8001")?;
         let token_key = env("TASKS_TOKEN_SECRET")
             .map(|s| TokenKey::new(&s).map_err(|e| ConfigError::new("TASKS_TOKEN_SECRET", e)))
             .transpose()?;

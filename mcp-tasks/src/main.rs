@@ -3,12 +3,11 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use mcp_tasks::config::Config;
-use mcp_tasks::startup::{self, Application, StartupError};
-use shared::config::ConfigError;
+use mcp_tasks::startup::{self, Application};
+use shared::cli::TokenArgs;
 use shared::identity::TASKS_AUDIENCE;
 use tokio_util::sync::CancellationToken;
 
@@ -21,12 +20,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// An MCP server with eleven task tools, over stdio or streamable HTTP.
 #[derive(Parser)]
 #[command(version, about, long_about = None)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
 enum Command {
     /// Serve MCP over stdin/stdout for one user (logs go to stderr).
     Stdio {
@@ -41,46 +34,25 @@ enum Command {
         bind: Option<SocketAddr>,
     },
     /// Print a token for an MCP host that connects over HTTP.
-    Token {
-        /// The user the token speaks for.
-        #[arg(long)]
-        user: String,
-        /// How long it is valid, e.g. 30d, 12h (default 30d).
-        #[arg(long, default_value = "30d", value_parser = shared::config::parse_duration)]
-        ttl: Duration,
-    },
+    Token(TokenArgs),
     /// Apply database migrations and exit.
     Migrate,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let command = Command::parse();
     let config = match Config::from_env() {
         Ok(config) => config,
-        Err(e) => {
-            eprintln!("mcp-tasks: configuration error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return shared::cli::config_error("mcp-tasks", &e),
     };
     shared::telemetry::init(config.log_format);
-    match run(cli.command, config).await {
-        Ok(()) => ExitCode::SUCCESS,
-        // A setting a command needs (e.g. a secret for `serve`): the same one line and code.
-        Err(e) if is_config_error(&e) => {
-            eprintln!("mcp-tasks: configuration error: {e}");
-            ExitCode::from(2)
-        }
-        Err(e) => {
-            eprintln!("mcp-tasks: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    shared::cli::exit_code("mcp-tasks", run(command, config).await)
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Token { user, ttl } => {
+        Command::Token(TokenArgs { user, ttl }) => {
             let key = config.require_token_key()?;
             println!("{}", key.mint(&user, TASKS_AUDIENCE, "mcp-tasks", None, ttl));
         }
@@ -99,10 +71,4 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Whether `e` is a setting a command needs (e.g. a secret for `serve`).
-fn is_config_error(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<ConfigError>().is_some()
-        || matches!(e.downcast_ref::<StartupError>(), Some(StartupError::Config(_)))
 }

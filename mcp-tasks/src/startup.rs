@@ -27,8 +27,9 @@ use crate::tools::TaskServer;
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    /// A setting the command needs is missing or invalid.
-    #[error(transparent)]
+    /// A setting the command needs is missing or invalid (its source, so that `main` finds it
+    /// in the chain).
+    #[error("{0}")]
     Config(#[from] ConfigError),
     /// The database could not be opened.
     #[error("opening the database")]

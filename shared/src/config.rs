@@ -1,6 +1,6 @@
 //! Small configuration helpers: a typed error naming the variable at fault, durations
-//! like `30d`, lists, socket addresses, the default data directory, and the listener bounds
-//! both services read.
+//! like `30d`, lists, listen and other socket addresses, database URLs (and which database
+//! one names), the default data directory, and the listener bounds both services read.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -35,6 +35,15 @@ pub fn list(var: &str) -> Option<Vec<String>> {
     env(var).map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
 }
 
+/// Reads a listen address such as `TASKS_BIND=0.0.0.0:8001`; `default` when unset.
+pub fn listen_addr(var: &'static str, default: &str) -> Result<SocketAddr, ConfigError> {
+    env(var)
+        .as_deref()
+        .unwrap_or(default)
+        .parse()
+        .map_err(|e| ConfigError::new(var, format!("not a socket address like {default} ({e})")))
+}
+
 /// Reads an optional socket address such as `METRICS_BIND=0.0.0.0:9100`.
 pub fn socket_addr(var: &'static str) -> Result<Option<SocketAddr>, ConfigError> {
     env(var)
@@ -55,6 +64,46 @@ pub fn duration(var: &'static str, default: Duration) -> Result<Duration, Config
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s.trim())
         .map_err(|e| format!("`{s}` is not a duration like 30d, 12h or 15m ({e})"))
+}
+
+/// Which database a URL names, by its scheme: what either service's store can run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    /// `postgres://…` or `postgresql://…`.
+    Postgres,
+    /// `sqlite:…` (a file, or `sqlite::memory:`).
+    Sqlite,
+}
+
+impl DatabaseKind {
+    /// What a database URL must start with, for messages.
+    pub const EXPECTED: &str = "postgres:// or sqlite://";
+
+    /// The database `url` names; None for any other scheme.
+    pub fn of(url: &str) -> Option<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else {
+            None
+        }
+    }
+}
+
+/// A service's database URL from `var` (one [`DatabaseKind::of`] knows); when unset, an
+/// SQLite file named `file` in [`data_dir`], which is created.
+pub fn database_url(var: &'static str, file: &str) -> Result<String, ConfigError> {
+    match env(var) {
+        Some(url) if DatabaseKind::of(&url).is_some() => Ok(url),
+        Some(_) => Err(ConfigError::new(var, format!("must start with {}", DatabaseKind::EXPECTED))),
+        None => {
+            let dir = data_dir();
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| ConfigError::new(var, format!("cannot create {}: {e}", dir.display())))?;
+            Ok(format!("sqlite://{}", dir.join(file).display()))
+        }
+    }
 }
 
 /// The directory where embedded databases and dev secrets live (created on demand):

@@ -1,7 +1,7 @@
 //! What both services need: the contract between them (`contract`), identity tokens
 //! (`identity`), tracing setup (`telemetry`), small configuration helpers (`config`),
-//! graceful shutdown on signals (`shutdown`), Prometheus metrics (`metrics`) and serving a
-//! router with connection bounds (`serve`).
+//! graceful shutdown on signals (`shutdown`), Prometheus metrics (`metrics`), serving a
+//! router with connection bounds (`serve`) and what both command lines share (`cli`).
 //!
 //! Layout: `contract` declares what mcp-tasks serves and the gateway calls and reads (the
 //! eleven tool names, resource URIs, the task and reminder views), once for both crates;
@@ -12,8 +12,10 @@
 //! subscriber (text or JSON, always on stderr); `config` reads durations and data paths;
 //! `shutdown` turns SIGTERM into a token, bounds the drain by a grace period and serves a
 //! router with both (`serve`, used by both services);
-//! `metrics` installs the recorder once and holds the HTTP middleware and `/metrics`.
+//! `metrics` installs the recorder once and holds the HTTP middleware and `/metrics`; `cli`
+//! holds the `token` command's arguments and how either binary's run becomes an exit code.
 
+pub mod cli;
 pub mod config;
 pub mod contract;
 pub mod identity;

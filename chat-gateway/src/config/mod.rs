@@ -6,7 +6,7 @@ mod services;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use shared::config::{ConfigError, data_dir, env};
+use shared::config::{ConfigError, database_url, env, listen_addr};
 use shared::identity::{Expected, TokenKey};
 use shared::jwks::KeySource;
 use shared::serve::ConnectionLimits;
@@ -186,31 +186,8 @@ fn user_token_rules() -> Result<(Option<reqwest::Url>, Expected), ConfigError> {
 impl Config {
     /// Reads and checks the environment.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let database_url = match env("CHAT_DATABASE_URL") {
-            Some(u)
-                if u.starts_with("postgres://")
-                    || u.starts_with("postgresql://")
-                    || u.starts_with("sqlite:") =>
-            {
-                u
-            }
-            Some(_) => {
-                return Err(ConfigError::new(
-                    "CHAT_DATABASE_URL",
-                    "must start with postgres:// or sqlite://",
-                ));
-            }
-            None => {
-                let dir = data_dir();
-                std::fs::create_dir_all(&dir).map_err(|e| {
-                    ConfigError::new("CHAT_DATABASE_URL", format!("cannot create {}: {e}", dir.display()))
-                })?;
-                format!("sqlite://{}", dir.join("chat.db").display())
-            }
-        };
-        let bind = env("GATEWAY_BIND").unwrap_or_else(|| "127.0.0.1:8000".into()).parse().map_err(|e| {
-            ConfigError::new("GATEWAY_BIND", format!("not a socket address like 127.0.0.1:8000 ({e})"))
-        })?;
+        let database_url = database_url("CHAT_DATABASE_URL", "chat.db")?;
+        let bind = listen_addr("GATEWAY_BIND", "127.0.0.1:8000")?;
         let key = |var: &'static str| {
             env(var).map(|s| TokenKey::new(&s).map_err(|e| ConfigError::new(var, e))).transpose()
         };

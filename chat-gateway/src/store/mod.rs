@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use shared::config::DatabaseKind;
 
 pub use engine::SqlStore;
 pub use pg::PgStore;
@@ -329,13 +330,11 @@ pub const SHOWN_NOTICE_MEMORY: chrono::TimeDelta = chrono::TimeDelta::days(2);
 
 /// Opens the store for `postgres://…` or `sqlite://…` (file created if missing).
 pub async fn connect(url: &str) -> Result<Arc<dyn ThreadStore>, StoreError> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PgStore::connect(url).await?))
-    } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url).await?))
-    } else {
-        Err(StoreError::Database(sqlx::Error::Configuration(
-            "the URL must start with postgres:// or sqlite://".into(),
-        )))
+    match DatabaseKind::of(url) {
+        Some(DatabaseKind::Postgres) => Ok(Arc::new(PgStore::connect(url).await?)),
+        Some(DatabaseKind::Sqlite) => Ok(Arc::new(SqliteStore::connect(url).await?)),
+        None => Err(StoreError::Database(sqlx::Error::Configuration(
+            format!("the URL must start with {}", DatabaseKind::EXPECTED).into(),
+        ))),
     }
 }

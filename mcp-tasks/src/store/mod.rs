@@ -22,6 +22,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use shared::config::DatabaseKind;
 
 use crate::dates::{Due, Recurrence};
 pub use query::{DueFilter, Sort, StatusFilter, TaskQuery, search_words};
@@ -226,7 +227,7 @@ pub struct PendingFacts {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// These task numbers do not exist for this user.
-    #[error("no task with number {}", list_numbers(.0))]
+    #[error("no task with number {}", shared::contract::task_numbers(.0))]
     NotFound(Vec<i64>),
     /// A change was refused by the caller's rule; nothing was written.
     #[error("{0}")]
@@ -240,10 +241,6 @@ pub enum StoreError {
     /// Migrations failed.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-}
-
-fn list_numbers(numbers: &[i64]) -> String {
-    numbers.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ")
 }
 
 /// A closure that changes one task in place and says what the change means, or refuses
@@ -350,14 +347,12 @@ pub trait Store: Send + Sync + 'static {
 /// Opens the store for a URL: `postgres://…` / `postgresql://…` or `sqlite://…` (file
 /// created if missing, `sqlite::memory:` for tests).
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PgStore::connect(url).await?))
-    } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url).await?))
-    } else {
-        Err(StoreError::Database(sqlx::Error::Configuration(
-            "the URL must start with postgres:// or sqlite://".into(),
-        )))
+    match DatabaseKind::of(url) {
+        Some(DatabaseKind::Postgres) => Ok(Arc::new(PgStore::connect(url).await?)),
+        Some(DatabaseKind::Sqlite) => Ok(Arc::new(SqliteStore::connect(url).await?)),
+        None => Err(StoreError::Database(sqlx::Error::Configuration(
+            format!("the URL must start with {}", DatabaseKind::EXPECTED).into(),
+        ))),
     }
 }
 

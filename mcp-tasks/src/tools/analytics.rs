@@ -7,13 +7,11 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::CallToolResult;
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
+use rmcp::{tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Caller, Reply, TaskServer, ToolError, finish, now};
+use super::{Caller, Reply, TaskServer, ToolError, now};
 use crate::dates::{self, Due};
 use crate::store::AnalyticsData;
 
@@ -66,21 +64,10 @@ impl TaskServer {
         annotations(title = "Task summary", read_only_hint = true, open_world_hint = false),
         output_schema = schema_for_output::<AnalyticsOutput>()
     )]
-    async fn analytics_summary(
+    pub(super) async fn analytics_summary(
         &self,
         Parameters(args): Parameters<AnalyticsArgs>,
-        ctx: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
-        finish(self.summary(&args, &caller).await)
-    }
-}
-
-impl TaskServer {
-    pub(super) async fn summary(
-        &self,
-        args: &AnalyticsArgs,
-        caller: &Caller,
+        caller: Caller,
     ) -> Result<Reply<AnalyticsOutput>, ToolError> {
         let days = match args.days {
             None => 7,

@@ -10,17 +10,15 @@
 use std::time::Instant;
 
 use rmcp::ErrorData as McpError;
-use rmcp::model::{CallToolResult, ContentBlock};
+use rmcp::handler::server::tool::IntoCallToolResult;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::contract::tools;
 use shared::identity::Identity;
 
-use super::analytics::AnalyticsArgs;
-use super::organize::{AddTagsArgs, SetPriorityArgs};
-use super::schedule::{RecurringArgs, ScheduleReminderArgs};
-use super::task_io::{AddTaskArgs, ListTasksArgs, SearchTasksArgs, SelectArgs, UpdateTaskArgs};
-use super::{Reply, TaskServer, ToolError, finish};
+use super::{Reply, TaskServer, ToolError};
 
 impl TaskServer {
     /// Runs tool `name` with `arguments` (a JSON object) for `identity` and returns the JSON
@@ -34,30 +32,17 @@ impl TaskServer {
         let caller = self.caller_of(identity);
         let started = Instant::now();
         let result = match name {
-            tools::ADD_TASK => written(self.add(parse::<AddTaskArgs>(arguments)?, &caller).await),
-            tools::LIST_TASKS => {
-                written(self.list(None, parse::<ListTasksArgs>(arguments)?.filters, &caller).await)
-            }
-            tools::SEARCH_TASKS => {
-                let args = parse::<SearchTasksArgs>(arguments)?;
-                written(self.list(Some(&args.query), args.filters, &caller).await)
-            }
-            tools::COMPLETE_TASK => written(self.complete(&parse::<SelectArgs>(arguments)?, &caller).await),
-            tools::DELETE_TASK => written(self.delete(&parse::<SelectArgs>(arguments)?, &caller).await),
-            tools::UPDATE_TASK => written(self.update(parse::<UpdateTaskArgs>(arguments)?, &caller).await),
-            tools::SET_PRIORITY => {
-                written(self.prioritise(&parse::<SetPriorityArgs>(arguments)?, &caller).await)
-            }
-            tools::ADD_TAGS => written(self.tag(&parse::<AddTagsArgs>(arguments)?, &caller).await),
-            tools::SCHEDULE_REMINDER => {
-                written(self.schedule(&parse::<ScheduleReminderArgs>(arguments)?, &caller).await)
-            }
-            tools::GET_RECURRING_TASKS => {
-                written(self.recurring(&parse::<RecurringArgs>(arguments)?, &caller).await)
-            }
-            tools::ANALYTICS_SUMMARY => {
-                written(self.summary(&parse::<AnalyticsArgs>(arguments)?, &caller).await)
-            }
+            tools::ADD_TASK => written(self.add_task(args(arguments)?, caller).await),
+            tools::LIST_TASKS => written(self.list_tasks(args(arguments)?, caller).await),
+            tools::SEARCH_TASKS => written(self.search_tasks(args(arguments)?, caller).await),
+            tools::COMPLETE_TASK => written(self.complete_task(args(arguments)?, caller).await),
+            tools::DELETE_TASK => written(self.delete_task(args(arguments)?, caller).await),
+            tools::UPDATE_TASK => written(self.update_task(args(arguments)?, caller).await),
+            tools::SET_PRIORITY => written(self.set_priority(args(arguments)?, caller).await),
+            tools::ADD_TAGS => written(self.add_tags(args(arguments)?, caller).await),
+            tools::SCHEDULE_REMINDER => written(self.schedule_reminder(args(arguments)?, caller).await),
+            tools::GET_RECURRING_TASKS => written(self.get_recurring_tasks(args(arguments)?, caller).await),
+            tools::ANALYTICS_SUMMARY => written(self.analytics_summary(args(arguments)?, caller).await),
             _ => return None,
         };
         let outcome = match &result {
@@ -71,8 +56,8 @@ impl TaskServer {
 }
 
 /// The arguments, or `None` (rmcp then reports why they do not fit).
-fn parse<T: DeserializeOwned>(arguments: &str) -> Option<T> {
-    serde_json::from_str(arguments).ok()
+fn args<T: DeserializeOwned>(arguments: &str) -> Option<Parameters<T>> {
+    serde_json::from_str(arguments).ok().map(Parameters)
 }
 
 /// A result with its structured content beside it, serialised as one object.
@@ -85,8 +70,9 @@ struct Structured<'a, T> {
 }
 
 /// The tool's outcome as the JSON of its `CallToolResult` (and whether it is an error
-/// result), mapped by [`finish`] exactly as through the router. `resultType` is left out,
-/// as rmcp does for the protocol versions this path serves (before 2026-07-28).
+/// result), errors mapped by `ToolError`'s `IntoCallToolResult` exactly as through the
+/// router. `resultType` is left out, as rmcp does for the protocol versions this path
+/// serves (before 2026-07-28).
 fn written<T: Serialize>(outcome: Result<Reply<T>, ToolError>) -> Result<(String, bool), McpError> {
     let to_json = |json: Result<String, serde_json::Error>| {
         json.map_err(|e| McpError::internal_error(e.to_string(), None))
@@ -97,10 +83,12 @@ fn written<T: Serialize>(outcome: Result<Reply<T>, ToolError>) -> Result<(String
             result.result_type = None;
             Ok((to_json(serde_json::to_string(&Structured { result: &result, structured: &data }))?, false))
         }
-        Err(e) => {
-            let mut result = finish::<()>(Err(e))?;
-            result.result_type = None;
-            Ok((to_json(serde_json::to_string(&result))?, true))
-        }
+        Err(e) => match e.into_call_tool_result()? {
+            CallToolResponse::Complete(mut result) => {
+                result.result_type = None;
+                Ok((to_json(serde_json::to_string(&result))?, true))
+            }
+            _ => Err(McpError::internal_error("a tool error became a task", None)),
+        },
     }
 }

@@ -3,10 +3,12 @@
 //!
 //! Identity: over HTTP the auth middleware puts a verified [`Identity`] into the request,
 //! which rmcp hands us inside `http::request::Parts`; over stdio the server was built for
-//! exactly one user. No tool takes a user id.
+//! exactly one user. Each tool takes its [`Caller`] as an argument, found from either; no
+//! tool takes a user id.
 //!
 //! Errors: what the model can fix is a tool result with `isError: true` ([`ToolError`]);
-//! broken infrastructure is a protocol error. The mapping is [`finish`], and only there.
+//! broken infrastructure is a protocol error. A tool returns `Result<Reply<_>, ToolError>`;
+//! the mapping is `ToolError`'s `IntoCallToolResult`, and only there.
 
 mod analytics;
 mod direct;
@@ -23,8 +25,9 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use rmcp::handler::server::common::FromContextPart;
 use rmcp::handler::server::router::tool::ToolRouter;
-use rmcp::handler::server::tool::ToolCallContext;
+use rmcp::handler::server::tool::{IntoCallToolResult, ToolCallContext};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     ListPromptsRequestMethod, ListPromptsResult, ListResourcesResult, PaginatedRequestParams,
@@ -35,6 +38,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, tool_handler};
 use serde::Serialize;
 use shared::contract::resources::DueReminders;
+use shared::contract::task_numbers;
 use shared::identity::Identity;
 
 use crate::store::{Store, StoreError};
@@ -111,6 +115,13 @@ impl TaskServer {
     }
 }
 
+/// A tool takes its caller as an argument, like its parameters: [`TaskServer::caller`].
+impl FromContextPart<ToolCallContext<'_, TaskServer>> for Caller {
+    fn from_context_part(context: &mut ToolCallContext<'_, TaskServer>) -> Result<Self, McpError> {
+        context.service.caller(&context.request_context)
+    }
+}
+
 /// The current instant; one place, so a turn uses one `now` throughout.
 pub(crate) fn now() -> DateTime<Utc> {
     Utc::now()
@@ -143,29 +154,36 @@ pub(crate) struct Reply<T: Serialize> {
     pub text: String,
 }
 
-/// Turns a tool's outcome into the MCP result: the one place errors are mapped.
-pub(crate) fn finish<T: Serialize>(outcome: Result<Reply<T>, ToolError>) -> Result<CallToolResult, McpError> {
-    match outcome {
-        Ok(Reply { data, text }) => {
-            let value =
-                serde_json::to_value(&data).map_err(|e| McpError::internal_error(e.to_string(), None))?;
-            let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
-            result.structured_content = Some(value);
-            Ok(result)
-        }
-        Err(ToolError::Invalid(message) | ToolError::Store(StoreError::Rejected(message))) => {
-            Ok(CallToolResult::error(vec![ContentBlock::text(message)]))
-        }
-        Err(ToolError::Store(StoreError::NotFound(numbers))) => {
-            let list = numbers.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
-            let message = format!(
-                "No task {list}. Nothing was changed. Call list_tasks or search_tasks to find the right number."
-            );
-            Ok(CallToolResult::error(vec![ContentBlock::text(message)]))
-        }
-        Err(ToolError::Store(e)) => {
-            tracing::error!(error = %e, "store failure");
-            Err(McpError::internal_error("the task store is unavailable; try again shortly", None))
+/// A tool's success: the structured output, with the text as its content.
+impl<T: Serialize> IntoCallToolResult for Reply<T> {
+    fn into_call_tool_result(self) -> Result<CallToolResponse, McpError> {
+        let value =
+            serde_json::to_value(&self.data).map_err(|e| McpError::internal_error(e.to_string(), None))?;
+        let mut result = CallToolResult::success(vec![ContentBlock::text(self.text)]);
+        result.structured_content = Some(value);
+        Ok(result.into())
+    }
+}
+
+/// A tool's failure as the MCP result: the one place errors are mapped. What the model can
+/// fix is a result with `isError: true`; a broken store is a protocol error.
+impl IntoCallToolResult for ToolError {
+    fn into_call_tool_result(self) -> Result<CallToolResponse, McpError> {
+        match self {
+            Self::Invalid(message) | Self::Store(StoreError::Rejected(message)) => {
+                Ok(CallToolResult::error(vec![ContentBlock::text(message)]).into())
+            }
+            Self::Store(StoreError::NotFound(numbers)) => {
+                let list = task_numbers(&numbers);
+                let message = format!(
+                    "No task {list}. Nothing was changed. Call list_tasks or search_tasks to find the right number."
+                );
+                Ok(CallToolResult::error(vec![ContentBlock::text(message)]).into())
+            }
+            Self::Store(e) => {
+                tracing::error!(error = %e, "store failure");
+                Err(McpError::internal_error("the task store is unavailable; try again shortly", None))
+            }
         }
     }
 }

@@ -2,16 +2,14 @@
 
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::CallToolResult;
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
+use rmcp::{tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use shared::contract::TaskView;
 
 use super::input::{self, PriorityInput};
 use super::view;
-use super::{Caller, Reply, TaskServer, ToolError, finish, now};
+use super::{Caller, Reply, TaskServer, ToolError, now};
 use crate::store::{Change, Task};
 
 /// Set the priority of one or more tasks.
@@ -54,35 +52,10 @@ impl TaskServer {
         annotations(title = "Set priority", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false),
         output_schema = schema_for_output::<BulkOutput>()
     )]
-    async fn set_priority(
+    pub(super) async fn set_priority(
         &self,
         Parameters(args): Parameters<SetPriorityArgs>,
-        ctx: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
-        finish(self.prioritise(&args, &caller).await)
-    }
-
-    /// Add tags to one or more tasks, or take them off with `remove: true`.
-    #[tool(
-        annotations(title = "Add or remove tags", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false),
-        output_schema = schema_for_output::<BulkOutput>()
-    )]
-    async fn add_tags(
-        &self,
-        Parameters(args): Parameters<AddTagsArgs>,
-        ctx: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
-        finish(self.tag(&args, &caller).await)
-    }
-}
-
-impl TaskServer {
-    pub(super) async fn prioritise(
-        &self,
-        args: &SetPriorityArgs,
-        caller: &Caller,
+        caller: Caller,
     ) -> Result<Reply<BulkOutput>, ToolError> {
         let numbers = input::selected(args.task, args.tasks.as_deref())?;
         let priority = args.priority.parse()?;
@@ -94,13 +67,18 @@ impl TaskServer {
             })
             .await?;
         let what = format!("priority {} ({})", priority.label(), priority.word());
-        Ok(summarise(&changes, caller, &what))
+        Ok(summarise(&changes, &caller, &what))
     }
 
-    pub(super) async fn tag(
+    /// Add tags to one or more tasks, or take them off with `remove: true`.
+    #[tool(
+        annotations(title = "Add or remove tags", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false),
+        output_schema = schema_for_output::<BulkOutput>()
+    )]
+    pub(super) async fn add_tags(
         &self,
-        args: &AddTagsArgs,
-        caller: &Caller,
+        Parameters(args): Parameters<AddTagsArgs>,
+        caller: Caller,
     ) -> Result<Reply<BulkOutput>, ToolError> {
         let numbers = input::selected(args.task, args.tasks.as_deref())?;
         let tags = input::tags(&args.tags)?;
@@ -131,7 +109,7 @@ impl TaskServer {
             .await?;
         let list = tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ");
         let what = if remove { format!("without {list}") } else { format!("tagged {list}") };
-        Ok(summarise(&changes, caller, &what))
+        Ok(summarise(&changes, &caller, &what))
     }
 }
 

@@ -2,16 +2,14 @@
 
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::CallToolResult;
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
+use rmcp::{tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use shared::contract::{NotScheduled, ReminderView, TaskView};
+use shared::contract::{NotScheduled, ReminderView, TaskView, task_numbers};
 
 use super::input;
 use super::view;
-use super::{Caller, Reply, TaskServer, ToolError, finish, now};
+use super::{Caller, Reply, TaskServer, ToolError, now};
 use crate::dates::{self, Due};
 use crate::store::{NewReminder, Sort, StatusFilter, StoreError, Task, TaskQuery};
 
@@ -94,13 +92,15 @@ impl TaskServer {
         annotations(title = "Schedule reminder", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false),
         output_schema = schema_for_output::<ReminderOutput>()
     )]
-    async fn schedule_reminder(
+    pub(super) async fn schedule_reminder(
         &self,
         Parameters(args): Parameters<ScheduleReminderArgs>,
-        ctx: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
-        finish(self.schedule(&args, &caller).await)
+        caller: Caller,
+    ) -> Result<Reply<ReminderOutput>, ToolError> {
+        match (args.task, args.tasks.as_ref()) {
+            (Some(number), None) => self.remind(number, &args.at, &caller).await,
+            _ => self.remind_many(&args, &caller).await,
+        }
     }
 
     /// List recurring tasks with their rule in words and their next occurrences.
@@ -108,112 +108,10 @@ impl TaskServer {
         annotations(title = "Recurring tasks", read_only_hint = true, open_world_hint = false),
         output_schema = schema_for_output::<RecurringOutput>()
     )]
-    async fn get_recurring_tasks(
+    pub(super) async fn get_recurring_tasks(
         &self,
         Parameters(args): Parameters<RecurringArgs>,
-        ctx: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
-        finish(self.recurring(&args, &caller).await)
-    }
-}
-
-impl TaskServer {
-    /// One task's reminder, or the same phrase for several (`tasks`).
-    pub(super) async fn schedule(
-        &self,
-        args: &ScheduleReminderArgs,
-        caller: &Caller,
-    ) -> Result<Reply<ReminderOutput>, ToolError> {
-        match (args.task, args.tasks.as_ref()) {
-            (Some(number), None) => self.remind(number, &args.at, caller).await,
-            _ => self.remind_many(args, caller).await,
-        }
-    }
-
-    async fn remind(
-        &self,
-        number: i64,
-        phrase: &str,
-        caller: &Caller,
-    ) -> Result<Reply<ReminderOutput>, ToolError> {
-        let now = now();
-        let task = self.store().get_tasks(&caller.user, &[number]).await?.remove(0);
-        let at = input::reminder_time(phrase, task.due.as_ref(), caller.tz, now)?;
-        let reminder = NewReminder { at, phrase: Some(phrase.trim().to_owned()) };
-        let reminders = self.store().add_reminder(&caller.user, task.number, reminder, now).await?;
-        let views: Vec<ReminderView> = reminders.iter().map(|r| view::reminder_view(r, caller.tz)).collect();
-        let local = at.with_timezone(&caller.tz).format("%Y-%m-%d %H:%M %Z");
-        let text = format!(
-            "I'll remind you about #{} {} at {local}. It has {} now.",
-            task.number,
-            task.title,
-            super::tasks::plural(views.len(), "reminder")
-        );
-        let data =
-            ReminderOutput { task: Some(task.number), reminders: Some(views), ..ReminderOutput::default() };
-        Ok(Reply { data, text })
-    }
-
-    /// The same reminder phrase for many tasks, resolved per task (an offset counts from each
-    /// one's due time): one transaction; tasks not found or refused are reported by number.
-    async fn remind_many(
-        &self,
-        args: &ScheduleReminderArgs,
-        caller: &Caller,
-    ) -> Result<Reply<ReminderOutput>, ToolError> {
-        let now = now();
-        let numbers = input::selected(args.task, args.tasks.as_deref())?;
-        let phrase = args.at.trim().to_owned();
-        let plan = |task: &Task| match input::reminder_time(&phrase, task.due.as_ref(), caller.tz, now) {
-            Ok(at) => Ok(NewReminder { at, phrase: Some(phrase.clone()) }),
-            Err(ToolError::Invalid(why)) => Err(why),
-            Err(ToolError::Store(e)) => Err(e.to_string()),
-        };
-        let done = self.store().add_reminders(&caller.user, &numbers, now, &plan).await?;
-        if done.added.is_empty() && done.refused.is_empty() {
-            return Err(ToolError::Store(StoreError::NotFound(done.missing)));
-        }
-        let not_found_line = (!done.missing.is_empty()).then(|| {
-            let list = done.missing.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
-            format!("No task {list}; nothing was set for them.")
-        });
-        if done.added.is_empty() {
-            // Nothing set: the same reason for all is said once, else one per task.
-            let mut lines: Vec<String> = if done.refused.iter().all(|(_, why)| *why == done.refused[0].1) {
-                vec![done.refused[0].1.clone()]
-            } else {
-                done.refused.iter().map(|(n, why)| format!("#{n}: {why}")).collect()
-            };
-            lines.extend(not_found_line);
-            return Err(ToolError::Invalid(format!("No reminder was set. {}", lines.join("\n"))));
-        }
-        let scheduled: Vec<ReminderView> =
-            done.added.iter().map(|r| view::reminder_view(r, caller.tz)).collect();
-        let asked = done.added.len() + done.refused.len() + done.missing.len();
-        let mut lines = vec![format!(
-            "I'll remind you about {} of {asked}:",
-            super::tasks::plural(scheduled.len(), "task")
-        )];
-        let local = |r: &ReminderView| r.at.with_timezone(&caller.tz).format("%Y-%m-%d %H:%M %Z").to_string();
-        lines.extend(scheduled.iter().map(|r| format!("#{} {} at {}", r.task, r.title, local(r))));
-        lines.extend(done.refused.iter().map(|(n, why)| format!("No reminder for #{n}: {why}")));
-        lines.extend(not_found_line);
-        let not_scheduled =
-            done.refused.into_iter().map(|(task, reason)| NotScheduled { task, reason }).collect();
-        let data = ReminderOutput {
-            scheduled: Some(scheduled),
-            not_scheduled: Some(not_scheduled),
-            not_found: Some(done.missing),
-            ..ReminderOutput::default()
-        };
-        Ok(Reply { data, text: lines.join("\n") })
-    }
-
-    pub(super) async fn recurring(
-        &self,
-        args: &RecurringArgs,
-        caller: &Caller,
+        caller: Caller,
     ) -> Result<Reply<RecurringOutput>, ToolError> {
         let now = now();
         let occurrences = match args.occurrences {
@@ -263,5 +161,86 @@ impl TaskServer {
         };
         let next_cursor = input::next_cursor(offset, limit, page.has_more);
         Ok(Reply { data: RecurringOutput { tasks, has_more: page.has_more, next_cursor }, text })
+    }
+}
+
+impl TaskServer {
+    async fn remind(
+        &self,
+        number: i64,
+        phrase: &str,
+        caller: &Caller,
+    ) -> Result<Reply<ReminderOutput>, ToolError> {
+        let now = now();
+        let task = self.store().get_tasks(&caller.user, &[number]).await?.remove(0);
+        let at = input::reminder_time(phrase, task.due.as_ref(), caller.tz, now)?;
+        let reminder = NewReminder { at, phrase: Some(phrase.trim().to_owned()) };
+        let reminders = self.store().add_reminder(&caller.user, task.number, reminder, now).await?;
+        let views: Vec<ReminderView> = reminders.iter().map(|r| view::reminder_view(r, caller.tz)).collect();
+        let local = at.with_timezone(&caller.tz).format("%Y-%m-%d %H:%M %Z");
+        let text = format!(
+            "I'll remind you about #{} {} at {local}. It has {} now.",
+            task.number,
+            task.title,
+            super::tasks::plural(views.len(), "reminder")
+        );
+        let data =
+            ReminderOutput { task: Some(task.number), reminders: Some(views), ..ReminderOutput::default() };
+        Ok(Reply { data, text })
+    }
+
+    /// The same reminder phrase for many tasks, resolved per task (an offset counts from each
+    /// one's due time): one transaction; tasks not found or refused are reported by number.
+    async fn remind_many(
+        &self,
+        args: &ScheduleReminderArgs,
+        caller: &Caller,
+    ) -> Result<Reply<ReminderOutput>, ToolError> {
+        let now = now();
+        let numbers = input::selected(args.task, args.tasks.as_deref())?;
+        let phrase = args.at.trim().to_owned();
+        let plan = |task: &Task| match input::reminder_time(&phrase, task.due.as_ref(), caller.tz, now) {
+            Ok(at) => Ok(NewReminder { at, phrase: Some(phrase.clone()) }),
+            Err(ToolError::Invalid(why)) => Err(why),
+            Err(ToolError::Store(e)) => Err(e.to_string()),
+        };
+        let done = self.store().add_reminders(&caller.user, &numbers, now, &plan).await?;
+        if done.added.is_empty() && done.refused.is_empty() {
+            return Err(ToolError::Store(StoreError::NotFound(done.missing)));
+        }
+        let not_found_line = (!done.missing.is_empty()).then(|| {
+            let list = task_numbers(&done.missing);
+            format!("No task {list}; nothing was set for them.")
+        });
+        if done.added.is_empty() {
+            // Nothing set: the same reason for all is said once, else one per task.
+            let mut lines: Vec<String> = if done.refused.iter().all(|(_, why)| *why == done.refused[0].1) {
+                vec![done.refused[0].1.clone()]
+            } else {
+                done.refused.iter().map(|(n, why)| format!("#{n}: {why}")).collect()
+            };
+            lines.extend(not_found_line);
+            return Err(ToolError::Invalid(format!("No reminder was set. {}", lines.join("\n"))));
+        }
+        let scheduled: Vec<ReminderView> =
+            done.added.iter().map(|r| view::reminder_view(r, caller.tz)).collect();
+        let asked = done.added.len() + done.refused.len() + done.missing.len();
+        let mut lines = vec![format!(
+            "I'll remind you about {} of {asked}:",
+            super::tasks::plural(scheduled.len(), "task")
+        )];
+        let local = |r: &ReminderView| r.at.with_timezone(&caller.tz).format("%Y-%m-%d %H:%M %Z").to_string();
+        lines.extend(scheduled.iter().map(|r| format!("#{} {} at {}", r.task, r.title, local(r))));
+        lines.extend(done.refused.iter().map(|(n, why)| format!("No reminder for #{n}: {why}")));
+        lines.extend(not_found_line);
+        let not_scheduled =
+            done.refused.into_iter().map(|(task, reason)| NotScheduled { task, reason }).collect();
+        let data = ReminderOutput {
+            scheduled: Some(scheduled),
+            not_scheduled: Some(not_scheduled),
+            not_found: Some(done.missing),
+            ..ReminderOutput::default()
+        };
+        Ok(Reply { data, text: lines.join("\n") })
     }
 }

@@ -4,10 +4,8 @@
 use chrono::{DateTime, Utc};
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::CallToolResult;
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData as McpError, RoleServer, tool, tool_router};
-use shared::contract::TaskView;
+use rmcp::{tool, tool_router};
+use shared::contract::{TaskView, task_numbers};
 
 use super::filters::{Filters, StatusInput};
 use super::input::{self, PriorityInput};
@@ -16,7 +14,7 @@ use super::task_io::{
     SearchTasksArgs, SelectArgs, TaskPage, UpdateOutput, UpdateTaskArgs,
 };
 use super::view;
-use super::{Caller, Reply, TaskServer, ToolError, finish, now};
+use super::{Caller, Reply, TaskServer, ToolError, now};
 use crate::dates;
 use crate::store::{Change, NewReminder, NewTask, Priority, Status, StoreError, Task, search_words};
 
@@ -27,93 +25,10 @@ impl TaskServer {
         annotations(title = "Add task", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false),
         output_schema = schema_for_output::<AddTaskOutput>()
     )]
-    async fn add_task(
+    pub(super) async fn add_task(
         &self,
         Parameters(args): Parameters<AddTaskArgs>,
-        ctx: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
-        finish(self.add(args, &caller).await)
-    }
-
-    /// List tasks with filters (status, priority, tags, due window, recurring), sorted, one page at a time.
-    #[tool(
-        annotations(title = "List tasks", read_only_hint = true, open_world_hint = false),
-        output_schema = schema_for_output::<TaskPage>()
-    )]
-    async fn list_tasks(
-        &self,
-        Parameters(args): Parameters<ListTasksArgs>,
-        ctx: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
-        finish(self.list(None, args.filters, &caller).await)
-    }
-
-    /// Full-text search over titles, descriptions and tags (any language), best match first.
-    #[tool(
-        annotations(title = "Search tasks", read_only_hint = true, open_world_hint = false),
-        output_schema = schema_for_output::<TaskPage>()
-    )]
-    async fn search_tasks(
-        &self,
-        Parameters(args): Parameters<SearchTasksArgs>,
-        ctx: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
-        finish(self.list(Some(&args.query), args.filters, &caller).await)
-    }
-
-    /// Complete tasks by number. A recurring task moves to its next occurrence instead of ending.
-    #[tool(
-        annotations(title = "Complete task", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false),
-        output_schema = schema_for_output::<CompleteOutput>()
-    )]
-    async fn complete_task(
-        &self,
-        Parameters(args): Parameters<SelectArgs>,
-        ctx: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
-        finish(self.complete(&args, &caller).await)
-    }
-
-    /// Delete tasks by number, permanently. Says exactly what was deleted.
-    #[tool(
-        annotations(title = "Delete task", read_only_hint = false, destructive_hint = true, idempotent_hint = true, open_world_hint = false),
-        output_schema = schema_for_output::<DeleteOutput>()
-    )]
-    async fn delete_task(
-        &self,
-        Parameters(args): Parameters<SelectArgs>,
-        ctx: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
-        finish(self.delete(&args, &caller).await)
-    }
-
-    /// Change a task's title, description, due date, recurrence, status (reopen), priority or tags.
-    /// To make the same change to several tasks, give their numbers as `tasks` in ONE call
-    /// (up to 100), not one call per task.
-    #[tool(
-        annotations(title = "Update task", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false),
-        output_schema = schema_for_output::<UpdateOutput>()
-    )]
-    async fn update_task(
-        &self,
-        Parameters(args): Parameters<UpdateTaskArgs>,
-        ctx: RequestContext<RoleServer>,
-    ) -> Result<CallToolResult, McpError> {
-        let caller = self.caller(&ctx)?;
-        finish(self.update(args, &caller).await)
-    }
-}
-
-impl TaskServer {
-    pub(super) async fn add(
-        &self,
-        args: AddTaskArgs,
-        caller: &Caller,
+        caller: Caller,
     ) -> Result<Reply<AddTaskOutput>, ToolError> {
         let inputs = match (args.tasks, args.title) {
             (Some(_), Some(_)) => {
@@ -140,7 +55,7 @@ impl TaskServer {
             (None, None) => return Err(ToolError::Invalid("A task needs a `title`.".into())),
         };
         let now = now();
-        let new = inputs.iter().map(|i| new_task(i, caller, now)).collect::<Result<Vec<_>, _>>()?;
+        let new = inputs.iter().map(|i| new_task(i, &caller, now)).collect::<Result<Vec<_>, _>>()?;
         let created = self.store().add_tasks(&caller.user, new, now).await?;
         let views: Vec<TaskView> = created.iter().map(|t| view::task_view(t, caller.tz, now)).collect();
         let hint = match views.as_slice() {
@@ -151,49 +66,41 @@ impl TaskServer {
         Ok(Reply { data: AddTaskOutput { created: views }, text })
     }
 
-    pub(super) async fn list(
+    /// List tasks with filters (status, priority, tags, due window, recurring), sorted, one page at a time.
+    #[tool(
+        annotations(title = "List tasks", read_only_hint = true, open_world_hint = false),
+        output_schema = schema_for_output::<TaskPage>()
+    )]
+    pub(super) async fn list_tasks(
         &self,
-        query: Option<&str>,
-        f: Filters,
-        caller: &Caller,
+        Parameters(args): Parameters<ListTasksArgs>,
+        caller: Caller,
     ) -> Result<Reply<TaskPage>, ToolError> {
-        let now = now();
-        let words = match query {
-            None => None,
-            Some(q) if q.chars().count() > 200 => {
-                return Err(ToolError::Invalid(
-                    "The search query is too long (at most 200 characters).".into(),
-                ));
-            }
-            Some(q) => {
-                input::printable(q, "search query")?;
-                let words = search_words(q);
-                if words.is_empty() {
-                    return Err(ToolError::Invalid(
-                        "The search query has no words to look for; give one or more words.".into(),
-                    ));
-                }
-                Some(words)
-            }
-        };
-        let searching = words.is_some();
-        let q = f.query(words, caller, now)?;
-        let (offset, limit) = (q.offset, q.limit);
-        let page = self.store().query_tasks(&caller.user, &q).await?;
-        let tasks: Vec<TaskView> = page.tasks.iter().map(|t| view::task_view(t, caller.tz, now)).collect();
-        let next_cursor = input::next_cursor(offset, limit, page.has_more);
-        let empty = if searching { "No tasks match." } else { "No tasks match these filters." };
-        let mut text = view::lines(&tasks, empty);
-        if page.has_more {
-            text.push_str("\nMore tasks follow: pass next_cursor to see them.");
-        }
-        Ok(Reply { data: TaskPage { tasks, has_more: page.has_more, next_cursor }, text })
+        self.list(None, args.filters, &caller).await
     }
 
-    pub(super) async fn complete(
+    /// Full-text search over titles, descriptions and tags (any language), best match first.
+    #[tool(
+        annotations(title = "Search tasks", read_only_hint = true, open_world_hint = false),
+        output_schema = schema_for_output::<TaskPage>()
+    )]
+    pub(super) async fn search_tasks(
         &self,
-        args: &SelectArgs,
-        caller: &Caller,
+        Parameters(args): Parameters<SearchTasksArgs>,
+        caller: Caller,
+    ) -> Result<Reply<TaskPage>, ToolError> {
+        self.list(Some(&args.query), args.filters, &caller).await
+    }
+
+    /// Complete tasks by number. A recurring task moves to its next occurrence instead of ending.
+    #[tool(
+        annotations(title = "Complete task", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false),
+        output_schema = schema_for_output::<CompleteOutput>()
+    )]
+    pub(super) async fn complete_task(
+        &self,
+        Parameters(args): Parameters<SelectArgs>,
+        caller: Caller,
     ) -> Result<Reply<CompleteOutput>, ToolError> {
         let numbers = input::selected(args.task, args.tasks.as_deref())?;
         let now = now();
@@ -243,10 +150,15 @@ impl TaskServer {
         Ok(Reply { data: out, text: text.join("\n") })
     }
 
-    pub(super) async fn delete(
+    /// Delete tasks by number, permanently. Says exactly what was deleted.
+    #[tool(
+        annotations(title = "Delete task", read_only_hint = false, destructive_hint = true, idempotent_hint = true, open_world_hint = false),
+        output_schema = schema_for_output::<DeleteOutput>()
+    )]
+    pub(super) async fn delete_task(
         &self,
-        args: &SelectArgs,
-        caller: &Caller,
+        Parameters(args): Parameters<SelectArgs>,
+        caller: Caller,
     ) -> Result<Reply<DeleteOutput>, ToolError> {
         let numbers = input::selected(args.task, args.tasks.as_deref())?;
         let deleted = self.store().delete_tasks(&caller.user, &numbers).await?;
@@ -258,10 +170,17 @@ impl TaskServer {
         Ok(Reply { data: DeleteOutput { deleted }, text })
     }
 
-    pub(super) async fn update(
+    /// Change a task's title, description, due date, recurrence, status (reopen), priority or tags.
+    /// To make the same change to several tasks, give their numbers as `tasks` in ONE call
+    /// (up to 100), not one call per task.
+    #[tool(
+        annotations(title = "Update task", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false),
+        output_schema = schema_for_output::<UpdateOutput>()
+    )]
+    pub(super) async fn update_task(
         &self,
-        args: UpdateTaskArgs,
-        caller: &Caller,
+        Parameters(args): Parameters<UpdateTaskArgs>,
+        caller: Caller,
     ) -> Result<Reply<UpdateOutput>, ToolError> {
         let now = now();
         let title = args.title.as_deref().map(input::title).transpose()?;
@@ -273,7 +192,7 @@ impl TaskServer {
         let parsed = input::due_and_recurrence(
             args.due.as_deref().filter(|_| !clear_due),
             args.recurrence.as_deref().filter(|_| !clear_recurrence),
-            caller,
+            &caller,
             now,
         )?;
         let due_given = args.due.is_some();
@@ -315,7 +234,7 @@ impl TaskServer {
             // Many tasks (`tasks`): one transaction; the numbers not found are reported.
             let numbers = input::selected(args.task, args.tasks.as_deref())?;
             let (changes, missing) = self.store().modify_found(&caller.user, &numbers, now, &change).await?;
-            return many_updated(&changes, missing, caller, now);
+            return many_updated(&changes, missing, &caller, now);
         };
         let changes = self.store().modify_tasks(&caller.user, &[number], now, &change).await?;
         let Some((before, after)) = changes.into_iter().next() else {
@@ -330,6 +249,47 @@ impl TaskServer {
         };
         let data = UpdateOutput { task: Some(v), changed: Some(changed), ..UpdateOutput::default() };
         Ok(Reply { data, text })
+    }
+}
+
+impl TaskServer {
+    async fn list(
+        &self,
+        query: Option<&str>,
+        f: Filters,
+        caller: &Caller,
+    ) -> Result<Reply<TaskPage>, ToolError> {
+        let now = now();
+        let words = match query {
+            None => None,
+            Some(q) if q.chars().count() > 200 => {
+                return Err(ToolError::Invalid(
+                    "The search query is too long (at most 200 characters).".into(),
+                ));
+            }
+            Some(q) => {
+                input::printable(q, "search query")?;
+                let words = search_words(q);
+                if words.is_empty() {
+                    return Err(ToolError::Invalid(
+                        "The search query has no words to look for; give one or more words.".into(),
+                    ));
+                }
+                Some(words)
+            }
+        };
+        let searching = words.is_some();
+        let q = f.query(words, caller, now)?;
+        let (offset, limit) = (q.offset, q.limit);
+        let page = self.store().query_tasks(&caller.user, &q).await?;
+        let tasks: Vec<TaskView> = page.tasks.iter().map(|t| view::task_view(t, caller.tz, now)).collect();
+        let next_cursor = input::next_cursor(offset, limit, page.has_more);
+        let empty = if searching { "No tasks match." } else { "No tasks match these filters." };
+        let mut text = view::lines(&tasks, empty);
+        if page.has_more {
+            text.push_str("\nMore tasks follow: pass next_cursor to see them.");
+        }
+        Ok(Reply { data: TaskPage { tasks, has_more: page.has_more, next_cursor }, text })
     }
 }
 
@@ -359,7 +319,7 @@ fn many_updated(
     let asked = changes.len() + missing.len();
     let heading = format!("Updated {} of {asked}:", plural(updated.len(), "task"));
     if !missing.is_empty() {
-        let list = missing.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ");
+        let list = task_numbers(&missing);
         lines.push(format!("No task {list}; nothing changed for them."));
     }
     let text = format!("{heading}\n{}", lines.join("\n"));

@@ -13,7 +13,7 @@ use std::time::Instant;
 use chrono::{NaiveDate, Utc};
 use rmcp::model::JsonObject;
 use serde_json::{Value, json};
-use shared::contract::{listed_tasks, listed_views, tools};
+use shared::contract::{listed_tasks, listed_views, task_numbers, tools};
 
 use super::lang::Lang;
 use super::widgets::confirm::{self, Batch};
@@ -239,7 +239,7 @@ impl Agent {
                 let mut arguments = JsonObject::new();
                 arguments.insert("tasks".into(), json!(batch.numbers));
                 let (_, call) = self.run(turn, batch.tool, arguments, sender).await?;
-                let list = numbers(&batch.numbers);
+                let list = task_numbers(&batch.numbers);
                 let said = format!(
                     "The user confirmed {} tasks {list} on the confirmation card; it is done.",
                     batch.verb()
@@ -253,7 +253,7 @@ impl Agent {
                 })
             }
             Checked::Cancel(batch) => {
-                let list = numbers(&batch.numbers);
+                let list = task_numbers(&batch.numbers);
                 let said = format!(
                     "The user cancelled {} tasks {list} on the confirmation card; nothing changed.",
                     batch.verb()
@@ -379,10 +379,6 @@ fn context(turn: &Turn, said: String) -> ThreadItem {
 /// The `tasks.changed` client effect.
 fn changed(action: &str, numbers: &[i64]) -> Event {
     Event::ClientEffect { name: TASKS_CHANGED.into(), data: json!({"action": action, "numbers": numbers}) }
-}
-
-fn numbers(numbers: &[i64]) -> String {
-    numbers.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ")
 }
 
 fn invalid(message: String) -> TurnError {

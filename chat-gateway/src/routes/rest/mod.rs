@@ -1,9 +1,11 @@
 //! The REST threads API for mobile apps and scripts: list, read, rename and delete the
 //! user's threads and read their messages, with cursor pagination. The same conversation
 //! service, auth and ownership rules as `/chatkit` (another user's thread is 404); errors are
-//! the gateway's JSON error. Each handler's `#[utoipa::path]` feeds `/openapi.json`.
+//! the gateway's JSON error. Each handler's `#[utoipa::path]` feeds `/openapi.json`, naming
+//! the error responses the routes share (`responses`).
 
 pub mod messages;
+pub mod responses;
 pub mod types;
 
 use axum::Json;
@@ -16,6 +18,7 @@ use super::extract::{AuthUser, body};
 use super::state::AppState;
 use crate::conversation::{Order, StoreError};
 use crate::error::ApiError;
+use responses::{BadPaging, RouteErrors, ThreadNotFound};
 use types::{DEFAULT_LIMIT, ErrorBody, MAX_LIMIT, MessagePage, PageQuery, Thread, ThreadPage, ThreadUpdate};
 
 /// Longest id accepted in a path or cursor (ids are ~20 characters).
@@ -27,10 +30,8 @@ const MAX_ID: usize = 128;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of threads", body = ThreadPage),
-        (status = 400, description = "Bad paging parameters or an unknown cursor", body = ErrorBody),
-        (status = 401, description = "No valid Bearer token", body = ErrorBody),
-        (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
-        (status = 503, description = "The database is briefly unavailable; see Retry-After", body = ErrorBody),
+        BadPaging,
+        RouteErrors,
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
@@ -61,10 +62,8 @@ pub async fn list_threads(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The thread", body = Thread),
-        (status = 401, description = "No valid Bearer token", body = ErrorBody),
-        (status = 404, description = "No such thread of this user's", body = ErrorBody),
-        (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
-        (status = 503, description = "The database is briefly unavailable; see Retry-After", body = ErrorBody),
+        ThreadNotFound,
+        RouteErrors,
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
@@ -87,11 +86,9 @@ pub async fn get_thread(
     responses(
         (status = 200, description = "The renamed thread", body = Thread),
         (status = 400, description = "Malformed body or an invalid title", body = ErrorBody),
-        (status = 401, description = "No valid Bearer token", body = ErrorBody),
-        (status = 404, description = "No such thread of this user's", body = ErrorBody),
+        ThreadNotFound,
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
-        (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
-        (status = 503, description = "The database is briefly unavailable; see Retry-After", body = ErrorBody),
+        RouteErrors,
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
@@ -117,10 +114,8 @@ pub async fn rename_thread(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid Bearer token", body = ErrorBody),
-        (status = 404, description = "No such thread of this user's", body = ErrorBody),
-        (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
-        (status = 503, description = "The database is briefly unavailable; see Retry-After", body = ErrorBody),
+        ThreadNotFound,
+        RouteErrors,
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
@@ -141,11 +136,9 @@ pub async fn delete_thread(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of messages", body = MessagePage),
-        (status = 400, description = "Bad paging parameters or an unknown cursor", body = ErrorBody),
-        (status = 401, description = "No valid Bearer token", body = ErrorBody),
-        (status = 404, description = "No such thread of this user's", body = ErrorBody),
-        (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
-        (status = 503, description = "The database is briefly unavailable; see Retry-After", body = ErrorBody),
+        BadPaging,
+        ThreadNotFound,
+        RouteErrors,
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %user.id))]
