@@ -64,9 +64,12 @@ pub fn app(state: HttpState, stop: &CancellationToken) -> Router {
         config,
     );
     let direct = Direct::new(state.server.clone(), state.allowed_hosts.as_deref(), stop.child_token());
+    // Behind one Arc: axum clones a route's service for every request, and both hold lists.
+    let paths = Arc::new((direct, rmcp));
     let mcp = any(move |request: Request| {
-        let (direct, rmcp) = (direct.clone(), rmcp.clone());
+        let paths = Arc::clone(&paths);
         async move {
+            let (direct, rmcp) = paths.as_ref();
             match direct.answer(request).await {
                 Ok(response) => response,
                 Err(request) => rmcp.handle(request).await.map(Body::new),
