@@ -33,8 +33,9 @@ const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 #[derive(Clone)]
 pub struct Direct {
     server: TaskServer,
-    /// `None`: any Host (rmcp's check is off).
-    hosts: Option<Vec<String>>,
+    /// `None`: any Host (rmcp's check is off); else each allowed host, lower-case, and its
+    /// port when one is required.
+    hosts: Option<Vec<(String, Option<u16>)>>,
     /// Fires when in-flight MCP requests are to be aborted (as rmcp's are).
     stop: CancellationToken,
 }
@@ -66,8 +67,8 @@ impl Direct {
     pub fn new(server: TaskServer, hosts: Option<&[String]>, stop: CancellationToken) -> Self {
         let hosts = match hosts {
             Some(hosts) if hosts.iter().any(|h| h == "*") => None,
-            Some(hosts) => Some(hosts.to_vec()),
-            None => Some(LOOPBACK_HOSTS.iter().map(|h| (*h).to_owned()).collect()),
+            Some(hosts) => Some(hosts.iter().filter_map(|h| authority(h.trim())).collect()),
+            None => Some(LOOPBACK_HOSTS.iter().filter_map(|h| authority(h)).collect()),
         };
         Self { server, hosts, stop }
     }
@@ -123,7 +124,7 @@ impl Direct {
             .is_some_and(|n| n > 0 && n <= SMALL_BODY);
         *method == Method::POST
             && small
-            && essences(headers.get(header::CONTENT_TYPE)).eq(["application/json"])
+            && is_json(headers.get(header::CONTENT_TYPE))
             && accepts_json_and_sse(headers)
             && old_protocol(headers.get("mcp-protocol-version"))
             && self.host_allowed(headers.get(header::HOST))
@@ -131,30 +132,41 @@ impl Direct {
 
     fn host_allowed(&self, host: Option<&HeaderValue>) -> bool {
         let Some(allowed) = &self.hosts else { return true };
-        let Some(host) = host.and_then(|h| h.to_str().ok()?.parse::<http::uri::Authority>().ok()) else {
+        let Some((name, port)) = host.and_then(|h| authority(h.to_str().ok()?)) else {
             return false;
         };
-        let name = host.host().trim_matches(['[', ']']);
-        allowed.iter().filter_map(|a| a.trim().parse::<http::uri::Authority>().ok()).any(|a| {
-            a.host().trim_matches(['[', ']']).eq_ignore_ascii_case(name)
-                && a.port_u16().is_none_or(|port| host.port_u16() == Some(port))
-        })
+        allowed.iter().any(|(allowed, required)| *allowed == name && required.is_none_or(|p| port == Some(p)))
     }
 }
 
-/// The media types a header lists, without parameters, lower-cased.
-fn essences(value: Option<&HeaderValue>) -> impl Iterator<Item = String> + '_ {
+/// A Host (or an allowed host) as rmcp compares it: the name lower-case without IPv6
+/// brackets, and the port if any.
+fn authority(text: &str) -> Option<(String, Option<u16>)> {
+    let authority = text.parse::<http::uri::Authority>().ok()?;
+    Some((authority.host().trim_matches(['[', ']']).to_ascii_lowercase(), authority.port_u16()))
+}
+
+/// The media types a header lists, without parameters.
+fn essences(value: Option<&HeaderValue>) -> impl Iterator<Item = &str> {
     value
         .and_then(|v| v.to_str().ok())
         .into_iter()
         .flat_map(|v| v.split(','))
-        .map(|part| part.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .map(|part| part.split(';').next().unwrap_or_default().trim())
+}
+
+fn is_json(content_type: Option<&HeaderValue>) -> bool {
+    let mut types = essences(content_type);
+    types.next().is_some_and(|t| t.eq_ignore_ascii_case("application/json")) && types.next().is_none()
 }
 
 fn accepts_json_and_sse(headers: &HeaderMap) -> bool {
-    let accepted: Vec<String> =
-        headers.get_all(header::ACCEPT).iter().flat_map(|v| essences(Some(v))).collect();
-    accepted.iter().any(|a| a == "application/json") && accepted.iter().any(|a| a == "text/event-stream")
+    let (mut json, mut sse) = (false, false);
+    for essence in headers.get_all(header::ACCEPT).iter().flat_map(|v| essences(Some(v))) {
+        json |= essence.eq_ignore_ascii_case("application/json");
+        sse |= essence.eq_ignore_ascii_case("text/event-stream");
+    }
+    json && sse
 }
 
 /// No `MCP-Protocol-Version` header (rmcp assumes 2025-03-26), or a known one from before
