@@ -450,6 +450,54 @@ async fn tool_calls_read_back_whole_oldest_first(s: &dyn ThreadStore) {
     );
 }
 
+async fn the_agent_reads_recent_items_without_widget_documents_and_their_workflows_calls(
+    s: &dyn ThreadStore,
+) {
+    s.create_thread("alice", &thread("thr_1", t0())).await.unwrap();
+    s.create_thread("alice", &thread("thr_empty", t0())).await.unwrap();
+    let of_kind =
+        |id: &str, kind: &str, json: Value| ItemRecord { kind: kind.into(), json, ..item("thr_1", id, t0()) };
+    let workflow =
+        |id: &str| of_kind(id, "workflow", json!({"id": id, "type": "workflow", "workflow": {"tasks": []}}));
+    let widget = of_kind(
+        "wg_1",
+        "widget",
+        json!({"id": "wg_1", "type": "widget", "widget": {"children": vec!["x"; 500]}}),
+    );
+    let written = [
+        item("thr_1", "msg_1", t0()),
+        workflow("wf_0"),
+        item("thr_1", "msg_2", t0()),
+        workflow("wf_1"),
+        widget.clone(),
+        item("thr_1", "msg_3", t0()),
+    ];
+    for record in &written {
+        s.add_item("alice", record).await.unwrap();
+    }
+    let call = |id: &str, item_id: &str| ToolCallRecord {
+        item_id: Some(item_id.into()),
+        ..tool_call("thr_1", id, t0())
+    };
+    for record in [call("call_0", "wf_0"), call("call_1", "wf_1"), call("call_x", "msg_3")] {
+        s.record_tool_call("alice", &record).await.unwrap();
+    }
+
+    let (items, calls) = s.recent_for_model("alice", "thr_1", 4).await.unwrap();
+    let unread_widget = ItemRecord { json: Value::Null, ..widget };
+    let newest: Vec<ItemRecord> =
+        [written[5].clone(), unread_widget, written[3].clone(), written[2].clone()].into();
+    assert_eq!(items, newest, "the newest four, newest first, the widget without its document");
+    assert_eq!(calls, [call("call_1", "wf_1")], "only the calls of the workflows read");
+    let (items, calls) = s.recent_for_model("alice", "thr_1", 30).await.unwrap();
+    assert_eq!(items.len(), 6);
+    assert_eq!(calls, [call("call_0", "wf_0"), call("call_1", "wf_1")]);
+
+    assert_eq!(s.recent_for_model("alice", "thr_empty", 30).await.unwrap(), (vec![], vec![]));
+    assert_not_found(s.recent_for_model("alice", "thr_missing", 30).await, "a thread that does not exist");
+    assert_not_found(s.recent_for_model("bob", "thr_1", 30).await, "another user's thread");
+}
+
 async fn later_feedback_on_an_item_replaces_earlier_feedback(s: &dyn ThreadStore) {
     s.create_thread("alice", &thread("thr_1", t0())).await.unwrap();
     for id in ["msg_1", "msg_2", "msg_3"] {
@@ -632,6 +680,7 @@ contract!(
     thread_ids_are_scoped_to_their_user,
     an_unknown_after_cursor_is_not_found,
     tool_calls_read_back_whole_oldest_first,
+    the_agent_reads_recent_items_without_widget_documents_and_their_workflows_calls,
     later_feedback_on_an_item_replaces_earlier_feedback,
     urdu_and_other_unicode_round_trip,
     migrating_twice_is_harmless_and_ping_answers,

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::lang::clip;
 use crate::chatkit::types::{ItemBody, ThreadItem, UserContent, user_text};
 use crate::conversation::{Turn, TurnError};
-use crate::store::{Order, ToolCallRecord};
+use crate::store::ToolCallRecord;
 
 /// Items of history the model sees at most.
 const HISTORY_ITEMS: u32 = 30;
@@ -32,19 +32,12 @@ const TAG_DATA_CHARS: usize = 300;
 /// The thread's recent items as chat messages, oldest first, within the budgets.
 pub(super) async fn history(turn: &Turn) -> Result<Vec<Value>, TurnError> {
     let (user, thread) = (&turn.user.id, &turn.thread.id);
-    let page = turn.store.list_items(user, thread, None, HISTORY_ITEMS, Order::Desc).await?;
+    // Widgets come back without their documents (the model is not shown them), so they parse
+    // to nothing here, as they would stand for nothing below.
+    let (records, tool_calls) = turn.store.recent_for_model(user, thread, HISTORY_ITEMS).await?;
     let items: Vec<ThreadItem> =
-        page.data.into_iter().filter_map(|record| serde_json::from_value(record.json).ok()).collect();
-    let workflows: Vec<String> = items
-        .iter()
-        .filter(|item| matches!(item.body, ItemBody::Workflow { .. }))
-        .map(|item| item.id.clone())
-        .collect();
-    let records = match workflows.is_empty() {
-        true => Vec::new(),
-        false => turn.store.list_tool_calls_of(user, thread, &workflows).await?,
-    };
-    Ok(messages(&items, &records, HISTORY_CHARS))
+        records.into_iter().filter_map(|record| serde_json::from_value(record.json).ok()).collect();
+    Ok(messages(&items, &tool_calls, HISTORY_CHARS))
 }
 
 /// `items` (newest first) as chat messages, oldest first: each item's messages whole, newest

@@ -58,7 +58,7 @@ where
     Value: for<'a> Encode<'a, B> + Type<B>,
 {
     /// `NotFound` unless `thread_id` is `user`'s.
-    async fn own_thread(&self, user: &str, thread_id: &str) -> Result<(), StoreError> {
+    pub(super) async fn own_thread(&self, user: &str, thread_id: &str) -> Result<(), StoreError> {
         let found =
             sqlx::query(sql::THREAD_EXISTS).bind(user).bind(thread_id).fetch_optional(&self.pool).await?;
         found.map(|_| ()).ok_or(StoreError::NotFound)
@@ -332,20 +332,17 @@ where
         item_ids: &[String],
     ) -> Result<Vec<ToolCallRecord>, StoreError> {
         self.own_thread(user, thread_id).await?;
-        let mut records = Vec::new();
-        // Chunks keep each statement under every engine's limit on bound parameters.
-        for chunk in item_ids.chunks(500) {
-            let statement = sql::tool_calls_of(chunk.len());
-            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(statement)).bind(user).bind(thread_id);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            let rows: Vec<ToolCallRow<B::Instant>> = query.fetch_all(&self.pool).await?;
-            for row in rows {
-                records.push(row::tool_call::<B>(row)?);
-            }
-        }
-        Ok(records)
+        self.tool_calls_of(user, thread_id, item_ids).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(user))]
+    async fn recent_for_model(
+        &self,
+        user: &str,
+        thread_id: &str,
+        limit: u32,
+    ) -> Result<(Vec<ItemRecord>, Vec<ToolCallRecord>), StoreError> {
+        self.recent(user, thread_id, limit).await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(user, count = item_ids.len()))]

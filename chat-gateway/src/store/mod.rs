@@ -8,14 +8,15 @@
 //!
 //! Layout: `engine` implements the trait once, as [`SqlStore`], over a `backend::Backend`
 //! (the sqlx database type), and [`AttachmentStore`] in `attachments`; `sql` holds the
-//! statements both backends share and `row` turns rows into records; `pg` and `sqlite` hold
-//! only what differs (connecting, instants, write transactions, the item write and the
-//! notice marks).
+//! statements both backends share and `row` turns rows into records; `recent` reads what the
+//! agent shows the model; `pg` and `sqlite` hold only what differs (connecting, instants,
+//! write transactions, the item write and the notice marks).
 
 mod attachments;
 mod backend;
 mod engine;
 mod pg;
+mod recent;
 mod row;
 mod sql;
 mod sqlite;
@@ -300,6 +301,17 @@ pub trait ThreadStore: AttachmentStore {
         thread_id: &str,
         item_ids: &[String],
     ) -> Result<Vec<ToolCallRecord>, StoreError>;
+
+    /// What the agent reads of a thread before a model call: its newest `limit` items (clamped
+    /// as pages are), newest first, each widget's `json` left unread (null: the model is never
+    /// shown widgets, the largest items), and the tool calls of the workflow items among them,
+    /// oldest first. `NotFound` when the thread is absent or not `user`'s.
+    async fn recent_for_model(
+        &self,
+        user: &str,
+        thread_id: &str,
+        limit: u32,
+    ) -> Result<(Vec<ItemRecord>, Vec<ToolCallRecord>), StoreError>;
 
     /// Records feedback (`positive`/`negative`) on items of a thread (replacing earlier feedback
     /// on the same item); `NotFound` when the thread is absent. Unknown item ids are ignored.

@@ -42,6 +42,9 @@ pub(super) type ThreadRow<I> = (String, Option<String>, Value, I, I);
 /// The columns of an item (`id, thread_id, kind, created_at, json`) as decoded.
 pub(super) type ItemRow<I> = (String, String, String, I, Value);
 
+/// The columns of [`super::sql::RECENT_ITEMS`]: an item's, with the document NULL for a widget.
+pub(super) type RecentItemRow<I> = (String, String, String, I, Option<Value>);
+
 /// The columns of a tool call (`id, thread_id, item_id, name, arguments, result, status,
 /// duration_ms, created_at`) as decoded.
 pub(super) type ToolCallRow<I> =

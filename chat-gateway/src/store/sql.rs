@@ -112,6 +112,13 @@ pub(super) const ITEMS_ASC: &str =
 pub(super) const ITEMS_DESC: &str =
     select_items!("WHERE user_id = $1 AND thread_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4");
 
+/// The newest `$3` items of thread `$2`, newest first, with each widget's document left unread
+/// (NULL): what the agent reads before a model call, which never shows the model a widget, and
+/// widgets are a thread's largest items (a task list's widget is several kilobytes).
+pub(super) const RECENT_ITEMS: &str = "SELECT id, thread_id, kind, created_at, \
+     CASE WHEN kind = 'widget' THEN NULL ELSE json END FROM chat_items \
+     WHERE user_id = $1 AND thread_id = $2 ORDER BY seq DESC LIMIT $3";
+
 pub(super) const DELETE_ITEMS_AFTER: &str =
     "DELETE FROM chat_items WHERE user_id = $1 AND thread_id = $2 AND seq > $3";
 
