@@ -160,11 +160,19 @@ fn is_json(content_type: Option<&HeaderValue>) -> bool {
     types.next().is_some_and(|t| t.eq_ignore_ascii_case("application/json")) && types.next().is_none()
 }
 
+/// Both types listed plainly. Entries with parameters (a `q=0` excludes one) and quoted
+/// values are left to rmcp's parser: the request then goes to rmcp.
 fn accepts_json_and_sse(headers: &HeaderMap) -> bool {
     let (mut json, mut sse) = (false, false);
-    for essence in headers.get_all(header::ACCEPT).iter().flat_map(|v| essences(Some(v))) {
-        json |= essence.eq_ignore_ascii_case("application/json");
-        sse |= essence.eq_ignore_ascii_case("text/event-stream");
+    for value in headers.get_all(header::ACCEPT) {
+        let Ok(value) = value.to_str() else { return false };
+        if value.contains('"') {
+            return false;
+        }
+        for entry in value.split(',').map(str::trim).filter(|entry| !entry.contains(';')) {
+            json |= entry.eq_ignore_ascii_case("application/json");
+            sse |= entry.eq_ignore_ascii_case("text/event-stream");
+        }
     }
     json && sse
 }

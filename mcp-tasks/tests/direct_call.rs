@@ -152,6 +152,12 @@ async fn the_direct_path_takes_plain_tool_calls_and_hands_back_the_rest_intact()
         ("a 2026 protocol version", list.clone(), vec![("mcp-protocol-version", "2026-07-28")], true),
         ("an unknown protocol version", list.clone(), vec![("mcp-protocol-version", "1999-01-01")], true),
         ("no SSE in Accept", list.clone(), vec![("accept", "application/json")], true),
+        (
+            "SSE weighted zero",
+            list.clone(),
+            vec![("accept", "application/json, text/event-stream;q=0")],
+            true,
+        ),
         ("a Host rmcp refuses", list.clone(), vec![("host", "evil.example")], true),
         ("no identity", list.clone(), vec![], false),
     ];
