@@ -9,6 +9,10 @@
 //! Errors: what the model can fix is a tool result with `isError: true` ([`ToolError`]);
 //! broken infrastructure is a protocol error. A tool returns `Result<Reply<_>, ToolError>`;
 //! the mapping is `ToolError`'s `IntoCallToolResult`, and only there.
+//!
+//! Two ways in: rmcp's router (`call_tool` below), and `direct` (`TaskServer::call_direct`),
+//! which `crate::direct` uses to answer plain HTTP tool calls; both run the same tool
+//! functions.
 
 mod analytics;
 mod direct;
