@@ -3,10 +3,10 @@
 //!
 //! Identity: over HTTP the auth middleware puts a verified [`Identity`] into the request,
 //! which rmcp hands us inside `http::request::Parts`; over stdio the server was built for
-//! exactly one user. Each tool takes its [`Caller`] as an argument, found from either; no
+//! exactly one user. Each tool takes its `Caller` as an argument, found from either; no
 //! tool takes a user id.
 //!
-//! Errors: what the model can fix is a tool result with `isError: true` ([`ToolError`]);
+//! Errors: what the model can fix is a tool result with `isError: true` (`ToolError`);
 //! broken infrastructure is a protocol error. A tool returns `Result<Reply<_>, ToolError>`;
 //! the mapping is `ToolError`'s `IntoCallToolResult`, and only there.
 //!
