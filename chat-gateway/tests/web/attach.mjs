@@ -49,6 +49,9 @@ async function fire(kind, selector, files) {
 
 try {
   page = await newPage();
+  // Subscribing to file choosers is asynchronous in Playwright: a subscription made together
+  // with the key press can miss the chooser that press opens, so it is made here, well before.
+  const chooserOpened = page.waitForEvent('filechooser', { timeout: 60_000 });
 
   await step('signing in shows the composer with an attach button', async () => {
     await page.goto(base);
@@ -60,7 +63,8 @@ try {
 
   await step('a text file picked with the keyboard uploads and is listed as attached', async () => {
     await byId('attach').focus();
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    await page.keyboard.press('Enter');
+    const chooser = await chooserOpened;
     await chooser.setFiles({ name: 'list.txt', mimeType: 'text/plain', buffer: Buffer.from('buy milk\ncall mom\npay rent\n') });
     await doneRows().first().waitFor();
     assert.match(await rows().first().locator('.attachment-status').textContent(), /list\.txt attached/);
