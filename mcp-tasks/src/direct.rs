@@ -21,13 +21,10 @@ use rmcp::model::{ErrorData, JsonRpcError, JsonRpcVersion2_0, ProtocolVersion, R
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use shared::identity::Identity;
-use shared::serve::SMALL_BODY;
+use shared::serve::{SMALL_BODY, is_small_body};
 use tokio_util::sync::CancellationToken;
 
 use crate::tools::TaskServer;
-
-/// The hosts rmcp accepts when none are configured (its DNS-rebinding default).
-const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 
 /// Answers what it can of `/mcp`; see the module docs.
 #[derive(Clone)]
@@ -63,13 +60,9 @@ struct Params<'a> {
 }
 
 impl Direct {
-    /// `hosts` as configured for rmcp (`None`: loopback only; `*`: any).
-    pub fn new(server: TaskServer, hosts: Option<&[String]>, stop: CancellationToken) -> Self {
-        let hosts = match hosts {
-            Some(hosts) if hosts.iter().any(|h| h == "*") => None,
-            Some(hosts) => Some(hosts.iter().filter_map(|h| authority(h.trim())).collect()),
-            None => Some(LOOPBACK_HOSTS.iter().filter_map(|h| authority(h)).collect()),
-        };
+    /// `hosts`: the allowed hosts of rmcp's configuration, read from it (empty: any).
+    pub fn new(server: TaskServer, hosts: &[String], stop: CancellationToken) -> Self {
+        let hosts = (!hosts.is_empty()).then(|| hosts.iter().filter_map(|h| authority(h.trim())).collect());
         Self { server, hosts, stop }
     }
 
@@ -118,12 +111,8 @@ impl Direct {
 
     /// Whether the request's method and headers are ones rmcp would serve as this path does.
     fn takes(&self, method: &Method, headers: &HeaderMap) -> bool {
-        let small = headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-            .is_some_and(|n| n > 0 && n <= SMALL_BODY);
         *method == Method::POST
-            && small
+            && is_small_body(headers)
             && is_json(headers.get(header::CONTENT_TYPE))
             && accepts_json_and_sse(headers)
             && old_protocol(headers.get("mcp-protocol-version"))

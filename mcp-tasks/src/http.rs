@@ -57,13 +57,14 @@ pub fn app(state: HttpState, stop: &CancellationToken) -> Router {
         Some(hosts) => config.with_allowed_hosts(hosts.iter().cloned()),
         None => config,
     };
+    let direct = Direct::new(state.server.clone(), &config.allowed_hosts, stop.child_token());
     let server = state.server.clone();
     let rmcp = StreamableHttpService::new(
         move || Ok(server.clone()),
         Arc::new(NeverSessionManager::default()),
         config,
     );
-    let direct = Direct::new(state.server.clone(), state.allowed_hosts.as_deref(), stop.child_token());
+
     // Behind one Arc: axum clones a route's service for every request, and both hold lists.
     let paths = Arc::new((direct, rmcp));
     let mcp = any(move |request: Request| {

@@ -15,6 +15,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use mcp_tasks::direct::Direct;
 use mcp_tasks::tools::TaskServer;
+use rmcp::transport::StreamableHttpServerConfig;
 use serde_json::{Value, json};
 use shared::identity::Identity;
 use support::TestServer;
@@ -126,7 +127,9 @@ fn request(body: &Value, overrides: &[(&'static str, &str)], identity: bool) -> 
 #[tokio::test]
 async fn the_direct_path_takes_plain_tool_calls_and_hands_back_the_rest_intact() {
     let (store, _dir) = support::sqlite_store().await;
-    let direct = Direct::new(TaskServer::new(store, chrono_tz::UTC), None, CancellationToken::new());
+    // rmcp's default Host check: loopback names only.
+    let hosts = StreamableHttpServerConfig::default().allowed_hosts;
+    let direct = Direct::new(TaskServer::new(store, chrono_tz::UTC), &hosts, CancellationToken::new());
     let list = call(1, "list_tasks", &json!({}), false);
 
     let taken = direct.answer(request(&list, &[], true)).await.unwrap();

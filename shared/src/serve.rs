@@ -78,8 +78,7 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// had already sent its next request on it sees "server disconnected". Bodies of unknown
 /// length or over [`SMALL_BODY`] stream to the handler as before.
 pub async fn read_small_body(request: Request, next: Next) -> Response {
-    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
-    if !declared.is_some_and(|n: usize| n > 0 && n <= SMALL_BODY) {
+    if !is_small_body(request.headers()) {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
@@ -88,6 +87,15 @@ pub async fn read_small_body(request: Request, next: Next) -> Response {
         Ok(Err(_)) => refused(StatusCode::BAD_REQUEST, "the request body could not be read"),
         Err(_) => refused(StatusCode::REQUEST_TIMEOUT, "the request body did not arrive in time"),
     }
+}
+
+/// Whether the request declares a body of 1 to [`SMALL_BODY`] bytes: one that
+/// [`read_small_body`] has read in full before any handler sees it.
+pub fn is_small_body(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|n| n > 0 && n <= SMALL_BODY)
 }
 
 fn refused(status: StatusCode, message: &str) -> Response {
