@@ -13,6 +13,8 @@
 //! cargo run --release -p bench --example tasks_load -- --clients 64 --seconds 10 --big-user-tasks 100000
 //! ```
 //!
+//! `--wrk` drives part 1 with wrk, the C load generator issue 16 measured with (cheaper per
+//! call than this tool's own client, so the server gets more of the shared cores).
 //! `--big-user-tasks 0` skips part 2. The server inherits `RUST_LOG`; its log goes to a file
 //! whose path is printed. The report gives calls/s, latency percentiles (overall and per
 //! tool), errors, how the machine's CPU was split between the server, PostgreSQL and the
@@ -79,6 +81,10 @@ struct Args {
     /// Admin URL used to (re)create the bench database.
     #[arg(long, env = "BENCH_DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
     database_url: String,
+    /// Drive part 1 with wrk (on the PATH) instead of the built-in Rust client: the calls are
+    /// written out in advance and wrk's latencies reported.
+    #[arg(long)]
+    wrk: bool,
 }
 
 #[tokio::main]
@@ -240,6 +246,9 @@ async fn mixed_load(args: &Args, cores: usize, key: &TokenKey, mcp: &Mcp, server
     let seed_time = seed_start.elapsed();
     let seeded_count: usize = seeded.iter().map(Vec::len).sum();
     println!("  seeded {seeded_count} tasks for {} users in {:.1} s", users.len(), seed_time.as_secs_f64());
+    if args.wrk {
+        return wrk_load(args, cores, &users, &seeded, server).await;
+    }
 
     let start = Instant::now();
     let warm_end = start + Duration::from_secs(args.warmup);
@@ -301,13 +310,84 @@ async fn mixed_load(args: &Args, cores: usize, key: &TokenKey, mcp: &Mcp, server
             .report(total, seconds(after.server, before.server), seconds(after.postgres, before.postgres))
             .await;
     }
-    let met = calls_per_s >= 8000.0 && all.p(0.99) < 20.0 && failed == 0;
+    verdict(calls_per_s, all.p(0.99), failed, args.clients);
+    Ok(())
+}
+
+/// Prints whether issue 16's throughput target was met.
+fn verdict(calls_per_s: f64, p99: f64, failed: usize, clients: usize) {
+    let met = calls_per_s >= 8000.0 && p99 < 20.0 && failed == 0;
     println!(
-        "  target >= 8000 calls/s at 64 clients with p99 < 20 ms: {} ({calls_per_s:.0} calls/s, p99 {:.2} ms{})",
+        "  target >= 8000 calls/s at 64 clients with p99 < 20 ms, 0 errors: {} ({calls_per_s:.0} calls/s, p99 {p99:.2} ms, {failed} errors{})",
         if met { "MET" } else { "NOT MET" },
-        all.p(0.99),
-        if args.clients == 64 { "" } else { "; note: not run at 64 clients" }
+        if clients == 64 { "" } else { "; note: not run at 64 clients" }
     );
+}
+
+/// Calls written out per user for `--wrk` (sent in turn, round after round).
+const WRK_CALLS_PER_USER: usize = 100;
+
+/// Part 1 driven by wrk: the same mix for the same users, written out in advance
+/// ([`WRK_CALLS_PER_USER`] calls each, interleaved) and sent in turn by `cores` wrk threads
+/// over `--clients` connections. Reports calls/s, latency, failed calls and the cost per call.
+async fn wrk_load(
+    args: &Args,
+    cores: usize,
+    users: &[(String, String)],
+    seeded: &[Vec<i64>],
+    server: &Server,
+) -> Result<()> {
+    if args.mix[3] > 0 {
+        bail!(
+            "--wrk sends its calls again and again, so it cannot complete tasks: give complete_task 0 in --mix"
+        );
+    }
+    let mut rngs: Vec<Rng> = (0..users.len()).map(|i| Rng::new(7 + i as u64)).collect();
+    let mut calls = Vec::with_capacity(users.len() * WRK_CALLS_PER_USER);
+    for round in 0..WRK_CALLS_PER_USER {
+        for (i, ((_, token), known)) in users.iter().zip(seeded).enumerate() {
+            let tool = Tool::pick(&mut rngs[i], &args.mix);
+            let body = json!({
+                "jsonrpc": "2.0",
+                "id": round * users.len() + i + 1,
+                "method": "tools/call",
+                "params": {"name": tool.name(), "arguments": arguments(tool, &mut rngs[i], known)},
+            });
+            calls.push(bench::wrk::Call { token: token.clone(), body: body.to_string() });
+        }
+    }
+    let url = format!("{}/mcp", server.url);
+    let threads = cores.min(args.clients);
+    println!(
+        "  driver: wrk, {threads} threads, {} connections, {} calls sent in turn",
+        args.clients,
+        calls.len()
+    );
+    if args.warmup > 0 {
+        bench::wrk::run(&url, threads, args.clients, args.warmup, &calls).await.context("wrk warm-up")?;
+    }
+    let pid = server.process.pid;
+    let probe = cost::Probe::open(&server.database, pid).await;
+    let before = CpuSnapshot::take(pid);
+    let run = bench::wrk::run(&url, threads, args.clients, args.seconds, &calls).await?;
+    let after = CpuSnapshot::take(pid);
+    let calls_per_s = run.requests as f64 / run.seconds;
+    println!("  {} calls in {:.1} s = {calls_per_s:.0} calls/s", run.requests, run.seconds);
+    println!(
+        "  latency ms (wrk): p50 {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}",
+        run.p50, run.p90, run.p99, run.max
+    );
+    println!("  failed (non-200, JSON-RPC error, isError, socket errors): {}", run.failed);
+    if let Some((before, after)) = before.zip(after) {
+        println!("  CPU in the measured window ({cores} cores), in cores busy:");
+        println!("{}", CpuSnapshot::describe(&before, &after));
+        let seconds = |a: u64, b: u64| a.saturating_sub(b) as f64 / bench::proc::CLOCK_TICKS;
+        let calls = usize::try_from(run.requests).unwrap_or(usize::MAX);
+        probe
+            .report(calls, seconds(after.server, before.server), seconds(after.postgres, before.postgres))
+            .await;
+    }
+    verdict(calls_per_s, run.p99, usize::try_from(run.failed).unwrap_or(usize::MAX), args.clients);
     Ok(())
 }
 
@@ -332,28 +412,17 @@ async fn client_loop(
         if (tool == Tool::Complete && pending.is_empty()) || (tool == Tool::SetPriority && known.is_empty()) {
             tool = Tool::Add;
         }
-        let (ok, number) = match tool {
-            Tool::List => (mcp.call_ignored(&token, "list_tasks", list_args(&mut rng)).await, None),
-            Tool::Search => (
-                mcp.call_ignored(&token, "search_tasks", json!({"query": search_query(&mut rng)})).await,
-                None,
-            ),
-            Tool::Add => match mcp.call::<Created>(&token, "add_task", task_fields(&mut rng)).await {
+        let arguments = match tool {
+            Tool::Complete => json!({"task": pending.swap_remove(rng.below(pending.len()))}),
+            _ => arguments(tool, &mut rng, &known),
+        };
+        let (ok, number) = if tool == Tool::Add {
+            match mcp.call::<Created>(&token, tool.name(), arguments).await {
                 Ok(created) => (Ok(()), created.created.first().map(|t| t.number)),
                 Err(e) => (Err(e), None),
-            },
-            Tool::Complete => {
-                let n = pending.swap_remove(rng.below(pending.len()));
-                (mcp.call_ignored(&token, "complete_task", json!({"task": n})).await, None)
             }
-            Tool::SetPriority => {
-                let n = *rng.pick(&known);
-                let priority = *rng.pick(&["p1", "p2", "p3", "p4"]);
-                (
-                    mcp.call_ignored(&token, "set_priority", json!({"task": n, "priority": priority})).await,
-                    None,
-                )
-            }
+        } else {
+            (mcp.call_ignored(&token, tool.name(), arguments).await, None)
         };
         let finished = Instant::now();
         if let Some(n) = number {
@@ -372,6 +441,19 @@ async fn client_loop(
     }
     report.errors.retain(|_, n| *n > 0);
     report
+}
+
+/// The arguments of a call of `tool` (`known`: task numbers to change).
+fn arguments(tool: Tool, rng: &mut Rng, known: &[i64]) -> Value {
+    match tool {
+        Tool::List => list_args(rng),
+        Tool::Search => json!({"query": search_query(rng)}),
+        Tool::Add => task_fields(rng),
+        Tool::Complete => json!({"task": *rng.pick(known)}),
+        Tool::SetPriority => {
+            json!({"task": *rng.pick(known), "priority": *rng.pick(&["p1", "p2", "p3", "p4"])})
+        }
+    }
 }
 
 /// Varied list filters, as a model would send them.

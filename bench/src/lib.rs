@@ -9,6 +9,7 @@
 //! * `cost` — the cost of one call: server CPU, instructions under callgrind, PostgreSQL's
 //!   statements and time from `pg_stat_statements`.
 //! * `db` — the benchmark databases: dropped and recreated on a PostgreSQL server.
+//! * `wrk` — a load phase driven by wrk with a generated Lua script (the issues' driver).
 //! * `report` — how results are written: clipped errors, counts of each error, MiB, verdicts.
 //!
 //! The tools: `tasks_load` (mcp-tasks under many MCP clients on PostgreSQL), `chatkit_load`
@@ -22,6 +23,7 @@ pub mod latency;
 pub mod load;
 pub mod proc;
 pub mod report;
+pub mod wrk;
 
 use std::time::Duration;
 

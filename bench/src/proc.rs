@@ -1,5 +1,5 @@
 //! What Linux's `/proc` tells about CPU time and memory: a snapshot of the CPU time of the
-//! machine, a server, PostgreSQL and this process, and a process's memory and open files.
+//! machine, a server, PostgreSQL and this process (with the children it waited for), and a process's memory and open files.
 //! Everything returns `None` where `/proc` is not there.
 
 use std::fmt::Write as _;
@@ -47,7 +47,8 @@ impl CpuSnapshot {
             server: process_ticks(&server_pid.to_string())?,
             postgres,
             postgres_procs,
-            bench: process_ticks("self")?,
+            // With the children this tool waited for (wrk, when it drives the load).
+            bench: process_ticks("self")? + children_ticks("self").unwrap_or(0),
         })
     }
 
@@ -83,9 +84,19 @@ impl CpuSnapshot {
 /// utime + stime of `/proc/<pid>/stat` (`pid` may be `self`), in clock ticks.
 #[must_use]
 pub fn process_ticks(pid: &str) -> Option<u64> {
+    stat_pair(pid, 11)
+}
+
+/// cutime + cstime of `/proc/<pid>/stat`: the CPU time of the children it waited for.
+fn children_ticks(pid: &str) -> Option<u64> {
+    stat_pair(pid, 13)
+}
+
+/// The sum of fields `at` and `at + 1` of `/proc/<pid>/stat`, counted after the command name.
+fn stat_pair(pid: &str, at: usize) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    Some(fields.get(at)?.parse::<u64>().ok()? + fields.get(at + 1)?.parse::<u64>().ok()?)
 }
 
 /// A field of `/proc/<pid>/status` in KiB (`VmRSS`, `VmHWM`; `pid` may be `self`).

@@ -9,7 +9,7 @@ use std::future::Future;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::migrate::{Migrate, Migrator};
 use sqlx::query::Query;
-use sqlx::{ColumnIndex, Database, Decode, Encode, IntoArguments, Pool, Row, Type};
+use sqlx::{Database, Encode, IntoArguments, Pool, Row, Type};
 
 use super::StoreError;
 
@@ -122,20 +122,10 @@ impl<'t, DB: Database, T: Encode<'t, DB> + Type<DB>> Binds<T> for DB {
     }
 }
 
-/// A column type this row decodes.
+/// A column type this row decodes (each backend says how carefully: see `pg` and `sqlite`).
 pub trait Reads<T>: Row {
     /// The value of column `index`.
     fn read(&self, index: usize) -> Result<T, sqlx::Error>;
-}
-
-impl<R: Row, T> Reads<T> for R
-where
-    usize: ColumnIndex<R>,
-    T: for<'r> Decode<'r, R::Database> + Type<R::Database>,
-{
-    fn read(&self, index: usize) -> Result<T, sqlx::Error> {
-        self.try_get(index)
-    }
 }
 
 /// Binding a parameter whatever the database, where [`Binds`] allows it.

@@ -6,12 +6,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::Sqlite;
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
+use sqlx::{Decode, Row, Sqlite, Type};
 
 use super::StoreError;
-use super::backend::{Backend, Columns, Search, Statement};
+use super::backend::{Backend, Columns, Reads, Search, Statement};
 use super::sql::task_columns;
 
 /// Tasks in an SQLite file.
@@ -19,6 +19,14 @@ use super::sql::task_columns;
 pub struct SqliteBackend;
 
 impl Columns for Sqlite {}
+
+/// Columns are decoded with sqlx's type check: SQLite's values carry their own types
+/// whatever the column says, and a value of another type would be converted, not refused.
+impl<T: for<'r> Decode<'r, Sqlite> + Type<Sqlite>> Reads<T> for SqliteRow {
+    fn read(&self, index: usize) -> Result<T, sqlx::Error> {
+        self.try_get(index)
+    }
+}
 
 impl Backend for SqliteBackend {
     type Db = Sqlite;
