@@ -14,7 +14,7 @@ use shared::serve::ConnectionLimits;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::agent::llm::{LlmClient, LlmConfig};
+use crate::agent::llm::LlmClient;
 use crate::agent::{Agent, Brain};
 use crate::auth::Authenticator;
 use crate::config::{Config, OidcSettings};
@@ -30,8 +30,6 @@ use crate::voice::{Voice, VoiceSettings};
 
 /// How long one call to mcp-tasks may take.
 const TASKS_TIMEOUT: Duration = Duration::from_secs(15);
-/// How long the model may stay silent.
-const LLM_TIMEOUT: Duration = Duration::from_secs(60);
 /// The longest user message when the caller does not say (as `CHAT_MAX_MESSAGE_CHARS`).
 pub const DEFAULT_MAX_MESSAGE_CHARS: usize = 4000;
 
@@ -163,12 +161,7 @@ pub async fn parts_from_config(config: &Config) -> Result<GatewayParts, StartupE
     let brain = match &config.llm {
         Some(llm) => {
             tracing::info!(model = %llm.model, base = %llm.base_url, "answering with a model");
-            Brain::Llm(LlmClient::new(LlmConfig {
-                base_url: llm.base_url.clone(),
-                api_key: llm.api_key.clone(),
-                model: llm.model.clone(),
-                timeout: LLM_TIMEOUT,
-            }))
+            Brain::Llm(LlmClient::new(llm.clone()))
         }
         None => {
             tracing::info!("no model key configured: answering with the offline assistant");

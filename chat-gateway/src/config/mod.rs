@@ -11,12 +11,12 @@ use shared::identity::{Expected, TokenKey};
 use shared::jwks::KeySource;
 use shared::serve::ConnectionLimits;
 
+use crate::agent::llm::LlmConfig;
 use crate::auth::AuthSettings;
 use crate::conversation::attachments::PreviewKey;
 use crate::limits::{AgentLimits, AttachmentLimits, RequestLimits, TASK_NUMBERS_READ_AT_MOST};
 use crate::voice::VoiceSettings;
 use read::{bound, number, url};
-pub use services::LlmSettings;
 use services::{llm_settings, voice_settings};
 use shared::telemetry::LogFormat;
 
@@ -52,7 +52,7 @@ pub struct Config {
     /// `CHAT_MAX_MESSAGE_CHARS`: longest user message (default 4000).
     pub max_message_chars: usize,
     /// The model, when a key is configured (else the offline agent answers).
-    pub llm: Option<LlmSettings>,
+    pub llm: Option<LlmConfig>,
     /// `AGENT_MAX_STEPS`: model calls per turn at most (default 8).
     pub agent_max_steps: usize,
     /// `LOG_FORMAT`: `text` or `json`.

@@ -1,31 +1,13 @@
 //! The external services the gateway talks to besides mcp-tasks: the model (`LLM_*` or a
 //! provider's own key) and the transcription service (`STT_*`, or a provider's Whisper).
 
+use std::time::Duration;
+
 use shared::config::{ConfigError, env};
 
 use super::read::{bound, url};
+use crate::agent::llm::LlmConfig;
 use crate::voice::{self, VoiceSettings};
-
-/// Where the model is: `LLM_BASE_URL`, `LLM_API_KEY`, `LLM_MODEL`, or a provider's own key
-/// (`OPENAI_API_KEY`, `GROQ_API_KEY`, `GEMINI_API_KEY`) with that provider's URL and a default model.
-#[derive(Clone)]
-pub struct LlmSettings {
-    /// OpenAI-compatible base URL, e.g. `https://api.openai.com/v1`.
-    pub base_url: String,
-    /// The API key.
-    pub api_key: String,
-    /// The model id.
-    pub model: String,
-}
-
-impl std::fmt::Debug for LlmSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LlmSettings")
-            .field("base_url", &self.base_url)
-            .field("model", &self.model)
-            .finish_non_exhaustive()
-    }
-}
 
 /// (key variable, base URL, default model) of the providers recognised by their own key.
 const PROVIDERS: [(&str, &str, &str); 3] = [
@@ -34,7 +16,13 @@ const PROVIDERS: [(&str, &str, &str); 3] = [
     ("GEMINI_API_KEY", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.0-flash"),
 ];
 
-pub(super) fn llm_settings() -> Result<Option<LlmSettings>, ConfigError> {
+/// How long the model may stay silent.
+const LLM_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Where the model is: `LLM_BASE_URL`, `LLM_API_KEY`, `LLM_MODEL`, or a provider's own key
+/// (`OPENAI_API_KEY`, `GROQ_API_KEY`, `GEMINI_API_KEY`) with that provider's URL and a default
+/// model; None when none is set.
+pub(super) fn llm_settings() -> Result<Option<LlmConfig>, ConfigError> {
     let explicit_key = env("LLM_API_KEY");
     let base = env("LLM_BASE_URL");
     let model = env("LLM_MODEL");
@@ -52,7 +40,7 @@ pub(super) fn llm_settings() -> Result<Option<LlmSettings>, ConfigError> {
     let model = model
         .or(default_model.map(str::to_owned))
         .ok_or_else(|| ConfigError::new("LLM_MODEL", "is required with LLM_API_KEY or LLM_BASE_URL"))?;
-    Ok(Some(LlmSettings { base_url, api_key: api_key.trim().to_owned(), model }))
+    Ok(Some(LlmConfig { base_url, api_key: api_key.trim().to_owned(), model, timeout: LLM_TIMEOUT }))
 }
 
 /// (key variable, base URL, default model) of the transcription services recognised by their key.

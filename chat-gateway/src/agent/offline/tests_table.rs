@@ -1,31 +1,13 @@
 //! The utterance table: messages in English, Roman Urdu and Urdu script, each with the exact
 //! plan expected (tool calls and their JSON arguments, or the reply).
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::reply::{Say, say};
+use super::reply::Say;
 use super::tests::TOOLS;
-use super::{Lang, Plan, PlannedCall, plan};
-
-/// What one message should plan to.
-enum Want {
-    Calls(Vec<(&'static str, Value)>),
-    Say(Say),
-}
-
-fn one(tool: &'static str, arguments: Value) -> Want {
-    Want::Calls(vec![(tool, arguments)])
-}
-
-fn expected(lang: Lang, want: Want) -> Plan {
-    match want {
-        Want::Calls(calls) => Plan::Calls {
-            lang,
-            calls: calls.into_iter().map(|(tool, arguments)| PlannedCall { tool, arguments }).collect(),
-        },
-        Want::Say(what) => Plan::Reply { lang, text: say(lang, what) },
-    }
-}
+use super::tests_talk::expected;
+use super::tests_talk::rows::{Want, call as one};
+use super::{Lang, Plan, plan};
 
 /// Plans every row and reports all mismatches at once.
 fn check(lang: Lang, rows: Vec<(&str, Want)>) {

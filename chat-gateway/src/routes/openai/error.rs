@@ -45,8 +45,14 @@ pub struct OpenAiErrorDetail {
 }
 
 impl OpenAiError {
-    /// An error with this status, type and code.
-    pub fn new(status: StatusCode, kind: &str, code: Option<&str>, message: impl Into<String>) -> Self {
+    /// An error with this status and code, of the type OpenAI gives that status.
+    pub fn new(status: StatusCode, code: Option<&str>, message: impl Into<String>) -> Self {
+        let kind = match status {
+            StatusCode::UNAUTHORIZED => "authentication_error",
+            StatusCode::TOO_MANY_REQUESTS => "rate_limit_error",
+            status if status.is_server_error() => "server_error",
+            _ => "invalid_request_error",
+        };
         Self {
             status,
             detail: Box::new(OpenAiErrorDetail {
@@ -62,28 +68,22 @@ impl OpenAiError {
 
     /// A 400 `invalid_request_error` about `param`.
     pub fn invalid(param: Option<&str>, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_request_error", None, message).param(param)
+        Self::new(StatusCode::BAD_REQUEST, None, message).param(param)
     }
 
     /// A 404 for a model id other than the assistant's.
     pub fn unknown_model(model: &str) -> Self {
         let message =
             format!("The model `{model}` does not exist; this server offers `{}`.", super::MODEL_ID);
-        Self::new(StatusCode::NOT_FOUND, "invalid_request_error", Some("model_not_found"), message)
-            .param(Some("model"))
+        Self::new(StatusCode::NOT_FOUND, Some("model_not_found"), message).param(Some("model"))
     }
 
     /// A turn that failed after the user message was stored. Clients are told not to retry
     /// on their own: a retry would store the message again.
     pub fn turn_failed(message: Option<String>) -> Self {
         match message {
-            Some(message) => Self::new(StatusCode::BAD_GATEWAY, "server_error", Some("turn_failed"), message),
-            None => Self::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server_error",
-                Some("turn_failed"),
-                "internal error",
-            ),
+            Some(message) => Self::new(StatusCode::BAD_GATEWAY, Some("turn_failed"), message),
+            None => Self::new(StatusCode::INTERNAL_SERVER_ERROR, Some("turn_failed"), "internal error"),
         }
     }
 
@@ -110,56 +110,34 @@ impl OpenAiError {
 impl From<ApiError> for OpenAiError {
     fn from(e: ApiError) -> Self {
         let message = e.to_string();
-        let (status, kind, code) = match &e {
-            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_request_error", None),
-            ApiError::TooLarge(_) | ApiError::QuotaExceeded(_) => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "invalid_request_error", Some("request_too_large"))
-            }
-            ApiError::UnsupportedMediaType(_) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_request_error", Some("unsupported_media_type"))
-            }
-            ApiError::Unauthorized => {
-                (StatusCode::UNAUTHORIZED, "authentication_error", Some("invalid_api_key"))
-            }
+        // The status is the one the gateway gives this error everywhere; the code is OpenAI's
+        // name for it where OpenAI has one, else the gateway's own.
+        let (status, own_code) = e.status_and_code();
+        let code = match &e {
             ApiError::NotFound("thread") => {
                 let message = "No conversation with that X-Conversation-Id.";
-                return Self::new(
-                    StatusCode::NOT_FOUND,
-                    "invalid_request_error",
-                    Some("conversation_not_found"),
-                    message,
-                );
+                return Self::new(status, Some("conversation_not_found"), message);
             }
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "invalid_request_error", Some("not_found")),
-            ApiError::Unsupported(_) => {
-                (StatusCode::BAD_REQUEST, "invalid_request_error", Some("unsupported"))
-            }
-            ApiError::Busy(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", Some("too_many_turns")),
-            ApiError::RateLimited(_) => {
-                (StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", Some("rate_limit_exceeded"))
-            }
-            ApiError::AuthUnavailable(_) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "server_error", Some("auth_unavailable"))
-            }
-            ApiError::Unavailable(_) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "server_error", Some("service_unavailable"))
-            }
-            ApiError::Crowded(_) => {
-                (StatusCode::TOO_MANY_REQUESTS, "rate_limit_error", Some("too_many_recordings"))
-            }
-            ApiError::UnsupportedMedia(_) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_request_error", Some("unsupported_media_type"))
-            }
-            ApiError::Upstream(_) => (StatusCode::BAD_GATEWAY, "server_error", Some("upstream_failed")),
-            ApiError::UpstreamTimeout(_) => {
-                (StatusCode::GATEWAY_TIMEOUT, "server_error", Some("upstream_timeout"))
-            }
+            ApiError::BadRequest(_) => None,
+            ApiError::TooLarge(_) | ApiError::QuotaExceeded(_) => Some("request_too_large"),
+            ApiError::Unauthorized => Some("invalid_api_key"),
+            ApiError::Unsupported(_) => Some("unsupported"),
+            ApiError::RateLimited(_) => Some("rate_limit_exceeded"),
+            ApiError::Unavailable(_) => Some("service_unavailable"),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "server_error", None)
+                None
             }
+            ApiError::NotFound(_)
+            | ApiError::UnsupportedMediaType(_)
+            | ApiError::Busy(_)
+            | ApiError::AuthUnavailable(_)
+            | ApiError::Crowded(_)
+            | ApiError::UnsupportedMedia(_)
+            | ApiError::Upstream(_)
+            | ApiError::UpstreamTimeout(_) => Some(own_code),
         };
-        let mut error = Self::new(status, kind, code, message);
+        let mut error = Self::new(status, code, message);
         if let ApiError::RateLimited(seconds)
         | ApiError::AuthUnavailable(seconds)
         | ApiError::Unavailable(seconds) = e

@@ -256,16 +256,11 @@ fn conversation(headers: &HeaderMap) -> Result<Option<String>, OpenAiError> {
 /// An OpenAI-shaped 404 for a `/v1` path that does not exist.
 pub async fn unknown_route(method: Method, uri: Uri) -> OpenAiError {
     let message = format!("Unknown request URL: {method} {}.", uri.path());
-    OpenAiError::new(StatusCode::NOT_FOUND, "invalid_request_error", Some("unknown_url"), message)
+    OpenAiError::new(StatusCode::NOT_FOUND, Some("unknown_url"), message)
 }
 
 /// An OpenAI-shaped 405 for a method a `/v1` path does not take.
 pub async fn method_not_allowed(method: Method, uri: Uri) -> OpenAiError {
     let message = format!("{method} is not allowed on {}.", uri.path());
-    OpenAiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "invalid_request_error",
-        Some("method_not_allowed"),
-        message,
-    )
+    OpenAiError::new(StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed"), message)
 }

@@ -8,7 +8,7 @@
 
 mod en;
 mod roman;
-mod rows;
+pub(super) mod rows;
 mod urdu;
 
 use crate::agent::offline::reply::{Say, say};
@@ -44,7 +44,8 @@ fn context(seen: Seen) -> Context {
     }
 }
 
-fn expected(lang: Lang, want: Want) -> Plan {
+/// The plan a row wants (also what the utterance table checks against).
+pub(super) fn expected(lang: Lang, want: Want) -> Plan {
     match want {
         Want::Calls(calls) => Plan::Calls {
             lang,

@@ -1,5 +1,6 @@
 //! The everyday-talk rows' vocabulary: what the thread showed, what a message should plan
-//! to, and short ways to write the calls.
+//! to, and short ways to write the calls (`Want` and `call` serve the utterance table in
+//! `tests_table` too).
 
 use serde_json::{Value, json};
 
@@ -19,7 +20,7 @@ pub(super) enum Seen {
 }
 
 /// What one message should plan to.
-pub(super) enum Want {
+pub(in crate::agent::offline) enum Want {
     Calls(Vec<(&'static str, Value)>),
     Say(Say),
     Find(&'static str, &'static str),
@@ -30,7 +31,7 @@ pub(super) enum Want {
 /// A table row: the message, what the thread showed, what it should plan to.
 pub(super) type Row = (&'static str, Seen, Want);
 
-pub(super) fn call(tool: &'static str, arguments: Value) -> Want {
+pub(in crate::agent::offline) fn call(tool: &'static str, arguments: Value) -> Want {
     Want::Calls(vec![(tool, arguments)])
 }
 pub(super) fn add(title: &str, due: Option<&str>) -> Want {
