@@ -88,6 +88,39 @@ async fn every_field_round_trips(s: &dyn Store) {
     );
 }
 
+/// A single task without reminders may take a shorter way in (one statement on PostgreSQL):
+/// it keeps every field, and concurrent adds still get distinct numbers in order.
+async fn single_adds_keep_every_field_and_concurrent_ones_get_distinct_numbers(s: &dyn Store) {
+    let new = NewTask {
+        description: Some("notes".into()),
+        priority: Priority::new(2).unwrap(),
+        tags: vec!["home".into()],
+        due: Some(DueSpec {
+            due: Due::At(at("2026-11-23T12:00:00Z")),
+            phrase: Some("tomorrow noon".into()),
+            tz: "Asia/Karachi".into(),
+        }),
+        recurrence: Some(Recurrence {
+            phrase: "every day".into(),
+            rrule: "FREQ=DAILY".into(),
+            from_completion: false,
+        }),
+        ..task("one")
+    };
+    let created = s.add_tasks("alice", vec![new], now()).await.unwrap();
+    assert_eq!(created[0].number, 1);
+    assert_eq!(s.get_tasks("alice", &[1]).await.unwrap(), created, "read back as returned");
+
+    let adds = (0..12).map(|i| s.add_tasks("alice", vec![task(&format!("t{i}"))], now()));
+    let mut numbers: Vec<i64> =
+        futures::future::join_all(adds).await.into_iter().map(|r| r.unwrap()[0].number).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (2..=13).collect::<Vec<_>>());
+    let batch = s.add_tasks("alice", vec![task("b1"), task("b2")], now()).await.unwrap();
+    assert_eq!(batch.iter().map(|t| t.number).collect::<Vec<_>>(), vec![14, 15]);
+    assert_eq!(s.add_tasks("bob", vec![task("b")], now()).await.unwrap()[0].number, 1);
+}
+
 async fn many_tasks_changed_at_once_read_back_exactly_as_changed(s: &dyn Store) {
     let rule = Recurrence { phrase: "every day".into(), rrule: "FREQ=DAILY".into(), from_completion: false };
     s.add_tasks("alice", vec![task("one"), task("two"), task("three")], now()).await.unwrap();
@@ -439,6 +472,7 @@ macro_rules! contract {
 contract!(
     numbers_are_per_user_and_never_reused,
     every_field_round_trips,
+    single_adds_keep_every_field_and_concurrent_ones_get_distinct_numbers,
     missing_and_foreign_numbers_are_not_found,
     bulk_changes_are_all_or_nothing,
     modify_found_changes_what_exists_and_names_what_does_not,

@@ -51,6 +51,12 @@ pub trait Backend: Send + Sync + 'static {
     /// returns `id, task_id, remind_at` of each.
     const INSERT_REMINDERS: &'static str;
 
+    /// Reserves user `$1`'s next number and inserts one task with it (columns `$2`…`$14` as
+    /// [`super::sql::INSERT_TASK`] takes them, created and updated `$15`) in one statement,
+    /// returning `id, number`; `None` where the database cannot (SQLite: no writes in a
+    /// `WITH`), and a transaction of two statements does it.
+    const INSERT_ONE_TASK: Option<&'static str>;
+
     /// `ORDER BY` terms for "by due date, undated last, then priority, then number".
     const ORDER_BY_DUE: &'static str;
 

@@ -9,12 +9,12 @@ use sqlx::{Database, Executor, Pool, Transaction};
 use super::backend::{Backend, BindArg, Reads};
 use super::query::{self, Arg};
 use super::row::{
-    TaskColumns, bind_columns, found_in_requested_order, in_requested_order, pending_from_row,
+    TaskColumns, bind_columns, created_task, found_in_requested_order, in_requested_order, pending_from_row,
     reminder_from_row, task_from_row, task_json,
 };
 use super::{
     AnalyticsData, Change, DueReminder, Modify, NewReminder, NewTask, Page, PlanReminder, Reminder,
-    RemindersAdded, Status, Store, StoreError, Task, TaskQuery, sql,
+    RemindersAdded, Store, StoreError, Task, TaskQuery, sql,
 };
 
 /// Tasks in the database of backend `B` (see the `PgStore` and `SqliteStore` aliases).
@@ -158,23 +158,24 @@ where
         tasks: Vec<NewTask>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Task>, StoreError> {
+        // One task without reminders (most adds): one statement where the backend has it,
+        // instead of BEGIN, reserve, insert, COMMIT.
+        if let (Some(insert), [new]) = (B::INSERT_ONE_TASK, tasks.as_slice())
+            && new.reminders.is_empty()
+        {
+            let statement = bind_columns::<B>(sqlx::query(insert).arg(user), TaskColumns::of_new(new));
+            let row = statement.arg(B::instant(now)).fetch_one(&self.pool).await?;
+            let (id, number) = (row.read(0)?, row.read(1)?);
+            return Ok(tasks.into_iter().map(|new| created_task(id, number, new, now)).collect());
+        }
         let mut tx = self.begin_write().await?;
         let count = i64::try_from(tasks.len()).unwrap_or(i64::MAX);
         let last: i64 =
             sqlx::query(sql::RESERVE_NUMBERS).arg(user).arg(count).fetch_one(&mut *tx).await?.read(0)?;
         let mut created = Vec::with_capacity(tasks.len());
         for (number, new) in (last - count + 1..).zip(tasks) {
-            let columns = TaskColumns::of(
-                &new.title,
-                new.description.as_deref(),
-                Status::Pending,
-                new.priority,
-                &new.tags,
-                new.due.as_ref(),
-                new.recurrence.as_ref(),
-            );
             let statement = sqlx::query(sql::INSERT_TASK).arg(user).arg(number);
-            let id: i64 = bind_columns::<B>(statement, columns)
+            let id: i64 = bind_columns::<B>(statement, TaskColumns::of_new(&new))
                 .arg(B::instant(now))
                 .fetch_one(&mut *tx)
                 .await?
@@ -182,20 +183,7 @@ where
             for r in &new.reminders {
                 Self::insert_reminder(&mut tx, user, id, r, now).await?;
             }
-            created.push(Task {
-                id,
-                number,
-                title: new.title,
-                description: new.description,
-                status: Status::Pending,
-                priority: new.priority,
-                tags: new.tags,
-                due: new.due,
-                recurrence: new.recurrence,
-                created_at: now,
-                updated_at: now,
-                completed_at: None,
-            });
+            created.push(created_task(id, number, new, now));
         }
         tx.commit().await?;
         Ok(created)

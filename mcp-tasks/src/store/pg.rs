@@ -62,6 +62,16 @@ impl Backend for PgBackend {
          SELECT $1, v.task_id, v.remind_at, v.phrase, $3 \
          FROM jsonb_to_recordset($2::jsonb) AS v(task_id bigint, remind_at timestamptz, phrase text) \
          RETURNING id, task_id, remind_at";
+    const INSERT_ONE_TASK: Option<&'static str> = Some(
+        "WITH n AS (INSERT INTO task_counters (user_id, last_number) VALUES ($1, 1) \
+         ON CONFLICT (user_id) DO UPDATE SET last_number = task_counters.last_number + 1 \
+         RETURNING last_number) \
+         INSERT INTO tasks (user_id, number, title, description, status, priority, tags, \
+         due_at, due_date, due_key, due_string, due_tz, recurrence_phrase, recurrence_rule, \
+         recurrence_from_completion, created_at, updated_at) \
+         SELECT $1, n.last_number, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15 \
+         FROM n RETURNING id, number",
+    );
     // PostgreSQL sorts NULLs last already, and saying it plainly lets the
     // (user_id, status, due_key, priority, number) index stop at the page size.
     const ORDER_BY_DUE: &'static str = "t.due_key, t.priority, t.number";

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Database;
 
 use super::backend::{Backend, BindArg, Reads, Statement};
-use super::{DueReminder, DueSpec, PendingFacts, Priority, Reminder, Status, StoreError, Task};
+use super::{DueReminder, DueSpec, NewTask, PendingFacts, Priority, Reminder, Status, StoreError, Task};
 use crate::dates::{self, Due, Recurrence};
 
 /// A task's columns as decoded by a backend.
@@ -126,6 +126,19 @@ impl<'a> TaskColumns<'a> {
         }
     }
 
+    /// The columns of a new (pending) task.
+    pub fn of_new(new: &'a NewTask) -> Self {
+        Self::of(
+            &new.title,
+            new.description.as_deref(),
+            Status::Pending,
+            new.priority,
+            &new.tags,
+            new.due.as_ref(),
+            new.recurrence.as_ref(),
+        )
+    }
+
     pub fn of_task(task: &'a Task) -> Self {
         Self::of(
             &task.title,
@@ -242,6 +255,24 @@ pub(super) fn task_from_row<B: Backend>(row: &DbRow<B>) -> Result<Task, StoreErr
         recurrence_from_completion: row.read(13)?,
     }
     .into_task()
+}
+
+/// The task `new` became, stored as `id` with `number` at `now`.
+pub(super) fn created_task(id: i64, number: i64, new: NewTask, now: DateTime<Utc>) -> Task {
+    Task {
+        id,
+        number,
+        title: new.title,
+        description: new.description,
+        status: Status::Pending,
+        priority: new.priority,
+        tags: new.tags,
+        due: new.due,
+        recurrence: new.recurrence,
+        created_at: now,
+        updated_at: now,
+        completed_at: None,
+    }
 }
 
 pub(super) fn reminder_from_row<B: Backend>(row: &DbRow<B>) -> Result<DueReminder, StoreError> {

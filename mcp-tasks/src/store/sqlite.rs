@@ -61,6 +61,7 @@ impl Backend for SqliteBackend {
          WHERE tasks.user_id = $1 AND tasks.id = v.id";
     const INSERT_COMPLETIONS: &'static str = "INSERT INTO task_completions (user_id, task_id, completed_at) \
          SELECT $1, value, $3 FROM json_each($2)";
+    const INSERT_ONE_TASK: Option<&'static str> = None;
     const INSERT_REMINDERS: &'static str = "INSERT INTO reminders (user_id, task_id, remind_at, phrase, created_at) \
          SELECT $1, json_extract(value, '$.task_id'), json_extract(value, '$.remind_at'), \
          json_extract(value, '$.phrase'), $3 FROM json_each($2) WHERE true \
