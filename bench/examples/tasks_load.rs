@@ -602,10 +602,11 @@ async fn big_search(args: &Args, key: &TokenKey, mcp: &Mcp, db: &mut PgConnectio
     println!("  VACUUM ANALYZE tasks took {:.1} s", vacuum_start.elapsed().as_secs_f64());
     let settled = run_searches(mcp, &token, &queries).await?;
     report_searches("after VACUUM ANALYZE (pending list merged)", &settled, &matches, seeded);
-    let settled = Latencies::of(settled.iter().map(|(_, _, m)| *m));
-    let (p50, p99) = (settled.p(0.5), settled.p(0.99));
+    // The target is for a word matching ~1% of the rows: the one-noun class (~0.8%).
+    let nouns = Latencies::of(settled.iter().filter(|(c, _, _)| *c == QueryClass::Noun).map(|(_, _, m)| *m));
+    let (p50, p99) = (nouns.p(0.5), nouns.p(0.99));
     println!(
-        "  target search_tasks p50 < 3 ms and p99 < 10 ms at {} tasks: {} (p50 {p50:.2} ms, p99 {p99:.2} ms)",
+        "  target search_tasks for a ~1%-match word p50 < 3 ms and p99 < 10 ms at {} tasks: {} (one noun: p50 {p50:.2} ms, p99 {p99:.2} ms)",
         seeded,
         if p50 < 3.0 && p99 < 10.0 { "MET" } else { "NOT MET" }
     );
