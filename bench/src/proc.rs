@@ -1,5 +1,6 @@
 //! What Linux's `/proc` tells about CPU time and memory: a snapshot of the CPU time of the
-//! machine, a server, PostgreSQL and this process (with the children it waited for), and a process's memory and open files.
+//! machine, a server, PostgreSQL and this process (with the children it waited for), and a
+//! process's memory and open files.
 //! Everything returns `None` where `/proc` is not there.
 
 use std::fmt::Write as _;

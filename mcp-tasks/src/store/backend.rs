@@ -54,7 +54,7 @@ pub trait Backend: Send + Sync + 'static {
     /// Reserves user `$1`'s next number and inserts one task with it (columns `$2`…`$14` as
     /// [`super::sql::INSERT_TASK`] takes them, created and updated `$15`) in one statement,
     /// returning `id, number`; `None` where the database cannot (SQLite: no writes in a
-    /// `WITH`), and a transaction of two statements does it.
+    /// `WITH`), and a transaction does it there.
     const INSERT_ONE_TASK: Option<&'static str>;
 
     /// `ORDER BY` terms for "by due date, undated last, then priority, then number".

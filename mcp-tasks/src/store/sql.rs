@@ -17,11 +17,22 @@ pub(super) use task_columns;
 pub const RESERVE_NUMBERS: &str = "INSERT INTO task_counters (user_id, last_number) VALUES ($1, $2) \
      ON CONFLICT (user_id) DO UPDATE SET last_number = task_counters.last_number + $2 RETURNING last_number";
 
+/// `INSERT INTO tasks (…)` with the columns a new task is written with, in the order every
+/// insert binds them.
+macro_rules! insert_into_tasks {
+    () => {
+        "INSERT INTO tasks (user_id, number, title, description, status, priority, tags, \
+         due_at, due_date, due_key, due_string, due_tz, recurrence_phrase, recurrence_rule, \
+         recurrence_from_completion, created_at, updated_at)"
+    };
+}
+pub(super) use insert_into_tasks;
+
 /// Inserts user `$1`'s task number `$2` (columns `$3`…`$15`, created and updated `$16`); returns its id.
-pub const INSERT_TASK: &str = "INSERT INTO tasks (user_id, number, title, description, status, priority, tags, \
-     due_at, due_date, due_key, due_string, due_tz, recurrence_phrase, recurrence_rule, \
-     recurrence_from_completion, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id";
+pub const INSERT_TASK: &str = concat!(
+    insert_into_tasks!(),
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id"
+);
 
 /// Schedules a reminder for user `$1`'s task `$2` at `$3` (phrase `$4`, created `$5`).
 pub const INSERT_REMINDER: &str =
