@@ -300,18 +300,26 @@ async fn mixed_load(args: &Args, cores: usize, key: &TokenKey, mcp: &Mcp, server
             columns(&lat)
         );
     }
-    if let Some((before, after)) = &cpu {
-        println!("  CPU in the measured window ({cores} cores), in cores busy:");
-        println!("{}", CpuSnapshot::describe(before, after));
-    }
-    if let Some((before, after)) = &cpu {
-        let seconds = |a: u64, b: u64| a.saturating_sub(b) as f64 / bench::proc::CLOCK_TICKS;
-        probe
-            .report(total, seconds(after.server, before.server), seconds(after.postgres, before.postgres))
-            .await;
-    }
+    report_window(cores, cpu, probe, total).await;
     verdict(calls_per_s, all.p(0.99), failed, args.clients);
     Ok(())
+}
+
+/// Prints how the measured window split the CPU and what one of its `calls` calls cost.
+async fn report_window(
+    cores: usize,
+    cpu: Option<(CpuSnapshot, CpuSnapshot)>,
+    probe: cost::Probe,
+    calls: usize,
+) {
+    if let Some((before, after)) = cpu {
+        println!("  CPU in the measured window ({cores} cores), in cores busy:");
+        println!("{}", CpuSnapshot::describe(&before, &after));
+        let seconds = |a: u64, b: u64| a.saturating_sub(b) as f64 / bench::proc::CLOCK_TICKS;
+        probe
+            .report(calls, seconds(after.server, before.server), seconds(after.postgres, before.postgres))
+            .await;
+    }
 }
 
 /// Prints whether issue 16's throughput target was met.
@@ -343,16 +351,13 @@ async fn wrk_load(
         );
     }
     let mut rngs: Vec<Rng> = (0..users.len()).map(|i| Rng::new(7 + i as u64)).collect();
+    let mut pending = seeded.to_vec();
     let mut calls = Vec::with_capacity(users.len() * WRK_CALLS_PER_USER);
     for round in 0..WRK_CALLS_PER_USER {
         for (i, ((_, token), known)) in users.iter().zip(seeded).enumerate() {
             let tool = Tool::pick(&mut rngs[i], &args.mix);
-            let body = json!({
-                "jsonrpc": "2.0",
-                "id": round * users.len() + i + 1,
-                "method": "tools/call",
-                "params": {"name": tool.name(), "arguments": arguments(tool, &mut rngs[i], known)},
-            });
+            let id = (round * users.len() + i + 1) as u64;
+            let body = tool_call(id, tool.name(), &arguments(tool, &mut rngs[i], known, &mut pending[i]));
             calls.push(bench::wrk::Call { token: token.clone(), body: body.to_string() });
         }
     }
@@ -378,15 +383,7 @@ async fn wrk_load(
         run.p50, run.p90, run.p99, run.max
     );
     println!("  failed (non-200, JSON-RPC error, isError, socket errors): {}", run.failed);
-    if let Some((before, after)) = before.zip(after) {
-        println!("  CPU in the measured window ({cores} cores), in cores busy:");
-        println!("{}", CpuSnapshot::describe(&before, &after));
-        let seconds = |a: u64, b: u64| a.saturating_sub(b) as f64 / bench::proc::CLOCK_TICKS;
-        let calls = usize::try_from(run.requests).unwrap_or(usize::MAX);
-        probe
-            .report(calls, seconds(after.server, before.server), seconds(after.postgres, before.postgres))
-            .await;
-    }
+    report_window(cores, before.zip(after), probe, usize::try_from(run.requests).unwrap_or(usize::MAX)).await;
     verdict(calls_per_s, run.p99, usize::try_from(run.failed).unwrap_or(usize::MAX), args.clients);
     Ok(())
 }
@@ -412,10 +409,7 @@ async fn client_loop(
         if (tool == Tool::Complete && pending.is_empty()) || (tool == Tool::SetPriority && known.is_empty()) {
             tool = Tool::Add;
         }
-        let arguments = match tool {
-            Tool::Complete => json!({"task": pending.swap_remove(rng.below(pending.len()))}),
-            _ => arguments(tool, &mut rng, &known),
-        };
+        let arguments = arguments(tool, &mut rng, &known, &mut pending);
         let (ok, number) = if tool == Tool::Add {
             match mcp.call::<Created>(&token, tool.name(), arguments).await {
                 Ok(created) => (Ok(()), created.created.first().map(|t| t.number)),
@@ -443,13 +437,14 @@ async fn client_loop(
     report
 }
 
-/// The arguments of a call of `tool` (`known`: task numbers to change).
-fn arguments(tool: Tool, rng: &mut Rng, known: &[i64]) -> Value {
+/// The arguments of a call of `tool` (`known`: task numbers to change; `pending`: numbers
+/// still to complete, one taken out per `complete_task`).
+fn arguments(tool: Tool, rng: &mut Rng, known: &[i64], pending: &mut Vec<i64>) -> Value {
     match tool {
         Tool::List => list_args(rng),
         Tool::Search => json!({"query": search_query(rng)}),
         Tool::Add => task_fields(rng),
-        Tool::Complete => json!({"task": *rng.pick(known)}),
+        Tool::Complete => json!({"task": pending.swap_remove(rng.below(pending.len()))}),
         Tool::SetPriority => {
             json!({"task": *rng.pick(known), "priority": *rng.pick(&["p1", "p2", "p3", "p4"])})
         }
@@ -857,12 +852,7 @@ impl Mcp {
     /// Calls `tool`; a tool error (`isError`), JSON-RPC error or non-200 status is an `Err`.
     async fn call<T: DeserializeOwned>(&self, token: &str, tool: &str, arguments: Value) -> Result<T> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let body = json!({
-            "jsonrpc": "2.0",
-            "id": id,
-            "method": "tools/call",
-            "params": {"name": tool, "arguments": arguments},
-        });
+        let body = tool_call(id, tool, &arguments);
         let response = self
             .http
             .post(&*self.url)
@@ -900,6 +890,16 @@ impl Mcp {
             self.call(token, "add_task", json!({ "tasks": tasks })).await.context("seeding")?;
         Ok(created.created.into_iter().map(|t| t.number).collect())
     }
+}
+
+/// The JSON-RPC request that calls `tool` with `arguments`.
+fn tool_call(id: u64, tool: &str, arguments: &Value) -> Value {
+    json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "method": "tools/call",
+        "params": {"name": tool, "arguments": arguments},
+    })
 }
 
 /// The text of a tool error result (slow path: parses the whole response).

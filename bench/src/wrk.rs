@@ -27,7 +27,7 @@ pub struct Summary {
     pub seconds: f64,
     /// Answers that failed (status, JSON-RPC error or tool error) and socket errors.
     pub failed: u64,
-    /// Latency percentiles p50, p90, p99 and the maximum, in ms.
+    /// p50 in ms.
     pub p50: f64,
     /// p90 in ms.
     pub p90: f64,
@@ -35,17 +35,6 @@ pub struct Summary {
     pub p99: f64,
     /// The slowest answer in ms.
     pub max: f64,
-}
-
-/// Whether `wrk` is on the `PATH`.
-#[must_use]
-pub fn available() -> bool {
-    std::process::Command::new("wrk")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
 }
 
 /// Runs wrk with `threads` threads and `connections` connections for `seconds` against
