@@ -350,6 +350,42 @@ async fn search_finds_prefixes_tags_and_urdu_for_the_owner_only(s: &dyn Store) {
     assert!(titles(s, "alice", &search(&["bread"])).await.is_empty(), "the index follows deletes");
 }
 
+async fn search_ranks_best_match_first_and_pages_through_every_match(s: &dyn Store) {
+    let titles_in = ["milk milk milk", "milk bread eggs", "milk tea cake", "bread only", "milk jam rice"];
+    s.add_tasks("alice", titles_in.iter().map(|t| task(t)).collect(), now()).await.unwrap();
+    s.add_tasks("bob", vec![task("milk milk milk milk")], now()).await.unwrap();
+    let mut q = query();
+    q.status = StatusFilter::All;
+    q.sort = Sort::Relevance;
+    q.words = Some(vec!["milk".into()]);
+    let numbers = |page: mcp_tasks::store::Page| page.tasks.iter().map(|t| t.number).collect::<Vec<_>>();
+    assert_eq!(
+        numbers(s.query_tasks("alice", &q).await.unwrap()),
+        vec![1, 5, 3, 2],
+        "most occurrences first, then equal matches newest first"
+    );
+    q.limit = 2;
+    let first = s.query_tasks("alice", &q).await.unwrap();
+    assert!(first.has_more);
+    assert_eq!(numbers(first), vec![1, 5]);
+    q.offset = 2;
+    let second = s.query_tasks("alice", &q).await.unwrap();
+    assert!(!second.has_more);
+    assert_eq!(numbers(second), vec![3, 2]);
+    s.modify_tasks("alice", &[5], now(), &|t| {
+        t.status = Status::Completed;
+        Ok(Change::Completed)
+    })
+    .await
+    .unwrap();
+    q.status = StatusFilter::Pending;
+    q.offset = 0;
+    q.limit = 20;
+    assert_eq!(numbers(s.query_tasks("alice", &q).await.unwrap()), vec![1, 3, 2], "filters apply to matches");
+    q.sort = Sort::Number;
+    assert_eq!(numbers(s.query_tasks("alice", &q).await.unwrap()), vec![1, 2, 3], "other orders still apply");
+}
+
 async fn reminders_are_listed_delivered_and_retried(s: &dyn Store) {
     s.add_tasks("alice", vec![task("call mum")], now()).await.unwrap();
     let mut with_reminder = task("bob's");
@@ -482,8 +518,116 @@ contract!(
     due_windows_and_sorting,
     pages_follow_each_other,
     search_finds_prefixes_tags_and_urdu_for_the_owner_only,
+    search_ranks_best_match_first_and_pages_through_every_match,
     reminders_are_listed_delivered_and_retried,
     a_reminder_given_up_on_is_no_longer_pending,
     add_reminders_adds_one_per_found_task_and_names_the_rest,
     migrations_are_idempotent_and_ping_answers,
 );
+
+/// PostgreSQL ranks from its word list; the order must be the one `ts_rank` gives over the
+/// stored tsvectors (what the store did before the list existed), for every kind of query.
+#[tokio::test]
+async fn postgres_search_orders_exactly_as_ts_rank() {
+    use sqlx::Connection;
+    let Some(db) = support::TestPg::create().await else { return };
+    let store = db.store().await;
+    let vocabulary = [
+        "milk",
+        "milkshake",
+        "mild",
+        "bread",
+        "breadcrumbs",
+        "eggs",
+        "tea",
+        "دودھ",
+        "دُودھ",
+        "چائے",
+        "café",
+        "x2",
+        "2026",
+    ];
+    // A deterministic spread: words repeated in titles and descriptions, tags, and edits.
+    let mut seed: u64 = 7;
+    let mut next = move |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n
+    };
+    let mut tasks = Vec::new();
+    for _ in 0..300 {
+        let words: Vec<&str> = (0..1 + next(4)).map(|_| vocabulary[next(vocabulary.len())]).collect();
+        let mut t = task(&words.join(" "));
+        if next(3) == 0 {
+            t.description =
+                Some((0..1 + next(3)).map(|_| vocabulary[next(4)]).collect::<Vec<_>>().join(", "));
+        }
+        if next(4) == 0 {
+            t.tags = vec![["tea", "home", "milk"][next(3)].into()];
+        }
+        tasks.push(t);
+    }
+    store.add_tasks("alice", tasks, now()).await.unwrap();
+    store.add_tasks("bob", vec![task("milk milk"), task("bread")], now()).await.unwrap();
+    store
+        .modify_tasks("alice", &[3, 30, 300], now(), &|t| {
+            t.title = "milk milk milk tea".into();
+            Ok(Change::Edited)
+        })
+        .await
+        .unwrap();
+    store.delete_tasks("alice", &[4, 40]).await.unwrap();
+
+    let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let queries: &[&[&str]] = &[
+        &["milk"],
+        &["mil"],
+        &["m"],
+        &["bread"],
+        &["b"],
+        &["eggs"],
+        &["tea"],
+        &["دودھ"],
+        &["دُودھ"],
+        &["چ"],
+        &["café"],
+        &["caf"],
+        &["x2"],
+        &["20"],
+        &["milk", "tea"],
+        &["mil", "bread"],
+        &["tea", "tea"],
+        &["café€"],
+        &["€"],
+        &["nothing"],
+        &["milk", "nothing"],
+        &["milk", "€"],
+    ];
+    for words in queries {
+        let tsquery = words.iter().map(|w| format!("'{w}':*")).collect::<Vec<_>>().join(" & ");
+        let expected: Vec<i64> = sqlx::query_scalar(
+            "SELECT number FROM tasks WHERE user_id = 'alice' AND search @@ to_tsquery('simple', $1) \
+             ORDER BY ts_rank(search, to_tsquery('simple', $1)) DESC, number DESC",
+        )
+        .bind(&tsquery)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        let mut q = query();
+        q.status = StatusFilter::All;
+        q.sort = Sort::Relevance;
+        q.words = Some(words.iter().map(|w| (*w).to_owned()).collect());
+        let mut found = Vec::new();
+        loop {
+            let page = store.query_tasks("alice", &q).await.unwrap();
+            found.extend(page.tasks.iter().map(|t| t.number));
+            if !page.has_more {
+                break;
+            }
+            q.offset += q.limit;
+        }
+        assert_eq!(found, expected, "search {words:?}");
+        if *words == ["milk"] {
+            assert!(found.len() > 20, "the word spans pages");
+        }
+    }
+}

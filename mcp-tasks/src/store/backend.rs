@@ -78,20 +78,22 @@ pub trait Backend: Send + Sync + 'static {
     /// Binds a list of task numbers for [`Backend::SELECT_NUMBERS`].
     fn bind_numbers<'q>(statement: Statement<'q, Self::Db>, numbers: &[i64]) -> Statement<'q, Self::Db>;
 
-    /// A full-text search for all of `words` (each as a prefix): `bind` binds the query
-    /// text as a parameter and returns its placeholder.
-    fn search(words: &[String], bind: &mut dyn FnMut(String) -> String) -> Search;
+    /// A full-text search for all of `words` (each as a prefix): `bind` binds a value and
+    /// returns its placeholder (`$1` is the user). `top`, when set, is how many of the best
+    /// matches the page can use (no other filter, best match first), so the backend may stop
+    /// reading there.
+    fn search(words: &[String], top: Option<i64>, bind: &mut dyn FnMut(String) -> String) -> Search;
 }
 
 /// The SQL fragments of a full-text search.
 #[derive(Debug)]
 pub struct Search {
-    /// Appended to `FROM tasks t` (empty when the index lives in the table).
-    pub join: &'static str,
-    /// The `WHERE` condition.
-    pub filter: String,
-    /// The `ORDER BY` term, best match first.
-    pub rank: String,
+    /// What the statement selects from instead of `tasks t` (still naming the tasks `t`).
+    pub from: String,
+    /// A `WHERE` condition, unless `from` holds only matches.
+    pub filter: Option<String>,
+    /// The `ORDER BY` terms, best match first.
+    pub order: String,
 }
 
 /// The column types the engine binds and reads on every database (implemented, empty,

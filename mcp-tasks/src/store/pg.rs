@@ -1,5 +1,6 @@
 //! The PostgreSQL [`Backend`]: `timestamptz` instants, number lists as `= ANY($2)` with
-//! row locks (`FOR UPDATE`) around read-modify-write changes, and `tsvector` + GIN search.
+//! row locks (`FOR UPDATE`) around read-modify-write changes, and search through the
+//! `task_words` list (one B-tree range per word) with `ts_rank` where several words meet.
 
 use std::time::Duration;
 
@@ -113,13 +114,63 @@ impl Backend for PgBackend {
         statement.bind(numbers)
     }
 
-    fn search(words: &[String], bind: &mut dyn FnMut(String) -> String) -> Search {
-        let param = bind(words.iter().map(|w| format!("'{w}':*")).collect::<Vec<_>>().join(" & "));
-        let query = format!("to_tsquery('simple', {param})");
-        Search {
-            join: "",
-            filter: format!("t.search @@ {query}"),
-            rank: format!("ts_rank(t.search, {query}) DESC"),
+    /// Matches come from `task_words` (see migration 0003): one index range per word, the
+    /// tasks holding every word, then only the rows the page shows are read from `tasks`.
+    /// One plain word is ranked from the word list alone, exactly as `ts_rank` would rank it;
+    /// several words, or a word the text-search parser may split, are checked and ranked with
+    /// `ts_rank` on the candidates.
+    fn search(words: &[String], top: Option<i64>, bind: &mut dyn FnMut(String) -> String) -> Search {
+        let plain = |w: &str| w.chars().all(|c| c.is_alphabetic() || c.is_ascii_digit());
+        let ranked_by_words = matches!(words, [word] if plain(word));
+        let placeholders: Vec<String> = words.iter().map(|w| bind(w.clone())).collect();
+        let branches: Vec<String> = words
+            .iter()
+            .zip(&placeholders)
+            .enumerate()
+            .map(|(k, (word, p))| {
+                // A plain word is one lexeme, lower-cased as the parser does; any other is
+                // split by the parser itself (its lexemes all required later, by the filter).
+                let prefixes = if plain(word) {
+                    format!("(VALUES (lower({p}))) AS l(prefix)")
+                } else {
+                    format!("unnest(tsvector_to_array(to_tsvector('simple', {p}))) AS l(prefix)")
+                };
+                format!(
+                    "SELECT {k} AS k, w.task_id, w.number, w.weight FROM {prefixes} JOIN task_words w \
+                     ON w.user_id = $1 AND w.lexeme >= l.prefix AND w.lexeme < l.prefix || U&'\\+10FFFF'"
+                )
+            })
+            .collect();
+        // Every word that has a lexeme must match (a word of symbols alone has none).
+        let having = match placeholders.len() {
+            1 => String::new(),
+            _ => format!(
+                " HAVING count(DISTINCT k) = (SELECT count(*) FROM unnest(ARRAY[{}]) AS q(word) \
+                 WHERE length(to_tsvector('simple', q.word)) > 0)",
+                placeholders.join(", ")
+            ),
+        };
+        let cut = match top {
+            Some(top) if ranked_by_words => format!(" ORDER BY rank DESC, number DESC LIMIT {top}"),
+            _ => String::new(),
+        };
+        // OFFSET 0 keeps the lateral subquery a per-candidate primary-key lookup under any plan.
+        let from = format!(
+            "(SELECT task_id, sum(weight) AS rank, max(number) AS number FROM ({}) AS x \
+             GROUP BY task_id{having}{cut}) AS m \
+             CROSS JOIN LATERAL (SELECT * FROM tasks WHERE id = m.task_id OFFSET 0) AS t",
+            branches.join(" UNION ALL ")
+        );
+        if ranked_by_words {
+            Search { from, filter: None, order: "m.rank DESC, m.number DESC".to_owned() }
+        } else {
+            let query = bind(words.iter().map(|w| format!("'{w}':*")).collect::<Vec<_>>().join(" & "));
+            let query = format!("to_tsquery('simple', {query})");
+            Search {
+                from,
+                filter: Some(format!("t.search @@ {query}")),
+                order: format!("ts_rank(t.search, {query}) DESC, t.number DESC"),
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The list/search query and the one SQL builder both backends use; the full-text
-//! fragments and the due ordering come from the [`Backend`] (PostgreSQL `tsvector`, SQLite FTS5).
+//! fragments and the due ordering come from the [`Backend`] (PostgreSQL `task_words`, SQLite FTS5).
 
 use chrono::{DateTime, Utc};
 
@@ -96,16 +96,7 @@ pub(super) fn build<B: Backend>(user: &str, query: &TaskQuery) -> (sqlx::AssertS
         args.push(arg);
         format!("${}", args.len())
     };
-    let mut from = "tasks t".to_owned();
     let mut filters = vec!["t.user_id = $1".to_owned()];
-    let mut rank = None;
-
-    if let Some(words) = query.words.as_ref().filter(|w| !w.is_empty()) {
-        let search = B::search(words, &mut |text| bind(Arg::Text(text)));
-        from.push_str(search.join);
-        filters.push(search.filter);
-        rank = Some(search.rank);
-    }
     match query.status {
         StatusFilter::Pending => filters.push("t.status = 'pending'".into()),
         StatusFilter::Completed => filters.push("t.status = 'completed'".into()),
@@ -150,17 +141,28 @@ pub(super) fn build<B: Backend>(user: &str, query: &TaskQuery) -> (sqlx::AssertS
     if query.recurring_only {
         filters.push("t.recurrence_rule IS NOT NULL".into());
     }
+    let limit = i64::from(query.limit) + 1;
+    let offset = i64::from(query.offset);
+
+    let mut from = "tasks t".to_owned();
+    let mut rank = None;
+    if let Some(words) = query.words.as_ref().filter(|w| !w.is_empty()) {
+        // With no filter but the user's and best match first, the page is the top matches.
+        let top = (filters.len() == 1 && query.sort == Sort::Relevance).then_some(offset + limit);
+        let search = B::search(words, top, &mut |text| bind(Arg::Text(text)));
+        from = search.from;
+        filters.extend(search.filter);
+        rank = Some(search.order);
+    }
 
     let by_due = B::ORDER_BY_DUE;
     let order = match (query.sort, rank) {
-        (Sort::Relevance, Some(rank)) => format!("{rank}, t.number DESC"),
+        (Sort::Relevance, Some(rank)) => rank,
         (Sort::Priority, _) => format!("t.priority, {by_due}"),
         (Sort::Created, _) => "t.created_at DESC, t.number DESC".into(),
         (Sort::Number, _) => "t.number".into(),
         (Sort::Due | Sort::Relevance, _) => by_due.into(),
     };
-    let limit = i64::from(query.limit) + 1;
-    let offset = i64::from(query.offset);
     let statement = format!(
         "SELECT {} FROM {from} WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
         sql::task_columns!(),
@@ -212,8 +214,10 @@ mod tests {
         };
         let (sqlx::AssertSqlSafe(sql), args) = build::<PgBackend>("u", &q);
         assert_eq!(args.len(), 4);
-        assert!(sql.contains("to_tsquery('simple', $2)"), "{sql}");
-        assert!(sql.contains("LIKE $3") && sql.contains("LIKE $4"), "{sql}");
-        assert!(matches!(&args[2], Arg::Text(t) if t == "% a\\_b %"));
+        assert!(sql.contains("LIKE $2") && sql.contains("LIKE $3"), "{sql}");
+        assert!(sql.contains("lower($4)"), "{sql}");
+        assert!(matches!(&args[1], Arg::Text(t) if t == "% a\\_b %"));
+        // A filter besides the user's: the candidates are not cut to the page.
+        assert!(!sql.contains("LIMIT 21) AS m"), "{sql}");
     }
 }

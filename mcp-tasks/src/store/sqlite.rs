@@ -99,12 +99,12 @@ impl Backend for SqliteBackend {
         statement.bind(serde_json::to_string(numbers).unwrap_or_else(|_| "[]".into()))
     }
 
-    fn search(words: &[String], bind: &mut dyn FnMut(String) -> String) -> Search {
+    fn search(words: &[String], _top: Option<i64>, bind: &mut dyn FnMut(String) -> String) -> Search {
         let param = bind(words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" "));
         Search {
-            join: " JOIN tasks_fts ON tasks_fts.rowid = t.id",
-            filter: format!("tasks_fts MATCH {param}"),
-            rank: "bm25(tasks_fts)".to_owned(),
+            from: "tasks t JOIN tasks_fts ON tasks_fts.rowid = t.id".to_owned(),
+            filter: Some(format!("tasks_fts MATCH {param}")),
+            order: "bm25(tasks_fts), t.number DESC".to_owned(),
         }
     }
 }
