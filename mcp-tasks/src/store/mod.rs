@@ -27,7 +27,7 @@ use shared::config::DatabaseKind;
 use crate::dates::{Due, Recurrence};
 pub use query::{DueFilter, Sort, StatusFilter, TaskQuery, search_words};
 
-/// Tasks in PostgreSQL: `timestamptz` instants, `tsvector` search, row locks around changes.
+/// Tasks in PostgreSQL: `timestamptz` instants, `task_words` search, row locks around changes.
 pub type PgStore = engine::SqlStore<pg::PgBackend>;
 
 /// Tasks in an SQLite file: Unix-millisecond instants, FTS5 search, `BEGIN IMMEDIATE` changes.

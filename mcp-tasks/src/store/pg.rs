@@ -141,11 +141,15 @@ impl Backend for PgBackend {
                 )
             })
             .collect();
-        // Every word that has a lexeme must match (a word of symbols alone has none).
+        // Every word that has a lexeme must match (a word of symbols alone has none): the
+        // bits of the words a task matched against those of the words with lexemes (a bit
+        // mask aggregates by hash; counting distinct words would sort). `search_words` gives at
+        // most 16 words, well inside the 64 bits.
         let having = match placeholders.len() {
             1 => String::new(),
             _ => format!(
-                " HAVING count(DISTINCT k) = (SELECT count(*) FROM unnest(ARRAY[{}]) AS q(word) \
+                " HAVING bit_or(1::bigint << k) = (SELECT bit_or(1::bigint << (i::int - 1)) \
+                 FROM unnest(ARRAY[{}]) WITH ORDINALITY AS q(word, i) \
                  WHERE length(to_tsvector('simple', q.word)) > 0)",
                 placeholders.join(", ")
             ),
